@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../data/input-error.js';
+import { registerData } from './data.js';
+
+const program = new Command('lstm-ae')
+  .description('LSTM autoencoders for time series: the Keras seed pipeline, fast and checkable.')
+  .showHelpAfterError(false)
+  .exitOverride();
+
+registerData(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // help and version are not failures; every parse error is bad input (exit 2)
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  }
+  if (err instanceof InputError) {
+    process.stderr.write(`lstm-ae: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}
