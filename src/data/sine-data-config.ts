@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { InputError } from './input-error.js';
+import { trainTestSplitIndex } from './windows.js';
+
+/** The seed's make_data parameters. */
+export interface SineDataConfig {
+  /** `np.random.seed(seed)` before the first draw. */
+  seed: number;
+  /** Each value's phase jitter is uniform(-1, 1) * randomFactor. */
+  randomFactor: number;
+  /** Each class's series runs t = 0 … samplingNum * numberOfCycles. */
+  numberOfCycles: number;
+  /** Window length T. */
+  timesteps: number;
+  /** Samples per period of class 0 and class 1. */
+  samplingNumPair: readonly [number, number];
+  /** Fraction of each series kept for testing (the tail). */
+  testSize: number;
+}
+
+export const DEFAULT_SINE_DATA_CONFIG: Readonly<SineDataConfig> = Object.freeze({
+  seed: 0,
+  randomFactor: 0.05,
+  numberOfCycles: 200,
+  timesteps: 100,
+  samplingNumPair: [20, 80] as const,
+  testSize: 0.1,
+});
+
+/** How errors name each setting: the field names by default, the CLI passes its flags. */
+export type SineDataOptionNames = Record<keyof SineDataConfig, string>;
+
+const FIELD_NAMES: SineDataOptionNames = {
+  seed: 'seed',
+  randomFactor: 'randomFactor',
+  numberOfCycles: 'numberOfCycles',
+  timesteps: 'timesteps',
+  samplingNumPair: 'samplingNumPair',
+  testSize: 'testSize',
+};
+
+// one .npy file is written in one call, and Node writes at most 2 GiB at once
+const MAX_VALUES_PER_ARRAY = 2 ** 28 - 16;
+
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+
+/** Each setting's rule, with the words that tell a user what would work. */
+const RULES = {
+  seed: [integer(0, 2 ** 32 - 1), 'an integer from 0 to 4294967295'],
+  randomFactor: [z.number().min(0), 'a finite number from 0 up'],
+  numberOfCycles: [integer(1), 'an integer from 1 up'],
+  timesteps: [integer(1), 'an integer from 1 up'],
+  samplingNumPair: [z.tuple([integer(2), integer(2)]), 'two integers of at least 2, e.g. 20,80'],
+  testSize: [z.number().gt(0).lt(1), 'a number above 0 and below 1'],
+} as const satisfies Record<keyof SineDataConfig, readonly [z.ZodType, string]>;
+
+const schema = z
+  .object({
+    seed: RULES.seed[0].default(DEFAULT_SINE_DATA_CONFIG.seed),
+    randomFactor: RULES.randomFactor[0].default(DEFAULT_SINE_DATA_CONFIG.randomFactor),
+    numberOfCycles: RULES.numberOfCycles[0].default(DEFAULT_SINE_DATA_CONFIG.numberOfCycles),
+    timesteps: RULES.timesteps[0].default(DEFAULT_SINE_DATA_CONFIG.timesteps),
+    samplingNumPair: RULES.samplingNumPair[0].default([...DEFAULT_SINE_DATA_CONFIG.samplingNumPair]),
+    testSize: RULES.testSize[0].default(DEFAULT_SINE_DATA_CONFIG.testSize),
+  })
+  .strict();
+
+function show(value: unknown): string {
+  if (Array.isArray(value)) return value.map(show).join(',');
+  return typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+}
+
+/** The values in each class's train and test part when `config` is split as the seed does. */
+export function splitLengths(config: SineDataConfig): Array<{ total: number; train: number; test: number }> {
+  return config.samplingNumPair.map((samplingNum) => {
+    const total = samplingNum * config.numberOfCycles + 1;
+    const train = trainTestSplitIndex(total, config.testSize);
+    return { total, train, test: total - train };
+  });
+}
+
+function splitsFit(config: SineDataConfig): boolean {
+  return splitLengths(config).every((part) => Math.min(part.train, part.test) >= config.timesteps + 1);
+}
+
+/** The fewest cycles (if any, up to a million) for which every split holds a window. */
+function fewestWorkingCycles(config: SineDataConfig): number | undefined {
+  for (let cycles = 1; cycles <= 1_000_000; cycles++) {
+    if (splitsFit({ ...config, numberOfCycles: cycles })) return cycles;
+  }
+  return undefined;
+}
+
+/**
+ * Validate a (partial) configuration and fill in the seed's defaults. Throws InputError with
+ * one line naming the setting (as `names` spells it), its value and what would work, also
+ * when a train or test split is too short to hold one window of timesteps + 1 values (where
+ * the seed's own code crashes inside numpy).
+ */
+export function parseSineDataConfig(
+  input: Partial<SineDataConfig> = {},
+  names: SineDataOptionNames = FIELD_NAMES,
+): SineDataConfig {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    if (issue.code === 'unrecognized_keys') {
+      throw new InputError(`unknown sine data setting ${issue.keys.join(', ')}: expected one of ${Object.values(names).join(', ')}`);
+    }
+    const field = issue.path[0] as keyof SineDataConfig;
+    const value = (input as Record<string, unknown>)[field];
+    throw new InputError(`${names[field]} ${show(value)} is invalid: expected ${RULES[field][1]}`);
+  }
+  const config: SineDataConfig = { ...parsed.data, samplingNumPair: [parsed.data.samplingNumPair[0], parsed.data.samplingNumPair[1]] };
+
+  const parts = splitLengths(config);
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k]!;
+    const which = part.train < config.timesteps + 1 ? 'train' : part.test < config.timesteps + 1 ? 'test' : undefined;
+    if (which === undefined) continue;
+    const cycles = fewestWorkingCycles(config);
+    const fix = cycles !== undefined && cycles > config.numberOfCycles
+      ? `use ${names.numberOfCycles} ${cycles} or more, fewer ${names.timesteps}, or a ${which === 'test' ? 'larger' : 'smaller'} ${names.testSize}`
+      : `use fewer ${names.timesteps} or a ${which === 'test' ? 'larger' : 'smaller'} ${names.testSize}`;
+    throw new InputError(
+      `${names.testSize} ${config.testSize} leaves the ${which} split of class ${k} ` +
+        `(${names.samplingNumPair} ${config.samplingNumPair[k]}, ${names.numberOfCycles} ${config.numberOfCycles}: ${part.total} values) ` +
+        `${part[which]} values, fewer than ${names.timesteps} ${config.timesteps} + 1 = ${config.timesteps + 1}; ${fix}`,
+    );
+  }
+
+  const trainValues = parts.reduce((sum, part) => sum + (part.train - config.timesteps) * config.timesteps, 0);
+  if (trainValues > MAX_VALUES_PER_ARRAY) {
+    throw new InputError(
+      `${names.numberOfCycles} ${config.numberOfCycles} with ${names.timesteps} ${config.timesteps} makes ${trainValues} training values, ` +
+        `more than the ${MAX_VALUES_PER_ARRAY} one .npy file can take; use fewer cycles or timesteps`,
+    );
+  }
+  return config;
+}
