@@ -1,0 +1,49 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InputError } from '../data/input-error.js';
+import type { WeightName } from './autoencoder-layout.js';
+import { parseJsonText } from './tfjs-json.js';
+import { readAutoencoderTopology, type AutoencoderTopology } from './tfjs-topology-read.js';
+import { assignWeights } from './tfjs-weights-assign.js';
+import { readWeightsManifest } from './tfjs-weights-read.js';
+
+/** What a TF.js Layers model file says about the autoencoder: its sizes, activation and weights in our layout. */
+export interface TfjsModelContents {
+  dims: AutoencoderTopology['dims'];
+  recurrentActivation: AutoencoderTopology['recurrentActivation'];
+  weights: Record<WeightName, Float32Array>;
+}
+
+/**
+ * Reads model.json (or a folder holding one) and its weight shards, whether TF.js, Keras via
+ * tensorflowjs_converter, or we wrote them. Every problem is one InputError line naming the file.
+ */
+export function readTfjsModel(path: string): TfjsModelContents {
+  const modelJson = isDirectory(path) ? join(path, 'model.json') : path;
+  let text: string;
+  try {
+    text = readFileSync(modelJson, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`${modelJson}: ${code === 'ENOENT' ? 'file not found' : `cannot read (${String(code ?? err)})`}; expected a TF.js model.json`);
+  }
+  const json = parseJsonText(text, modelJson);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new InputError(`${modelJson}: expected a JSON object with modelTopology and weightsManifest`);
+  }
+  const { modelTopology, weightsManifest, format } = json as Record<string, unknown>;
+  if (format !== undefined && format !== 'layers-model') {
+    throw new InputError(`${modelJson}: format is ${JSON.stringify(format)}; expected a "layers-model" (a graph model has no layers to recognise)`);
+  }
+  const topology = readAutoencoderTopology(modelTopology, modelJson);
+  const named = readWeightsManifest(weightsManifest, dirname(modelJson), modelJson);
+  return { dims: topology.dims, recurrentActivation: topology.recurrentActivation, weights: assignWeights(named, topology, modelJson) };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
