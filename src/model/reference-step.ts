@@ -42,12 +42,15 @@ export class ReferenceStep implements GradientStep {
   readonly decoderH: FloatArray;
   /** (maxBatch,T,D) the reconstruction */
   readonly output: FloatArray;
+  /** (maxBatch,T,4L) activated gates i,f,c,o */
+  readonly encoderGates: FloatArray;
+  /** (maxBatch,T,4L) activated gates i,f,c,o */
+  readonly decoderGates: FloatArray;
+  /** (maxBatch,T,L) Dense(L, relu) output */
+  readonly hidden: FloatArray;
   private readonly encoderC: FloatArray;
-  private readonly encoderGates: FloatArray;
   private readonly decoderIn: FloatArray;
   private readonly decoderC: FloatArray;
-  private readonly decoderGates: FloatArray;
-  private readonly hidden: FloatArray;
 
   // gradients of the activations
   private readonly dOutput: FloatArray;
