@@ -1,0 +1,64 @@
+import type { BenchReport } from './bench-report.js';
+import { plural } from './child-run.js';
+
+const COLUMNS = ['implementation', 'threads', 's/epoch', 'windows/s', 'peak MB', 'ratio', 'basis'] as const;
+// numbers read best right-aligned; text left-aligned
+const RIGHT_ALIGNED = new Set<string>(['threads', 's/epoch', 'windows/s', 'peak MB', 'ratio']);
+
+/** The bench's stdout: a plain aligned table, the speed-up line, the encode timing, the notes. */
+export function formatReport(report: BenchReport): string {
+  const { machine, workload } = report;
+  const lines: string[] = [];
+  lines.push(
+    `seed model T=${workload.timesteps} D=${workload.inputDim} L=${workload.latentDim}, ` +
+      `${formatInteger(workload.windows)} windows per epoch, batch ${workload.batchSize}, ${workload.optimizer}`,
+  );
+  lines.push(`${machine.cpuModel}, ${machine.logicalCpus} logical CPUs, Node ${machine.node} (${machine.platform}-${machine.arch})`);
+  lines.push('');
+
+  const cells = report.rows.map((r) => ({
+    implementation: r.implementation,
+    threads: r.threads === null ? 'auto' : String(r.threads),
+    's/epoch': formatSeconds(r.secondsPerEpoch),
+    'windows/s': formatInteger(r.windowsPerSecond),
+    'peak MB': r.peakMemoryMB === null ? 'n/a' : formatInteger(r.peakMemoryMB),
+    ratio: r.ratioToOurs === null ? 'n/a' : `${r.ratioToOurs.toFixed(2)}×`,
+    basis: r.basis,
+  }));
+  const widths = COLUMNS.map((c) => Math.max(c.length, ...cells.map((row) => row[c].length)));
+  const render = (values: readonly string[]) =>
+    values
+      .map((v, i) => (RIGHT_ALIGNED.has(COLUMNS[i]!) ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  lines.push(render(COLUMNS));
+  lines.push(render(widths.map((w) => '-'.repeat(w))));
+  for (const row of cells) lines.push(render(COLUMNS.map((c) => row[c])));
+  lines.push(`ratio = that row's seconds per epoch ÷ ${report.baseline}`);
+  lines.push('');
+
+  const s = report.speedupVsPyTorch;
+  lines.push(
+    s
+      ? `speed-up vs PyTorch (its faster setting, ${plural(s.pytorchThreads, 'thread')}) / ours (2 threads): ${s.speedup.toFixed(2)}×`
+      : 'speed-up vs PyTorch: n/a (needs both the PyTorch rows and our fast 2-thread row)',
+  );
+  const e = report.encode;
+  lines.push(
+    e
+      ? `encode ${formatInteger(e.windows)} windows (${e.path}, ${plural(e.threads, 'thread')}): ` +
+          `${e.seconds.toFixed(3)} s (median of ${e.repetitions}), ${formatInteger(e.windowsPerSecond)} windows/s` +
+          (e.peakMemoryMB === null ? '' : `, peak ${formatInteger(e.peakMemoryMB)} MB`)
+      : 'encode: n/a',
+  );
+  for (const note of report.notes) lines.push(`note: ${note}`);
+  return lines.join('\n') + '\n';
+}
+
+function formatSeconds(seconds: number): string {
+  return seconds >= 100 ? seconds.toFixed(0) : seconds >= 10 ? seconds.toFixed(1) : seconds.toFixed(2);
+}
+
+function formatInteger(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
