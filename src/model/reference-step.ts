@@ -220,40 +220,42 @@ export interface ForwardOutputs {
   reconstruction?: FloatArray;
   /** (N,L) receives the codes (the encoder's last hidden states) */
   code?: FloatArray;
+  /** measure the reconstruction's MSE against x, even without keeping the reconstruction */
+  loss?: boolean;
 }
 
 /**
  * Forward pass of N windows x (N,T,D) in chunks of `chunkSize`, so memory stays bounded
- * whatever N; runs the decoder only when a reconstruction is asked for. float32, as
- * training. Returns the MSE of the reconstruction against x when it was computed.
+ * whatever N; runs the decoder only when a reconstruction or the loss is asked for.
+ * float32, as training. Returns the MSE of the reconstruction against x, or NaN when it
+ * was not computed.
  */
 export function referenceForward(
   params: FloatArray,
   dims: StepDims,
   x: FloatArray,
   N: number,
-  { reconstruction, code }: ForwardOutputs,
+  { reconstruction, code, loss = false }: ForwardOutputs,
   chunkSize = 256,
 ): number {
   const { timesteps: T, inputDim: D, latentDim: L } = dims;
   if (x.length !== N * T * D) throw new Error(`referenceForward: x has ${x.length} values, (${N},${T},${D}) needs ${N * T * D}`);
   if (N === 0) return NaN;
+  const decode = loss || reconstruction !== undefined;
   const step = new ReferenceStep(dims, Math.min(chunkSize, N), 'float32');
   let squaredErrors = 0;
   for (let start = 0; start < N; start += step.maxBatch) {
     const batch = Math.min(step.maxBatch, N - start);
     const chunk = x.subarray(start * T * D, (start + batch) * T * D);
-    step.forward(params, chunk, batch, !reconstruction);
+    step.forward(params, chunk, batch, !decode);
     if (code) step.copyCode(code, batch, start * L);
-    if (reconstruction) {
-      const n = batch * T * D;
-      for (let i = 0; i < n; i++) {
-        const y = step.output[i]!;
-        reconstruction[start * T * D + i] = y;
-        const e = y - chunk[i]!;
+    if (reconstruction) reconstruction.set(step.output.subarray(0, batch * T * D), start * T * D);
+    if (loss) {
+      for (let i = 0; i < batch * T * D; i++) {
+        const e = step.output[i]! - chunk[i]!;
         squaredErrors += e * e;
       }
     }
   }
-  return reconstruction ? squaredErrors / (N * T * D) : NaN;
+  return loss ? squaredErrors / (N * T * D) : NaN;
 }

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { InputError } from '../data/input-error.js';
+import type { RandomState } from '../data/random-state.js';
+import type { GradientStep } from './gradient-step.js';
+import type { AutoencoderConfig } from './autoencoder-config.js';
+import { createOptimizer, type OptimizerConfig, type OptimizerName } from './optimizer-config.js';
+import { ReferenceStep, referenceForward } from './reference-step.js';
+import { asFloat32, checkSequences, type Sequences } from './sequences.js';
+import { TrainingDivergedError } from './training-diverged-error.js';
+
+export interface EpochLogs {
+  loss: number;
+  val_loss?: number;
+  seconds: number;
+}
+
+/** Keras-style hooks; epochs and batches are 0-based here, as in Keras callbacks. Each may be async. */
+export interface FitCallbacks {
+  onTrainBegin?(): void | Promise<void>;
+  onEpochBegin?(epoch: number): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: { loss: number; size: number }): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: EpochLogs): void | Promise<void>;
+  onTrainEnd?(): void | Promise<void>;
+}
+
+export interface FitOptions {
+  /** default 1 */
+  epochs?: number;
+  /** default 32; the last batch of an epoch holds the remainder */
+  batchSize?: number;
+  /** a new permutation of the windows every epoch; default true */
+  shuffle?: boolean;
+  /** measured (MSE) after every epoch as val_loss */
+  validationData?: Sequences;
+  /** default 'rmsprop' with Keras's settings; its state starts fresh at every fit call */
+  optimizer?: OptimizerName | OptimizerConfig;
+  callbacks?: FitCallbacks;
+  /** plug in the fast path; default a float32 ReferenceStep */
+  gradientStep?: GradientStep;
+}
+
+export interface History {
+  epoch: number[];
+  history: { loss: number[]; val_loss?: number[]; seconds: number[] };
+}
+
+/** What fit needs of the model: its config, its flat weights, and its own random stream. */
+export interface Trainable {
+  readonly config: AutoencoderConfig;
+  readonly params: Float32Array;
+  readonly shuffleRng: RandomState;
+}
+
+const optionsSchema = z.object({
+  epochs: z.number().int().min(0).max(1e9).default(1),
+  batchSize: z.number().int().min(1).max(2 ** 31 - 1).default(32),
+  shuffle: z.boolean().default(true),
+});
+
+function sharedFloat32(n: number): Float32Array {
+  // worker threads (a fast path) can share these without copies
+  return new Float32Array(new SharedArrayBuffer(n * Float32Array.BYTES_PER_ELEMENT));
+}
+
+function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
+}
+
+/**
+ * Keras's fit loop: per epoch a permutation (from the model's own RandomState, so a seed
+ * fixes the run), batches of batchSize in that order, one optimizer step per batch; the
+ * epoch's loss is the batch losses' mean weighted by batch size.
+ */
+export async function fitAutoencoder(model: Trainable, x: Sequences, options: FitOptions = {}): Promise<History> {
+  const parsed = optionsSchema.safeParse({ epochs: options.epochs, batchSize: options.batchSize, shuffle: options.shuffle });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = String(issue.path[0]);
+    const value = (options as Record<string, unknown>)[field];
+    const expected = field === 'shuffle' ? 'true or false' : `an integer from ${field === 'epochs' ? 0 : 1} up`;
+    throw new InputError(`fit option ${field} ${JSON.stringify(value) ?? String(value)} is invalid: expected ${expected}`);
+  }
+  const { epochs, batchSize, shuffle } = parsed.data;
+  const { config, params } = model;
+  const { timesteps: T, inputDim: D } = config;
+  checkSequences(x, config, 'x');
+  const N = x.shape[0];
+  if (N === 0) throw new InputError('x holds no windows: fit needs at least one');
+  const validation = options.validationData;
+  if (validation) {
+    checkSequences(validation, config, 'validationData');
+    if (validation.shape[0] === 0) throw new InputError('validationData holds no windows: leave it out or give at least one');
+  }
+  const optimizer = createOptimizer(options.optimizer ?? 'rmsprop', params.length);
+
+  const maxBatch = Math.min(batchSize, N);
+  const step = options.gradientStep ?? new ReferenceStep(config, maxBatch, 'float32');
+  const ownsStep = options.gradientStep === undefined;
+  try {
+    const sd = step.dims;
+    if (sd.timesteps !== T || sd.inputDim !== D || sd.latentDim !== config.latentDim) {
+      throw new Error(`gradientStep is built for (T,D,L) = (${sd.timesteps},${sd.inputDim},${sd.latentDim}), the model is (${T},${D},${config.latentDim})`);
+    }
+    if (step.maxBatch < maxBatch) throw new Error(`gradientStep takes batches of at most ${step.maxBatch}, fit needs ${maxBatch}`);
+
+    const data = asFloat32(x.data);
+    const xBatch = sharedFloat32(maxBatch * T * D);
+    const grads = sharedFloat32(params.length);
+    const lastGood = new Float32Array(params.length);
+    const order = new Int32Array(N);
+    const { callbacks = {} } = options;
+    const history: History = { epoch: [], history: { loss: [], seconds: [], ...(validation ? { val_loss: [] } : {}) } };
+
+    await callbacks.onTrainBegin?.();
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const started = performance.now();
+      await callbacks.onEpochBegin?.(epoch);
+      for (let i = 0; i < N; i++) order[i] = i;
+      if (shuffle) model.shuffleRng.shuffle(order);
+      let weightedLoss = 0;
+      for (let batch = 0, start = 0; start < N; batch++, start += batchSize) {
+        const size = Math.min(batchSize, N - start);
+        for (let k = 0; k < size; k++) {
+          const from = order[start + k]! * T * D;
+          xBatch.set(data.subarray(from, from + T * D), k * T * D);
+        }
+        lastGood.set(params);
+        const loss = await step.lossAndGradient(params, grads, xBatch, size);
+        if (!Number.isFinite(loss)) {
+          params.set(lastGood);
+          throw new TrainingDivergedError(epoch + 1, batch + 1, `the loss became ${loss}`);
+        }
+        optimizer.step(params, grads);
+        if (!allFinite(params)) {
+          params.set(lastGood);
+          throw new TrainingDivergedError(epoch + 1, batch + 1, 'the update made a weight non-finite');
+        }
+        weightedLoss += loss * size;
+        await callbacks.onBatchEnd?.(batch, { loss, size });
+      }
+      const logs: EpochLogs = { loss: weightedLoss / N, seconds: 0 };
+      if (validation) {
+        logs.val_loss = referenceForward(params, config, validation.data, validation.shape[0], { loss: true });
+      }
+      logs.seconds = (performance.now() - started) / 1000;
+      history.epoch.push(epoch);
+      history.history.loss.push(logs.loss);
+      if (logs.val_loss !== undefined) history.history.val_loss!.push(logs.val_loss);
+      history.history.seconds.push(logs.seconds);
+      await callbacks.onEpochEnd?.(epoch, logs);
+    }
+    await callbacks.onTrainEnd?.();
+    return history;
+  } finally {
+    if (ownsStep) await step.dispose();
+  }
+}
