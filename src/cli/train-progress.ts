@@ -1,0 +1,45 @@
+import cliProgress from 'cli-progress';
+import type { FitCallbacks } from '../model/lstm-autoencoder.js';
+
+/**
+ * A progress bar for `lstm-ae train` on a terminal: epoch, batch, running loss and the time
+ * left (cli-progress estimates it from the batches done so far). Drawn on stderr so that
+ * stdout stays clean for --json.
+ */
+export function trainingProgressBar(epochs: number, batchesPerEpoch: number): FitCallbacks & { stop(): void } {
+  const bar = new cliProgress.SingleBar(
+    {
+      format: 'epoch {epoch}/{epochs} |{bar}| batch {batch}/{batches}  loss {loss}  {eta_formatted} left',
+      stream: process.stderr,
+      hideCursor: false, // a run killed by Ctrl-C must not leave the cursor hidden
+      clearOnComplete: false,
+      etaBuffer: 2 * batchesPerEpoch,
+      barsize: 24,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  let epochNumber = 0;
+  let lastLoss = '-';
+  const payload = (batch: number) => ({ epoch: epochNumber, epochs, batch, batches: batchesPerEpoch, loss: lastLoss });
+  return {
+    onEpochBegin(epoch: number) {
+      epochNumber = epoch + 1;
+      if (!started) {
+        bar.start(epochs * batchesPerEpoch, 0, payload(0));
+        started = true;
+      } else bar.update(payload(0));
+    },
+    onBatchEnd(batch: number, logs: { loss: number }) {
+      lastLoss = logs.loss.toPrecision(4);
+      bar.increment(1, payload(batch + 1));
+    },
+    onEpochEnd(_epoch: number, logs: { loss: number; val_loss?: number }) {
+      lastLoss = logs.val_loss === undefined ? logs.loss.toPrecision(4) : `${logs.loss.toPrecision(4)} val ${logs.val_loss.toPrecision(4)}`;
+      bar.update(payload(batchesPerEpoch));
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { writeFileAtomic } from '../data/atomic-write.js';
+import { InputError } from '../data/input-error.js';
+import { LstmAutoencoder, TrainingDivergedError, type EpochLogs, type OptimizerName } from '../model/lstm-autoencoder.js';
+import { readTfjsModel } from '../model/tfjs-read.js';
+import { saveModel } from '../model/tfjs-format.js';
+import { choiceOption, integerOption, numberOption } from './options.js';
+import { readSequences } from './read-sequences.js';
+import { trainingProgressBar } from './train-progress.js';
+
+const OPTIMIZERS = ['rmsprop', 'adam', 'sgd'] as const satisfies readonly OptimizerName[];
+/** Keras's default learning rates, so `--optimizer adam` alone means what it means in Keras. */
+const DEFAULT_LEARNING_RATE: Record<OptimizerName, number> = { rmsprop: 1e-3, adam: 1e-3, sgd: 0.01 };
+const DEFAULT_LATENT = 10;
+
+interface TrainOptions {
+  data: string;
+  out: string;
+  epochs: number;
+  batchSize: number;
+  latent?: number;
+  optimizer: OptimizerName;
+  lr?: number;
+  seed: number;
+  shuffle: boolean;
+  init?: string;
+  json?: boolean;
+}
+
+/** `lstm-ae train`: fit the autoencoder on DIR/X_train.npy and save it in the TF.js Layers format. */
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train the LSTM autoencoder on DIR/X_train.npy (DIR/X_test.npy, if present, is the validation data)')
+    .requiredOption('--data <dir>', 'folder holding X_train.npy (and optionally X_test.npy), (N, T, D) float64 or float32')
+    .requiredOption('--out <run>', 'folder to write model.json, weights.bin and history.json to')
+    .option('--epochs <n>', 'passes over the training data', integerOption(1), 30)
+    .option('--batch-size <n>', 'windows per gradient step', integerOption(1), 500)
+    .option('--latent <n>', `size of the code (default ${DEFAULT_LATENT}; with --init, the model's)`, integerOption(1))
+    .option('--optimizer <name>', OPTIMIZERS.join(', '), choiceOption(OPTIMIZERS), 'rmsprop')
+    .option('--lr <rate>', 'learning rate (default Keras\'s: rmsprop 1e-3, adam 1e-3, sgd 0.01)', numberOption(0, Infinity, true))
+    .option('--seed <n>', 'seed for the initial weights and the batch order', integerOption(0, 2 ** 32 - 1), 0)
+    .option('--no-shuffle', 'keep the windows in file order')
+    .option('--init <model>', 'start from the weights of a saved model.json (its T, D and latent size must fit)')
+    .option('--json', 'print one JSON summary line on stdout')
+    .action(async (options: TrainOptions) => train(options));
+}
+
+async function train(o: TrainOptions): Promise<void> {
+  // Everything the user gave is checked before any training or writing starts.
+  const trainPath = join(o.data, 'X_train.npy');
+  const x = readSequences(trainPath);
+  const [N, T, D] = x.shape;
+  const testPath = join(o.data, 'X_test.npy');
+  const validation = existsSync(testPath) ? readSequences(testPath, { timesteps: T, inputDim: D, what: trainPath }) : undefined;
+
+  let model: LstmAutoencoder;
+  if (o.init !== undefined) {
+    const init = readTfjsModel(o.init);
+    const { timesteps, inputDim, latentDim } = init.dims;
+    if (timesteps !== T || inputDim !== D) {
+      throw new InputError(`${trainPath}: windows of T=${T} steps and D=${D} features; the --init model ${o.init} expects T=${timesteps}, D=${inputDim}`);
+    }
+    if (o.latent !== undefined && o.latent !== latentDim) {
+      throw new InputError(`--latent ${o.latent} contradicts the --init model ${o.init}, whose latent size is ${latentDim}`);
+    }
+    model = LstmAutoencoder.create({ ...init.dims, recurrentActivation: init.recurrentActivation, seed: o.seed });
+    model.setWeights(init.weights);
+  } else {
+    model = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: o.latent ?? DEFAULT_LATENT, seed: o.seed });
+  }
+
+  const batchSize = Math.min(o.batchSize, N);
+  const progress = process.stderr.isTTY && !o.json ? trainingProgressBar(o.epochs, Math.ceil(N / batchSize)) : undefined;
+  const epochs: EpochLogs[] = [];
+  const started = performance.now();
+  let diverged: TrainingDivergedError | undefined;
+  try {
+    await model.fit(x, {
+      epochs: o.epochs,
+      batchSize,
+      shuffle: o.shuffle,
+      validationData: validation,
+      optimizer: { name: o.optimizer, learningRate: o.lr ?? DEFAULT_LEARNING_RATE[o.optimizer] },
+      callbacks: {
+        onEpochBegin: (epoch) => progress?.onEpochBegin?.(epoch),
+        onBatchEnd: (batch, logs) => progress?.onBatchEnd?.(batch, logs),
+        onEpochEnd: (epoch, logs) => {
+          epochs.push(logs);
+          return progress?.onEpochEnd?.(epoch, logs);
+        },
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof TrainingDivergedError)) throw err;
+    diverged = err; // fit has put the last good weights back: save them below
+  } finally {
+    progress?.stop();
+  }
+
+  const modelPath = saveModel(o.out, model);
+  const historyPath = join(o.out, 'history.json');
+  writeFileAtomic(historyPath, JSON.stringify(historyJson(epochs), null, 1) + '\n');
+  if (diverged) {
+    throw new InputError(
+      `training diverged at epoch ${diverged.epoch}, batch ${diverged.batch} (${divergedWhat(diverged)}); ` +
+        `the last good weights are saved in ${modelPath} (try a smaller --lr)`,
+    );
+  }
+
+  const last = epochs[epochs.length - 1];
+  const summary = {
+    model: modelPath,
+    history: historyPath,
+    epochs: epochs.length,
+    loss: last?.loss,
+    ...(last?.val_loss !== undefined ? { val_loss: last.val_loss } : {}),
+    seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+  };
+  if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
+  else if (progress) {
+    const val = summary.val_loss !== undefined ? `, val_loss ${summary.val_loss.toPrecision(4)}` : '';
+    process.stderr.write(`loss ${summary.loss?.toPrecision(4)}${val}; saved ${modelPath}\n`);
+  }
+}
+
+/** Keras's History in a file: epoch numbers (from 0, as Keras counts) and one list per metric. */
+function historyJson(epochs: EpochLogs[]) {
+  const hasValidation = epochs.some((e) => e.val_loss !== undefined);
+  return {
+    epoch: epochs.map((_, i) => i),
+    loss: epochs.map((e) => e.loss),
+    ...(hasValidation ? { val_loss: epochs.map((e) => e.val_loss ?? null) } : {}),
+    seconds: epochs.map((e) => e.seconds),
+  };
+}
+
+/** The engine's reason, without its own advice (we give ours, with the saved path). */
+function divergedWhat(err: TrainingDivergedError): string {
+  return err.message.replace(/^training diverged at epoch \d+, batch \d+: /, '').replace(/; the weights are those.*$/, '');
+}

@@ -1,0 +1,221 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readNpy, writeNpy } from '../src/data/npy.js';
+import { autoencoderLayout, WEIGHT_NAMES } from '../src/model/autoencoder-layout.js';
+import { LstmAutoencoder } from '../src/model/lstm-autoencoder.js';
+import { ReferenceStep } from '../src/model/reference-step.js';
+import { loadModel, saveModel } from '../src/model/tfjs-format.js';
+
+// The CLI as a user runs it: a child process, files in, files out, exit codes.
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'lstm-ae-cli-model-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+
+const [N, T, D, L] = [12, 5, 2, 3];
+
+function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Deterministic windows in (-1, 1). */
+function windows(n: number, t: number, d: number, phase: number): Float64Array {
+  const x = new Float64Array(n * t * d);
+  for (let i = 0; i < x.length; i++) x[i] = 0.9 * Math.sin(0.37 * i + phase) * Math.cos(0.11 * i);
+  return x;
+}
+
+const DATA = join(scratch, 'data');
+const xTrain = windows(N, T, D, 0);
+const xTest = Float32Array.from(windows(4, T, D, 1));
+writeNpy(join(DATA, 'X_train.npy'), { dtype: 'float64', shape: [N, T, D], data: xTrain });
+writeNpy(join(DATA, 'X_test.npy'), { dtype: 'float32', shape: [4, T, D], data: xTest });
+
+const RUN = join(scratch, 'run');
+const trained = run('train', '--data', DATA, '--out', RUN, '--epochs', '3', '--batch-size', '5', '--latent', String(L), '--seed', '7', '--json');
+
+test('train writes model.json, weights.bin and a history of every epoch, and the library trains the same weights', async () => {
+  assert.equal(trained.status, 0, trained.stderr);
+  for (const f of ['model.json', 'weights.bin', 'history.json']) assert.ok(existsSync(join(RUN, f)), f);
+  const history = JSON.parse(readFileSync(join(RUN, 'history.json'), 'utf8'));
+  assert.deepEqual(history.epoch, [0, 1, 2]);
+  for (const key of ['loss', 'val_loss', 'seconds']) {
+    assert.equal(history[key].length, 3, key);
+    assert.ok(history[key].every((v: number) => Number.isFinite(v) && v >= 0), key);
+  }
+  const lines = trained.stdout.trim().split('\n');
+  assert.equal(lines.length, 1);
+  const summary = JSON.parse(lines[0]!);
+  assert.equal(summary.epochs, 3);
+  assert.equal(summary.loss, history.loss[2]);
+  assert.equal(summary.val_loss, history.val_loss[2]);
+
+  // the same run through the library: the CLI must pass every option through unchanged
+  const model = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: L, seed: 7 });
+  const h = await model.fit(
+    { data: xTrain, shape: [N, T, D] },
+    { epochs: 3, batchSize: 5, shuffle: true, validationData: { data: xTest, shape: [4, T, D] }, optimizer: { name: 'rmsprop', learningRate: 1e-3 } },
+  );
+  assert.deepEqual(history.loss, h.history.loss);
+  assert.deepEqual(history.val_loss, h.history.val_loss);
+  const saved = loadModel(join(RUN, 'model.json'));
+  assert.deepEqual(saved.config.timesteps, T);
+  assert.deepEqual(saved.config.latentDim, L);
+  for (const name of WEIGHT_NAMES) assert.deepEqual(saved.getWeights()[name], model.getWeights()[name], name);
+});
+
+test('encode writes float32 (N, L) and reconstruct float32 (N, T, D), equal to the library, from float32 or float64 input', () => {
+  const model = loadModel(join(RUN, 'model.json'));
+  const x64 = join(scratch, 'x64.npy');
+  writeNpy(x64, { dtype: 'float64', shape: [N, T, D], data: xTrain });
+  for (const [input, data, n] of [
+    [join(DATA, 'X_test.npy'), xTest, 4],
+    [x64, xTrain, N],
+  ] as const) {
+    const z = join(scratch, 'z.npy');
+    const xhat = join(scratch, 'xhat.npy');
+    assert.equal(run('encode', '--model', join(RUN, 'model.json'), '--input', input, '--out', z).status, 0);
+    assert.equal(run('reconstruct', '--model', join(RUN, 'model.json'), '--input', input, '--out', xhat).status, 0);
+    const codes = readNpy(z);
+    const recon = readNpy(xhat);
+    assert.equal(codes.dtype, 'float32');
+    assert.deepEqual(codes.shape, [n, L]);
+    assert.equal(recon.dtype, 'float32');
+    assert.deepEqual(recon.shape, [n, T, D]);
+    assert.deepEqual(codes.data, model.encode({ data, shape: [n, T, D] }));
+    assert.deepEqual(recon.data, model.predict({ data, shape: [n, T, D] }));
+  }
+});
+
+test('sgd, lr 1, one epoch, one batch of all the data, no shuffle: the saved weights are exactly the --init weights minus the gradient', () => {
+  const initModel = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: 4, seed: 5 });
+  // nonzero biases, so that a bias gradient in the wrong place would show
+  const biases = Object.fromEntries(
+    WEIGHT_NAMES.filter((n) => n.endsWith('/bias')).map((n, k) => [n, Array.from(initModel.getWeights()[n], (_, i) => 0.3 * Math.sin(7 * i + k))]),
+  );
+  initModel.setWeights(biases);
+  const initPath = saveModel(join(scratch, 'init'), initModel);
+  const data = join(scratch, 'data-sgd');
+  writeNpy(join(data, 'X_train.npy'), { dtype: 'float64', shape: [N, T, D], data: xTrain });
+  const out = join(scratch, 'run-sgd');
+  const r = run('train', '--data', data, '--out', out, '--init', initPath, '--optimizer', 'sgd', '--lr', '1', '--epochs', '1', '--no-shuffle', '--batch-size', String(N));
+  assert.equal(r.status, 0, r.stderr);
+
+  const dims = { timesteps: T, inputDim: D, latentDim: 4 };
+  const layout = autoencoderLayout(dims);
+  const params = new Float32Array(layout.size);
+  const views = layout.views(params);
+  for (const name of WEIGHT_NAMES) views[name]!.set(initModel.getWeights()[name]);
+  const grads = new Float32Array(layout.size);
+  const step = new ReferenceStep(dims, N);
+  step.lossAndGradient(params, grads, Float32Array.from(xTrain), N);
+  step.dispose();
+  assert.ok(grads.some((g) => Math.abs(g) > 1e-3), 'a gradient big enough to see');
+
+  const after = loadModel(out).getWeights();
+  for (const slot of layout.slots) {
+    const got = after[slot.name as keyof typeof after];
+    for (let i = 0; i < slot.size; i++) {
+      assert.equal(got[i], Math.fround(params[slot.offset + i]! - grads[slot.offset + i]!), `${slot.name}[${i}]`);
+    }
+  }
+});
+
+test('a run whose weights blow up stops with exit 2, names the epoch and batch, and saves the last good weights', () => {
+  const init = join(scratch, 'init', 'model.json'); // saved by the sgd test above
+  const initWeights = loadModel(init).getWeights();
+  const out = join(scratch, 'run-diverged');
+  // 1e300 times any nonzero gradient is beyond float32: the first update is non-finite
+  const r = run('train', '--data', DATA, '--out', out, '--init', init, '--optimizer', 'sgd', '--lr', '1e300', '--epochs', '2', '--batch-size', '5');
+  assert.equal(r.status, 2);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /diverged at epoch 1, batch 1\b/);
+  assert.match(lines[0]!, /run-diverged\/model\.json/);
+  const saved = loadModel(out).getWeights();
+  for (const name of WEIGHT_NAMES) assert.deepEqual(saved[name], initWeights[name], name);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')).loss, []);
+});
+
+/** Exit 2, exactly one line on stderr matching every fragment, nothing on stdout, no new files. */
+function assertRejected(args: string[], watched: string, ...fragments: RegExp[]): void {
+  const before = existsSync(watched) ? readdirSync(watched).sort() : [];
+  const r = run(...args);
+  assert.equal(r.status, 2, `exit code for ${args.join(' ')}: ${r.stderr}`);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line: ${r.stderr}`);
+  for (const f of fragments) assert.match(lines[0]!, f);
+  assert.equal(r.stdout, '');
+  assert.deepEqual(existsSync(watched) ? readdirSync(watched).sort() : [], before, 'no output written');
+}
+
+test('bad input: exit 2, one line, nothing written', () => {
+  const model = join(RUN, 'model.json');
+  const bad = join(scratch, 'bad');
+  mkdirSync(bad);
+  const outDir = join(scratch, 'bad-out');
+  const z = join(outDir, 'z.npy');
+
+  const shortT = join(bad, 'short-t.npy');
+  writeNpy(shortT, { dtype: 'float32', shape: [2, T - 1, D], data: new Float32Array(2 * (T - 1) * D) });
+  assertRejected(['encode', '--model', model, '--input', shortT, '--out', z], outDir, /short-t\.npy/, /T=4/, /expects T=5, D=2/);
+  const wideD = join(bad, 'wide-d.npy');
+  writeNpy(wideD, { dtype: 'float64', shape: [2, T, D + 1], data: new Float64Array(2 * T * (D + 1)) });
+  assertRejected(['reconstruct', '--model', model, '--input', wideD, '--out', z], outDir, /wide-d\.npy/, /D=3/);
+
+  const withNaN = join(bad, 'nan.npy');
+  const nanData = new Float64Array(2 * T * D);
+  nanData[1 * T * D + 2 * D + 1] = NaN;
+  writeNpy(withNaN, { dtype: 'float64', shape: [2, T, D], data: nanData });
+  assertRejected(['encode', '--model', model, '--input', withNaN, '--out', z], outDir, /nan\.npy/, /NaN at window 1, step 2, feature 1/);
+  const withInf = join(bad, 'inf.npy');
+  writeNpy(withInf, { dtype: 'float32', shape: [1, T, D], data: Float32Array.from({ length: T * D }, (_, i) => (i === 3 ? -Infinity : 0)) });
+  assertRejected(['reconstruct', '--model', model, '--input', withInf, '--out', z], outDir, /-Infinity at window 0, step 1, feature 1/);
+
+  const ints = join(bad, 'ints.npy');
+  writeNpy(ints, { dtype: 'int32', shape: [1, T, D], data: new Int32Array(T * D) });
+  assertRejected(['encode', '--model', model, '--input', ints, '--out', z], outDir, /ints\.npy/, /int32/, /float64 or float32/);
+
+  const json = JSON.parse(readFileSync(model, 'utf8'));
+  const weights = readFileSync(join(RUN, 'weights.bin'));
+  const copy = (name: string, edit: (j: any) => void, bin: Uint8Array = weights): string => {
+    const dir = join(bad, name);
+    mkdirSync(dir);
+    const j = structuredClone(json);
+    edit(j);
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(j));
+    writeFileSync(join(dir, 'weights.bin'), bin);
+    return join(dir, 'model.json');
+  };
+  const unsupported = copy('gru', (j) => (j.modelTopology.config.layers[1].class_name = 'GRU'));
+  assertRejected(['encode', '--model', unsupported, '--input', shortT, '--out', z], outDir, /gru\/model\.json/, /GRU/, /supported: InputLayer, LSTM, RepeatVector, Concatenate, Dense/);
+  const short = copy('short', () => {}, weights.subarray(0, weights.length - 8));
+  assertRejected(['reconstruct', '--model', short, '--input', join(DATA, 'X_test.npy'), '--out', z], outDir, /short\/model\.json/, new RegExp(`${weights.length - 8} bytes.*${weights.length} bytes`));
+
+  assertRejected(['encode', '--model', join(bad, 'none.json'), '--input', shortT, '--out', z], outDir, /none\.json: file not found/);
+  assertRejected(['encode', '--model', model, '--input', join(bad, 'none.npy'), '--out', z], outDir, /none\.npy: no such file/);
+
+  const runOut = join(scratch, 'bad-run');
+  assertRejected(['train', '--data', join(bad, 'no-data'), '--out', runOut], runOut, /no-data\/X_train\.npy: no such file/);
+  assertRejected(['train', '--data', DATA, '--out', runOut, '--epochs', '0'], runOut, /--epochs/, /integer from 1/);
+  assertRejected(['train', '--data', DATA, '--out', runOut, '--optimizer', 'adagrad'], runOut, /rmsprop, adam, sgd/);
+  assertRejected(['train', '--data', DATA, '--out', runOut, '--lr', '-1'], runOut, /--lr/);
+  assertRejected(['train', '--out', runOut], runOut, /--data/);
+
+  const nanData2 = join(bad, 'nan-data');
+  writeNpy(join(nanData2, 'X_train.npy'), { dtype: 'float64', shape: [2, T, D], data: nanData });
+  assertRejected(['train', '--data', nanData2, '--out', runOut], runOut, /X_train\.npy/, /NaN at window 1/);
+  const mismatchedTest = join(bad, 'mismatched-test');
+  writeNpy(join(mismatchedTest, 'X_train.npy'), { dtype: 'float64', shape: [N, T, D], data: xTrain });
+  writeNpy(join(mismatchedTest, 'X_test.npy'), { dtype: 'float32', shape: [2, T - 1, D], data: new Float32Array(2 * (T - 1) * D) });
+  assertRejected(['train', '--data', mismatchedTest, '--out', runOut], runOut, /X_test\.npy/, /T=4/);
+  const otherT = join(bad, 'other-t');
+  writeNpy(join(otherT, 'X_train.npy'), { dtype: 'float64', shape: [2, T + 1, D], data: new Float64Array(2 * (T + 1) * D) });
+  assertRejected(['train', '--data', otherT, '--out', runOut, '--init', model], runOut, /X_train\.npy/, /T=6/, /--init model/);
+  assertRejected(['train', '--data', DATA, '--out', runOut, '--init', model, '--latent', '9'], runOut, /--latent 9/, /latent size is 3/);
+});
