@@ -2,6 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../data/input-error.js';
 import { registerData } from './data.js';
+import { registerEncode } from './encode.js';
+import { registerReconstruct } from './reconstruct.js';
+import { registerTrain } from './train.js';
 
 const program = new Command('lstm-ae')
   .description('LSTM autoencoders for time series: the Keras seed pipeline, fast and checkable.')
@@ -9,6 +12,9 @@ const program = new Command('lstm-ae')
   .exitOverride();
 
 registerData(program);
+registerTrain(program);
+registerEncode(program);
+registerReconstruct(program);
 
 try {
   await program.parseAsync(process.argv);
