@@ -1,0 +1,34 @@
+/**
+ * The one JSON line each bench child prints on stdout for the parent (bench/run.ts).
+ * Children run one configuration each so their peak memory is theirs alone.
+ */
+
+export type Engine = 'reference' | 'fast';
+
+export interface TrainOnceResult {
+  engine: Engine;
+  threads: number;
+  windows: number;
+  /** history.seconds: wall time of each epoch */
+  epochSeconds: number[];
+  /** history.loss: mean training loss of each epoch, to show the run really trained */
+  epochLoss: number[];
+  /** process.resourceUsage().maxRSS, kilobytes */
+  peakRssKB: number;
+}
+
+export interface EncodeOnceResult {
+  /** which engine encoded, in words */
+  path: string;
+  threads: number;
+  windows: number;
+  /** wall time of each repetition of encoding all windows */
+  seconds: number[];
+  peakRssKB: number;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

@@ -1,0 +1,73 @@
+import { fileURLToPath } from 'node:url';
+import { describeFailure, runChild } from './child-run.js';
+import { kilobytesToMB, type RowOutcome } from './bench-row.js';
+import type { EncodeTiming } from './bench-report.js';
+import { median, type EncodeOnceResult, type Engine, type TrainOnceResult } from './child-protocol.js';
+
+/** Runs our own configurations, each in a child process (train-once.js, encode-once.js). */
+
+// generous: the reference path is slow, and a busy machine slower still
+const SECONDS_ALLOWED_PER_EPOCH: Record<Engine, number> = { reference: 900, fast: 180 };
+const STARTUP_ALLOWANCE_S = 60;
+const ENCODE_TIMEOUT_S = 300;
+
+function childScript(name: string): string {
+  return fileURLToPath(new URL(name, import.meta.url));
+}
+
+export async function runTrainOnce(repoRoot: string, engine: Engine, threads: number, epochs: number): Promise<RowOutcome> {
+  const label = `lstm-ae ${engine} ${threads}t`;
+  const timeoutSeconds = STARTUP_ALLOWANCE_S + epochs * SECONDS_ALLOWED_PER_EPOCH[engine];
+  const run = await runChild(
+    process.execPath,
+    [childScript('train-once.js'), '--engine', engine, '--threads', String(threads), '--epochs', String(epochs)],
+    { cwd: repoRoot, timeoutSeconds, label, echoStderr: true },
+  );
+  const failure = describeFailure(run, timeoutSeconds);
+  if (failure) return { note: `${label} failed: ${failure}` };
+  const result = lastJsonLine<TrainOnceResult>(run.stdoutLines);
+  if (!result || result.epochSeconds.length === 0) return { note: `${label} failed: no result line` };
+  const seconds = median(result.epochSeconds);
+  return {
+    row: {
+      kind: engine === 'fast' ? 'ours-fast' : 'ours-reference',
+      implementation: `lstm-ae ${engine} path`,
+      threads: result.threads,
+      secondsPerEpoch: seconds,
+      windowsPerSecond: result.windows / seconds,
+      peakMemoryMB: kilobytesToMB(result.peakRssKB),
+      basis: result.epochSeconds.length === 1 ? '1 epoch' : `median of ${result.epochSeconds.length} epochs`,
+    },
+  };
+}
+
+export async function runEncodeOnce(repoRoot: string, threads: number): Promise<{ timing: EncodeTiming } | { note: string }> {
+  const label = `lstm-ae encode ${threads}t`;
+  const run = await runChild(process.execPath, [childScript('encode-once.js'), '--threads', String(threads)], {
+    cwd: repoRoot,
+    timeoutSeconds: ENCODE_TIMEOUT_S,
+    label,
+    echoStderr: true,
+  });
+  const failure = describeFailure(run, ENCODE_TIMEOUT_S);
+  if (failure) return { note: `${label} failed: ${failure}` };
+  const result = lastJsonLine<EncodeOnceResult>(run.stdoutLines);
+  if (!result || result.seconds.length === 0) return { note: `${label} failed: no result line` };
+  const seconds = median(result.seconds);
+  return {
+    timing: {
+      windows: result.windows,
+      seconds,
+      windowsPerSecond: result.windows / seconds,
+      path: result.path,
+      threads: result.threads,
+      repetitions: result.seconds.length,
+      peakMemoryMB: kilobytesToMB(result.peakRssKB),
+    },
+  };
+}
+
+function lastJsonLine<T>(lines: readonly string[]): T | undefined {
+  const line = [...lines].reverse().find((l) => l.startsWith('{'));
+  return line === undefined ? undefined : (JSON.parse(line) as T);
+}

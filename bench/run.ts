@@ -1,0 +1,151 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { loadavg, availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../src/data/atomic-write.js';
+import { probeTorch, runTfjsAnchor, runTorchAnchor } from './anchors/run-anchors.js';
+import type { BenchRow, RowOutcome } from './bench-row.js';
+import { buildReport, BASELINE_THREADS, type EncodeTiming } from './bench-report.js';
+import { plural, progress } from './child-run.js';
+import { formatReport } from './format-table.js';
+import { runEncodeOnce, runTrainOnce } from './our-runs.js';
+import { SEED_BATCH_SIZE, SEED_LATENT_DIM, SEED_OPTIMIZER, seedTrainingData } from './seed-workload.js';
+
+/**
+ * `npm run bench`: the seed model, one epoch of the seed data, our reference and fast paths
+ * and the yardsticks (PyTorch, TF.js) in one run on one machine, so the ratios compare like
+ * with like. Each configuration runs in its own process; the table goes to stdout, progress
+ * to stderr, the same numbers as JSON to --out.
+ */
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+const program = new Command('bench')
+  .description('Time the seed model: our reference and fast paths against PyTorch and TensorFlow.js.')
+  .option('--epochs <n>', 'epochs for our fast path and for PyTorch (median reported)', positiveInteger, 3)
+  .option('--reference-epochs <n>', 'epochs for our reference path (it is slow)', positiveInteger, 1)
+  .option('--out <file>', 'where to write the JSON results', join(repoRoot, 'bench', 'results', 'latest.json'))
+  .option('--skip-anchors', 'do not run PyTorch and TensorFlow.js')
+  .option('--skip-reference', 'do not run our reference path')
+  .option('--tfjs-cpu-windows <n>', 'windows TF.js cpu trains on (extrapolated to an epoch)', positiveInteger, 500)
+  .option('--tfjs-wasm-windows <n>', 'windows TF.js wasm trains on (extrapolated to an epoch)', positiveInteger, 1000)
+  .parse();
+
+const options = program.opts<{
+  epochs: number;
+  referenceEpochs: number;
+  out: string;
+  skipAnchors?: boolean;
+  skipReference?: boolean;
+  tfjsCpuWindows: number;
+  tfjsWasmWindows: number;
+}>();
+
+const seed = seedTrainingData();
+const [windows, timesteps, inputDim] = seed.shape;
+const rows: BenchRow[] = [];
+const notes: string[] = [];
+let encode: EncodeTiming | null = null;
+
+const busyNote = machineBusyNote('start');
+
+type Step = { title: string; run: () => Promise<void> };
+const steps: Step[] = [];
+const collect = (outcome: RowOutcome) => {
+  if ('row' in outcome) rows.push(outcome.row);
+  else {
+    notes.push(outcome.note);
+    progress(`    ${outcome.note}`);
+  }
+};
+
+if (!options.skipReference) {
+  steps.push({
+    title: `lstm-ae reference path, 1 thread, ${plural(options.referenceEpochs, 'epoch')}`,
+    run: async () => collect(await runTrainOnce(repoRoot, 'reference', 1, options.referenceEpochs)),
+  });
+}
+for (const threads of [1, BASELINE_THREADS]) {
+  steps.push({
+    title: `lstm-ae fast path, ${plural(threads, 'thread')}, ${plural(options.epochs, 'epoch')}`,
+    run: async () => collect(await runTrainOnce(repoRoot, 'fast', threads, options.epochs)),
+  });
+}
+steps.push({
+  title: `lstm-ae encode, ${windows} windows, ${plural(BASELINE_THREADS, 'thread')}`,
+  run: async () => {
+    const outcome = await runEncodeOnce(repoRoot, BASELINE_THREADS);
+    if ('timing' in outcome) encode = outcome.timing;
+    else {
+      notes.push(outcome.note);
+      progress(`    ${outcome.note}`);
+    }
+  },
+});
+
+if (options.skipAnchors) {
+  notes.push('anchors skipped (--skip-anchors)');
+} else {
+  let torchVersion: string | undefined;
+  steps.push({
+    title: 'checking for PyTorch (/usr/bin/python3, import torch)',
+    run: async () => {
+      const torch = await probeTorch(repoRoot);
+      if (torch.available) torchVersion = torch.detail;
+      else collect({ note: `PyTorch rows skipped: ${torch.detail}` });
+    },
+  });
+  for (const threads of [1, 2]) {
+    steps.push({
+      title: `PyTorch, ${plural(threads, 'thread')}, ${plural(options.epochs, 'epoch')}`,
+      run: async () => {
+        if (torchVersion !== undefined) collect(await runTorchAnchor(repoRoot, torchVersion, threads, options.epochs, windows));
+        else progress('    skipped: PyTorch is not available');
+      },
+    });
+  }
+  steps.push({
+    title: `TensorFlow.js cpu, ${options.tfjsCpuWindows} windows`,
+    run: async () => collect(await runTfjsAnchor(repoRoot, 'cpu', options.tfjsCpuWindows, windows)),
+  });
+  steps.push({
+    title: `TensorFlow.js wasm, ${options.tfjsWasmWindows} windows`,
+    run: async () => collect(await runTfjsAnchor(repoRoot, 'wasm', options.tfjsWasmWindows, windows)),
+  });
+}
+
+const started = performance.now();
+for (const [index, step] of steps.entries()) {
+  const stepStarted = performance.now();
+  progress(`[${index + 1}/${steps.length}] ${step.title} ...`);
+  await step.run();
+  progress(`[${index + 1}/${steps.length}] done in ${((performance.now() - stepStarted) / 1000).toFixed(1)} s`);
+}
+progress(`bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+
+for (const note of [busyNote, machineBusyNote('end')]) if (note) notes.push(note);
+
+const report = buildReport(
+  { windows, timesteps, inputDim, latentDim: SEED_LATENT_DIM, batchSize: SEED_BATCH_SIZE, optimizer: SEED_OPTIMIZER },
+  rows,
+  encode,
+  notes,
+);
+const outPath = resolve(options.out);
+writeFileAtomic(outPath, JSON.stringify(report, null, 2) + '\n');
+process.stdout.write(formatReport(report));
+process.stdout.write(`results written to ${outPath}\n`);
+
+/** Timings on a machine already busy with other work are noisy: say so in the results. */
+function machineBusyNote(when: 'start' | 'end'): string | undefined {
+  const load = loadavg()[0]!;
+  const cpus = availableParallelism();
+  // loadavg is 0 on Windows, where it is not measured
+  return load > cpus ? `machine busy at ${when} (1-minute load ${load.toFixed(1)} on ${cpus} CPUs): timings are noisy` : undefined;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}

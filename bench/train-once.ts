@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { LstmAutoencoder } from '../src/model/lstm-autoencoder.js';
+import type { Engine, TrainOnceResult } from './child-protocol.js';
+import { createBenchStep } from './bench-step.js';
+import { SEED_BATCH_SIZE, SEED_LATENT_DIM, seedTrainingData } from './seed-workload.js';
+
+/**
+ * One training configuration in a process of its own, for bench/run.ts:
+ *   node dist/bench/train-once.js --engine fast --threads 2 --epochs 3
+ * trains the seed model on the seed data and prints one JSON line (TrainOnceResult);
+ * per-epoch progress goes to stderr.
+ */
+
+const { values } = parseArgs({
+  options: {
+    engine: { type: 'string', default: 'fast' },
+    threads: { type: 'string', default: '1' },
+    epochs: { type: 'string', default: '3' },
+  },
+});
+const engine = values.engine as Engine;
+const threads = Number(values.threads);
+const epochs = Number(values.epochs);
+if (engine !== 'fast' && engine !== 'reference') throw new Error(`--engine must be fast or reference, got ${engine}`);
+if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads must be a positive integer, got ${values.threads}`);
+if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`--epochs must be a positive integer, got ${values.epochs}`);
+
+const x = seedTrainingData();
+const [windows, timesteps, inputDim] = x.shape;
+const model = LstmAutoencoder.create({ timesteps, inputDim, latentDim: SEED_LATENT_DIM, seed: 0 });
+const step = await createBenchStep(engine, model.dims, Math.min(SEED_BATCH_SIZE, windows), threads);
+try {
+  const history = await model.fit(x, {
+    epochs,
+    batchSize: SEED_BATCH_SIZE,
+    shuffle: true,
+    optimizer: 'rmsprop',
+    gradientStep: step,
+    callbacks: {
+      onEpochEnd: (epoch, logs) => {
+        process.stderr.write(`epoch ${epoch + 1}/${epochs} loss ${logs.loss.toFixed(5)} ${logs.seconds.toFixed(2)} s\n`);
+      },
+    },
+  });
+  const result: TrainOnceResult = {
+    engine,
+    threads,
+    windows,
+    epochSeconds: history.history.seconds,
+    epochLoss: history.history.loss,
+    peakRssKB: process.resourceUsage().maxRSS,
+  };
+  process.stdout.write(JSON.stringify(result) + '\n');
+} finally {
+  await step?.dispose();
+}
