@@ -113,6 +113,24 @@ test('layers are recognised by topology, not names: defaults, Keras-converted wr
   assertFixtureWeights(m.weights);
 });
 
+test('Keras 3 topologies (inbound nodes as keras_history tensors, batch_shape) are read too', () => {
+  const json = clone();
+  const tensor = (ref: unknown[]) => ({ class_name: '__keras_tensor__', config: { dtype: 'float32', keras_history: ref.slice(0, 3) } });
+  for (const layer of json.modelTopology.config.layers) {
+    if (layer.class_name === 'InputLayer') {
+      layer.config.batch_shape = layer.config.batch_input_shape;
+      delete layer.config.batch_input_shape;
+    }
+    const refs = layer.inbound_nodes[0] as unknown[][] | undefined;
+    if (refs) layer.inbound_nodes = [{ args: refs.length === 1 ? [tensor(refs[0]!)] : [refs.map(tensor)], kwargs: {} }];
+  }
+  json.modelTopology.class_name = 'Functional';
+  json.modelTopology.config.output_layers = ['dense_out', 0, 0];
+  const m = readTfjsModel(modelDir(json));
+  assert.deepEqual(m.dims, { timesteps: 6, inputDim: 1, latentDim: 4 });
+  assertFixtureWeights(m.weights);
+});
+
 test('a Concatenate that takes the reversed input first gets its decoder kernel rows put back in our order', () => {
   const json = clone();
   layerNamed(json, 'concatenate_1').inbound_nodes[0].reverse();
@@ -217,6 +235,16 @@ test('bad files: one line naming the file and what was expected', () => {
   const misplaced = clone();
   layerNamed(misplaced, 'repeat_vector_1').class_name = 'LSTM';
   assertInputError(modelDir(misplaced), "layer 'repeat_vector_1' is a LSTM where the autoencoder needs its repeated code (RepeatVector)");
+
+  const nanBin = Buffer.from(fixtureBin);
+  nanBin.writeFloatLE(NaN, 4 * 3); // encoder/kernel[3]
+  assertInputError(modelDir(clone(), { 'weights.bin': nanBin }), "weight 'encoder/kernel' holds NaN at index 3");
+
+  const keras3 = clone();
+  keras3.modelTopology.keras_version = '3.5.0';
+  layerNamed(keras3, 'encoder').config.recurrent_activation = 'hard_sigmoid';
+  layerNamed(keras3, 'decoder').config.recurrent_activation = 'hard_sigmoid';
+  assertInputError(modelDir(keras3), 'Keras 3.5.0', 'relu6(x+3)/6');
 
   const graph = clone();
   graph.format = 'graph-model';

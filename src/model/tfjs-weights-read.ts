@@ -64,7 +64,10 @@ export function readWeightsManifest(manifest: unknown, dir: string, source: stri
     for (const s of sized) {
       if (!s.optimizerState) {
         const data = new Float32Array(s.count);
-        for (let i = 0; i < s.count; i++) data[i] = view.getFloat32(offset + 4 * i, true); // little-endian on disk
+        for (let i = 0; i < s.count; i++) {
+          data[i] = view.getFloat32(offset + 4 * i, true); // little-endian on disk
+          if (!Number.isFinite(data[i]!)) fail(`weight '${s.name}' holds ${data[i]} at index ${i}; expected finite numbers`);
+        }
         weights.push({ name: s.name, shape: s.shape, data });
       }
       offset += s.bytes;
