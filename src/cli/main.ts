@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../data/input-error.js';
 import { registerData } from './data.js';
+import { registerDemo } from './demo.js';
 import { registerEncode } from './encode.js';
 import { registerReconstruct } from './reconstruct.js';
 import { registerTrain } from './train.js';
@@ -12,6 +13,7 @@ const program = new Command('lstm-ae')
   .exitOverride();
 
 registerData(program);
+registerDemo(program);
 registerTrain(program);
 registerEncode(program);
 registerReconstruct(program);
