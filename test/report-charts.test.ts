@@ -92,7 +92,9 @@ test('loss: training and validation lines over the epochs, log scale when all po
   // a zero loss cannot go on a log axis: fall back to linear instead of drawing nothing
   const linear = lossChart({ loss: [0.5, 0] });
   assert.doesNotMatch(JSON.stringify(linear), /"type":"log"/);
-  assert.equal(lines(await render(linear)), 1);
+  const trainingOnly = await render(linear);
+  assert.equal(lines(trainingOnly), 1);
+  assert.deepEqual(legendLabels(trainingOnly), ['training loss'], 'no legend entry for an absent val_loss');
 });
 
 test('PCA: one point per window, coloured by class', async () => {

@@ -85,7 +85,7 @@ export interface ReconstructionChartInput {
 
 /**
  * Figure 2 (one per class): for every 1000th start position within the class's windows,
- * five consecutive windows overlaid, original blue and reconstruction red.
+ * five consecutive windows overlaid, original blue and reconstruction red, one panel each.
  */
 export function reconstructionChart(input: ReconstructionChartInput): TopLevelSpec {
   const { original, reconstruction, shape, every = 1000, consecutive = 5, columns = 4 } = input;
@@ -112,7 +112,7 @@ export function reconstructionChart(input: ReconstructionChartInput): TopLevelSp
     config: chartConfig,
     title: {
       text: `Reconstructions, ${input.classLabel}`,
-      subtitle: `${consecutive} consecutive windows overlaid, from every ${every}th window of the class (${indices.length} windows)`,
+      subtitle: `${consecutive} consecutive windows overlaid per panel; panels ${every} windows apart (${indices.length} windows in the class)`,
     },
     data: { values: rows },
     columns: Math.min(columns, panels),
@@ -217,7 +217,8 @@ export function lossChart(history: LossHistory): TopLevelSpec {
   if (rows.length === 0) throw new InputError('loss chart: the history has no epochs');
   // a log axis shows the late, small improvements; it needs every value positive
   const logScale = rows.every((r) => Number.isFinite(r.loss) && r.loss > 0);
-  const domain = ['training loss', 'validation loss'];
+  // only the series present, so a history without val_loss has no legend entry for it
+  const domain = ['training loss', 'validation loss'].filter((name) => rows.some((r) => r.series === name));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: chartConfig,
@@ -231,11 +232,11 @@ export function lossChart(history: LossHistory): TopLevelSpec {
       y: { field: 'loss', type: 'quantitative', title: 'loss (MSE)', scale: logScale ? { type: 'log' } : { zero: false } },
       color: {
         field: 'series', type: 'nominal', title: null,
-        scale: { domain, range: [BLUE, '#ff7f0e'] },
+        scale: { domain, range: [BLUE, '#ff7f0e'].slice(0, domain.length) },
         legend: { orient: 'top', direction: 'horizontal', symbolType: 'stroke', symbolStrokeWidth: 2 },
       },
       // dashed validation line: with the training data as validation data the two overlap
-      strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain, range: [[1, 0], [5, 3]] } },
+      strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain, range: [[1, 0], [5, 3]].slice(0, domain.length) } },
     },
   };
 }
