@@ -1,0 +1,126 @@
+// The seed's conditional autoencoder for one block of 4 windows, forward and backward:
+//   encoder LSTM over x -> code = last h;  decoder LSTM over [code | x reversed in time];
+//   Dense(L, relu) -> Dense(D, tanh) -> output;  loss = sum of squared errors.
+// Weight gradients are summed into `gacc` (one v128 per weight), so blocks just add up.
+import {
+  T, D, L, G, hard, params, gacc, encK, encR, encB, decK, decR, decB, hidK, hidB, outK, outB,
+  encGates, encC, encTC, encH, decGates, decC, decTC, decH, hidden, dz, dzHidden, dzOut,
+  codeZ, dzSum, dh, dhNext, dcNext, zeros, ones,
+} from './memory-plan';
+import { preactivate, transposedProduct, outerAccumulate, sumSteps } from './matrix';
+import { cellForward, cellBackward } from './lstm-cell';
+import { tanh4, tanhGrad4 } from './activations';
+
+// @ts-ignore: decorator
+@inline
+function vec(base: usize, index: i32): usize {
+  return base + (<usize>index << 4);
+}
+
+// @ts-ignore: decorator
+@inline
+function gradOf(weightOffset: usize): usize {
+  return gacc + (weightOffset << 2);
+}
+
+/** x: the block's (T, D). Fills the encoder history; the code is encH at step T-1. */
+export function encoderForward(x: usize): void {
+  for (let t = 0; t < T; t++) {
+    const first = t == 0;
+    const z = vec(encGates, t * G);
+    preactivate(z, G, 0, params + encB, vec(x, t * D), D, params + encK,
+      first ? 0 : vec(encH, (t - 1) * L), first ? 0 : L, params + encR);
+    cellForward(z, first ? zeros : vec(encC, (t - 1) * L), vec(encC, t * L), vec(encTC, t * L), vec(encH, t * L), L, hard);
+  }
+}
+
+/** code: (L). The decoder sees [code | x_{T-1-t}] at step t; the code's part is the same at every step. */
+export function decoderForward(x: usize, code: usize): void {
+  preactivate(codeZ, G, 0, params + decB, code, L, params + decK, 0, 0, 0);
+  const kernelX = params + decK + <usize>(L * G) * 4;
+  for (let t = 0; t < T; t++) {
+    const first = t == 0;
+    const z = vec(decGates, t * G);
+    preactivate(z, G, codeZ, 0, vec(x, (T - 1 - t) * D), D, kernelX,
+      first ? 0 : vec(decH, (t - 1) * L), first ? 0 : L, params + decR);
+    cellForward(z, first ? zeros : vec(decC, (t - 1) * L), vec(decC, t * L), vec(decTC, t * L), vec(decH, t * L), L, hard);
+  }
+}
+
+/** out: the block's (T, D) reconstruction. */
+export function denseForward(out: usize): void {
+  const zero = f32x4.splat(0);
+  for (let t = 0; t < T; t++) {
+    const hid = vec(hidden, t * L);
+    preactivate(hid, L, 0, params + hidB, vec(decH, t * L), L, params + hidK, 0, 0, 0);
+    for (let k = 0; k < L; k++) v128.store(vec(hid, k), f32x4.pmax(v128.load(vec(hid, k)), zero));
+    const o = vec(out, t * D);
+    preactivate(o, D, 0, params + outB, hid, L, params + outK, 0, 0, 0);
+    for (let d = 0; d < D; d++) v128.store(vec(o, d), tanh4(v128.load(vec(o, d))));
+  }
+}
+
+/** Sum of squared errors over the block's valid lanes; leaves dLoss/dz of the output layer in dzOut. */
+export function lossAndOutputGradient(out: usize, x: usize, mask: usize, scale: f32): f64 {
+  const m = v128.load(mask);
+  const s = f32x4.splat(scale);
+  let sse = f32x4.splat(0);
+  const n = T * D;
+  for (let i = 0; i < n; i++) {
+    const y = v128.load(vec(out, i));
+    const e = f32x4.mul(f32x4.sub(y, v128.load(vec(x, i))), m);
+    sse = f32x4.add(sse, f32x4.mul(e, e));
+    v128.store(vec(dzOut, i), f32x4.mul(f32x4.mul(e, s), tanhGrad4(y)));
+  }
+  return <f64>f32x4.extract_lane(sse, 0) + <f64>f32x4.extract_lane(sse, 1)
+    + <f64>f32x4.extract_lane(sse, 2) + <f64>f32x4.extract_lane(sse, 3);
+}
+
+export function denseBackward(): void {
+  const zero = f32x4.splat(0);
+  for (let t = 0; t < T; t++) {
+    const dzh = vec(dzHidden, t * L);
+    const hid = vec(hidden, t * L);
+    transposedProduct(dzh, 0, vec(dzOut, t * D), params + outK, L, D);
+    for (let k = 0; k < L; k++) {
+      const active = f32x4.gt(v128.load(vec(hid, k)), zero);
+      v128.store(vec(dzh, k), v128.and(v128.load(vec(dzh, k)), active));
+    }
+  }
+  const Lb = <isize>L << 4, Db = <isize>D << 4;
+  outerAccumulate(gradOf(outK), L, D, hidden, Lb, dzOut, Db, T);
+  outerAccumulate(gradOf(outB), 1, D, ones, 0, dzOut, Db, T);
+  outerAccumulate(gradOf(hidK), L, L, decH, Lb, dzHidden, Lb, T);
+  outerAccumulate(gradOf(hidB), 1, L, ones, 0, dzHidden, Lb, T);
+}
+
+/** Backpropagates through the decoder; leaves dLoss/dcode in dh. */
+export function decoderBackward(x: usize, code: usize): void {
+  memory.fill(dcNext, 0, <usize>L << 4);
+  for (let t = T - 1; t >= 0; t--) {
+    transposedProduct(dh, t == T - 1 ? 0 : dhNext, vec(dzHidden, t * L), params + hidK, L, L);
+    cellBackward(vec(decGates, t * G), vec(decTC, t * L), t == 0 ? zeros : vec(decC, (t - 1) * L), dh, dcNext, vec(dz, t * G), L, hard);
+    if (t > 0) transposedProduct(dhNext, 0, vec(dz, t * G), params + decR, L, G);
+  }
+  const Lb = <isize>L << 4, Gb = <isize>G << 4, Db = <isize>D << 4;
+  sumSteps(dzSum, dz, G, T);
+  outerAccumulate(gradOf(decR), L, G, decH, Lb, vec(dz, G), Gb, T - 1);
+  outerAccumulate(gradOf(decK) + (<usize>(L * G) << 4), D, G, vec(x, (T - 1) * D), -Db, dz, Gb, T);
+  outerAccumulate(gradOf(decK), L, G, code, 0, dzSum, 0, 1);
+  outerAccumulate(gradOf(decB), 1, G, ones, 0, dzSum, 0, 1);
+  transposedProduct(dh, 0, dzSum, params + decK, L, G);
+}
+
+/** Backpropagates dLoss/dcode (in dh) through the encoder. */
+export function encoderBackward(x: usize): void {
+  memory.fill(dcNext, 0, <usize>L << 4);
+  for (let t = T - 1; t >= 0; t--) {
+    cellBackward(vec(encGates, t * G), vec(encTC, t * L), t == 0 ? zeros : vec(encC, (t - 1) * L),
+      t == T - 1 ? dh : dhNext, dcNext, vec(dz, t * G), L, hard);
+    if (t > 0) transposedProduct(dhNext, 0, vec(dz, t * G), params + encR, L, G);
+  }
+  const Lb = <isize>L << 4, Gb = <isize>G << 4, Db = <isize>D << 4;
+  outerAccumulate(gradOf(encR), L, G, encH, Lb, vec(dz, G), Gb, T - 1);
+  outerAccumulate(gradOf(encK), D, G, x, Db, dz, Gb, T);
+  outerAccumulate(gradOf(encB), 1, G, ones, 0, dz, Gb, T);
+}

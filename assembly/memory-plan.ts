@@ -1,0 +1,122 @@
+// Where everything lives in this instance's linear memory. `configure` sets the sizes once
+// (one instance per thread, one model shape per instance) and grows memory to fit.
+// v128 arrays hold one value per window for 4 windows ("a block"); a training step
+// processes its blocks one after another, reusing the per-block histories below.
+
+/** timesteps, input dims, latent units, gate rows (4L) */
+export let T: i32 = 0;
+export let D: i32 = 0;
+export let L: i32 = 0;
+export let G: i32 = 0;
+/** hard_sigmoid instead of sigmoid as the recurrent activation */
+export let hard: bool = false;
+export let maxBlocks: i32 = 0;
+export let paramCount: i32 = 0;
+
+// byte addresses of each weight inside `params` (and of its gradient inside `grads`/`gacc`)
+export let encK: usize = 0;
+export let encR: usize = 0;
+export let encB: usize = 0;
+export let decK: usize = 0;
+export let decR: usize = 0;
+export let decB: usize = 0;
+export let hidK: usize = 0;
+export let hidB: usize = 0;
+export let outK: usize = 0;
+export let outB: usize = 0;
+
+/** f32 params in Keras layout, and the f32 gradients a step leaves */
+export let params: usize = 0;
+export let grads: usize = 0;
+/** one v128 per parameter: gradients summed per lane over the step's blocks */
+export let gacc: usize = 0;
+/** input (maxBlocks, T, D) v128, and a 1/0 lane mask per block (padding windows are 0) */
+export let xs: usize = 0;
+export let masks: usize = 0;
+/** reconstruction (maxBlocks, T, D) and codes (maxBlocks, L) */
+export let outputs: usize = 0;
+export let codes: usize = 0;
+
+// per-block histories (T steps) and small vectors
+export let encGates: usize = 0; // (T, 4L) activated i,f,c,o
+export let encC: usize = 0; // (T, L)
+export let encTC: usize = 0; // (T, L) tanh(c)
+export let encH: usize = 0; // (T, L)
+export let decGates: usize = 0;
+export let decC: usize = 0;
+export let decTC: usize = 0;
+export let decH: usize = 0;
+export let hidden: usize = 0; // (T, L) relu output
+export let dz: usize = 0; // (T, 4L) gate pre-activation gradients (one LSTM at a time)
+export let dzHidden: usize = 0; // (T, L)
+export let dzOut: usize = 0; // (T, D)
+export let codeZ: usize = 0; // (4L) decoder bias + code projection, the same at every step
+export let dzSum: usize = 0; // (4L) sum over steps of the decoder's dz
+export let dh: usize = 0; // (L)
+export let dhNext: usize = 0; // (L)
+export let dcNext: usize = 0; // (L)
+export let zeros: usize = 0; // (max(L, D)) h and c before the first step
+export let ones: usize = 0; // one v128 of 1.0
+
+let top: usize = 0;
+
+function take(bytes: usize): usize {
+  const at = top;
+  top += (bytes + 15) & ~(<usize>15);
+  return at;
+}
+
+/** Returns 0, or 1 if memory could not grow. */
+export function configure(timesteps: i32, inputDim: i32, latentDim: i32, blocks: i32, hardSigmoid: bool): i32 {
+  T = timesteps; D = inputDim; L = latentDim; G = 4 * latentDim; hard = hardSigmoid; maxBlocks = blocks;
+  let o: usize = 0;
+  encK = o; o += <usize>(D * G) * 4;
+  encR = o; o += <usize>(L * G) * 4;
+  encB = o; o += <usize>G * 4;
+  decK = o; o += <usize>((L + D) * G) * 4;
+  decR = o; o += <usize>(L * G) * 4;
+  decB = o; o += <usize>G * 4;
+  hidK = o; o += <usize>(L * L) * 4;
+  hidB = o; o += <usize>L * 4;
+  outK = o; o += <usize>(L * D) * 4;
+  outB = o; o += <usize>D * 4;
+  paramCount = <i32>(o >> 2);
+
+  top = (__heap_base + 15) & ~(<usize>15);
+  const P = <usize>paramCount;
+  const v = <usize>16;
+  const tT = <usize>T, tD = <usize>D, tL = <usize>L, tG = <usize>G, nB = <usize>blocks;
+  params = take(P * 4);
+  grads = take(P * 4);
+  gacc = take(P * v);
+  xs = take(nB * tT * tD * v);
+  masks = take(nB * v);
+  outputs = take(nB * tT * tD * v);
+  codes = take(nB * tL * v);
+  encGates = take(tT * tG * v);
+  encC = take(tT * tL * v);
+  encTC = take(tT * tL * v);
+  encH = take(tT * tL * v);
+  decGates = take(tT * tG * v);
+  decC = take(tT * tL * v);
+  decTC = take(tT * tL * v);
+  decH = take(tT * tL * v);
+  hidden = take(tT * tL * v);
+  dz = take(tT * tG * v);
+  dzHidden = take(tT * tL * v);
+  dzOut = take(tT * tD * v);
+  codeZ = take(tG * v);
+  dzSum = take(tG * v);
+  dh = take(tL * v);
+  dhNext = take(tL * v);
+  dcNext = take(tL * v);
+  zeros = take((tL > tD ? tL : tD) * v);
+  ones = take(v);
+
+  const needPages = <i32>((top + 0xffff) >> 16);
+  const have = memory.size();
+  if (needPages > have && memory.grow(needPages - have) < 0) return 1;
+  memory.fill(zeros, 0, (tL > tD ? tL : tD) * v);
+  v128.store(ones, f32x4.splat(1.0));
+  return 0;
+}
