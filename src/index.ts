@@ -1,4 +1,45 @@
-/** lstm-ae public API. */
+/** lstm-ae public API: data → engine → model → analysis → report → pipeline. */
+
+// data
 export { InputError } from './data/input-error.js';
-export { ParamLayout } from './engine/param-layout.js';
-export { autoencoderLayout, WEIGHT_NAMES } from './model/autoencoder-layout.js';
+export { RandomState } from './data/random-state.js';
+export { makeSineData, sineSeries, type SineData } from './data/sine-data.js';
+export { parseSineDataConfig, DEFAULT_SINE_DATA_CONFIG, type SineDataConfig } from './data/sine-data-config.js';
+export { readNpy, writeNpy, parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './data/npy.js';
+
+// engine: the math, plain forward/backward pairs over flat buffers
+export { ParamLayout, type FloatArray, type TensorSpec } from './engine/param-layout.js';
+export { lstmForward, lstmBackward, lstmBackwardScratch } from './engine/lstm.js';
+export { denseForward, denseBackward } from './engine/dense.js';
+export { mseForward, mseBackward } from './engine/mse.js';
+export { glorotUniform, orthogonal, unitForgetBias, zeros } from './engine/initializers.js';
+export { Rmsprop, Adam, Sgd, type Optimizer } from './engine/optimizers.js';
+
+// model
+export { autoencoderLayout, WEIGHT_NAMES, type WeightName, type AutoencoderDims } from './model/autoencoder-layout.js';
+export { LstmAutoencoder, TrainingDivergedError } from './model/lstm-autoencoder.js';
+export type {
+  AutoencoderConfig, AutoencoderConfigInput, Sequences, OptimizerName, OptimizerConfig,
+  EpochLogs, FitCallbacks, FitOptions, History,
+} from './model/lstm-autoencoder.js';
+export type { GradientStep } from './model/gradient-step.js';
+export { ReferenceStep, referenceForward, type Precision, type StepDims, type ForwardOutputs } from './model/reference-step.js';
+export { saveModel, loadModel, readTfjsModel, writeTfjsModel, type SavableAutoencoder, type TfjsModelContents } from './model/tfjs-format.js';
+export { SUPPORTED_LAYER_CLASSES } from './model/tfjs-topology-read.js';
+
+// analysis
+export { lstmFinalHidden, splitParams, sigmoid, hardSigmoid } from './analysis/lstm-feed-forward.js';
+export type { LstmWeights, LstmInput, LstmFeedForwardOptions, RecurrentActivation } from './analysis/lstm-feed-forward.js';
+export { fitLogisticRegression, type FeatureMatrix, type LogisticRegressionModel, type LogisticRegressionOptions } from './analysis/logistic-regression.js';
+export { accuracy, confusionMatrix, classCounts, meanSquaredError, maxAbsDifference } from './analysis/metrics.js';
+export { pca, symmetricEigen, type PcaResult } from './analysis/pca.js';
+
+// report
+export { sineClassesChart, reconstructionChart, featuresChart, lossChart, pcaChart } from './report/charts.js';
+export type { WindowSelection, ReconstructionChartInput, FeaturesChartInput, FeatureClass, LossHistory, PcaChartOptions } from './report/charts.js';
+export { renderSvg, svgToPng, svgToRaster, writeFigure, type RenderOptions, type Raster, type WrittenFigure } from './report/render.js';
+export { buildReportHtml, writeReport, escapeHtml, DEFAULT_FEATURE_TOLERANCE } from './report/html-report.js';
+export type { ReportData, ReportFigure, ReportMetrics, ConfusionMatrix } from './report/html-report.js';
+
+// pipeline
+export { runSeedExperiment, type SeedExperimentOptions, type SeedExperimentMetrics } from './pipeline/seed-experiment.js';
