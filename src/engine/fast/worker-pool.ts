@@ -58,7 +58,9 @@ export class AtomicsWorkerPool {
     const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let index = 0; index < count; index++) {
-      const worker = new Worker(entry, { workerData: { ...workerData, control, index } });
+      // a worker inherits the node flags; --input-type (from `node --input-type=module -e`) would make it refuse its file
+      const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+      const worker = new Worker(entry, { workerData: { ...workerData, control, index }, execArgv });
       workers.push(worker);
       ready.push(
         new Promise<void>((resolve, reject) => {
