@@ -28,7 +28,7 @@ if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`--epochs must b
 const x = seedTrainingData();
 const [windows, timesteps, inputDim] = x.shape;
 const model = LstmAutoencoder.create({ timesteps, inputDim, latentDim: SEED_LATENT_DIM, seed: 0 });
-const step = await createBenchStep(engine, model.dims, Math.min(SEED_BATCH_SIZE, windows), threads);
+const step = await createBenchStep(engine, model.dims, Math.min(SEED_BATCH_SIZE, windows), threads, model.config.recurrentActivation);
 try {
   const history = await model.fit(x, {
     epochs,
