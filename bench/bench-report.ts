@@ -25,7 +25,15 @@ export interface SpeedupVsPyTorch {
 /** Everything `npm run bench` measured, as written to bench/results/latest.json. */
 export interface BenchReport {
   date: string;
-  machine: { cpuModel: string; logicalCpus: number; platform: string; arch: string; node: string };
+  machine: {
+    cpuModel: string;
+    logicalCpus: number;
+    platform: string;
+    arch: string;
+    node: string;
+    /** share of CPU time other processes used during the bench (Linux), else null */
+    otherProcessesCpuShare: number | null;
+  };
   workload: { windows: number; timesteps: number; inputDim: number; latentDim: number; batchSize: number; optimizer: string };
   /** Every ratio is that row's seconds per epoch divided by this row's. */
   baseline: string;
@@ -43,6 +51,7 @@ export function buildReport(
   rows: BenchRow[],
   encode: EncodeTiming | null,
   notes: string[],
+  otherProcessesCpuShare: number | null,
 ): BenchReport {
   const baseline = rows.find((r) => r.kind === 'ours-fast' && r.threads === BASELINE_THREADS);
   const fastestTorch = rows
@@ -56,6 +65,7 @@ export function buildReport(
       platform: process.platform,
       arch: process.arch,
       node: process.version,
+      otherProcessesCpuShare,
     },
     workload,
     baseline: `lstm-ae fast path, ${BASELINE_THREADS} threads`,

@@ -13,7 +13,11 @@ export function formatReport(report: BenchReport): string {
     `seed model T=${workload.timesteps} D=${workload.inputDim} L=${workload.latentDim}, ` +
       `${formatInteger(workload.windows)} windows per epoch, batch ${workload.batchSize}, ${workload.optimizer}`,
   );
-  lines.push(`${machine.cpuModel}, ${machine.logicalCpus} logical CPUs, Node ${machine.node} (${machine.platform}-${machine.arch})`);
+  const others = machine.otherProcessesCpuShare;
+  lines.push(
+    `${machine.cpuModel}, ${machine.logicalCpus} logical CPUs, Node ${machine.node} (${machine.platform}-${machine.arch})` +
+      (others === null ? '' : `; other processes used ${(others * 100).toFixed(0)}% of the CPU time during the run`),
+  );
   lines.push('');
 
   const cells = report.rows.map((r) => ({

@@ -1,5 +1,4 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { loadavg, availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../src/data/atomic-write.js';
@@ -8,6 +7,7 @@ import type { BenchRow, RowOutcome } from './bench-row.js';
 import { buildReport, BASELINE_THREADS, type EncodeTiming } from './bench-report.js';
 import { plural, progress } from './child-run.js';
 import { formatReport } from './format-table.js';
+import { cpuSnapshot, otherProcessesShare } from './machine-load.js';
 import { runEncodeOnce, runTrainOnce } from './our-runs.js';
 import { SEED_BATCH_SIZE, SEED_LATENT_DIM, SEED_OPTIMIZER, seedTrainingData } from './seed-workload.js';
 
@@ -17,6 +17,9 @@ import { SEED_BATCH_SIZE, SEED_LATENT_DIM, SEED_OPTIMIZER, seedTrainingData } fr
  * with like. Each configuration runs in its own process; the table goes to stdout, progress
  * to stderr, the same numbers as JSON to --out.
  */
+
+// above this share of CPU time used by other processes, the results carry a warning
+const OTHER_LOAD_WORTH_NOTING = 0.1;
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -47,8 +50,6 @@ const rows: BenchRow[] = [];
 const notes: string[] = [];
 let encode: EncodeTiming | null = null;
 
-const busyNote = machineBusyNote('start');
-
 type Step = { title: string; run: () => Promise<void> };
 const steps: Step[] = [];
 const collect = (outcome: RowOutcome) => {
@@ -59,7 +60,9 @@ const collect = (outcome: RowOutcome) => {
   }
 };
 
-if (!options.skipReference) {
+if (options.skipReference) {
+  notes.push('reference path skipped (--skip-reference)');
+} else {
   steps.push({
     title: `lstm-ae reference path, 1 thread, ${plural(options.referenceEpochs, 'epoch')}`,
     run: async () => collect(await runTrainOnce(repoRoot, 'reference', 1, options.referenceEpochs)),
@@ -115,6 +118,7 @@ if (options.skipAnchors) {
 }
 
 const started = performance.now();
+const cpuBefore = cpuSnapshot();
 for (const [index, step] of steps.entries()) {
   const stepStarted = performance.now();
   progress(`[${index + 1}/${steps.length}] ${step.title} ...`);
@@ -123,26 +127,24 @@ for (const [index, step] of steps.entries()) {
 }
 progress(`bench finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
-for (const note of [busyNote, machineBusyNote('end')]) if (note) notes.push(note);
+const cpuAfter = cpuSnapshot();
+const otherLoad = cpuBefore && cpuAfter ? otherProcessesShare(cpuBefore, cpuAfter) : null;
+// a neighbour using the CPUs slows every row, not all equally: say so beside the numbers
+if (otherLoad !== null && otherLoad > OTHER_LOAD_WORTH_NOTING) {
+  notes.push(`other processes used ${(otherLoad * 100).toFixed(0)}% of the machine's CPU time during the bench: timings are noisy`);
+}
 
 const report = buildReport(
   { windows, timesteps, inputDim, latentDim: SEED_LATENT_DIM, batchSize: SEED_BATCH_SIZE, optimizer: SEED_OPTIMIZER },
   rows,
   encode,
   notes,
+  otherLoad,
 );
 const outPath = resolve(options.out);
 writeFileAtomic(outPath, JSON.stringify(report, null, 2) + '\n');
 process.stdout.write(formatReport(report));
 process.stdout.write(`results written to ${outPath}\n`);
-
-/** Timings on a machine already busy with other work are noisy: say so in the results. */
-function machineBusyNote(when: 'start' | 'end'): string | undefined {
-  const load = loadavg()[0]!;
-  const cpus = availableParallelism();
-  // loadavg is 0 on Windows, where it is not measured
-  return load > cpus ? `machine busy at ${when} (1-minute load ${load.toFixed(1)} on ${cpus} CPUs): timings are noisy` : undefined;
-}
 
 function positiveInteger(value: string): number {
   const n = Number(value);

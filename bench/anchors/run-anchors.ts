@@ -115,7 +115,7 @@ export function tfjsMissing(repoRoot: string, backend: TfjsBackend): string | un
     try {
       requireFromRoot.resolve(name);
     } catch {
-      return `${name} is not installed (npm install --no-save ${name}@4.22 to include this row)`;
+      return `${name} is not installed (it is a dev dependency: \`npm install\` with dev dependencies adds this row)`;
     }
   }
   return undefined;
