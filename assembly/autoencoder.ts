@@ -5,9 +5,10 @@
 import {
   T, D, L, G, hard, params, gacc, encK, encR, encB, decK, decR, decB, hidK, hidB, outK, outB,
   encGates, encC, encTC, encH, decGates, decC, decTC, decH, hidden, dz, dzHidden, dzOut,
-  codeZ, dzSum, dh, dhNext, dcNext, zeros, ones,
+  codeZ, dzSum, dh, dhNext, dcNext, zeros, ones, outKT, hidKT, decRT, decCodeT, encRT,
 } from './memory-plan';
-import { preactivate, transposedProduct, outerAccumulate, sumSteps } from './matrix';
+import { preactivate, transposedProduct, transpose, outerAccumulate, sumSteps } from './matrix';
+import { specialisedProduct } from './generated/products';
 import { cellForward, cellBackward } from './lstm-cell';
 import { tanh4, tanhGrad4 } from './activations';
 
@@ -21,6 +22,25 @@ function vec(base: usize, index: i32): usize {
 @inline
 function gradOf(weightOffset: usize): usize {
   return gacc + (weightOffset << 2);
+}
+
+/**
+ * out[k] = add[k] (a v128 array, or 0) + sum_j W[k][j] v[j] for k < K: backward's products,
+ * by the unrolled kernel for this K (which reads WT, W transposed) when there is one.
+ */
+// @ts-ignore: decorator
+@inline
+function product(out: usize, add: usize, v: usize, W: usize, WT: usize, K: i32, J: i32): void {
+  if (!specialisedProduct(out, add, v, WT, J, K)) transposedProduct(out, add, v, W, K, J);
+}
+
+/** Once per step, before backward: the transposed weights it multiplies by. */
+export function transposeWeights(): void {
+  transpose(outKT, params + outK, L, D);
+  transpose(hidKT, params + hidK, L, L);
+  transpose(decRT, params + decR, L, G);
+  transpose(decCodeT, params + decK, L, G);
+  transpose(encRT, params + encR, L, G);
 }
 
 /** x: the block's (T, D). Fills the encoder history; the code is encH at step T-1. */
@@ -81,7 +101,7 @@ export function denseBackward(): void {
   for (let t = 0; t < T; t++) {
     const dzh = vec(dzHidden, t * L);
     const hid = vec(hidden, t * L);
-    transposedProduct(dzh, 0, vec(dzOut, t * D), params + outK, L, D);
+    product(dzh, 0, vec(dzOut, t * D), params + outK, outKT, L, D);
     for (let k = 0; k < L; k++) {
       const active = f32x4.gt(v128.load(vec(hid, k)), zero);
       v128.store(vec(dzh, k), v128.and(v128.load(vec(dzh, k)), active));
@@ -98,9 +118,9 @@ export function denseBackward(): void {
 export function decoderBackward(x: usize, code: usize): void {
   memory.fill(dcNext, 0, <usize>L << 4);
   for (let t = T - 1; t >= 0; t--) {
-    transposedProduct(dh, t == T - 1 ? 0 : dhNext, vec(dzHidden, t * L), params + hidK, L, L);
+    product(dh, t == T - 1 ? 0 : dhNext, vec(dzHidden, t * L), params + hidK, hidKT, L, L);
     cellBackward(vec(decGates, t * G), vec(decTC, t * L), t == 0 ? zeros : vec(decC, (t - 1) * L), dh, dcNext, vec(dz, t * G), L, hard);
-    if (t > 0) transposedProduct(dhNext, 0, vec(dz, t * G), params + decR, L, G);
+    if (t > 0) product(dhNext, 0, vec(dz, t * G), params + decR, decRT, L, G);
   }
   const Lb = <isize>L << 4, Gb = <isize>G << 4, Db = <isize>D << 4;
   sumSteps(dzSum, dz, G, T);
@@ -108,7 +128,7 @@ export function decoderBackward(x: usize, code: usize): void {
   outerAccumulate(gradOf(decK) + (<usize>(L * G) << 4), D, G, vec(x, (T - 1) * D), -Db, dz, Gb, T);
   outerAccumulate(gradOf(decK), L, G, code, 0, dzSum, 0, 1);
   outerAccumulate(gradOf(decB), 1, G, ones, 0, dzSum, 0, 1);
-  transposedProduct(dh, 0, dzSum, params + decK, L, G);
+  product(dh, 0, dzSum, params + decK, decCodeT, L, G);
 }
 
 /** Backpropagates dLoss/dcode (in dh) through the encoder. */
@@ -117,7 +137,7 @@ export function encoderBackward(x: usize): void {
   for (let t = T - 1; t >= 0; t--) {
     cellBackward(vec(encGates, t * G), vec(encTC, t * L), t == 0 ? zeros : vec(encC, (t - 1) * L),
       t == T - 1 ? dh : dhNext, dcNext, vec(dz, t * G), L, hard);
-    if (t > 0) transposedProduct(dhNext, 0, vec(dz, t * G), params + encR, L, G);
+    if (t > 0) product(dhNext, 0, vec(dz, t * G), params + encR, encRT, L, G);
   }
   const Lb = <isize>L << 4, Gb = <isize>G << 4, Db = <isize>D << 4;
   outerAccumulate(gradOf(encR), L, G, encH, Lb, vec(dz, G), Gb, T - 1);

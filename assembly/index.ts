@@ -6,7 +6,7 @@ import {
 } from './memory-plan';
 import {
   encoderForward, decoderForward, denseForward, lossAndOutputGradient,
-  denseBackward, decoderBackward, encoderBackward,
+  denseBackward, decoderBackward, encoderBackward, transposeWeights,
 } from './autoencoder';
 import { tanh4, sigmoid4 } from './activations';
 
@@ -36,6 +36,7 @@ function encodeBlock(b: i32): void {
  */
 export function trainStep(blocks: i32, scale: f32): f64 {
   memory.fill(gacc, 0, <usize>count << 4);
+  transposeWeights();
   let sse: f64 = 0;
   for (let b = 0; b < blocks; b++) {
     const x = blockInput(b);

@@ -82,6 +82,15 @@ export function transposedProduct(out: usize, add: usize, v: usize, W: usize, K:
   }
 }
 
+/** dst (cols, rows) = src (rows, cols) transposed; f32 row-major. */
+export function transpose(dst: usize, src: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      store<f32>(dst + (<usize>(c * rows + r) << 2), load<f32>(src + (<usize>(r * cols + c) << 2)));
+    }
+  }
+}
+
 /**
  * acc[k][j] += sum_{s<S} A[s][k] B[s][j]    for k < K, j < J   (a weight gradient)
  * acc holds one v128 per weight (lanes summed at the end of the step), J columns.

@@ -28,6 +28,16 @@ export let outB: usize = 0;
 /** f32 params in Keras layout, and the f32 gradients a step leaves */
 export let params: usize = 0;
 export let grads: usize = 0;
+/**
+ * The weights backward multiplies by on the left, transposed once per step for the
+ * unrolled products (assembly/generated/products.ts): dense_out (D,L), dense_hidden (L,L),
+ * and the (4L,L) transposes of both recurrent kernels and of the decoder's code rows.
+ */
+export let outKT: usize = 0;
+export let hidKT: usize = 0;
+export let decRT: usize = 0;
+export let decCodeT: usize = 0;
+export let encRT: usize = 0;
 /** one v128 per parameter: gradients summed per lane over the step's blocks */
 export let gacc: usize = 0;
 /** input (maxBlocks, T, D) v128, and a 1/0 lane mask per block (padding windows are 0) */
@@ -55,7 +65,7 @@ export let dzSum: usize = 0; // (4L) sum over steps of the decoder's dz
 export let dh: usize = 0; // (L)
 export let dhNext: usize = 0; // (L)
 export let dcNext: usize = 0; // (L)
-export let zeros: usize = 0; // (max(L, D)) h and c before the first step
+export let zeros: usize = 0; // (max(L, D)) h and c before the first step; also scalar zeros
 export let ones: usize = 0; // one v128 of 1.0
 
 let top: usize = 0;
@@ -89,6 +99,11 @@ export function configure(timesteps: i32, inputDim: i32, latentDim: i32, blocks:
   params = take(P * 4);
   grads = take(P * 4);
   gacc = take(P * v);
+  outKT = take(tD * tL * 4);
+  hidKT = take(tL * tL * 4);
+  decRT = take(tG * tL * 4);
+  decCodeT = take(tG * tL * 4);
+  encRT = take(tG * tL * 4);
   xs = take(nB * tT * tD * v);
   masks = take(nB * v);
   outputs = take(nB * tT * tD * v);
