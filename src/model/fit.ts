@@ -4,6 +4,7 @@ import type { RandomState } from '../data/random-state.js';
 import type { GradientStep } from './gradient-step.js';
 import type { AutoencoderConfig } from './autoencoder-config.js';
 import { createOptimizer, type OptimizerConfig, type OptimizerName } from './optimizer-config.js';
+import { canForward, forwardInChunks } from './forward-chunks.js';
 import { ReferenceStep, referenceForward } from './reference-step.js';
 import { asFloat32, checkSequences, type Sequences } from './sequences.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
@@ -141,7 +142,10 @@ export async function fitAutoencoder(model: Trainable, x: Sequences, options: Fi
       }
       const logs: EpochLogs = { loss: weightedLoss / N, seconds: 0 };
       if (validation) {
-        logs.val_loss = referenceForward(params, config, validation.data, validation.shape[0], { loss: true });
+        const N = validation.shape[0];
+        logs.val_loss = canForward(step)
+          ? await forwardInChunks(step, params, validation.data, N, { loss: true })
+          : referenceForward(params, config, validation.data, N, { loss: true });
       }
       logs.seconds = (performance.now() - started) / 1000;
       history.epoch.push(epoch);

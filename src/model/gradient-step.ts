@@ -18,6 +18,17 @@ export interface GradientStep {
    * `params`) with dLoss/dParams and returns the loss.
    */
   lossAndGradient(params: Float32Array, grads: Float32Array, x: Float32Array, batch: number): number | Promise<number>;
+  /**
+   * Optional forward pass without gradients over `batch` <= maxBatch windows: the codes
+   * (batch,L) into `out.code`, the reconstruction (batch,T,D) into `out.reconstruction`.
+   * Where present, validation, predict and encode use it (see forwardInChunks).
+   */
+  forward?(
+    params: Float32Array,
+    x: Float32Array,
+    batch: number,
+    out: { code?: Float32Array; reconstruction?: Float32Array },
+  ): void | Promise<void>;
   /** Releases threads or other resources; the step is unusable afterwards. */
   dispose(): void | Promise<void>;
 }

@@ -109,7 +109,7 @@ export class ReferenceStep implements GradientStep {
    * converted on the way in and out. Returns the loss.
    */
   run(params: FloatArray, grads: FloatArray | null, x: FloatArray, batch: number): number {
-    this.forward(params, x, batch, false);
+    this.forwardPass(params, x, batch, false);
     const { timesteps: T, inputDim: D } = this.dims;
     const X = this.inPrecision(x, this.xWork, batch * T * D, true);
     const loss = mseForward(this.output, X, batch * T * D);
@@ -118,7 +118,7 @@ export class ReferenceStep implements GradientStep {
   }
 
   /** The forward pass only; with `encoderOnly` it stops at the code. */
-  forward(params: FloatArray, x: FloatArray, batch: number, encoderOnly: boolean): void {
+  forwardPass(params: FloatArray, x: FloatArray, batch: number, encoderOnly: boolean): void {
     const { timesteps: T, inputDim: D, latentDim: L } = this.dims;
     this.checkCall(params, x, batch);
     const w = this.weights(this.inPrecision(params, this.paramsWork, params.length));
@@ -247,7 +247,7 @@ export function referenceForward(
   for (let start = 0; start < N; start += step.maxBatch) {
     const batch = Math.min(step.maxBatch, N - start);
     const chunk = x.subarray(start * T * D, (start + batch) * T * D);
-    step.forward(params, chunk, batch, !decode);
+    step.forwardPass(params, chunk, batch, !decode);
     if (code) step.copyCode(code, batch, start * L);
     if (reconstruction) reconstruction.set(step.output.subarray(0, batch * T * D), start * T * D);
     if (loss) {

@@ -89,7 +89,7 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
       }),
     );
     reconstruction = await timed('reconstruction', () => engine.predict(model, train));
-    codes = await timed('features (model encode)', () => ({ train: engine.encode(model, train), test: engine.encode(model, test) }));
+    codes = await timed('features (model encode)', async () => ({ train: await engine.encode(model, train), test: await engine.encode(model, test) }));
   } finally {
     await engine.dispose();
   }

@@ -1,4 +1,6 @@
 import type { AutoencoderConfig } from '../model/autoencoder-config.js';
+import { createFastStep } from '../model/fast-step.js';
+import { forwardInChunks } from '../model/forward-chunks.js';
 import type { GradientStep } from '../model/gradient-step.js';
 import type { LstmAutoencoder, Sequences } from '../model/lstm-autoencoder.js';
 
@@ -9,24 +11,44 @@ export type EngineName = (typeof ENGINES)[number];
 export interface TrainingEngine {
   /** undefined: fit's own float32 reference step */
   gradientStep?: GradientStep;
-  predict(model: LstmAutoencoder, x: Sequences): Float32Array;
-  encode(model: LstmAutoencoder, x: Sequences): Float32Array;
+  /** the reconstruction, (N,T,D) */
+  predict(model: LstmAutoencoder, x: Sequences): Promise<Float32Array>;
+  /** the codes, (N,L) */
+  encode(model: LstmAutoencoder, x: Sequences): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
-/** The reference engine (readable, slow) or the fast one (SIMD, threads), same contract. */
+/**
+ * The fast engine (WebAssembly SIMD on `threads` threads) or the reference one (readable,
+ * slow), behind one contract. The fast one is checked against the reference in
+ * test/fast-step.test.ts.
+ */
 export async function createTrainingEngine(
   name: EngineName,
-  _config: AutoencoderConfig,
-  _maxBatch: number,
-  _threads: number,
+  config: AutoencoderConfig,
+  maxBatch: number,
+  threads: number,
 ): Promise<TrainingEngine> {
-  if (name === 'fast') {
-    // wired when the fast path lands
+  if (name === 'reference') {
+    return {
+      predict: async (model, x) => model.predict(x),
+      encode: async (model, x) => model.encode(x),
+      dispose: async () => {},
+    };
   }
+  const step = await createFastStep(config, maxBatch, { threads, recurrentActivation: config.recurrentActivation });
   return {
-    predict: (model, x) => model.predict(x),
-    encode: (model, x) => model.encode(x),
-    dispose: async () => {},
+    gradientStep: step,
+    async predict(model, x) {
+      const reconstruction = new Float32Array(x.data.length);
+      await forwardInChunks(step, model.params, x.data, x.shape[0], { reconstruction });
+      return reconstruction;
+    },
+    async encode(model, x) {
+      const code = new Float32Array(x.shape[0] * config.latentDim);
+      await forwardInChunks(step, model.params, x.data, x.shape[0], { code });
+      return code;
+    },
+    dispose: () => step.dispose(),
   };
 }

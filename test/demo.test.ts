@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readNpy } from '../src/data/npy.js';
+import { lstmFinalHidden } from '../src/analysis/lstm-feed-forward.js';
+import { maxAbsDifference } from '../src/analysis/metrics.js';
+import { loadModel } from '../src/model/tfjs-format.js';
+import { makeSineData } from '../src/data/sine-data.js';
+import { runCli } from './run-cli.js';
+
+const FIGURES = ['loss', 'sine_classes', 'reconstruction_class0', 'reconstruction_class1', 'features', 'features_pca'];
+
+test('demo --epochs 1 writes a complete run whose saved features are the model\'s own, within 1e-5', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'demo-'));
+  try {
+    const out = join(dir, 'run');
+    const run = await runCli('demo', '--epochs', '1', '--out', out, '--json');
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, '', '--json keeps stderr quiet');
+    const summary = JSON.parse(run.stdout);
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    for (const key of ['test_accuracy', 'train_mse', 'feature_check_max_abs_diff', 'train_seconds']) {
+      assert.equal(typeof metrics[key], 'number', key);
+      assert.equal(summary[key], metrics[key], key);
+    }
+    assert.ok(metrics.feature_check_max_abs_diff <= 1e-5, `feature check ${metrics.feature_check_max_abs_diff}`);
+    // one epoch from the seed's start: the loss is that of the reference engine's first epoch
+    assert.ok(metrics.train_mse > 0.2 && metrics.train_mse < 0.5, `train_mse ${metrics.train_mse}`);
+    assert.deepEqual(metrics.class_counts, { train: [3501, 14301], test: [300, 1500] });
+
+    // the report shows the check, the accuracy and every figure, inline
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.match(html, /feature check/i);
+    assert.ok((html.match(/<svg/g) ?? []).length >= FIGURES.length);
+    for (const name of FIGURES) {
+      assert.ok(existsSync(join(out, `${name}.png`)), `${name}.png`);
+      assert.ok(existsSync(join(out, `${name}.svg`)), `${name}.svg`);
+    }
+
+    // independently: the saved model, run through the plain feed-forward, gives the saved features
+    const model = loadModel(join(out, 'model.json'));
+    const w = model.getWeights();
+    const data = makeSineData();
+    const plain = lstmFinalHidden(
+      { kernel: w['encoder/kernel'], recurrentKernel: w['encoder/recurrent_kernel'], bias: w['encoder/bias'] },
+      { data: data.xTest, shape: data.testShape },
+    );
+    const saved = readNpy(join(out, 'features_test.npy'));
+    assert.deepEqual(saved.shape, [1800, 10]);
+    assert.ok(maxAbsDifference(saved.data as Float64Array, plain) < 1e-12);
+    const encoded = model.encode({ data: data.xTest, shape: data.testShape });
+    assert.ok(maxAbsDifference(encoded, plain) <= 1e-5, 'the reference encode agrees too');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('demo refuses bad options and a non-empty folder with one line and exit 2, writing nothing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'demo-bad-'));
+  try {
+    const busy = join(dir, 'busy');
+    mkdirSync(busy);
+    writeFileSync(join(busy, 'notes.txt'), 'keep me');
+    const cases: [string[], RegExp][] = [
+      [['--epochs', '0'], /--epochs.*0/],
+      [['--epochs', 'ten'], /--epochs.*ten/],
+      [['--latent', '-3'], /--latent/],
+      [['--seed', '1.5'], /--seed/],
+      [['--threads', '0'], /--threads/],
+      [['--engine', 'gpu'], /--engine.*fast, reference/],
+      [['--out', busy], /not empty.*--force/],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => runCli('demo', ...args, ...(args.includes('--out') ? [] : ['--out', join(dir, 'never')]))));
+    runs.forEach((run, k) => {
+      const [args, pattern] = cases[k]!;
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, pattern);
+      assert.equal(run.stderr.trim().split('\n').length, 1, `one line: ${run.stderr}`);
+    });
+    assert.ok(!existsSync(join(dir, 'never')));
+    assert.equal(readFileSync(join(busy, 'notes.txt'), 'utf8'), 'keep me');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
