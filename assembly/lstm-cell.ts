@@ -26,11 +26,19 @@ function forward(gates: usize, cPrev: usize, c: usize, tc: usize, h: usize, L: i
   }
 }
 
+// One function per recurrent activation so each loop has it fixed at compile time (one
+// function with both, Binaryen merges the loops and tests the flag per gate).
+function forwardSigmoid(gates: usize, cPrev: usize, c: usize, tc: usize, h: usize, L: i32): void {
+  forward(gates, cPrev, c, tc, h, L, false);
+}
+function forwardHard(gates: usize, cPrev: usize, c: usize, tc: usize, h: usize, L: i32): void {
+  forward(gates, cPrev, c, tc, h, L, true);
+}
+
 /** gates: pre-activations in, activated gates out; writes c, tanh(c) and h. */
 export function cellForward(gates: usize, cPrev: usize, c: usize, tc: usize, h: usize, L: i32, hard: bool): void {
-  // two copies so each inner loop has its activation fixed at compile time
-  if (hard) forward(gates, cPrev, c, tc, h, L, true);
-  else forward(gates, cPrev, c, tc, h, L, false);
+  if (hard) forwardHard(gates, cPrev, c, tc, h, L);
+  else forwardSigmoid(gates, cPrev, c, tc, h, L);
 }
 
 // @ts-ignore: decorator
@@ -61,6 +69,12 @@ function backward(gates: usize, tc: usize, cPrev: usize, dh: usize, dcNext: usiz
  * dL/dc_{t-1}), writes the gate pre-activation gradients dz (4L rows).
  */
 export function cellBackward(gates: usize, tc: usize, cPrev: usize, dh: usize, dcNext: usize, dz: usize, L: i32, hard: bool): void {
-  if (hard) backward(gates, tc, cPrev, dh, dcNext, dz, L, true);
-  else backward(gates, tc, cPrev, dh, dcNext, dz, L, false);
+  if (hard) backwardHard(gates, tc, cPrev, dh, dcNext, dz, L);
+  else backwardSigmoid(gates, tc, cPrev, dh, dcNext, dz, L);
+}
+function backwardSigmoid(gates: usize, tc: usize, cPrev: usize, dh: usize, dcNext: usize, dz: usize, L: i32): void {
+  backward(gates, tc, cPrev, dh, dcNext, dz, L, false);
+}
+function backwardHard(gates: usize, tc: usize, cPrev: usize, dh: usize, dcNext: usize, dz: usize, L: i32): void {
+  backward(gates, tc, cPrev, dh, dcNext, dz, L, true);
 }
