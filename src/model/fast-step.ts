@@ -123,11 +123,11 @@ export class FastStep implements GradientStep {
       grads.set(this.main.gradients);
       return sse / N;
     }
-    return this.inParallel(FastOp.train, params, x, batch, scale, () => {
+    return this.inParallel(FastOp.train, params, x, batch, scale, (mainSse) => {
       // shares added in share order: the main thread's first, then each worker's
       const P = this.paramCount;
       grads.set(this.main.gradients);
-      let sse = this.mainSse;
+      let sse = mainSse;
       for (let w = 0; w < this.threads - 1; w++) {
         const g = this.shared.grads.subarray(w * P, (w + 1) * P);
         for (let i = 0; i < P; i++) grads[i] = grads[i]! + g[i]!;
@@ -163,11 +163,8 @@ export class FastStep implements GradientStep {
     await this.pool?.close();
   }
 
-  private mainSse = 0;
-
   /** The main thread's own share: windows [first, first+count) of x. */
   private runMain(op: FastOp, params: Float32Array, x: Float32Array, first: number, count: number, scale: number): number {
-    this.mainSse = 0;
     if (count === 0) {
       this.main.gradients.fill(0);
       return 0;
@@ -175,8 +172,7 @@ export class FastStep implements GradientStep {
     this.main.setParams(params);
     this.main.stage(x, first, count);
     if (op === FastOp.train) {
-      this.mainSse = this.main.trainStep(count, scale);
-      return this.mainSse;
+      return this.main.trainStep(count, scale);
     }
     this.main.forward(count, op === FastOp.reconstruct);
     this.main.readCodes(this.shared.codes, first, count);
@@ -184,7 +180,15 @@ export class FastStep implements GradientStep {
     return 0;
   }
 
-  private async inParallel<R>(op: FastOp, params: Float32Array, x: Float32Array, batch: number, scale: number, combine: () => R): Promise<R> {
+  /** Workers on their shares while the main thread does the first; then combine(the main share's result). */
+  private async inParallel<R>(
+    op: FastOp,
+    params: Float32Array,
+    x: Float32Array,
+    batch: number,
+    scale: number,
+    combine: (mainSse: number) => R,
+  ): Promise<R> {
     const pool = this.pool!;
     if (this.busy) throw new Error('FastStep: a call is still running; await it before the next');
     this.busy = true;
@@ -204,12 +208,13 @@ export class FastStep implements GradientStep {
         s.numbers[w * NUMBER_FIELDS] = scale;
       }
       pool.begin();
+      let mainSse: number;
       try {
-        this.runMain(op, params, x, mine.first, mine.count, scale);
+        mainSse = this.runMain(op, params, x, mine.first, mine.count, scale);
       } finally {
         await pool.finish();
       }
-      return combine();
+      return combine(mainSse);
     } finally {
       this.busy = false;
     }
