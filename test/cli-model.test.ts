@@ -103,8 +103,13 @@ test('sgd, lr 1, one epoch, one batch of all the data, no shuffle: the saved wei
   const data = join(scratch, 'data-sgd');
   writeNpy(join(data, 'X_train.npy'), { dtype: 'float64', shape: [N, T, D], data: xTrain });
   const out = join(scratch, 'run-sgd');
-  const r = run('train', '--data', data, '--out', out, '--init', initPath, '--optimizer', 'sgd', '--lr', '1', '--epochs', '1', '--no-shuffle', '--batch-size', String(N));
+  const sgd = ['--init', initPath, '--optimizer', 'sgd', '--lr', '1', '--epochs', '1', '--no-shuffle', '--batch-size', String(N)];
+  const r = run('train', '--data', data, '--out', out, ...sgd, '--engine', 'reference');
   assert.equal(r.status, 0, r.stderr);
+  // the fast engine's gradient is the same up to float32 rounding (its own test bounds it)
+  const outFast = join(scratch, 'run-sgd-fast');
+  const rFast = run('train', '--data', data, '--out', outFast, ...sgd, '--threads', '2');
+  assert.equal(rFast.status, 0, rFast.stderr);
 
   const dims = { timesteps: T, inputDim: D, latentDim: 4 };
   const layout = autoencoderLayout(dims);
@@ -122,6 +127,15 @@ test('sgd, lr 1, one epoch, one batch of all the data, no shuffle: the saved wei
     const got = after[slot.name as keyof typeof after];
     for (let i = 0; i < slot.size; i++) {
       assert.equal(got[i], Math.fround(params[slot.offset + i]! - grads[slot.offset + i]!), `${slot.name}[${i}]`);
+    }
+  }
+  const fast = loadModel(outFast).getWeights();
+  const largest = grads.reduce((m, g) => Math.max(m, Math.abs(g)), 0);
+  for (const slot of layout.slots) {
+    const got = fast[slot.name as keyof typeof fast];
+    for (let i = 0; i < slot.size; i++) {
+      const expected = params[slot.offset + i]! - grads[slot.offset + i]!;
+      assert.ok(Math.abs(got[i]! - expected) <= 1e-5 * largest + 1e-7, `fast ${slot.name}[${i}]: ${got[i]} vs ${expected}`);
     }
   }
 });

@@ -4,6 +4,9 @@ import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
 import { FeatureCheckError, runSeedExperiment, type SeedExperimentMetrics } from '../pipeline/seed-experiment.js';
 import { ENGINES, type EngineName } from '../pipeline/training-engine.js';
 import { InputError } from '../data/input-error.js';
+import type { RecurrentActivation } from '../analysis/lstm-feed-forward.js';
+
+const RECURRENT_ACTIVATIONS = ['sigmoid', 'hard_sigmoid'] as const satisfies readonly RecurrentActivation[];
 import { choiceOption, integerOption } from './options.js';
 import { trainingProgressBar } from './train-progress.js';
 
@@ -11,6 +14,7 @@ interface DemoOptions {
   epochs: number;
   seed: number;
   latent: number;
+  recurrentActivation: RecurrentActivation;
   out?: string;
   force?: boolean;
   threads: number;
@@ -29,6 +33,7 @@ export function registerDemo(program: Command): void {
     .option('--epochs <n>', 'passes over the training data', integerOption(1, 100000), 30)
     .option('--seed <n>', 'seed for the initial weights and the batch order (the data are always the article\'s)', integerOption(0, 2 ** 32 - 1), 0)
     .option('--latent <n>', 'size of the code (the encoder\'s units)', integerOption(1, 1024), 10)
+    .option('--recurrent-activation <name>', 'the gates\' function: sigmoid or hard_sigmoid', choiceOption(RECURRENT_ACTIVATIONS), 'sigmoid')
     .option('--out <dir>', 'run folder (default: a new folder under runs/)')
     .option('--force', 'reuse --out even if it is not empty')
     .option('--threads <n>', 'worker threads for training (default: the machine\'s available parallelism)', integerOption(1, 256), availableParallelism())
@@ -53,6 +58,7 @@ async function demo(o: DemoOptions): Promise<void> {
       epochs: o.epochs,
       seed: o.seed,
       latentDim: o.latent,
+      recurrentActivation: o.recurrentActivation,
       threads: o.threads,
       engine: o.engine,
       log: (line) => {

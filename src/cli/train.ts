@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../data/atomic-write.js';
@@ -6,6 +7,7 @@ import { InputError } from '../data/input-error.js';
 import { LstmAutoencoder, TrainingDivergedError, type EpochLogs, type OptimizerName } from '../model/lstm-autoencoder.js';
 import { readTfjsModel } from '../model/tfjs-read.js';
 import { saveModel } from '../model/tfjs-format.js';
+import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
 import { choiceOption, integerOption, numberOption } from './options.js';
 import { readSequences } from './read-sequences.js';
 import { trainingProgressBar } from './train-progress.js';
@@ -27,6 +29,8 @@ interface TrainOptions {
   shuffle: boolean;
   init?: string;
   json?: boolean;
+  threads: number;
+  engine: EngineName;
 }
 
 /** `lstm-ae train`: fit the autoencoder on DIR/X_train.npy and save it in the TF.js Layers format. */
@@ -44,6 +48,8 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'seed for the initial weights and the batch order', integerOption(0, 2 ** 32 - 1), 0)
     .option('--no-shuffle', 'keep the windows in file order')
     .option('--init <model>', 'start from the weights of a saved model.json (its T, D and latent size must fit)')
+    .option('--threads <n>', 'threads for training (default: the machine\'s available parallelism)', integerOption(1, 256), availableParallelism())
+    .option('--engine <name>', `${ENGINES.join(' or ')}: the SIMD engine, or the readable one it is tested against`, choiceOption(ENGINES), 'fast')
     .option('--json', 'print one JSON summary line on stdout')
     .action(async (options: TrainOptions) => train(options));
 }
@@ -83,6 +89,8 @@ async function train(o: TrainOptions): Promise<void> {
       batchSize,
       shuffle: o.shuffle,
       validationData: validation,
+      engine: o.engine,
+      threads: o.threads,
       optimizer: { name: o.optimizer, learningRate: o.lr ?? DEFAULT_LEARNING_RATE[o.optimizer] },
       callbacks: {
         onEpochBegin: (epoch) => progress?.onEpochBegin?.(epoch),

@@ -5,7 +5,8 @@ import type { GradientStep } from './gradient-step.js';
 import type { AutoencoderConfig } from './autoencoder-config.js';
 import { createOptimizer, type OptimizerConfig, type OptimizerName } from './optimizer-config.js';
 import { canForward, forwardInChunks } from './forward-chunks.js';
-import { ReferenceStep, referenceForward } from './reference-step.js';
+import { createGradientStep, type EngineOptions } from './create-gradient-step.js';
+import { referenceForward } from './reference-step.js';
 import { asFloat32, checkSequences, type Sequences } from './sequences.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
 
@@ -24,7 +25,7 @@ export interface FitCallbacks {
   onTrainEnd?(): void | Promise<void>;
 }
 
-export interface FitOptions {
+export interface FitOptions extends EngineOptions {
   /** default 1 */
   epochs?: number;
   /** default 32; the last batch of an epoch holds the remainder */
@@ -36,7 +37,7 @@ export interface FitOptions {
   /** default 'rmsprop' with Keras's settings; its state starts fresh at every fit call */
   optimizer?: OptimizerName | OptimizerConfig;
   callbacks?: FitCallbacks;
-  /** plug in the fast path; default a float32 ReferenceStep */
+  /** a step to train with (its owner disposes of it); default one made from `engine` and `threads` */
   gradientStep?: GradientStep;
 }
 
@@ -96,7 +97,7 @@ export async function fitAutoencoder(model: Trainable, x: Sequences, options: Fi
   const optimizer = createOptimizer(options.optimizer ?? 'rmsprop', params.length);
 
   const maxBatch = Math.min(batchSize, N);
-  const step = options.gradientStep ?? new ReferenceStep(config, maxBatch, 'float32');
+  const step = options.gradientStep ?? (await createGradientStep(config, maxBatch, options));
   const ownsStep = options.gradientStep === undefined;
   try {
     const sd = step.dims;

@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../data/atomic-write.js';
 import { writeNpy } from '../data/npy.js';
 import { makeSineData } from '../data/sine-data.js';
 import { fitLogisticRegression } from '../analysis/logistic-regression.js';
-import { lstmFinalHidden } from '../analysis/lstm-feed-forward.js';
+import { lstmFinalHidden, type RecurrentActivation } from '../analysis/lstm-feed-forward.js';
 import { accuracy, classCounts, confusionMatrix, maxAbsDifference, meanSquaredError } from '../analysis/metrics.js';
 import { LstmAutoencoder, type FitCallbacks, type History, type Sequences } from '../model/lstm-autoencoder.js';
 import { saveModel } from '../model/tfjs-format.js';
@@ -22,6 +22,8 @@ export interface SeedExperimentOptions {
   /** seeds the initial weights and the batch order; the data stay the article's (seed 0) */
   seed: number;
   latentDim: number;
+  /** the gates' squashing function: Keras 2.0's default (the article's) was hard_sigmoid */
+  recurrentActivation: RecurrentActivation;
   threads: number;
   engine: EngineName;
   callbacks?: FitCallbacks;
@@ -69,7 +71,7 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
   const train: Sequences = { data: data.xTrain, shape: data.trainShape };
   const test: Sequences = { data: data.xTest, shape: data.testShape };
   const [, timesteps] = data.trainShape;
-  const model = LstmAutoencoder.create({ timesteps, inputDim: 1, latentDim: o.latentDim, seed: o.seed });
+  const model = LstmAutoencoder.create({ timesteps, inputDim: 1, latentDim: o.latentDim, seed: o.seed, recurrentActivation: o.recurrentActivation });
 
   const engine = await createTrainingEngine(o.engine, model.config, SEED_ARTICLE.batchSize, o.threads);
   let history: History;
@@ -101,8 +103,8 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
   const weights = model.getWeights();
   const encoderWeights = { kernel: weights['encoder/kernel'], recurrentKernel: weights['encoder/recurrent_kernel'], bias: weights['encoder/bias'] };
   const features = await timed('features (plain feed-forward)', () => ({
-    train: lstmFinalHidden(encoderWeights, train),
-    test: lstmFinalHidden(encoderWeights, test),
+    train: lstmFinalHidden(encoderWeights, train, { recurrentActivation: o.recurrentActivation }),
+    test: lstmFinalHidden(encoderWeights, test, { recurrentActivation: o.recurrentActivation }),
   }));
   const featureDiff = Math.max(maxAbsDifference(codes.train, features.train), maxAbsDifference(codes.test, features.test));
   writeNpy(join(o.outDir, 'features_train.npy'), { dtype: 'float64', shape: [data.trainShape[0], o.latentDim], data: features.train });
@@ -128,6 +130,7 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
     optimizer: `RMSprop lr ${SEED_ARTICLE.learningRate}, rho 0.9, eps 1e-7`,
     loss: 'mean squared error',
     'latent size': L,
+    'recurrent activation': o.recurrentActivation,
     'model seed': o.seed,
     engine: o.engine,
     threads: o.threads,
