@@ -47,15 +47,15 @@ for (const behaviour of ['throw', 'exit']) {
 test('a FastStep whose worker died rejects its next call instead of hanging', { timeout: 20_000 }, async () => {
   const dims = { timesteps: 4, inputDim: 1, latentDim: 2 };
   const P = autoencoderLayout(dims).size;
-  const step = await createFastStep(dims, 16, { threads: 2 });
+  const step = await createFastStep(dims, 64, { threads: 2 });
   try {
     const params = new Float32Array(P).fill(0.1);
-    const x = new Float32Array(16 * 4).fill(0.5);
+    const x = new Float32Array(64 * 4).fill(0.5);
     const grads = new Float32Array(P);
-    assert.ok(Number.isFinite(await step.lossAndGradient(params, grads, x, 16)));
+    assert.ok(Number.isFinite(await step.lossAndGradient(params, grads, x, 64)));
     const workers = (step as unknown as { pool: { workers: Worker[] } }).pool.workers;
     await workers[0]!.terminate();
-    await assert.rejects(async () => step.lossAndGradient(params, grads, x, 16), /fast-path worker/);
+    await assert.rejects(async () => step.lossAndGradient(params, grads, x, 64), /fast-path worker/);
   } finally {
     await step.dispose();
   }
@@ -66,9 +66,10 @@ test('a process that never calls dispose() still exits when its work is done', {
   const script = `
     const { createFastStep } = await import(${JSON.stringify(module)});
     const dims = { timesteps: 5, inputDim: 1, latentDim: 3 };
-    const step = await createFastStep(dims, 12, { threads: 2 });
+    const step = await createFastStep(dims, 40, { threads: 2 });
+    if (step.threads !== 2) throw new Error('expected a worker');
     const params = new Float32Array(${autoencoderLayout({ timesteps: 5, inputDim: 1, latentDim: 3 }).size}).fill(0.1);
-    const loss = await step.lossAndGradient(params, new Float32Array(params.length), new Float32Array(60).fill(0.3), 12);
+    const loss = await step.lossAndGradient(params, new Float32Array(params.length), new Float32Array(200).fill(0.3), 40);
     console.log('loss', loss);
   `;
   const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve) => {
