@@ -3,7 +3,9 @@
  * Children run one configuration each so their peak memory is theirs alone.
  */
 
-export type Engine = 'reference' | 'fast';
+import type { EngineName } from '../src/model/create-gradient-step.js';
+
+export type Engine = EngineName;
 
 export interface TrainOnceResult {
   engine: Engine;

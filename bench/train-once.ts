@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LstmAutoencoder } from '../src/model/lstm-autoencoder.js';
 import type { Engine, TrainOnceResult } from './child-protocol.js';
-import { createBenchStep } from './bench-step.js';
+import { createGradientStep } from '../src/model/create-gradient-step.js';
 import { SEED_BATCH_SIZE, SEED_LATENT_DIM, seedTrainingData } from './seed-workload.js';
 
 /**
@@ -28,7 +28,8 @@ if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`--epochs must b
 const x = seedTrainingData();
 const [windows, timesteps, inputDim] = x.shape;
 const model = LstmAutoencoder.create({ timesteps, inputDim, latentDim: SEED_LATENT_DIM, seed: 0 });
-const step = await createBenchStep(engine, model.dims, Math.min(SEED_BATCH_SIZE, windows), threads, model.config.recurrentActivation);
+// the step is made here (not by fit) so that its start-up is not part of the first epoch
+const step = await createGradientStep(model.config, Math.min(SEED_BATCH_SIZE, windows), { engine, threads });
 try {
   const history = await model.fit(x, {
     epochs,
@@ -52,5 +53,5 @@ try {
   };
   process.stdout.write(JSON.stringify(result) + '\n');
 } finally {
-  await step?.dispose();
+  await step.dispose();
 }
