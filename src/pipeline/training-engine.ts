@@ -9,7 +9,7 @@ export { ENGINES, type EngineName };
 
 /** What a pipeline needs of an engine: a training step, and the forward passes after training. */
 export interface TrainingEngine {
-  /** undefined: fit's own float32 reference step */
+  /** the step fit should train with; undefined: fit makes its own (the reference one, for 'reference') */
   gradientStep?: GradientStep;
   /** the reconstruction, (N,T,D) */
   predict(model: LstmAutoencoder, x: Sequences): Promise<Float32Array>;
