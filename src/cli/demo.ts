@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
-import { FeatureCheckError, runSeedExperiment, type SeedExperimentMetrics } from '../pipeline/seed-experiment.js';
-import { ENGINES, type EngineName } from '../pipeline/training-engine.js';
+import type { SeedExperimentMetrics } from '../pipeline/seed-experiment.js';
+import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
 import { InputError } from '../data/input-error.js';
 import type { RecurrentActivation } from '../analysis/lstm-feed-forward.js';
 
@@ -51,6 +51,8 @@ async function demo(o: DemoOptions): Promise<void> {
   };
   const progress = tty ? trainingProgressBar(o.epochs, Math.ceil(TRAINING_WINDOWS / BATCH_SIZE)) : undefined;
   say(`lstm-ae demo: ${o.epochs} epochs, latent ${o.latent}, seed ${o.seed}, ${o.threads} thread(s), ${o.engine} engine -> ${outDir}`);
+  // loaded here, not at start-up: the charts and the report pull in Vega and resvg
+  const { FeatureCheckError, runSeedExperiment } = await import('../pipeline/seed-experiment.js');
   let metrics: SeedExperimentMetrics;
   try {
     metrics = await runSeedExperiment({
