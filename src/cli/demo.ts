@@ -5,10 +5,11 @@ import type { SeedExperimentMetrics } from '../pipeline/seed-experiment.js';
 import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
 import { InputError } from '../data/input-error.js';
 import type { RecurrentActivation } from '../analysis/lstm-feed-forward.js';
-
-const RECURRENT_ACTIVATIONS = ['sigmoid', 'hard_sigmoid'] as const satisfies readonly RecurrentActivation[];
+import { SEED_ARTICLE } from '../pipeline/seed-article.js';
 import { choiceOption, integerOption } from './options.js';
 import { trainingProgressBar } from './train-progress.js';
+
+const RECURRENT_ACTIVATIONS = ['sigmoid', 'hard_sigmoid'] as const satisfies readonly RecurrentActivation[];
 
 interface DemoOptions {
   epochs: number;
@@ -21,9 +22,6 @@ interface DemoOptions {
   engine: EngineName;
   json?: boolean;
 }
-
-const TRAINING_WINDOWS = 17802;
-const BATCH_SIZE = 500;
 
 /** `lstm-ae demo`: the seed article's whole experiment, one command. */
 export function registerDemo(program: Command): void {
@@ -49,7 +47,7 @@ async function demo(o: DemoOptions): Promise<void> {
   const say = (line: string) => {
     if (!o.json) process.stderr.write(`${line}\n`);
   };
-  const progress = tty ? trainingProgressBar(o.epochs, Math.ceil(TRAINING_WINDOWS / BATCH_SIZE)) : undefined;
+  const progress = tty ? trainingProgressBar(o.epochs, Math.ceil(SEED_ARTICLE.trainingWindows / SEED_ARTICLE.batchSize)) : undefined;
   say(`lstm-ae demo: ${o.epochs} epochs, latent ${o.latent}, seed ${o.seed}, ${o.threads} thread(s), ${o.engine} engine -> ${outDir}`);
   // loaded here, not at start-up: the charts and the report pull in Vega and resvg
   const { FeatureCheckError, runSeedExperiment } = await import('../pipeline/seed-experiment.js');

@@ -9,11 +9,10 @@ import { LstmAutoencoder, type FitCallbacks, type History, type Sequences } from
 import { saveModel } from '../model/tfjs-format.js';
 import { writeReport } from '../report/html-report.js';
 import { COMPLETION_FILE } from './run-folder.js';
+import { SEED_ARTICLE } from './seed-article.js';
 import { writeSeedFigures } from './seed-figures.js';
 import { createTrainingEngine, type EngineName } from './training-engine.js';
 
-/** The seed article's settings; only the model seed, the epochs and the code size vary. */
-export const SEED_ARTICLE = { batchSize: 500, optimizer: 'rmsprop', learningRate: 1e-3 } as const;
 export const FEATURE_CHECK_TOLERANCE = 1e-5;
 
 export interface SeedExperimentOptions {
