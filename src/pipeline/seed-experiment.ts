@@ -11,7 +11,8 @@ import { writeReport } from '../report/html-report.js';
 import { COMPLETION_FILE } from './run-folder.js';
 import { SEED_ARTICLE } from './seed-article.js';
 import { writeSeedFigures } from './seed-figures.js';
-import { createTrainingEngine, type EngineName } from './training-engine.js';
+import type { EngineName } from '../model/create-gradient-step.js';
+import { createTrainingEngine } from './training-engine.js';
 
 export const FEATURE_CHECK_TOLERANCE = 1e-5;
 

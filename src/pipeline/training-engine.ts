@@ -1,11 +1,9 @@
 import type { AutoencoderConfig } from '../model/autoencoder-config.js';
-import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
+import type { EngineName } from '../model/create-gradient-step.js';
 import { createFastStep } from '../model/fast-step.js';
 import { forwardInChunks } from '../model/forward-chunks.js';
 import type { GradientStep } from '../model/gradient-step.js';
 import type { LstmAutoencoder, Sequences } from '../model/lstm-autoencoder.js';
-
-export { ENGINES, type EngineName };
 
 /** What a pipeline needs of an engine: a training step, and the forward passes after training. */
 export interface TrainingEngine {
