@@ -34,7 +34,7 @@ export function registerDemo(program: Command): void {
     .option('--recurrent-activation <name>', 'the gates\' function: sigmoid or hard_sigmoid', choiceOption(RECURRENT_ACTIVATIONS), 'sigmoid')
     .option('--out <dir>', 'run folder (default: a new folder under runs/)')
     .option('--force', 'reuse --out even if it is not empty')
-    .option('--threads <n>', 'worker threads for training (default: the machine\'s available parallelism)', integerOption(1, 256), availableParallelism())
+    .option('--threads <n>', 'threads for training, all cores unless given', integerOption(1, 256), availableParallelism())
     .option('--engine <name>', `training engine: ${ENGINES.join(' or ')}`, choiceOption(ENGINES), 'fast')
     .option('--json', 'print one JSON summary on stdout and nothing else')
     .action(async (options: DemoOptions) => demo(options));

@@ -48,7 +48,7 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'seed for the initial weights and the batch order', integerOption(0, 2 ** 32 - 1), 0)
     .option('--no-shuffle', 'keep the windows in file order')
     .option('--init <model>', 'start from the weights of a saved model.json (its T, D and latent size must fit)')
-    .option('--threads <n>', 'threads for training (default: the machine\'s available parallelism)', integerOption(1, 256), availableParallelism())
+    .option('--threads <n>', 'threads for training, all cores unless given', integerOption(1, 256), availableParallelism())
     .option('--engine <name>', `${ENGINES.join(' or ')}: the SIMD engine, or the readable one it is tested against`, choiceOption(ENGINES), 'fast')
     .option('--json', 'print one JSON summary line on stdout')
     .action(async (options: TrainOptions) => train(options));
