@@ -222,6 +222,13 @@ test('bad input: exit 2, one line, nothing written', () => {
   assertRejected(['encode', '--model', join(bad, 'none.json'), '--input', shortT, '--out', z], outDir, /none\.json: file not found/);
   assertRejected(['encode', '--model', model, '--input', join(bad, 'none.npy'), '--out', z], outDir, /none\.npy: no such file/);
 
+  // an output that cannot be written is refused before any work, not after training
+  const aFile = join(bad, 'a-file');
+  writeFileSync(aFile, 'keep me');
+  assertRejected(['train', '--data', DATA, '--out', aFile], bad, /--out .*a-file: exists and is not a folder/);
+  assert.equal(readFileSync(aFile, 'utf8'), 'keep me');
+  assertRejected(['encode', '--model', model, '--input', join(DATA, 'X_test.npy'), '--out', bad], bad, /--out .*bad: is a folder/);
+
   const runOut = join(scratch, 'bad-run');
   assertRejected(['train', '--data', join(bad, 'no-data'), '--out', runOut], runOut, /no-data\/X_train\.npy: no such file/);
   assertRejected(['train', '--data', DATA, '--out', runOut, '--epochs', '0'], runOut, /--epochs/, /integer from 1/);

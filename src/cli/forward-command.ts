@@ -6,6 +6,7 @@ import type { LstmAutoencoder } from '../model/lstm-autoencoder.js';
 import { loadModel } from '../model/tfjs-format.js';
 import { createTrainingEngine, type TrainingEngine } from '../pipeline/training-engine.js';
 import { choiceOption, integerOption } from './options.js';
+import { ensureOutputFile } from './output-location.js';
 import { readSequences, type SequenceFile } from './read-sequences.js';
 
 /** Windows per forward call: bounds the engine's buffers whatever N is. */
@@ -30,6 +31,7 @@ export function registerForwardCommand(program: Command, c: ForwardCommand): voi
     .option('--threads <n>', 'threads, all cores unless given', integerOption(1, 256), availableParallelism())
     .option('--engine <name>', `${ENGINES.join(' or ')}`, choiceOption(ENGINES), 'fast')
     .action(async (o: { model: string; input: string; out: string; threads: number; engine: EngineName }) => {
+      ensureOutputFile(o.out);
       const model = loadModel(o.model);
       const { timesteps, inputDim } = model.config;
       const x = readSequences(o.input, { timesteps, inputDim, what: `the model ${o.model}` });

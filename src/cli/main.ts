@@ -29,5 +29,11 @@ try {
     process.stderr.write(`lstm-ae: ${err.message}\n`);
     process.exit(2);
   }
+  const io = err as NodeJS.ErrnoException;
+  if (typeof io?.code === 'string' && typeof io.path === 'string') {
+    // a file the user named could not be read or written (permissions, a full disk, ...)
+    process.stderr.write(`lstm-ae: ${io.path}: ${io.code} during ${io.syscall ?? 'file access'}\n`);
+    process.exit(2);
+  }
   throw err;
 }

@@ -9,6 +9,7 @@ import { readTfjsModel } from '../model/tfjs-read.js';
 import { saveModel } from '../model/tfjs-format.js';
 import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
 import { choiceOption, integerOption, numberOption } from './options.js';
+import { ensureOutputFolder } from './output-location.js';
 import { readSequences } from './read-sequences.js';
 import { trainingProgressBar } from './train-progress.js';
 
@@ -56,6 +57,7 @@ export function registerTrain(program: Command): void {
 
 async function train(o: TrainOptions): Promise<void> {
   // Everything the user gave is checked before any training or writing starts.
+  ensureOutputFolder(o.out);
   const trainPath = join(o.data, 'X_train.npy');
   const x = readSequences(trainPath);
   const [N, T, D] = x.shape;
