@@ -3,11 +3,10 @@ import type { Command } from 'commander';
 import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
 import type { SeedExperimentMetrics } from '../pipeline/seed-experiment.js';
 import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
-import { InputError } from '../data/input-error.js';
 import type { RecurrentActivation } from '../analysis/lstm-feed-forward.js';
 import { SEED_ARTICLE } from '../pipeline/seed-article.js';
 import { choiceOption, integerOption } from './options.js';
-import { trainingProgressBar } from './train-progress.js';
+import { trainingFeedback } from './train-progress.js';
 
 const RECURRENT_ACTIVATIONS = ['sigmoid', 'hard_sigmoid'] as const satisfies readonly RecurrentActivation[];
 
@@ -43,11 +42,10 @@ export function registerDemo(program: Command): void {
 async function demo(o: DemoOptions): Promise<void> {
   const outDir = o.out ?? defaultRunFolder('demo');
   prepareRunFolder(outDir, o.force ?? false);
-  const tty = process.stderr.isTTY && !o.json;
   const say = (line: string) => {
     if (!o.json) process.stderr.write(`${line}\n`);
   };
-  const progress = tty ? trainingProgressBar(o.epochs, Math.ceil(SEED_ARTICLE.trainingWindows / SEED_ARTICLE.batchSize)) : undefined;
+  const progress = trainingFeedback(o.epochs, Math.ceil(SEED_ARTICLE.trainingWindows / SEED_ARTICLE.batchSize), o.json ?? false);
   say(`lstm-ae demo: ${o.epochs} epochs, latent ${o.latent}, seed ${o.seed}, ${o.threads} thread(s), ${o.engine} engine -> ${outDir}`);
   // loaded here, not at start-up: the charts and the report pull in Vega and resvg
   const { FeatureCheckError, runSeedExperiment } = await import('../pipeline/seed-experiment.js');
@@ -62,17 +60,19 @@ async function demo(o: DemoOptions): Promise<void> {
       threads: o.threads,
       engine: o.engine,
       log: (line) => {
-        if (line.startsWith('training')) progress?.stop();
+        if (line.startsWith('training')) progress.stop();
         say(line);
       },
-      // on a terminal a progress bar; elsewhere one plain line per epoch (none with --json)
-      callbacks: progress ?? {
-        onEpochEnd: (epoch, logs) => say(`epoch ${epoch + 1}/${o.epochs} loss ${logs.loss.toFixed(5)} val_loss ${logs.val_loss?.toFixed(5)} ${logs.seconds.toFixed(2)} s`),
-      },
+      callbacks: progress,
     });
   } catch (err) {
-    progress?.stop();
-    if (err instanceof FeatureCheckError) throw new InputError(err.message);
+    progress.stop();
+    if (err instanceof FeatureCheckError) {
+      // not bad input but a failed self-check of our own numbers: one line, exit 1
+      process.stderr.write(`lstm-ae: ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
     throw err;
   }
   if (o.json) {
@@ -85,7 +85,7 @@ async function demo(o: DemoOptions): Promise<void> {
     [
       `test accuracy ${metrics.test_accuracy.toFixed(4)}  (confusion, rows true: [${tn} ${fp}] [${fn} ${tp}])`,
       `final training MSE ${metrics.train_mse.toFixed(5)}`,
-      `feature check: encode vs plain feed-forward max |diff| ${metrics.feature_check_max_abs_diff.toExponential(2)} (limit 1e-5)`,
+      `feature check: encode vs plain feed-forward max |diff| ${metrics.feature_check_max_abs_diff.toExponential(2)} (limit ${metrics.feature_check_tolerance})`,
       `training ${metrics.train_seconds.toFixed(1)} s, total ${metrics.total_seconds.toFixed(1)} s`,
       `report: ${outDir}/report.html`,
     ].join('\n') + '\n',

@@ -43,3 +43,19 @@ export function trainingProgressBar(epochs: number, batchesPerEpoch: number): Fi
     },
   };
 }
+
+/**
+ * What a person sees while a model trains: the progress bar on a terminal; elsewhere one
+ * plain line per epoch on stderr; with --json nothing, so stdout stays one JSON line.
+ */
+export function trainingFeedback(epochs: number, batchesPerEpoch: number, json: boolean): FitCallbacks & { stop(): void } {
+  if (json) return { stop() {} };
+  if (process.stderr.isTTY) return trainingProgressBar(epochs, batchesPerEpoch);
+  return {
+    onEpochEnd(epoch, logs) {
+      const val = logs.val_loss === undefined ? '' : ` val_loss ${logs.val_loss.toFixed(5)}`;
+      process.stderr.write(`epoch ${epoch + 1}/${epochs} loss ${logs.loss.toFixed(5)}${val} ${logs.seconds.toFixed(2)} s\n`);
+    },
+    stop() {},
+  };
+}

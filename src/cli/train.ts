@@ -11,7 +11,7 @@ import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
 import { choiceOption, integerOption, numberOption } from './options.js';
 import { ensureOutputFolder } from './output-location.js';
 import { readSequences } from './read-sequences.js';
-import { trainingProgressBar } from './train-progress.js';
+import { trainingFeedback } from './train-progress.js';
 
 const OPTIMIZERS = ['rmsprop', 'adam', 'sgd'] as const satisfies readonly OptimizerName[];
 /** Keras's default learning rates, so `--optimizer adam` alone means what it means in Keras. */
@@ -81,7 +81,7 @@ async function train(o: TrainOptions): Promise<void> {
   }
 
   const batchSize = Math.min(o.batchSize, N);
-  const progress = process.stderr.isTTY && !o.json ? trainingProgressBar(o.epochs, Math.ceil(N / batchSize)) : undefined;
+  const progress = trainingFeedback(o.epochs, Math.ceil(N / batchSize), o.json ?? false);
   const epochs: EpochLogs[] = [];
   const started = performance.now();
   let diverged: TrainingDivergedError | undefined;
@@ -95,11 +95,11 @@ async function train(o: TrainOptions): Promise<void> {
       threads: o.threads,
       optimizer: { name: o.optimizer, learningRate: o.lr ?? DEFAULT_LEARNING_RATE[o.optimizer] },
       callbacks: {
-        onEpochBegin: (epoch) => progress?.onEpochBegin?.(epoch),
-        onBatchEnd: (batch, logs) => progress?.onBatchEnd?.(batch, logs),
+        onEpochBegin: (epoch) => progress.onEpochBegin?.(epoch),
+        onBatchEnd: (batch, logs) => progress.onBatchEnd?.(batch, logs),
         onEpochEnd: (epoch, logs) => {
           epochs.push(logs);
-          return progress?.onEpochEnd?.(epoch, logs);
+          return progress.onEpochEnd?.(epoch, logs);
         },
       },
     });
@@ -107,7 +107,7 @@ async function train(o: TrainOptions): Promise<void> {
     if (!(err instanceof TrainingDivergedError)) throw err;
     diverged = err; // fit has put the last good weights back: save them below
   } finally {
-    progress?.stop();
+    progress.stop();
   }
 
   const modelPath = saveModel(o.out, model);
@@ -130,7 +130,7 @@ async function train(o: TrainOptions): Promise<void> {
     seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
   };
   if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else if (progress) {
+  else {
     const val = summary.val_loss !== undefined ? `, val_loss ${summary.val_loss.toPrecision(4)}` : '';
     process.stderr.write(`loss ${summary.loss?.toPrecision(4)}${val}; saved ${modelPath}\n`);
   }
