@@ -40,3 +40,9 @@ test('max abs difference, and NaN is never "close"', () => {
   assert.ok(Number.isNaN(maxAbsDifference([1, NaN], [1, 2])));
   assert.throws(() => maxAbsDifference([1], []), InputError);
 });
+
+test('labels that are not class indices are refused before anything is sized by them', () => {
+  assert.throws(() => confusionMatrix([0, 1.5], [0, 1]), InputError);
+  assert.throws(() => classCounts([NaN]), InputError);
+  assert.throws(() => confusionMatrix([0, 1e9], [0, 1]), /label 1000000000/);
+});

@@ -91,6 +91,7 @@ test('layout measures text in DejaVu: a long axis title that fits does not push 
   const top = (svg: string) => /<g fill="none" stroke-miterlimit="4" transform="translate\((\d+),(\d+)\)"/.exec(svg)?.[2];
   const short = await renderSvg(chart('b'));
   const long = await renderSvg(chart('a long axis title, 46 characters in all, fits'));
+  assert.ok(top(short) !== undefined, 'the plot group is found in the SVG');
   assert.equal(top(long), top(short));
 });
 

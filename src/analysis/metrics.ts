@@ -29,10 +29,21 @@ export function accuracy(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): nu
   return correct / yTrue.length;
 }
 
-/** Number of classes implied by the labels: one more than the largest label (at least 2). */
-function impliedClassCount(...labelArrays: ArrayLike<number>[]): number {
+/** More classes than any classification here could mean: a label beyond it is a mistake, not a class. */
+const MAX_CLASSES = 65536;
+
+/**
+ * Number of classes implied by the labels: one more than the largest label (at least 2).
+ * Every label is checked first, so a NaN or a huge value is an error, not a huge allocation.
+ */
+function impliedClassCount(what: string, ...labelArrays: ArrayLike<number>[]): number {
   let largest = 1;
-  for (const labels of labelArrays) for (let i = 0; i < labels.length; i++) largest = Math.max(largest, labels[i]!);
+  for (const labels of labelArrays) {
+    for (let i = 0; i < labels.length; i++) {
+      requireLabel(what, labels[i]!, MAX_CLASSES);
+      largest = Math.max(largest, labels[i]!);
+    }
+  }
   return largest + 1;
 }
 
@@ -43,7 +54,7 @@ function impliedClassCount(...labelArrays: ArrayLike<number>[]): number {
 export function confusionMatrix(
   yTrue: ArrayLike<number>,
   yPred: ArrayLike<number>,
-  classCount: number = impliedClassCount(yTrue, yPred),
+  classCount: number = impliedClassCount('confusionMatrix', yTrue, yPred),
 ): number[][] {
   requireSameLength('confusionMatrix', yTrue, yPred);
   const matrix = Array.from({ length: classCount }, () => new Array<number>(classCount).fill(0));
@@ -58,7 +69,7 @@ export function confusionMatrix(
 }
 
 /** How many samples carry each label: counts[k] = #{i : labels[i] = k}. */
-export function classCounts(labels: ArrayLike<number>, classCount: number = impliedClassCount(labels)): number[] {
+export function classCounts(labels: ArrayLike<number>, classCount: number = impliedClassCount('classCounts', labels)): number[] {
   const counts = new Array<number>(classCount).fill(0);
   for (let i = 0; i < labels.length; i++) {
     requireLabel('classCounts', labels[i]!, classCount);
