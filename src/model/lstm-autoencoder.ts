@@ -44,6 +44,16 @@ export class LstmAutoencoder {
     return model;
   }
 
+  /**
+   * A model with the given weights (every tensor, Keras layout), e.g. from a saved file.
+   * Draws no initial weights; its batch order starts from RandomState(seed)'s first draw.
+   */
+  static fromWeights(config: AutoencoderConfigInput, weights: Record<WeightName, ArrayLike<number>>): LstmAutoencoder {
+    const model = new LstmAutoencoder(parseAutoencoderConfig(config));
+    model.setWeights(weights);
+    return model;
+  }
+
   /** Views (not copies) into `params`, in Keras layout and with Keras's weight names. */
   getWeights(): Record<WeightName, Float32Array> {
     return this.layout.views(this.params) as Record<WeightName, Float32Array>;

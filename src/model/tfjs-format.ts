@@ -22,9 +22,7 @@ export function saveModel(dir: string, model: SavableAutoencoder): string {
 /** Loads a model.json (or a folder holding one) written by TF.js, Keras or us. */
 export function loadModel(modelJsonPath: string): LstmAutoencoder {
   const { dims, recurrentActivation, weights } = readTfjsModel(modelJsonPath);
-  const model = LstmAutoencoder.create({ ...dims, recurrentActivation });
-  model.setWeights(weights);
-  return model;
+  return LstmAutoencoder.fromWeights({ ...dims, recurrentActivation }, weights);
 }
 
 export { readTfjsModel, type TfjsModelContents } from './tfjs-read.js';
