@@ -111,6 +111,8 @@ test('fit: NaN in the data or validation data is an InputError naming where, bef
   const wrongShape = { data: new Float32Array(10 * 7), shape: [10, 7, 1] as [number, number, number] };
   await assert.rejects(model.fit(sineWindows(10), { validationData: wrongShape }), /validationData has shape \(10,7,1\) but the model takes \(N,8,1\)/);
   await assert.rejects(model.fit(sineWindows(10), { batchSize: 0 }), /batchSize 0 is invalid/);
+  await assert.rejects(model.fit(sineWindows(10), { engine: 'refrence' as 'reference' }), /engine "refrence" is unknown: expected fast or reference/);
+  await assert.rejects(model.fit(sineWindows(10), { threads: 2.5 }), /threads 2.5 is invalid/);
   await assert.rejects(model.fit(sineWindows(10), { optimizer: { name: 'adam', rho: 0.9 } }), /optimizer adam does not take rho/);
   assert.deepEqual(Float32Array.from(model.params), before);
 });

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { InputError } from '../data/input-error.js';
 import type { AutoencoderConfig } from './autoencoder-config.js';
 import { createFastStep } from './fast-step.js';
 import type { GradientStep } from './gradient-step.js';
@@ -18,6 +19,12 @@ export interface EngineOptions {
 /** The training step of the chosen engine, for batches of up to `maxBatch` windows. */
 export async function createGradientStep(config: AutoencoderConfig, maxBatch: number, options: EngineOptions = {}): Promise<GradientStep> {
   const { engine = 'fast', threads = availableParallelism() } = options;
+  if (!(ENGINES as readonly string[]).includes(engine)) {
+    throw new InputError(`engine ${JSON.stringify(engine)} is unknown: expected ${ENGINES.join(' or ')}`);
+  }
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new InputError(`threads ${JSON.stringify(threads)} is invalid: expected an integer from 1 up`);
+  }
   if (engine === 'reference') return new ReferenceStep(config, maxBatch, 'float32');
   return createFastStep(config, maxBatch, { threads, recurrentActivation: config.recurrentActivation });
 }
