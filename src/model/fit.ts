@@ -59,11 +59,6 @@ const optionsSchema = z.object({
   shuffle: z.boolean().default(true),
 });
 
-function sharedFloat32(n: number): Float32Array {
-  // worker threads (a fast path) can share these without copies
-  return new Float32Array(new SharedArrayBuffer(n * Float32Array.BYTES_PER_ELEMENT));
-}
-
 function allFinite(a: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
   return true;
@@ -107,8 +102,8 @@ export async function fitAutoencoder(model: Trainable, x: Sequences, options: Fi
     if (step.maxBatch < maxBatch) throw new Error(`gradientStep takes batches of at most ${step.maxBatch}, fit needs ${maxBatch}`);
 
     const data = asFloat32(x.data);
-    const xBatch = sharedFloat32(maxBatch * T * D);
-    const grads = sharedFloat32(params.length);
+    const xBatch = new Float32Array(maxBatch * T * D);
+    const grads = new Float32Array(params.length);
     const lastGood = new Float32Array(params.length);
     const order = new Int32Array(N);
     const { callbacks = {} } = options;

@@ -25,7 +25,7 @@ export { TrainingDivergedError } from './training-diverged-error.js';
 export class LstmAutoencoder {
   readonly config: AutoencoderConfig;
   readonly layout: ParamLayout;
-  /** every weight, in `layout`; on a SharedArrayBuffer so worker threads can read it in place */
+  /** every weight, in `layout` (one flat buffer: the optimizer is one loop, saving one write) */
   readonly params: Float32Array;
   /** the model's own random stream: it drew the initial weights and goes on to draw batch orders */
   readonly shuffleRng: RandomState;
@@ -33,7 +33,7 @@ export class LstmAutoencoder {
   private constructor(config: AutoencoderConfig) {
     this.config = config;
     this.layout = autoencoderLayout(config);
-    this.params = new Float32Array(new SharedArrayBuffer(this.layout.size * Float32Array.BYTES_PER_ELEMENT));
+    this.params = new Float32Array(this.layout.size);
     this.shuffleRng = new RandomState(config.seed);
   }
 
