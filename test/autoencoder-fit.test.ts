@@ -147,6 +147,7 @@ test('fit: a NaN loss from the gradient step stops at that epoch and batch (1-ba
       params.fill(123);
       return NaN;
     },
+    forward: (params, x, batch, out) => reference.forward(params, x, batch, out),
     dispose() {},
   };
   let lastGood = Float32Array.from(model.params);

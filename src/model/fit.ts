@@ -4,9 +4,8 @@ import type { RandomState } from '../data/random-state.js';
 import type { GradientStep } from './gradient-step.js';
 import type { AutoencoderConfig } from './autoencoder-config.js';
 import { createOptimizer, type OptimizerConfig, type OptimizerName } from './optimizer-config.js';
-import { canForward, forwardInChunks } from './forward-chunks.js';
+import { forwardInChunks } from './forward-chunks.js';
 import { createGradientStep, type EngineOptions } from './create-gradient-step.js';
-import { referenceForward } from './reference-step.js';
 import { asFloat32, checkSequences, type Sequences } from './sequences.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
 
@@ -139,9 +138,7 @@ export async function fitAutoencoder(model: Trainable, x: Sequences, options: Fi
       const logs: EpochLogs = { loss: weightedLoss / N, seconds: 0 };
       if (validation) {
         const N = validation.shape[0];
-        logs.val_loss = canForward(step)
-          ? await forwardInChunks(step, params, validation.data, N, { loss: true })
-          : referenceForward(params, config, validation.data, N, { loss: true });
+        logs.val_loss = await forwardInChunks(step, params, validation.data, N, { loss: true });
       }
       logs.seconds = (performance.now() - started) / 1000;
       history.epoch.push(epoch);

@@ -1,8 +1,6 @@
 import type { GradientStep } from './gradient-step.js';
 import type { ForwardOutputs } from './reference-step.js';
 
-type ForwardingStep = GradientStep & Required<Pick<GradientStep, 'forward'>>;
-
 /**
  * A step's forward pass over any number of windows x (N,T,D), `maxBatch` at a time, so a
  * fast step can serve validation, predict and encode as well as training. Same outputs
@@ -10,7 +8,7 @@ type ForwardingStep = GradientStep & Required<Pick<GradientStep, 'forward'>>;
  * `loss` is asked for, NaN otherwise.
  */
 export async function forwardInChunks(
-  step: ForwardingStep,
+  step: GradientStep,
   params: Float32Array,
   x: Float32Array | Float64Array,
   N: number,
@@ -30,15 +28,13 @@ export async function forwardInChunks(
     if (code) code.set(chunkCode!.subarray(0, batch * L), start * L);
     if (reconstruction) reconstruction.set(chunkOut!.subarray(0, batch * size), start * size);
     if (loss) {
+      // against x as given (float64 stays float64), as referenceForward measures it
+      const offset = start * size;
       for (let i = 0; i < batch * size; i++) {
-        const e = chunkOut![i]! - chunkX[i]!;
+        const e = chunkOut![i]! - x[offset + i]!;
         squaredErrors += e * e;
       }
     }
   }
   return loss ? squaredErrors / (N * size) : NaN;
-}
-
-export function canForward(step: GradientStep | undefined): step is ForwardingStep {
-  return typeof step?.forward === 'function';
 }

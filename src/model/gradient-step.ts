@@ -19,11 +19,11 @@ export interface GradientStep {
    */
   lossAndGradient(params: Float32Array, grads: Float32Array, x: Float32Array, batch: number): number | Promise<number>;
   /**
-   * Optional forward pass without gradients over `batch` <= maxBatch windows: the codes
-   * (batch,L) into `out.code`, the reconstruction (batch,T,D) into `out.reconstruction`.
-   * Where present, validation, predict and encode use it (see forwardInChunks).
+   * The forward pass without gradients over `batch` <= maxBatch windows: the codes
+   * (batch,L) into `out.code`, the reconstruction (batch,T,D) into `out.reconstruction`
+   * (the decoder runs only then). Validation, predict and encode use it (forwardInChunks).
    */
-  forward?(
+  forward(
     params: Float32Array,
     x: Float32Array,
     batch: number,

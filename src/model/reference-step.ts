@@ -117,6 +117,14 @@ export class ReferenceStep implements GradientStep {
     return loss;
   }
 
+  /** GradientStep's forward: the codes and, when asked for, the reconstruction of `batch` windows. */
+  forward(params: Float32Array, x: Float32Array, batch: number, out: { code?: Float32Array; reconstruction?: Float32Array }): void {
+    const { timesteps: T, inputDim: D } = this.dims;
+    this.forwardPass(params, x, batch, out.reconstruction === undefined);
+    if (out.code) this.copyCode(out.code, batch);
+    if (out.reconstruction) out.reconstruction.set(this.output.subarray(0, batch * T * D));
+  }
+
   /** The forward pass only; with `encoderOnly` it stops at the code. */
   forwardPass(params: FloatArray, x: FloatArray, batch: number, encoderOnly: boolean): void {
     const { timesteps: T, inputDim: D, latentDim: L } = this.dims;

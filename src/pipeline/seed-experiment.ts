@@ -88,8 +88,6 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
         optimizer: { name: SEED_ARTICLE.optimizer, learningRate: SEED_ARTICLE.learningRate },
         callbacks: o.callbacks,
         gradientStep: engine.gradientStep,
-        engine: o.engine,
-        threads: o.threads,
       }),
     );
     reconstruction = await timed('reconstruction', () => engine.predict(model, train));

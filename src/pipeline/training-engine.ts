@@ -1,14 +1,13 @@
 import type { AutoencoderConfig } from '../model/autoencoder-config.js';
-import type { EngineName } from '../model/create-gradient-step.js';
-import { createFastStep } from '../model/fast-step.js';
+import { createGradientStep, type EngineName } from '../model/create-gradient-step.js';
 import { forwardInChunks } from '../model/forward-chunks.js';
 import type { GradientStep } from '../model/gradient-step.js';
 import type { LstmAutoencoder, Sequences } from '../model/lstm-autoencoder.js';
 
 /** What a pipeline needs of an engine: a training step, and the forward passes after training. */
 export interface TrainingEngine {
-  /** the step fit should train with; undefined: fit makes its own (the reference one, for 'reference') */
-  gradientStep?: GradientStep;
+  /** the step fit trains with; predict and encode run its forward pass */
+  gradientStep: GradientStep;
   /** the reconstruction, (N,T,D) */
   predict(model: LstmAutoencoder, x: Sequences): Promise<Float32Array>;
   /** the codes, (N,L) */
@@ -27,14 +26,7 @@ export async function createTrainingEngine(
   maxBatch: number,
   threads: number,
 ): Promise<TrainingEngine> {
-  if (name === 'reference') {
-    return {
-      predict: async (model, x) => model.predict(x),
-      encode: async (model, x) => model.encode(x),
-      dispose: async () => {},
-    };
-  }
-  const step = await createFastStep(config, maxBatch, { threads, recurrentActivation: config.recurrentActivation });
+  const step = await createGradientStep(config, maxBatch, { engine: name, threads });
   return {
     gradientStep: step,
     async predict(model, x) {
@@ -47,6 +39,6 @@ export async function createTrainingEngine(
       await forwardInChunks(step, model.params, x.data, x.shape[0], { code });
       return code;
     },
-    dispose: () => step.dispose(),
+    dispose: async () => step.dispose(),
   };
 }
