@@ -1,24 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readNpy } from '../src/data/npy.js';
 import { makeSineData } from '../src/data/sine-data.js';
-
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-
-/** Run the built CLI; async so the many bad-option runs can go side by side. */
-function lstmAe(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { runCli } from './run-cli.js';
 
 async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cli-data-'));
@@ -32,7 +19,7 @@ async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> 
 test('data with the seed defaults writes the four arrays and prints their shapes as numpy does', async () => {
   await withTempDir(async (dir) => {
     const out = join(dir, 'seed');
-    const run = await lstmAe('data', '--out', out);
+    const run = await runCli('data', '--out', out);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, 'X_train (17802, 100, 1)\ny_train (17802,)\nX_test (1800, 100, 1)\ny_test (1800,)\n');
     assert.deepEqual(readdirSync(out).sort(), ['X_test.npy', 'X_train.npy', 'y_test.npy', 'y_train.npy']);
@@ -56,7 +43,7 @@ test('data with the seed defaults writes the four arrays and prints their shapes
 
 test('data with every option set uses them all', async () => {
   await withTempDir(async (dir) => {
-    const run = await lstmAe('data', '--out', dir, '--seed', '7', '--random-factor', '0.3', '--cycles', '13', '--timesteps', '17', '--sampling', '9,31', '--test-size', '0.25');
+    const run = await runCli('data', '--out', dir, '--seed', '7', '--random-factor', '0.3', '--cycles', '13', '--timesteps', '17', '--sampling', '9,31', '--test-size', '0.25');
     assert.equal(run.code, 0, run.stderr);
     // 118 and 404 values split at 88 (88.5 rounds to even) and 303: (88-17)+(303-17) train windows, (30-17)+(101-17) test
     assert.equal(run.stdout, 'X_train (357, 17, 1)\ny_train (357,)\nX_test (97, 17, 1)\ny_test (97,)\n');
@@ -81,7 +68,7 @@ test('every invalid option exits 2 with one line naming the option, the value an
     await Promise.all(
       cases.map(async ([args, message], k) => {
         const out = join(dir, `out-${k}`);
-        const run = await lstmAe('data', '--out', out, ...args);
+        const run = await runCli('data', '--out', out, ...args);
         const what = args.join(' ');
         assert.equal(run.code, 2, `${what}: exit code`);
         assert.equal(run.stdout, '', `${what}: stdout`);
@@ -96,13 +83,13 @@ test('every invalid option exits 2 with one line naming the option, the value an
 
 test('a missing --out, or an --out that is a file, exits 2 with one line', async () => {
   await withTempDir(async (dir) => {
-    const missing = await lstmAe('data');
+    const missing = await runCli('data');
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^error: required option '--out <dir>' not specified\n$/);
 
     const file = join(dir, 'a-file');
     writeFileSync(file, 'keep me');
-    const run = await lstmAe('data', '--out', file);
+    const run = await runCli('data', '--out', file);
     assert.equal(run.code, 2);
     assert.equal(run.stderr, `lstm-ae: --out ${file}: exists and is not a folder; give a folder path\n`);
     assert.deepEqual(readdirSync(dir), ['a-file']);
@@ -110,7 +97,7 @@ test('a missing --out, or an --out that is a file, exits 2 with one line', async
 });
 
 test('data --help describes every option', async () => {
-  const run = await lstmAe('data', '--help');
+  const run = await runCli('data', '--help');
   assert.equal(run.code, 0);
   for (const flag of ['--out <dir>', '--seed <n>', '--random-factor <f>', '--cycles <n>', '--timesteps <n>', '--sampling <a,b>', '--test-size <f>']) {
     assert.ok(run.stdout.includes(flag), flag);

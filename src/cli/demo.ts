@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
 import type { SeedExperimentMetrics } from '../pipeline/seed-experiment.js';
 import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
-import type { RecurrentActivation } from '../analysis/lstm-feed-forward.js';
+import type { RecurrentActivation } from '../engine/activations.js';
 import { SEED_ARTICLE } from '../pipeline/seed-article.js';
 import { choiceOption, integerOption } from './options.js';
 import { trainingFeedback } from './train-progress.js';

@@ -27,11 +27,3 @@ export function hardSigmoidGradFromOutput(y: number): number {
 export function tanhGradFromOutput(y: number): number {
   return 1 - y * y;
 }
-
-export function recurrentActivationFn(name: RecurrentActivation): (x: number) => number {
-  return name === 'sigmoid' ? sigmoid : hardSigmoid;
-}
-
-export function recurrentActivationGrad(name: RecurrentActivation): (y: number) => number {
-  return name === 'sigmoid' ? sigmoidGradFromOutput : hardSigmoidGradFromOutput;
-}

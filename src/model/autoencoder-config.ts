@@ -1,3 +1,4 @@
+import type { RecurrentActivation } from '../engine/activations.js';
 import { z } from 'zod';
 import { InputError } from '../data/input-error.js';
 import type { AutoencoderDims } from './autoencoder-layout.js';
@@ -5,7 +6,7 @@ import type { AutoencoderDims } from './autoencoder-layout.js';
 /** Everything that fixes the model before training: its sizes, its gates, its seed. */
 export interface AutoencoderConfig extends AutoencoderDims {
   /** the LSTMs' gate activation: 'sigmoid' (tf.keras) or 'hard_sigmoid' (Keras 2.0.5's default) */
-  recurrentActivation: 'sigmoid' | 'hard_sigmoid';
+  recurrentActivation: RecurrentActivation;
   /** seeds the RandomState that draws the initial weights and then the batch orders */
   seed: number;
 }

@@ -1,3 +1,4 @@
+import type { RecurrentActivation } from '../engine/activations.js';
 import type { WeightName } from './autoencoder-layout.js';
 import { LstmAutoencoder } from './lstm-autoencoder.js';
 import { readTfjsModel } from './tfjs-read.js';
@@ -9,7 +10,7 @@ import { writeTfjsModel } from './tfjs-write.js';
  * reversed in time), and what Keras reaches through tensorflowjs_converter.
  */
 export interface SavableAutoencoder {
-  readonly config: { timesteps: number; inputDim: number; latentDim: number; recurrentActivation: 'sigmoid' | 'hard_sigmoid' };
+  readonly config: { timesteps: number; inputDim: number; latentDim: number; recurrentActivation: RecurrentActivation };
   getWeights(): Record<WeightName, Float32Array>;
 }
 

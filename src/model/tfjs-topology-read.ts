@@ -1,3 +1,4 @@
+import type { RecurrentActivation } from '../engine/activations.js';
 import { InputError } from '../data/input-error.js';
 import type { AutoencoderDims } from './autoencoder-layout.js';
 
@@ -13,11 +14,10 @@ export const SUPPORTED_LAYER_CLASSES = ['InputLayer', 'LSTM', 'RepeatVector', 'C
 const ARCHITECTURE =
   'the conditional autoencoder Input -> LSTM -> RepeatVector, Input -> Concatenate -> LSTM -> Dense(relu) -> Dense(tanh)';
 
-export type RecurrentActivationName = 'sigmoid' | 'hard_sigmoid';
 
 export interface AutoencoderTopology {
   dims: AutoencoderDims;
-  recurrentActivation: RecurrentActivationName;
+  recurrentActivation: RecurrentActivation;
   /** The file's names of the four layers that own weights. */
   layerNames: { encoder: string; decoder: string; denseHidden: string; denseOut: string };
   /** The Concatenate takes the reversed input first and the repeated code second. */
@@ -207,7 +207,7 @@ function lstmSettings(layer: KerasLayer, returnSequences: boolean, fail: (what: 
   for (const flag of ['go_backwards', 'return_state', 'time_major'] as const) {
     if (c[flag] === true) fail(`${where} has ${flag} true; expected false`);
   }
-  return { units, recurrentActivation: recurrent as RecurrentActivationName };
+  return { units, recurrentActivation: recurrent as RecurrentActivation };
 }
 
 function denseSettings(layer: KerasLayer, activation: 'relu' | 'tanh', fail: (what: string) => never): number {

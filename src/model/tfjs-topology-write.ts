@@ -1,3 +1,4 @@
+import type { RecurrentActivation } from '../engine/activations.js';
 import type { AutoencoderDims } from './autoencoder-layout.js';
 
 /**
@@ -9,7 +10,7 @@ import type { AutoencoderDims } from './autoencoder-layout.js';
  * The model has two inputs: x, and x reversed in time.
  */
 export interface TopologySettings extends AutoencoderDims {
-  recurrentActivation: 'sigmoid' | 'hard_sigmoid';
+  recurrentActivation: RecurrentActivation;
 }
 
 const GLOROT_UNIFORM = {
