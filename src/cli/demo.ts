@@ -85,7 +85,7 @@ async function demo(o: DemoOptions): Promise<void> {
     [
       `test accuracy ${metrics.test_accuracy.toFixed(4)}  (confusion, rows true: [${tn} ${fp}] [${fn} ${tp}])`,
       `final training MSE ${metrics.train_mse.toFixed(5)}`,
-      `feature check: encode vs plain feed-forward max |diff| ${metrics.feature_check_max_abs_diff.toExponential(2)} (limit ${metrics.feature_check_tolerance})`,
+      `feature check: encode vs plain feed-forward max |diff| ${metrics.feature_check_max_abs_diff.toExponential(2)} (limit ${metrics.feature_check_tolerance.toExponential(0)})`,
       `training ${metrics.train_seconds.toFixed(1)} s, total ${metrics.total_seconds.toFixed(1)} s`,
       `report: ${outDir}/report.html`,
     ].join('\n') + '\n',
