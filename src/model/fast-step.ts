@@ -97,7 +97,12 @@ export class FastStep implements GradientStep {
     };
     const workers = threads - 1;
     const pool = workers > 0 ? await AtomicsWorkerPool.start(new URL('./fast-worker.js', import.meta.url), workers, { ...setup }) : undefined;
-    return new FastStep(shape, maxBatch, threads, setup, pool);
+    try {
+      return new FastStep(shape, maxBatch, threads, setup, pool);
+    } catch (err) {
+      await pool?.close(); // e.g. the main thread's WebAssembly memory could not grow: no orphaned workers
+      throw err;
+    }
   }
 
   lossAndGradient(params: Float32Array, grads: Float32Array, x: Float32Array, batch: number): number | Promise<number> {
