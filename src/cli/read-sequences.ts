@@ -1,5 +1,6 @@
 import { readNpy } from '../data/npy.js';
 import { InputError } from '../data/input-error.js';
+import { firstNonFinite } from '../data/non-finite.js';
 
 /** Windows as the model takes them: (N,T,D) row-major, float64 or float32 as the file holds them. */
 export interface SequenceFile {
@@ -28,12 +29,10 @@ export function readSequences(path: string, expected?: { timesteps: number; inpu
     );
   }
   const data = array.data as Float64Array | Float32Array;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]!)) {
-      const n = Math.floor(i / (T * D));
-      const t = Math.floor(i / D) % T;
-      throw new InputError(`${path}: value ${data[i]} at window ${n}, step ${t}, feature ${i % D} (index [${n}, ${t}, ${i % D}]); expected finite numbers`);
-    }
+  const bad = firstNonFinite(data, T, D);
+  if (bad) {
+    const { value, window: n, step: t, feature: f } = bad;
+    throw new InputError(`${path}: value ${value} at window ${n}, step ${t}, feature ${f} (index [${n}, ${t}, ${f}]); expected finite numbers`);
   }
   return { data, shape: [N, T, D] };
 }

@@ -1,4 +1,5 @@
 import { InputError } from '../data/input-error.js';
+import { firstNonFinite } from '../data/non-finite.js';
 import type { AutoencoderDims } from './autoencoder-layout.js';
 
 /** N windows of T steps of D features, row-major (N,T,D). */
@@ -26,13 +27,9 @@ export function checkSequences(x: Sequences, { timesteps: T, inputDim: D }: Auto
   if (x.data.length !== N * T * D) {
     throw new InputError(`${what}: data holds ${x.data.length} values, shape (${N},${T},${D}) needs ${N * T * D}`);
   }
-  const data = x.data;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]!)) {
-      const n = Math.floor(i / (T * D));
-      const step = Math.floor((i % (T * D)) / D);
-      throw new InputError(`${what} holds ${data[i]} at window ${n}, step ${step}, feature ${i % D} (flat index ${i}); expected finite numbers`);
-    }
+  const bad = firstNonFinite(x.data, T, D);
+  if (bad) {
+    throw new InputError(`${what} holds ${bad.value} at window ${bad.window}, step ${bad.step}, feature ${bad.feature} (flat index ${bad.index}); expected finite numbers`);
   }
 }
 
