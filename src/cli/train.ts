@@ -114,7 +114,7 @@ async function train(o: TrainOptions): Promise<void> {
   writeFileAtomic(historyPath, JSON.stringify(historyJson(epochs), null, 1) + '\n');
   if (diverged) {
     throw new InputError(
-      `training diverged at epoch ${diverged.epoch}, batch ${diverged.batch} (${divergedWhat(diverged)}); ` +
+      `training diverged at epoch ${diverged.epoch}, batch ${diverged.batch} (${diverged.what}); ` +
         `the last good weights are saved in ${modelPath} (try a smaller --lr)`,
     );
   }
@@ -144,9 +144,4 @@ function historyJson(epochs: EpochLogs[]) {
     ...(hasValidation ? { val_loss: epochs.map((e) => e.val_loss ?? null) } : {}),
     seconds: epochs.map((e) => e.seconds),
   };
-}
-
-/** The engine's reason, without its own advice (we give ours, with the saved path). */
-function divergedWhat(err: TrainingDivergedError): string {
-  return err.message.replace(/^training diverged at epoch \d+, batch \d+: /, '').replace(/; the weights are those.*$/, '');
 }

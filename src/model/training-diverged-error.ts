@@ -7,6 +7,8 @@ export class TrainingDivergedError extends Error {
   readonly epoch: number;
   /** 1-based within the epoch */
   readonly batch: number;
+  /** what went non-finite, e.g. 'the loss became NaN' */
+  readonly what: string;
 
   constructor(epoch: number, batch: number, what: string) {
     super(
@@ -16,5 +18,6 @@ export class TrainingDivergedError extends Error {
     this.name = 'TrainingDivergedError';
     this.epoch = epoch;
     this.batch = batch;
+    this.what = what;
   }
 }
