@@ -1,25 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { LstmAutoencoder } from '../src/model/lstm-autoencoder.js';
 import { WEIGHT_NAMES, type WeightName } from '../src/model/autoencoder-layout.js';
 import { InputError } from '../src/data/input-error.js';
-
-type Nested = number | Nested[];
-const flat = (a: Nested): number[] => (Array.isArray(a) ? a.flatMap(flat) : [a]);
-const torch = JSON.parse(readFileSync(new URL('../../test/fixtures/lstm-ae-gradients-torch.json', import.meta.url), 'utf8')) as {
-  x: Nested;
-  weights: Record<WeightName, Nested>;
-  encoder_final_h: Nested;
-  output: Nested;
-};
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
+import { maxAbsDifference } from '../src/analysis/metrics.js';
+import { flat, torch } from './torch-fixture.js';
 
 test('create: defaults latentDim 10, sigmoid, seed 0 and the seed model’s Keras parameter count', () => {
   const model = LstmAutoencoder.create({ timesteps: 100, inputDim: 1 });
@@ -41,7 +26,7 @@ test('create: Keras initialisation drawn from numpy’s RandomState(seed), layer
   ];
   for (const [name, first, second, last] of expected) {
     const v = w[name];
-    assert.ok(maxAbsDiff([v[0]!, v[1]!, v[v.length - 1]!], [first, second, last]) < 1e-6, `${name}: ${[v[0], v[1], v[v.length - 1]]}`);
+    assert.ok(maxAbsDifference([v[0]!, v[1]!, v[v.length - 1]!], [first, second, last]) < 1e-6, `${name}: ${[v[0], v[1], v[v.length - 1]]}`);
   }
   for (const lstm of ['encoder', 'decoder'] as const) {
     assert.deepEqual([...w[`${lstm}/bias`]], [0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
@@ -76,8 +61,8 @@ const x = { data: Float64Array.from(flat(torch.x)), shape: [3, 6, 1] as [number,
 
 test('predict and encode with the PyTorch fixture’s weights give its output and encoder states', () => {
   const model = fixtureModel();
-  assert.ok(maxAbsDiff(model.predict(x), flat(torch.output)) < 1e-6);
-  assert.ok(maxAbsDiff(model.encode(x), flat(torch.encoder_final_h)) < 1e-6);
+  assert.ok(maxAbsDifference(model.predict(x), flat(torch.output)) < 1e-6);
+  assert.ok(maxAbsDifference(model.encode(x), flat(torch.encoder_final_h)) < 1e-6);
 });
 
 test('predict over more windows than one chunk equals predicting each window alone', () => {

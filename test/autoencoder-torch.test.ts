@@ -1,28 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { ReferenceStep, type Precision } from '../src/model/reference-step.js';
 import { autoencoderLayout, WEIGHT_NAMES, type WeightName } from '../src/model/autoencoder-layout.js';
 import { Rmsprop } from '../src/engine/optimizers.js';
 import type { FloatArray } from '../src/engine/param-layout.js';
+import { maxAbsDifference } from '../src/analysis/metrics.js';
+import { maxAbs } from './assert-close.js';
+import { flat, torch as fixture, type Nested } from './torch-fixture.js';
 
 // PyTorch autograd in float64 on the conditional autoencoder (B=3, T=6, D=1, L=4, sigmoid).
-type Nested = number | Nested[];
-interface TorchFixture {
-  config: { batch: number; timesteps: number; input_dim: number; latent_dim: number; rmsprop: { lr: number; rho: number; epsilon: number } };
-  x: Nested;
-  weights: Record<WeightName, Nested>;
-  encoder_final_h: Nested;
-  decoder_hidden: Nested;
-  output: Nested;
-  loss: number;
-  grads: Record<WeightName, Nested>;
-  weights_after_one_rmsprop_step: Record<WeightName, Nested>;
-}
-const fixture = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/lstm-ae-gradients-torch.json', import.meta.url), 'utf8'),
-) as TorchFixture;
-const flat = (a: Nested): number[] => (Array.isArray(a) ? a.flatMap(flat) : [a]);
 
 const { batch: B, timesteps: T, input_dim: D, latent_dim: L } = fixture.config;
 const dims = { timesteps: T, inputDim: D, latentDim: L };
@@ -33,19 +19,6 @@ function packed(tensors: Record<WeightName, Nested>): Float64Array {
   const views = layout.views(buffer);
   for (const name of WEIGHT_NAMES) views[name]!.set(flat(tensors[name]));
   return buffer;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
-
-function maxAbs(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
-  return m;
 }
 
 const params64 = packed(fixture.weights);
@@ -68,9 +41,9 @@ for (const [precision, forwardTol, gradTol] of [
 ] as const) {
   test(`${precision} forward matches PyTorch: encoder final state, decoder states, output, loss`, () => {
     const { step, loss, code } = runStep(precision);
-    assert.ok(maxAbsDiff(code, flat(fixture.encoder_final_h)) < forwardTol);
-    assert.ok(maxAbsDiff(step.decoderH.subarray(0, B * T * L), flat(fixture.decoder_hidden)) < forwardTol);
-    assert.ok(maxAbsDiff(step.output.subarray(0, B * T * D), flat(fixture.output)) < forwardTol);
+    assert.ok(maxAbsDifference(code, flat(fixture.encoder_final_h)) < forwardTol);
+    assert.ok(maxAbsDifference(step.decoderH.subarray(0, B * T * L), flat(fixture.decoder_hidden)) < forwardTol);
+    assert.ok(maxAbsDifference(step.output.subarray(0, B * T * D), flat(fixture.output)) < forwardTol);
     assert.ok(Math.abs(loss - fixture.loss) < forwardTol, `loss ${loss} vs ${fixture.loss}`);
   });
 
@@ -80,7 +53,7 @@ for (const [precision, forwardTol, gradTol] of [
     for (const name of WEIGHT_NAMES) {
       const expected = flat(fixture.grads[name]);
       const scale = maxAbs(expected);
-      const error = maxAbsDiff(ours[name]!, expected) / scale;
+      const error = maxAbsDifference(ours[name]!, expected) / scale;
       assert.ok(error < gradTol, `${name}: max error ${error.toExponential(2)} of its largest gradient ${scale.toExponential(2)}`);
     }
   });
@@ -91,12 +64,12 @@ test('one Keras RMSprop step from the fixture weights lands on PyTorch’s', () 
   const params = Float64Array.from(params64);
   const { lr, rho, epsilon } = fixture.config.rmsprop;
   new Rmsprop(layout.size, { learningRate: lr, rho, epsilon }, 'float64').step(params, grads);
-  assert.ok(maxAbsDiff(params, packed(fixture.weights_after_one_rmsprop_step)) < 1e-6);
+  assert.ok(maxAbsDifference(params, packed(fixture.weights_after_one_rmsprop_step)) < 1e-6);
   // the float32 path a real run takes lands there too
   const params32 = Float32Array.from(params64);
   const { grads: grads32 } = runStep('float32');
   new Rmsprop(layout.size, { learningRate: lr, rho, epsilon }).step(params32, grads32);
-  assert.ok(maxAbsDiff(params32, packed(fixture.weights_after_one_rmsprop_step)) < 1e-6);
+  assert.ok(maxAbsDifference(params32, packed(fixture.weights_after_one_rmsprop_step)) < 1e-6);
 });
 
 test('a batch smaller than maxBatch uses only its own rows', () => {
@@ -104,5 +77,5 @@ test('a batch smaller than maxBatch uses only its own rows', () => {
   const grads = new Float64Array(layout.size);
   const loss = step.run(params64, grads, x64, B);
   assert.ok(Math.abs(loss - fixture.loss) < 1e-12);
-  assert.ok(maxAbsDiff(grads.subarray(layout.slot('dense_out/bias').offset), flat(fixture.grads['dense_out/bias'])) < 1e-12);
+  assert.ok(maxAbsDifference(grads.subarray(layout.slot('dense_out/bias').offset), flat(fixture.grads['dense_out/bias'])) < 1e-12);
 });

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { createFastStep, type FastStep } from '../src/model/fast-step.js';
 import { ReferenceStep } from '../src/model/reference-step.js';
-import { autoencoderLayout, WEIGHT_NAMES, type AutoencoderDims, type WeightName } from '../src/model/autoencoder-layout.js';
+import { autoencoderLayout, WEIGHT_NAMES, type AutoencoderDims } from '../src/model/autoencoder-layout.js';
 import type { RecurrentActivation } from '../src/engine/activations.js';
+import { assertCloseRelativeToLargest } from './assert-close.js';
+import { flat, torch as fixture } from './torch-fixture.js';
 
 // The fast path (WebAssembly SIMD, threads) against the readable reference in float64:
 // loss, reconstruction, codes and every gradient tensor within 1e-5 of that tensor's
@@ -29,25 +30,11 @@ function randomCase(dims: AutoencoderDims, batch: number, seed: number): { param
   return { params, x };
 }
 
-function maxAbs(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
-  return m;
-}
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  const scale = maxAbs(expected);
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  assert.ok(Number.isFinite(worst) && worst <= TOLERANCE * scale, `${what}: max |fast - reference| = ${worst}, allowed ${TOLERANCE} * ${scale}`);
-}
-
 function assertGradientsClose(grads: Float32Array, expected: Float64Array, dims: AutoencoderDims, what: string): void {
   const layout = autoencoderLayout(dims);
   const got = layout.views(grads);
   const want = layout.views(expected);
-  for (const name of WEIGHT_NAMES) assertClose(got[name]!, want[name]!, `${what} d/d${name}`);
+  for (const name of WEIGHT_NAMES) assertCloseRelativeToLargest(got[name]!, want[name]!, TOLERANCE, `${what} d/d${name}`);
 }
 
 interface Case {
@@ -96,8 +83,8 @@ for (const [index, c] of CASES.entries()) {
           const reconstruction = new Float32Array(c.batch * c.T * c.D).fill(NaN);
           const codes = new Float32Array(c.batch * c.L).fill(NaN);
           await step.forward(params, x, c.batch, { reconstruction, code: codes });
-          assertClose(reconstruction, reference.output.subarray(0, c.batch * c.T * c.D), `${label} reconstruction`);
-          assertClose(codes, expectedCodes, `${label} codes`);
+          assertCloseRelativeToLargest(reconstruction, reference.output.subarray(0, c.batch * c.T * c.D), TOLERANCE, `${label} reconstruction`);
+          assertCloseRelativeToLargest(codes, expectedCodes, TOLERANCE, `${label} codes`);
         } finally {
           await step.dispose();
         }
@@ -106,18 +93,7 @@ for (const [index, c] of CASES.entries()) {
   }
 }
 
-type Nested = number | Nested[];
-const flat = (a: Nested): number[] => (Array.isArray(a) ? a.flatMap(flat) : [a]);
-
 test('fast path matches PyTorch float64 autograd on the fixture (B=3, T=6, D=1, L=4)', async () => {
-  const fixture = JSON.parse(readFileSync(new URL('../../test/fixtures/lstm-ae-gradients-torch.json', import.meta.url), 'utf8')) as {
-    config: { batch: number; timesteps: number; input_dim: number; latent_dim: number };
-    x: Nested;
-    weights: Record<WeightName, Nested>;
-    grads: Record<WeightName, Nested>;
-    output: Nested;
-    loss: number;
-  };
   const { batch, timesteps, input_dim, latent_dim } = fixture.config;
   const dims = { timesteps, inputDim: input_dim, latentDim: latent_dim };
   const layout = autoencoderLayout(dims);
@@ -136,7 +112,7 @@ test('fast path matches PyTorch float64 autograd on the fixture (B=3, T=6, D=1, 
     assertGradientsClose(grads, expectedGrads, dims, 'torch fixture');
     const reconstruction = new Float32Array(x.length);
     await step.forward(params, x, batch, { reconstruction });
-    assertClose(reconstruction, flat(fixture.output), 'torch fixture reconstruction');
+    assertCloseRelativeToLargest(reconstruction, flat(fixture.output), TOLERANCE, 'torch fixture reconstruction');
   } finally {
     await step.dispose();
   }

@@ -1,16 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { lstmFinalHidden, splitParams } from '../src/analysis/lstm-feed-forward.js';
 import { maxAbsDifference } from '../src/analysis/metrics.js';
 import { InputError } from '../src/data/input-error.js';
-
-// PyTorch autograd in float64, Keras layout (see test/fixtures/README.md).
-const torch = JSON.parse(
-  readFileSync(new URL('../../test/fixtures/lstm-ae-gradients-torch.json', import.meta.url), 'utf8'),
-) as { x: number[][][]; weights: Record<string, number[] | number[][]>; encoder_final_h: number[][] };
-
-const flat = (a: unknown): number[] => (Array.isArray(a) ? a.flatMap(flat) : [a as number]);
+// torch: PyTorch autograd in float64, Keras layout (see test/fixtures/README.md).
+import { flat, torch } from './torch-fixture.js';
 
 test('final hidden state matches PyTorch float64 on the B=3, T=6, D=1, L=4 encoder', () => {
   const weights = {

@@ -1,23 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy, parseNpy, readNpy, writeNpy, type NpyArray } from '../src/data/npy.js';
 import { InputError } from '../src/data/input-error.js';
+import { numpySkipReason, runPython } from './python.js';
 
-const PYTHON = '/usr/bin/python3';
-const noNumpy =
-  spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0
-    ? false
-    : `${PYTHON} with numpy is not available on this machine`;
-
-function runPython(script: string, ...args: string[]): string {
-  const run = spawnSync(PYTHON, ['-c', script, ...args], { encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
-  return run.stdout;
-}
+const noNumpy = numpySkipReason();
 
 const samples: Record<string, NpyArray> = {
   float64: { dtype: 'float64', shape: [2, 3, 1], data: new Float64Array([0.1, -0, Number.NaN, Infinity, -1e-308, 5e-324]) },
@@ -75,7 +65,8 @@ for name in sorted(os.listdir(sys.argv[1])):
         hex=a.tobytes().hex(), same_as_np_save=(saved.getvalue() == open(path, 'rb').read()) if growth_padding else None)
 print(json.dumps(out))
 `,
-        dir,
+        undefined,
+        [dir],
       ),
     ) as Record<string, { dtype: string; shape: number[]; c: boolean; hex: string; same_as_np_save: boolean | null }>;
     const descr = { float64: '<f8', float32: '<f4', int64: '<i8', int32: '<i4' };
@@ -106,7 +97,8 @@ np.save(os.path.join(d, 'extremes.npy'), np.array([-2**63, 2**63 - 1, 0], dtype=
 with open(os.path.join(d, 'v2.npy'), 'wb') as f:
     np.lib.format.write_array(f, np.linspace(0, 1, 5), version=(2, 0))
 `,
-      dir,
+      undefined,
+      [dir],
     );
     assert.deepEqual(readNpy(join(dir, 'scalar.npy')), { dtype: 'float64', shape: [], data: new Float64Array([3.25]) });
     assert.deepEqual(readNpy(join(dir, 'ints.npy')), { dtype: 'int32', shape: [7], data: new Int32Array([-3, -2, -1, 0, 1, 2, 3]) });

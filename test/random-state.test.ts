@@ -1,25 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { RandomState } from '../src/data/random-state.js';
+import { numpySkipReason, runPython } from './python.js';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../../test/fixtures/seed-sine-numpy.json', import.meta.url), 'utf8'),
 ) as { numpy_uniform_first10: number[] };
 
-const PYTHON = '/usr/bin/python3';
-
-/** Run a Python snippet with numpy and parse the JSON it prints; a reason string when numpy is absent. */
-function numpySkipReason(): string | false {
-  const probe = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' });
-  return probe.status === 0 ? false : `${PYTHON} with numpy is not available on this machine`;
-}
-function runNumpy(script: string): unknown {
-  const run = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  assert.equal(run.status, 0, run.stderr);
-  return JSON.parse(run.stdout);
-}
+/** Run a Python snippet with numpy and parse the JSON it prints. */
+const runNumpy = (script: string): unknown => JSON.parse(runPython(script));
 const noNumpy = numpySkipReason();
 
 test('seed 0: the first ten uniform(-1, 1) equal numpy bit for bit (fixture)', () => {

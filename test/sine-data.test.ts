@@ -1,32 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { makeSineData, type SineData } from '../src/data/sine-data.js';
 import { parseSineDataConfig, DEFAULT_SINE_DATA_CONFIG } from '../src/data/sine-data-config.js';
 import { roundHalfToEven } from '../src/data/python-round.js';
 import { InputError } from '../src/data/input-error.js';
+import { assertClose } from './assert-close.js';
+import { numpySkipReason, runPython } from './python.js';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../../test/fixtures/seed-sine-numpy.json', import.meta.url), 'utf8'),
 ) as { series_class0: number[]; series_class1: number[] };
 
-const PYTHON = '/usr/bin/python3';
-const noNumpy =
-  spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0
-    ? false
-    : `${PYTHON} with numpy is not available on this machine`;
+const noNumpy = numpySkipReason();
 
 // numpy's sin (SIMD on some CPUs) and Math.sin differ in the last bit for many arguments
 const SIN_TOLERANCE = 1e-15;
 
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) {
-    const diff = Math.abs(actual[i]! - expected[i]!);
-    if (!(diff <= SIN_TOLERANCE)) assert.fail(`${what}[${i}]: ${actual[i]} vs numpy ${expected[i]}`);
-  }
-}
+/** Every value within SIN_TOLERANCE of numpy's (the bound itself passes), lengths equal. */
+const assertCloseToNumpy = (actual: ArrayLike<number>, numpy: ArrayLike<number>, what: string): void =>
+  assertClose(actual, numpy, SIN_TOLERANCE, `${what} vs numpy`);
 
 /** Every window must be the exact slice of its series that the seed's loop takes. */
 function assertWindowsAreSlices(data: SineData): void {
@@ -60,8 +53,8 @@ function classCounts(labels: Int32Array): [number, number] {
 const seedData = makeSineData();
 
 test('default data: both series within 1e-15 of numpy (fixture)', () => {
-  assertClose(seedData.series[0], fixture.series_class0, 'class 0 series');
-  assertClose(seedData.series[1], fixture.series_class1, 'class 1 series');
+  assertCloseToNumpy(seedData.series[0], fixture.series_class0, 'class 0 series');
+  assertCloseToNumpy(seedData.series[1], fixture.series_class1, 'class 1 series');
 });
 
 test('default data: shapes (17802,100,1)/(1800,100,1), class counts 3501/14301 and 300/1500', () => {
@@ -87,7 +80,7 @@ test('roundHalfToEven is Python round(): ties go to the even neighbour', () => {
 test('a non-default configuration matches the seed code run by numpy', { skip: noNumpy }, () => {
   // 118 * 0.75 = 88.5 exactly: the class 0 split is a tie that Python rounds down to 88
   const config = { seed: 7, randomFactor: 0.3, numberOfCycles: 13, timesteps: 17, samplingNumPair: [9, 31] as const, testSize: 0.25 };
-  const run = spawnSync(PYTHON, ['-c', `
+  const stdout = runPython(`
 import json, numpy as np
 random_factor, cycles, T, pair, test_size = ${config.randomFactor}, ${config.numberOfCycles}, ${config.timesteps}, ${JSON.stringify(config.samplingNumPair)}, ${config.testSize}
 np.random.seed(${config.seed})
@@ -105,17 +98,16 @@ y_train = np.r_[np.zeros(len(tr1)), np.ones(len(tr2))]
 y_test = np.r_[np.zeros(len(te1)), np.ones(len(te2))]
 print(json.dumps(dict(X_train=X_train.ravel().tolist(), X_test=X_test.ravel().tolist(), train_shape=X_train.shape,
     test_shape=X_test.shape, y_train=y_train.tolist(), y_test=y_test.tolist())))
-`], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  assert.equal(run.status, 0, run.stderr);
-  const numpy = JSON.parse(run.stdout) as Record<'X_train' | 'X_test' | 'train_shape' | 'test_shape' | 'y_train' | 'y_test', number[]>;
+`);
+  const numpy = JSON.parse(stdout) as Record<'X_train' | 'X_test' | 'train_shape' | 'test_shape' | 'y_train' | 'y_test', number[]>;
 
   const data = makeSineData(config);
   assert.deepEqual(data.trainShape, numpy.train_shape);
   assert.deepEqual(data.testShape, numpy.test_shape);
   assert.deepEqual(Array.from(data.yTrain), numpy.y_train);
   assert.deepEqual(Array.from(data.yTest), numpy.y_test);
-  assertClose(data.xTrain, numpy.X_train, 'X_train');
-  assertClose(data.xTest, numpy.X_test, 'X_test');
+  assertCloseToNumpy(data.xTrain, numpy.X_train, 'X_train');
+  assertCloseToNumpy(data.xTest, numpy.X_test, 'X_test');
   assertWindowsAreSlices(data);
 });
 

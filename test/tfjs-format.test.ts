@@ -9,13 +9,11 @@ import { WEIGHT_NAMES, type WeightName } from '../src/model/autoencoder-layout.j
 import { jsonErrorOffset } from '../src/model/tfjs-json.js';
 import { readTfjsModel } from '../src/model/tfjs-read.js';
 import { writeTfjsModel } from '../src/model/tfjs-write.js';
+import { flat, torch } from './torch-fixture.js';
 
 // The fixture was written by TensorFlow.js 4.22's model.save; its weights are PyTorch's
 // reference weights (test/fixtures/README.md), so the file and the JSON must agree.
 const FIXTURE_DIR = fileURLToPath(new URL('../../test/fixtures/tfjs-model-seed-architecture/', import.meta.url));
-const torch = JSON.parse(readFileSync(new URL('../../test/fixtures/lstm-ae-gradients-torch.json', import.meta.url), 'utf8')) as {
-  weights: Record<WeightName, unknown>;
-};
 const fixtureJson = JSON.parse(readFileSync(join(FIXTURE_DIR, 'model.json'), 'utf8')) as Record<string, any>;
 const fixtureBin = readFileSync(join(FIXTURE_DIR, 'weights.bin'));
 
@@ -38,7 +36,7 @@ const layerNamed = (json: Record<string, any>, name: string): Record<string, any
 
 function assertFixtureWeights(weights: Record<WeightName, Float32Array>): void {
   for (const name of WEIGHT_NAMES) {
-    const expected = (torch.weights[name] as unknown[]).flat(2) as number[];
+    const expected = flat(torch.weights[name]);
     assert.equal(weights[name].length, expected.length, name);
     // the file holds float32: each value is exactly the float32 rounding of PyTorch's float64
     expected.forEach((v, i) => assert.equal(weights[name][i], Math.fround(v), `${name}[${i}]`));

@@ -8,16 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 import { WEIGHT_NAMES, type WeightName } from '../src/model/autoencoder-layout.js';
 import { LstmAutoencoder } from '../src/model/lstm-autoencoder.js';
 import { loadModel, saveModel } from '../src/model/tfjs-format.js';
+import { assertClose } from './assert-close.js';
+import { flat, torch } from './torch-fixture.js';
 
 // Real TensorFlow.js (pure-JS CPU backend) on one side, our engine on the other: a model
 // either of us writes must compute the same thing when the other one reads it.
 await tf.setBackend('cpu');
 
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/tfjs-model-seed-architecture/model.json', import.meta.url));
-const torch = JSON.parse(readFileSync(new URL('../../test/fixtures/lstm-ae-gradients-torch.json', import.meta.url), 'utf8')) as {
-  x: number[][][];
-  output: number[][][];
-};
 const scratch = mkdtempSync(join(tmpdir(), 'lstm-ae-tfjs-roundtrip-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
@@ -87,13 +85,6 @@ function tfjsPredict(model: tf.LayersModel, x: Float32Array, shape: [number, num
   });
 }
 
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  assert.ok(worst <= TOLERANCE, `${what}: largest difference ${worst} > ${TOLERANCE}`);
-}
-
 /** Random biases (the created model's are zero but for the forget gate), so a bias mix-up shows. */
 function randomizeBiases(model: LstmAutoencoder, seed: number): void {
   const biases: Partial<Record<WeightName, Float32Array>> = {};
@@ -108,15 +99,15 @@ function randomizeBiases(model: LstmAutoencoder, seed: number): void {
 
 test('TF.js itself reproduces the fixture output from the fixture file (our file reader for TF.js is right)', async () => {
   const model = await tfjsLoad(FIXTURE);
-  const x = Float32Array.from(torch.x.flat(2));
-  assertClose(tfjsPredict(model, x, [3, 6, 1]), torch.output.flat(2), 'TF.js on the fixture');
+  const x = Float32Array.from(flat(torch.x));
+  assertClose(tfjsPredict(model, x, [3, 6, 1]), flat(torch.output), TOLERANCE, 'TF.js on the fixture');
   model.dispose();
 });
 
 test('loading the TF.js fixture and predicting its x reproduces PyTorch\'s output within 1e-5', () => {
   const model = loadModel(FIXTURE);
-  const x = Float32Array.from(torch.x.flat(2));
-  assertClose(model.predict({ data: x, shape: [3, 6, 1] }), torch.output.flat(2), 'our predict on the fixture');
+  const x = Float32Array.from(flat(torch.x));
+  assertClose(model.predict({ data: x, shape: [3, 6, 1] }), flat(torch.output), TOLERANCE, 'our predict on the fixture');
 });
 
 for (const recurrentActivation of ['sigmoid', 'hard_sigmoid'] as const) {
@@ -127,7 +118,7 @@ for (const recurrentActivation of ['sigmoid', 'hard_sigmoid'] as const) {
     const path = saveModel(join(scratch, `ours-${recurrentActivation}`), ours);
     const theirs = await tfjsLoad(path);
     const x = windows(4, T, D);
-    assertClose(tfjsPredict(theirs, x, [4, T, D]), ours.predict({ data: x, shape: [4, T, D] }), 'TF.js on our file');
+    assertClose(tfjsPredict(theirs, x, [4, T, D]), ours.predict({ data: x, shape: [4, T, D] }), TOLERANCE, 'TF.js on our file');
     theirs.dispose();
   });
 
@@ -143,7 +134,7 @@ for (const recurrentActivation of ['sigmoid', 'hard_sigmoid'] as const) {
       [T, D, L, recurrentActivation],
     );
     const x = windows(5, T, D);
-    assertClose(ours.predict({ data: x, shape: [5, T, D] }), tfjsPredict(theirs, x, [5, T, D]), 'ours on the TF.js file');
+    assertClose(ours.predict({ data: x, shape: [5, T, D] }), tfjsPredict(theirs, x, [5, T, D]), TOLERANCE, 'ours on the TF.js file');
     theirs.dispose();
   });
 }
