@@ -52,12 +52,13 @@ let encode: EncodeTiming | null = null;
 
 type Step = { title: string; run: () => Promise<void> };
 const steps: Step[] = [];
+const addNote = (note: string) => {
+  notes.push(note);
+  progress(`    ${note}`);
+};
 const collect = (outcome: RowOutcome) => {
   if ('row' in outcome) rows.push(outcome.row);
-  else {
-    notes.push(outcome.note);
-    progress(`    ${outcome.note}`);
-  }
+  else addNote(outcome.note);
 };
 
 if (options.skipReference) {
@@ -79,10 +80,7 @@ steps.push({
   run: async () => {
     const outcome = await runEncodeOnce(repoRoot, BASELINE_THREADS);
     if ('timing' in outcome) encode = outcome.timing;
-    else {
-      notes.push(outcome.note);
-      progress(`    ${outcome.note}`);
-    }
+    else addNote(outcome.note);
   },
 });
 
