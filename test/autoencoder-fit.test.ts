@@ -158,4 +158,8 @@ test('fit: a NaN loss from the gradient step stops at that epoch and batch (1-ba
   assert.deepEqual([error.epoch, error.batch], [2, 3]);
   assert.match(error.message, /epoch 2, batch 3: the loss became NaN/);
   assert.deepEqual(Float32Array.from(model.params), lastGood);
+  // the one epoch that finished is kept, so a caller can still save it
+  assert.deepEqual(error.history.epoch, [0]);
+  assert.equal(error.history.history.loss.length, 1);
+  assert.ok(Number.isFinite(error.history.history.loss[0]) && error.history.history.loss[0]! > 0);
 });

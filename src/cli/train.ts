@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../data/atomic-write.js';
 import { InputError } from '../data/input-error.js';
-import { LstmAutoencoder, TrainingDivergedError, type EpochLogs, type OptimizerName } from '../model/lstm-autoencoder.js';
+import { LstmAutoencoder, TrainingDivergedError, type OptimizerName } from '../model/lstm-autoencoder.js';
+import { writeHistoryFile, type History } from '../model/history.js';
 import { readTfjsModel } from '../model/tfjs-read.js';
 import { saveModel } from '../model/tfjs-format.js';
 import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
@@ -81,11 +81,11 @@ async function train(o: TrainOptions): Promise<void> {
 
   const batchSize = Math.min(o.batchSize, N);
   const progress = trainingFeedback(o.epochs, Math.ceil(N / batchSize), o.json ?? false);
-  const epochs: EpochLogs[] = [];
   const started = performance.now();
+  let history: History;
   let diverged: TrainingDivergedError | undefined;
   try {
-    await model.fit(x, {
+    history = await model.fit(x, {
       epochs: o.epochs,
       batchSize,
       shuffle: o.shuffle,
@@ -96,22 +96,20 @@ async function train(o: TrainOptions): Promise<void> {
       callbacks: {
         onEpochBegin: (epoch) => progress.onEpochBegin?.(epoch),
         onBatchEnd: (batch, logs) => progress.onBatchEnd?.(batch, logs),
-        onEpochEnd: (epoch, logs) => {
-          epochs.push(logs);
-          return progress.onEpochEnd?.(epoch, logs);
-        },
+        onEpochEnd: (epoch, logs) => progress.onEpochEnd?.(epoch, logs),
       },
     });
   } catch (err) {
     if (!(err instanceof TrainingDivergedError)) throw err;
-    diverged = err; // fit has put the last good weights back: save them below
+    diverged = err; // fit has put the last good weights back: save them and the epochs before below
+    history = err.history;
   } finally {
     progress.stop();
   }
 
   const modelPath = saveModel(o.out, model);
   const historyPath = join(o.out, 'history.json');
-  writeFileAtomic(historyPath, JSON.stringify(historyJson(epochs), null, 1) + '\n');
+  writeHistoryFile(historyPath, history);
   if (diverged) {
     throw new InputError(
       `training diverged at epoch ${diverged.epoch}, batch ${diverged.batch} (${diverged.what}); ` +
@@ -119,13 +117,15 @@ async function train(o: TrainOptions): Promise<void> {
     );
   }
 
-  const last = epochs[epochs.length - 1];
+  const { loss, val_loss } = history.history;
+  const lastLoss = loss[loss.length - 1];
+  const lastValLoss = val_loss?.[val_loss.length - 1];
   const summary = {
     model: modelPath,
     history: historyPath,
-    epochs: epochs.length,
-    loss: last?.loss,
-    ...(last?.val_loss !== undefined ? { val_loss: last.val_loss } : {}),
+    epochs: history.epoch.length,
+    loss: lastLoss,
+    ...(lastValLoss !== undefined ? { val_loss: lastValLoss } : {}),
     seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
   };
   if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
@@ -133,15 +133,4 @@ async function train(o: TrainOptions): Promise<void> {
     const val = summary.val_loss !== undefined ? `, val_loss ${summary.val_loss.toPrecision(4)}` : '';
     process.stderr.write(`loss ${summary.loss?.toPrecision(4)}${val}; saved ${modelPath}\n`);
   }
-}
-
-/** Keras's History in a file: epoch numbers (from 0, as Keras counts) and one list per metric. */
-function historyJson(epochs: EpochLogs[]) {
-  const hasValidation = epochs.some((e) => e.val_loss !== undefined);
-  return {
-    epoch: epochs.map((_, i) => i),
-    loss: epochs.map((e) => e.loss),
-    ...(hasValidation ? { val_loss: epochs.map((e) => e.val_loss ?? null) } : {}),
-    seconds: epochs.map((e) => e.seconds),
-  };
 }

@@ -8,6 +8,9 @@ import { forwardInChunks } from './forward-chunks.js';
 import { createGradientStep, type EngineOptions } from './create-gradient-step.js';
 import { asFloat32, checkSequences, type Sequences } from './sequences.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
+import type { History } from './history.js';
+
+export type { History } from './history.js';
 
 export interface EpochLogs {
   loss: number;
@@ -38,11 +41,6 @@ export interface FitOptions extends EngineOptions {
   callbacks?: FitCallbacks;
   /** a step to train with (its owner disposes of it); default one made from `engine` and `threads` */
   gradientStep?: GradientStep;
-}
-
-export interface History {
-  epoch: number[];
-  history: { loss: number[]; val_loss?: number[]; seconds: number[] };
 }
 
 /** What fit needs of the model: its config, its flat weights, and its own random stream. */
@@ -125,12 +123,12 @@ export async function fitAutoencoder(model: Trainable, x: Sequences, options: Fi
         const loss = await step.lossAndGradient(params, grads, xBatch, size);
         if (!Number.isFinite(loss)) {
           params.set(lastGood);
-          throw new TrainingDivergedError(epoch + 1, batch + 1, `the loss became ${loss}`);
+          throw new TrainingDivergedError(epoch + 1, batch + 1, `the loss became ${loss}`, history);
         }
         optimizer.step(params, grads);
         if (!allFinite(params)) {
           params.set(lastGood);
-          throw new TrainingDivergedError(epoch + 1, batch + 1, 'the update made a weight non-finite');
+          throw new TrainingDivergedError(epoch + 1, batch + 1, 'the update made a weight non-finite', history);
         }
         weightedLoss += loss * size;
         await callbacks.onBatchEnd?.(batch, { loss, size });

@@ -7,6 +7,7 @@ import { lstmFinalHidden, type RecurrentActivation } from '../analysis/lstm-feed
 import { accuracy, classCounts, confusionMatrix, maxAbsDifference, meanSquaredError } from '../analysis/metrics.js';
 import { LstmAutoencoder, type FitCallbacks, type History, type Sequences } from '../model/lstm-autoencoder.js';
 import { saveModel } from '../model/tfjs-format.js';
+import { writeHistoryFile } from '../model/history.js';
 import { writeReport } from '../report/html-report.js';
 import { COMPLETION_FILE } from './run-folder.js';
 import { SEED_ARTICLE } from './seed-article.js';
@@ -96,7 +97,7 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
     await engine.dispose();
   }
   saveModel(o.outDir, model);
-  writeFileAtomic(join(o.outDir, 'history.json'), JSON.stringify({ epoch: history.epoch, ...history.history }, null, 1) + '\n');
+  writeHistoryFile(join(o.outDir, 'history.json'), history);
   const trainMse = meanSquaredError(reconstruction, data.xTrain);
 
   // (b): the article's calc_ht, an independent float64 feed-forward over the saved weights
