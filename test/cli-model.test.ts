@@ -220,7 +220,7 @@ test('bad input: exit 2, one line, nothing written', () => {
   assertRejected(['reconstruct', '--model', short, '--input', join(DATA, 'X_test.npy'), '--out', z], outDir, /short\/model\.json/, new RegExp(`${weights.length - 8} bytes.*${weights.length} bytes`));
 
   assertRejected(['encode', '--model', join(bad, 'none.json'), '--input', shortT, '--out', z], outDir, /none\.json: file not found/);
-  assertRejected(['encode', '--model', model, '--input', join(bad, 'none.npy'), '--out', z], outDir, /none\.npy: no such file/);
+  assertRejected(['encode', '--model', model, '--input', join(bad, 'none.npy'), '--out', z], outDir, /none\.npy: file not found; expected a \.npy file/);
 
   // an output that cannot be written is refused before any work, not after training
   const aFile = join(bad, 'a-file');
@@ -230,7 +230,7 @@ test('bad input: exit 2, one line, nothing written', () => {
   assertRejected(['encode', '--model', model, '--input', join(DATA, 'X_test.npy'), '--out', bad], bad, /--out .*bad: is a folder/);
 
   const runOut = join(scratch, 'bad-run');
-  assertRejected(['train', '--data', join(bad, 'no-data'), '--out', runOut], runOut, /no-data\/X_train\.npy: no such file/);
+  assertRejected(['train', '--data', join(bad, 'no-data'), '--out', runOut], runOut, /no-data\/X_train\.npy: file not found/);
   assertRejected(['train', '--data', DATA, '--out', runOut, '--epochs', '0'], runOut, /--epochs/, /integer from 1/);
   assertRejected(['train', '--data', DATA, '--out', runOut, '--optimizer', 'adagrad'], runOut, /rmsprop, adam, sgd/);
   assertRejected(['train', '--data', DATA, '--out', runOut, '--lr', '-1'], runOut, /--lr/);

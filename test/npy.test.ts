@@ -153,7 +153,7 @@ test('readNpy: a missing file or a directory is an InputError naming the path', 
   const dir = mkdtempSync(join(tmpdir(), 'npy-'));
   try {
     const missing = join(dir, 'missing.npy');
-    assert.throws(() => readNpy(missing), (err: unknown) => err instanceof InputError && err.message === `${missing}: no such file`);
+    assert.throws(() => readNpy(missing), (err: unknown) => err instanceof InputError && err.message === `${missing}: file not found; expected a .npy file`);
     assert.throws(() => readNpy(dir), (err: unknown) => err instanceof InputError && err.message.startsWith(`${dir}: is a directory`));
     const broken = join(dir, 'broken.npy');
     writeFileSync(broken, 'hello');

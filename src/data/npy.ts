@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { InputError } from './input-error.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { readInputFile } from './read-input-file.js';
 
 /**
  * numpy's .npy format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html):
@@ -114,15 +114,7 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
 
 /** Read a .npy file; a missing or unreadable file is an InputError naming it. */
 export function readNpy(path: string): NpyArray {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a .npy file' : `cannot be read (${code ?? String(err)})`;
-    throw new InputError(`${path}: ${why}`);
-  }
-  return parseNpy(bytes, path);
+  return parseNpy(readInputFile(path, 'a .npy file'), path);
 }
 
 /** Write `array` to `path` as a version 1.0 .npy file, atomically. */

@@ -1,6 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError } from '../data/input-error.js';
+import { readInputFile } from '../data/read-input-file.js';
 import type { WeightName } from './autoencoder-layout.js';
 import { parseJsonText } from './tfjs-json.js';
 import { readAutoencoderTopology, type AutoencoderTopology } from './tfjs-topology-read.js';
@@ -20,13 +21,7 @@ export interface TfjsModelContents {
  */
 export function readTfjsModel(path: string): TfjsModelContents {
   const modelJson = isDirectory(path) ? join(path, 'model.json') : path;
-  let text: string;
-  try {
-    text = readFileSync(modelJson, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`${modelJson}: ${code === 'ENOENT' ? 'file not found' : `cannot read (${String(code ?? err)})`}; expected a TF.js model.json`);
-  }
+  const text = readInputFile(modelJson, 'a TF.js model.json').toString('utf8');
   const json = parseJsonText(text, modelJson);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new InputError(`${modelJson}: expected a JSON object with modelTopology and weightsManifest`);

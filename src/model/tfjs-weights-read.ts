@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../data/input-error.js';
+import { readInputFile } from '../data/read-input-file.js';
 
 /**
  * The weights of a TF.js Layers model: the weightsManifest's groups, each a list of shard
@@ -77,11 +77,5 @@ export function readWeightsManifest(manifest: unknown, dir: string, source: stri
 }
 
 function readShard(path: string, source: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : String(code ?? err);
-    throw new InputError(`${path}: ${why} (a weights file named in ${source})`);
-  }
+  return readInputFile(path, `a weights file named in ${source}`);
 }
