@@ -69,6 +69,22 @@ test('train writes model.json, weights.bin and a history of every epoch, and the
   for (const name of WEIGHT_NAMES) assert.deepEqual(saved.getWeights()[name], model.getWeights()[name], name);
 });
 
+test('train --lstm-bias-pair passes the option through: the same weights as the library with lstmBiasPair, not those without', async () => {
+  const out = join(scratch, 'run-pair');
+  const r = run('train', '--data', DATA, '--out', out, '--epochs', '2', '--batch-size', '5', '--latent', String(L), '--seed', '7', '--lstm-bias-pair', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const saved = loadModel(join(out, 'model.json')).getWeights();
+  const fitted = async (lstmBiasPair: boolean) => {
+    const model = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: L, seed: 7 });
+    const validationData = { data: xTest, shape: [4, T, D] as [number, number, number] };
+    await model.fit({ data: xTrain, shape: [N, T, D] }, { epochs: 2, batchSize: 5, validationData, lstmBiasPair });
+    return model.getWeights();
+  };
+  const paired = await fitted(true);
+  for (const name of WEIGHT_NAMES) assert.deepEqual(saved[name], paired[name], name);
+  assert.notDeepEqual(saved['encoder/bias'], (await fitted(false))['encoder/bias']);
+});
+
 test('encode writes float32 (N, L) and reconstruct float32 (N, T, D), equal to the library, from float32 or float64 input', () => {
   const model = loadModel(join(RUN, 'model.json'));
   const x64 = join(scratch, 'x64.npy');

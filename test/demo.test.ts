@@ -29,6 +29,7 @@ test('demo --epochs 1 writes a complete run whose saved features are the model\'
     // one epoch from the seed's start: the loss is that of the reference engine's first epoch
     assert.ok(metrics.train_mse > 0.2 && metrics.train_mse < 0.5, `train_mse ${metrics.train_mse}`);
     assert.deepEqual(metrics.class_counts, { train: [3501, 14301], test: [300, 1500] });
+    assert.match(metrics.settings['LSTM bias'], /^one vector per LSTM, as Keras$/, 'the article\'s Keras model unless --lstm-bias-pair');
 
     // the report shows the check, the accuracy and every figure, inline
     const html = readFileSync(join(out, 'report.html'), 'utf8');

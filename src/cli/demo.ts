@@ -5,7 +5,7 @@ import type { SeedExperimentMetrics } from '../pipeline/seed-experiment.js';
 import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
 import type { RecurrentActivation } from '../engine/activations.js';
 import { SEED_ARTICLE } from '../pipeline/seed-article.js';
-import { choiceOption, integerOption } from './options.js';
+import { choiceOption, integerOption, LSTM_BIAS_PAIR_HELP } from './options.js';
 import { trainingFeedback } from './train-progress.js';
 
 const RECURRENT_ACTIVATIONS = ['sigmoid', 'hard_sigmoid'] as const satisfies readonly RecurrentActivation[];
@@ -19,6 +19,7 @@ interface DemoOptions {
   force?: boolean;
   threads: number;
   engine: EngineName;
+  lstmBiasPair?: boolean;
   json?: boolean;
 }
 
@@ -35,6 +36,7 @@ export function registerDemo(program: Command): void {
     .option('--force', 'reuse --out even if it is not empty')
     .option('--threads <n>', 'threads for training, all cores unless given', integerOption(1, 256), availableParallelism())
     .option('--engine <name>', `training engine: ${ENGINES.join(' or ')}`, choiceOption(ENGINES), 'fast')
+    .option('--lstm-bias-pair', LSTM_BIAS_PAIR_HELP)
     .option('--json', 'print one JSON summary on stdout and nothing else')
     .action(async (options: DemoOptions) => demo(options));
 }
@@ -46,7 +48,7 @@ async function demo(o: DemoOptions): Promise<void> {
     if (!o.json) process.stderr.write(`${line}\n`);
   };
   const progress = trainingFeedback(o.epochs, Math.ceil(SEED_ARTICLE.trainingWindows / SEED_ARTICLE.batchSize), o.json ?? false);
-  say(`lstm-ae demo: ${o.epochs} epochs, latent ${o.latent}, seed ${o.seed}, ${o.threads} thread(s), ${o.engine} engine -> ${outDir}`);
+  say(`lstm-ae demo: ${o.epochs} epochs, latent ${o.latent}, seed ${o.seed}, ${o.threads} thread(s), ${o.engine} engine${o.lstmBiasPair ? ', paired LSTM biases' : ''} -> ${outDir}`);
   // loaded here, not at start-up: the charts and the report pull in Vega and resvg
   const { FeatureCheckError, runSeedExperiment } = await import('../pipeline/seed-experiment.js');
   let metrics: SeedExperimentMetrics;
@@ -59,6 +61,7 @@ async function demo(o: DemoOptions): Promise<void> {
       recurrentActivation: o.recurrentActivation,
       threads: o.threads,
       engine: o.engine,
+      lstmBiasPair: o.lstmBiasPair ?? false,
       log: (line) => {
         if (line.startsWith('training')) progress.stop();
         say(line);

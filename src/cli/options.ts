@@ -34,3 +34,7 @@ export function choiceOption<T extends string>(choices: readonly T[]) {
     return value as T;
   };
 }
+
+/** Shared by train and demo, which both take the flag. */
+export const LSTM_BIAS_PAIR_HELP =
+  "train each LSTM's bias as PyTorch does, as two summed vectors that take the same step (so the bias moves twice as far); default: Keras's one vector";

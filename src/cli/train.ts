@@ -8,7 +8,7 @@ import { writeHistoryFile, type History } from '../model/history.js';
 import { readTfjsModel } from '../model/tfjs-read.js';
 import { saveModel } from '../model/tfjs-format.js';
 import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
-import { choiceOption, integerOption, numberOption } from './options.js';
+import { choiceOption, integerOption, LSTM_BIAS_PAIR_HELP, numberOption } from './options.js';
 import { ensureOutputFolder } from './output-location.js';
 import { readSequences } from './read-sequences.js';
 import { trainingFeedback } from './train-progress.js';
@@ -32,6 +32,7 @@ interface TrainOptions {
   json?: boolean;
   threads: number;
   engine: EngineName;
+  lstmBiasPair?: boolean;
 }
 
 /** `lstm-ae train`: fit the autoencoder on DIR/X_train.npy and save it in the TF.js Layers format. */
@@ -51,6 +52,7 @@ export function registerTrain(program: Command): void {
     .option('--init <model>', 'start from the weights of a saved model.json (its T, D and latent size must fit)')
     .option('--threads <n>', 'threads for training, all cores unless given', integerOption(1, 256), availableParallelism())
     .option('--engine <name>', `${ENGINES.join(' or ')}: the SIMD engine, or the readable one it is tested against`, choiceOption(ENGINES), 'fast')
+    .option('--lstm-bias-pair', LSTM_BIAS_PAIR_HELP)
     .option('--json', 'print one JSON summary line on stdout')
     .action(async (options: TrainOptions) => train(options));
 }
@@ -92,6 +94,7 @@ async function train(o: TrainOptions): Promise<void> {
       validationData: validation,
       engine: o.engine,
       threads: o.threads,
+      lstmBiasPair: o.lstmBiasPair ?? false,
       optimizer: { name: o.optimizer, learningRate: o.lr ?? DEFAULT_LEARNING_RATE[o.optimizer] },
       callbacks: {
         onEpochBegin: (epoch) => progress.onEpochBegin?.(epoch),

@@ -9,6 +9,7 @@ import { createGradientStep, type EngineOptions } from './create-gradient-step.j
 import { asFloat32, checkSequences, type Sequences } from './sequences.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
 import type { History } from './history.js';
+import { lstmBiasRanges, repeatLstmBiasStep } from './lstm-bias-pair.js';
 
 export type { History } from './history.js';
 
@@ -39,6 +40,11 @@ export interface FitOptions extends EngineOptions {
   /** default 'rmsprop' with Keras's settings; its state starts fresh at every fit call */
   optimizer?: OptimizerName | OptimizerConfig;
   callbacks?: FitCallbacks;
+  /**
+   * train each LSTM's bias as PyTorch does, as two summed vectors (b_ih + b_hh) that move
+   * together, so the bias takes twice Keras's step; default false (Keras's one bias)
+   */
+  lstmBiasPair?: boolean;
   /** a step to train with (its owner disposes of it); default one made from `engine` and `threads` */
   gradientStep?: GradientStep;
 }
@@ -54,6 +60,7 @@ const optionsSchema = z.object({
   epochs: z.number().int().min(0).max(1e9).default(1),
   batchSize: z.number().int().min(1).max(2 ** 31 - 1).default(32),
   shuffle: z.boolean().default(true),
+  lstmBiasPair: z.boolean().default(false),
 });
 
 function allFinite(a: Float32Array): boolean {
@@ -67,15 +74,16 @@ function allFinite(a: Float32Array): boolean {
  * epoch's loss is the batch losses' mean weighted by batch size.
  */
 export async function fitAutoencoder(model: Trainable, x: Sequences, options: FitOptions = {}): Promise<History> {
-  const parsed = optionsSchema.safeParse({ epochs: options.epochs, batchSize: options.batchSize, shuffle: options.shuffle });
+  // the schema checks its own fields and passes over the rest (data, callbacks, steps)
+  const parsed = optionsSchema.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = String(issue.path[0]);
     const value = (options as Record<string, unknown>)[field];
-    const expected = field === 'shuffle' ? 'true or false' : `an integer from ${field === 'epochs' ? 0 : 1} up`;
+    const expected = field === 'shuffle' || field === 'lstmBiasPair' ? 'true or false' : `an integer from ${field === 'epochs' ? 0 : 1} up`;
     throw new InputError(`fit option ${field} ${JSON.stringify(value) ?? String(value)} is invalid: expected ${expected}`);
   }
-  const { epochs, batchSize, shuffle } = parsed.data;
+  const { epochs, batchSize, shuffle, lstmBiasPair } = parsed.data;
   const { config, params } = model;
   const { timesteps: T, inputDim: D } = config;
   checkSequences(x, config, 'x');
@@ -87,6 +95,7 @@ export async function fitAutoencoder(model: Trainable, x: Sequences, options: Fi
     if (validation.shape[0] === 0) throw new InputError('validationData holds no windows: leave it out or give at least one');
   }
   const optimizer = createOptimizer(options.optimizer ?? 'rmsprop', params.length);
+  const pairedBiases = lstmBiasPair ? lstmBiasRanges(config) : [];
 
   const maxBatch = Math.min(batchSize, N);
   const step = options.gradientStep ?? (await createGradientStep(config, maxBatch, options));
@@ -126,6 +135,7 @@ export async function fitAutoencoder(model: Trainable, x: Sequences, options: Fi
           throw new TrainingDivergedError(epoch + 1, batch + 1, `the loss became ${loss}`, history);
         }
         optimizer.step(params, grads);
+        repeatLstmBiasStep(params, lastGood, pairedBiases);
         if (!allFinite(params)) {
           params.set(lastGood);
           throw new TrainingDivergedError(epoch + 1, batch + 1, 'the update made a weight non-finite', history);

@@ -27,6 +27,8 @@ export interface SeedExperimentOptions {
   recurrentActivation: RecurrentActivation;
   threads: number;
   engine: EngineName;
+  /** train each LSTM's bias as PyTorch's pair of vectors (see FitOptions.lstmBiasPair); the article's Keras has one */
+  lstmBiasPair: boolean;
   callbacks?: FitCallbacks;
   /** one line per stage, for a person watching */
   log?: (line: string) => void;
@@ -87,6 +89,7 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
         shuffle: true,
         validationData: train,
         optimizer: { name: SEED_ARTICLE.optimizer, learningRate: SEED_ARTICLE.learningRate },
+        lstmBiasPair: o.lstmBiasPair,
         callbacks: o.callbacks,
         gradientStep: engine.gradientStep,
       }),
@@ -132,6 +135,7 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
     loss: 'mean squared error',
     'latent size': L,
     'recurrent activation': o.recurrentActivation,
+    'LSTM bias': o.lstmBiasPair ? 'two summed vectors per LSTM, as PyTorch (--lstm-bias-pair)' : 'one vector per LSTM, as Keras',
     'model seed': o.seed,
     engine: o.engine,
     threads: o.threads,
