@@ -96,11 +96,7 @@ async function train(o: TrainOptions): Promise<void> {
       threads: o.threads,
       lstmBiasPair: o.lstmBiasPair ?? false,
       optimizer: { name: o.optimizer, learningRate: o.lr ?? DEFAULT_LEARNING_RATE[o.optimizer] },
-      callbacks: {
-        onEpochBegin: (epoch) => progress.onEpochBegin?.(epoch),
-        onBatchEnd: (batch, logs) => progress.onBatchEnd?.(batch, logs),
-        onEpochEnd: (epoch, logs) => progress.onEpochEnd?.(epoch, logs),
-      },
+      callbacks: progress,
     });
   } catch (err) {
     if (!(err instanceof TrainingDivergedError)) throw err;
