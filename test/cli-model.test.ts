@@ -182,14 +182,16 @@ test('a run whose weights blow up stops with exit 2, names the epoch and batch, 
 
 /** Exit 2, exactly one line on stderr matching every fragment, nothing on stdout, no new files. */
 function assertRejected(args: string[], watched: string, ...fragments: RegExp[]): void {
-  const before = existsSync(watched) ? readdirSync(watched).sort() : [];
+  const existed = existsSync(watched);
+  const before = existed ? readdirSync(watched).sort() : [];
   const r = run(...args);
   assert.equal(r.status, 2, `exit code for ${args.join(' ')}: ${r.stderr}`);
   const lines = r.stderr.trimEnd().split('\n');
   assert.equal(lines.length, 1, `one line: ${r.stderr}`);
   for (const f of fragments) assert.match(lines[0]!, f);
   assert.equal(r.stdout, '');
-  assert.deepEqual(existsSync(watched) ? readdirSync(watched).sort() : [], before, 'no output written');
+  assert.equal(existsSync(watched), existed, `${watched}: not created by a rejected command`);
+  assert.deepEqual(existed ? readdirSync(watched).sort() : [], before, 'no output written');
 }
 
 test('bad input: exit 2, one line, nothing written', () => {

@@ -31,10 +31,11 @@ export function registerForwardCommand(program: Command, c: ForwardCommand): voi
     .option('--threads <n>', 'threads, all cores unless given', integerOption(1, 256), availableParallelism())
     .option('--engine <name>', `${ENGINES.join(' or ')}`, choiceOption(ENGINES), 'fast')
     .action(async (o: { model: string; input: string; out: string; threads: number; engine: EngineName }) => {
-      ensureOutputFile(o.out);
       const model = loadModel(o.model);
       const { timesteps, inputDim } = model.config;
       const x = readSequences(o.input, { timesteps, inputDim, what: `the model ${o.model}` });
+      // after the inputs, so a bad one leaves no folder behind; before the work, so it can be saved
+      ensureOutputFile(o.out);
       const engine = await createTrainingEngine(o.engine, model.config, Math.min(CHUNK, x.shape[0]), o.threads);
       try {
         const result = await c.run(engine, model, x);

@@ -58,8 +58,8 @@ export function registerTrain(program: Command): void {
 }
 
 async function train(o: TrainOptions): Promise<void> {
-  // Everything the user gave is checked before any training or writing starts.
-  ensureOutputFolder(o.out);
+  // Everything the user gave is checked before any training or writing starts: the inputs
+  // first, so a bad one leaves no trace, then the output folder, so a long run can save.
   const trainPath = join(o.data, 'X_train.npy');
   const x = readSequences(trainPath);
   const [N, T, D] = x.shape;
@@ -80,6 +80,8 @@ async function train(o: TrainOptions): Promise<void> {
   } else {
     model = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: o.latent ?? DEFAULT_LATENT, seed: o.seed });
   }
+
+  ensureOutputFolder(o.out);
 
   const batchSize = Math.min(o.batchSize, N);
   const progress = trainingFeedback(o.epochs, Math.ceil(N / batchSize), o.json ?? false);
