@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { describeFailure, runChild } from './child-run.js';
 import { kilobytesToMB, type RowOutcome } from './bench-row.js';
 import type { EncodeTiming } from './bench-report.js';
-import { median, type EncodeOnceResult, type Engine, type TrainOnceResult } from './child-protocol.js';
+import { median } from '../src/analysis/metrics.js';
+import type { EncodeOnceResult, Engine, TrainOnceResult } from './child-protocol.js';
 
 /** Runs our own configurations, each in a child process (train-once.js, encode-once.js). */
 

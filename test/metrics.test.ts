@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { accuracy, classCounts, confusionMatrix, maxAbsDifference, meanSquaredError } from '../src/analysis/metrics.js';
+import { accuracy, classCounts, confusionMatrix, maxAbsDifference, meanSquaredError, median } from '../src/analysis/metrics.js';
 import { InputError } from '../src/data/input-error.js';
 
 test('accuracy counts matching labels', () => {
@@ -45,4 +45,11 @@ test('labels that are not class indices are refused before anything is sized by 
   assert.throws(() => confusionMatrix([0, 1.5], [0, 1]), InputError);
   assert.throws(() => classCounts([NaN]), InputError);
   assert.throws(() => confusionMatrix([0, 1e9], [0, 1]), /label 1000000000/);
+});
+
+test('median: the middle value, or the mean of the two middle ones (as numpy.median)', () => {
+  assert.equal(median([0.03, 0.022, 0.028, 0.028, 0.027]), 0.028);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([7]), 7);
+  assert.throws(() => median([]), /no values/);
 });

@@ -104,3 +104,11 @@ export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): nu
   }
   return largest;
 }
+
+/** The middle value (the mean of the two middle ones for an even count), as numpy's median. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median: no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
