@@ -71,6 +71,9 @@ test('demo refuses bad options and a non-empty folder with one line and exit 2, 
       [['--seed', '1.5'], /--seed/],
       [['--threads', '0'], /--threads/],
       [['--engine', 'gpu'], /--engine.*fast, reference/],
+      [['--seeds', '3-1'], /--seeds.*3-1.*runs backwards/],
+      [['--seeds', '0,2,0'], /--seeds.*seed 0 is named twice/],
+      [['--seeds', '0-4', '--seed', '2'], /--seeds.*cannot be used with.*--seed/],
       [['--out', busy], /not empty.*--force/],
     ];
     const runs = await Promise.all(cases.map(([args]) => runCli('demo', ...args, ...(args.includes('--out') ? [] : ['--out', join(dir, 'never')]))));

@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
-import type { SeedExperimentMetrics } from '../pipeline/seed-experiment.js';
+import type { SeedExperimentMetrics, SeedExperimentOptions } from '../pipeline/seed-experiment.js';
+import type { SeedSweepSummary, SweepSettings } from '../pipeline/seed-sweep.js';
 import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
 import type { RecurrentActivation } from '../engine/activations.js';
 import { SEED_ARTICLE } from '../pipeline/seed-article.js';
-import { choiceOption, integerOption, LSTM_BIAS_PAIR_HELP } from './options.js';
+import { choiceOption, integerOption, LSTM_BIAS_PAIR_HELP, seedListOption } from './options.js';
 import { trainingFeedback } from './train-progress.js';
 
 const RECURRENT_ACTIVATIONS = ['sigmoid', 'hard_sigmoid'] as const satisfies readonly RecurrentActivation[];
@@ -13,6 +14,7 @@ const RECURRENT_ACTIVATIONS = ['sigmoid', 'hard_sigmoid'] as const satisfies rea
 interface DemoOptions {
   epochs: number;
   seed: number;
+  seeds?: number[];
   latent: number;
   recurrentActivation: RecurrentActivation;
   out?: string;
@@ -23,13 +25,18 @@ interface DemoOptions {
   json?: boolean;
 }
 
-/** `lstm-ae demo`: the seed article's whole experiment, one command. */
+/** `lstm-ae demo`: the seed article's whole experiment, one command (or once per seed with --seeds). */
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description("the seed article's experiment end to end: data, training, reconstructions, features two ways, logistic regression, figures and report.html")
     .option('--epochs <n>', 'passes over the training data', integerOption(1, 100000), 30)
     .option('--seed <n>', 'seed for the initial weights and the batch order (the data are always the article\'s)', integerOption(0, 2 ** 32 - 1), 0)
+    .addOption(
+      new Option('--seeds <list>', 'run the experiment once per seed (e.g. 0-4 or 0,3,7), each in <out>/seed-<n>/, and print one table; seeds.json is written last')
+        .argParser(seedListOption)
+        .conflicts('seed'),
+    )
     .option('--latent <n>', 'size of the code (the encoder\'s units)', integerOption(1, 1024), 10)
     .option('--recurrent-activation <name>', 'the gates\' function: sigmoid or hard_sigmoid', choiceOption(RECURRENT_ACTIVATIONS), 'sigmoid')
     .option('--out <dir>', 'run folder (default: a new folder under runs/)')
@@ -38,59 +45,140 @@ export function registerDemo(program: Command): void {
     .option('--engine <name>', `training engine: ${ENGINES.join(' or ')}`, choiceOption(ENGINES), 'fast')
     .option('--lstm-bias-pair', LSTM_BIAS_PAIR_HELP)
     .option('--json', 'print one JSON summary on stdout and nothing else')
-    .action(async (options: DemoOptions) => demo(options));
+    .action(async (options: DemoOptions) => (options.seeds ? demoSweep(options, options.seeds) : demo(options)));
+}
+
+/** What every run shares, whatever its seed. */
+function experimentSettings(o: DemoOptions): SweepSettings {
+  return {
+    epochs: o.epochs,
+    latentDim: o.latent,
+    recurrentActivation: o.recurrentActivation,
+    threads: o.threads,
+    engine: o.engine,
+    lstmBiasPair: o.lstmBiasPair ?? false,
+  };
+}
+
+/** Lines for a person on stderr; nothing with --json, so stdout stays one JSON object. */
+function sayer(o: DemoOptions) {
+  return (line: string) => {
+    if (!o.json) process.stderr.write(`${line}\n`);
+  };
+}
+
+/** One run's progress display and stage log; the bar stops when training is done. */
+function runFeedback(o: DemoOptions, say: (line: string) => void): Required<Pick<SeedExperimentOptions, 'callbacks' | 'log'>> & { stop(): void } {
+  const progress = trainingFeedback(o.epochs, Math.ceil(SEED_ARTICLE.trainingWindows / SEED_ARTICLE.batchSize), o.json ?? false);
+  return {
+    callbacks: progress,
+    log: (line) => {
+      if (line.startsWith('training')) progress.stop();
+      say(line);
+    },
+    stop: () => progress.stop(),
+  };
+}
+
+function describe(o: DemoOptions, seeds: string, outDir: string): string {
+  return `lstm-ae demo: ${o.epochs} epochs, latent ${o.latent}, ${seeds}, ${o.threads} thread(s), ${o.engine} engine${o.lstmBiasPair ? ', paired LSTM biases' : ''} -> ${outDir}`;
+}
+
+/**
+ * Runs `work`; a failed feature check (not bad input, but a failed self-check of our own
+ * numbers) becomes one line and exit 1. Returns undefined then.
+ */
+async function exitOnFailedCheck<T>(work: () => Promise<T>, cleanUp: () => void): Promise<T | undefined> {
+  const { FeatureCheckError } = await import('../pipeline/seed-experiment.js');
+  try {
+    return await work();
+  } catch (err) {
+    cleanUp();
+    if (err instanceof FeatureCheckError) {
+      process.stderr.write(`lstm-ae: ${err.message}\n`);
+      process.exitCode = 1;
+      return undefined;
+    }
+    throw err;
+  }
 }
 
 async function demo(o: DemoOptions): Promise<void> {
   const outDir = o.out ?? defaultRunFolder('demo');
   prepareRunFolder(outDir, o.force ?? false);
-  const say = (line: string) => {
-    if (!o.json) process.stderr.write(`${line}\n`);
-  };
-  const progress = trainingFeedback(o.epochs, Math.ceil(SEED_ARTICLE.trainingWindows / SEED_ARTICLE.batchSize), o.json ?? false);
-  say(`lstm-ae demo: ${o.epochs} epochs, latent ${o.latent}, seed ${o.seed}, ${o.threads} thread(s), ${o.engine} engine${o.lstmBiasPair ? ', paired LSTM biases' : ''} -> ${outDir}`);
+  const say = sayer(o);
+  say(describe(o, `seed ${o.seed}`, outDir));
+  const feedback = runFeedback(o, say);
   // loaded here, not at start-up: the charts and the report pull in Vega and resvg
-  const { FeatureCheckError, runSeedExperiment } = await import('../pipeline/seed-experiment.js');
-  let metrics: SeedExperimentMetrics;
-  try {
-    metrics = await runSeedExperiment({
-      outDir,
-      epochs: o.epochs,
-      seed: o.seed,
-      latentDim: o.latent,
-      recurrentActivation: o.recurrentActivation,
-      threads: o.threads,
-      engine: o.engine,
-      lstmBiasPair: o.lstmBiasPair ?? false,
-      log: (line) => {
-        if (line.startsWith('training')) progress.stop();
-        say(line);
-      },
-      callbacks: progress,
-    });
-  } catch (err) {
-    progress.stop();
-    if (err instanceof FeatureCheckError) {
-      // not bad input but a failed self-check of our own numbers: one line, exit 1
-      process.stderr.write(`lstm-ae: ${err.message}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    throw err;
-  }
+  const { runSeedExperiment } = await import('../pipeline/seed-experiment.js');
+  const metrics = await exitOnFailedCheck(
+    () => runSeedExperiment({ ...experimentSettings(o), outDir, seed: o.seed, callbacks: feedback.callbacks, log: feedback.log }),
+    feedback.stop,
+  );
+  if (!metrics) return;
   if (o.json) {
     const { settings: _settings, ...summary } = metrics;
     process.stdout.write(JSON.stringify({ out: outDir, ...summary }) + '\n');
     return;
   }
+  process.stdout.write(resultLines(metrics, outDir).join('\n') + '\n');
+}
+
+function resultLines(metrics: SeedExperimentMetrics, outDir: string): string[] {
   const [[tn, fp], [fn, tp]] = metrics.confusion_matrix_test as [[number, number], [number, number]];
-  process.stdout.write(
-    [
-      `test accuracy ${metrics.test_accuracy.toFixed(4)}  (confusion, rows true: [${tn} ${fp}] [${fn} ${tp}])`,
-      `final training MSE ${metrics.train_mse.toFixed(5)}`,
-      `feature check: encode vs plain feed-forward max |diff| ${metrics.feature_check_max_abs_diff.toExponential(2)} (limit ${metrics.feature_check_tolerance.toExponential(0)})`,
-      `training ${metrics.train_seconds.toFixed(1)} s, total ${metrics.total_seconds.toFixed(1)} s`,
-      `report: ${outDir}/report.html`,
-    ].join('\n') + '\n',
+  return [
+    `test accuracy ${metrics.test_accuracy.toFixed(4)}  (confusion, rows true: [${tn} ${fp}] [${fn} ${tp}])`,
+    `final training MSE ${metrics.train_mse.toFixed(5)}`,
+    `feature check: encode vs plain feed-forward max |diff| ${metrics.feature_check_max_abs_diff.toExponential(2)} (limit ${metrics.feature_check_tolerance.toExponential(0)})`,
+    `training ${metrics.train_seconds.toFixed(1)} s, total ${metrics.total_seconds.toFixed(1)} s`,
+    `report: ${outDir}/report.html`,
+  ];
+}
+
+async function demoSweep(o: DemoOptions, seeds: number[]): Promise<void> {
+  const { SWEEP_COMPLETION_FILE, runSeedSweep } = await import('../pipeline/seed-sweep.js');
+  const outDir = o.out ?? defaultRunFolder('demo-seeds');
+  prepareRunFolder(outDir, o.force ?? false, SWEEP_COMPLETION_FILE);
+  const say = sayer(o);
+  say(describe(o, `seeds ${seeds.join(', ')}`, outDir));
+  let feedback: ReturnType<typeof runFeedback> | undefined;
+  const summary = await exitOnFailedCheck(
+    () =>
+      runSeedSweep({
+        ...experimentSettings(o),
+        outDir,
+        seeds,
+        forEachSeed: (seed, index) => {
+          say(`seed ${seed} (${index + 1} of ${seeds.length})`);
+          feedback = runFeedback(o, say);
+          return { callbacks: feedback.callbacks, log: feedback.log };
+        },
+      }),
+    () => feedback?.stop(),
   );
+  if (!summary) return;
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ out: outDir, ...summary }) + '\n');
+    return;
+  }
+  process.stdout.write(sweepTable(summary, `${outDir}/${SWEEP_COMPLETION_FILE}`).join('\n') + '\n');
+}
+
+function sweepTable(summary: SeedSweepSummary, summaryFile: string): string[] {
+  const header = ['seed', 'test accuracy', 'final training MSE', 'feature check', 'training s'];
+  const rows = summary.rows.map((r) => [
+    String(r.seed),
+    r.test_accuracy.toFixed(4),
+    r.train_mse.toFixed(5),
+    r.feature_check_max_abs_diff.toExponential(2),
+    r.train_seconds.toFixed(1),
+  ]);
+  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k]!.length)));
+  const line = (cells: string[]) => cells.map((c, k) => c.padStart(widths[k]!)).join('  ');
+  return [
+    line(header),
+    ...rows.map(line),
+    `test accuracy 1.0 for ${summary.seeds_at_accuracy_1} of ${summary.rows.length} seeds; median test accuracy ${summary.median_test_accuracy.toFixed(4)}; median final training MSE ${summary.median_train_mse.toFixed(5)}`,
+    `summary: ${summaryFile}; each seed's report: seed-<n>/report.html beside it`,
+  ];
 }

@@ -18,13 +18,13 @@ export function defaultRunFolder(prefix: string, now = new Date()): string {
  * `force`; with `force`, its completion file goes first, so a run that then fails can
  * never be mistaken for a finished one.
  */
-export function prepareRunFolder(dir: string, force: boolean): void {
+export function prepareRunFolder(dir: string, force: boolean, completionFile = COMPLETION_FILE): void {
   if (existsSync(dir)) {
     if (!statSync(dir).isDirectory()) throw new InputError(`--out ${dir}: exists and is not a folder; give a new folder name`);
     if (readdirSync(dir).length > 0 && !force) {
       throw new InputError(`--out ${dir}: folder exists and is not empty; give a new folder or add --force to overwrite it`);
     }
-    rmSync(join(dir, COMPLETION_FILE), { force: true });
+    rmSync(join(dir, completionFile), { force: true });
   }
   mkdirSync(dir, { recursive: true });
 }
