@@ -38,7 +38,7 @@ export function registerDemo(program: Command): void {
         .conflicts('seed'),
     )
     .option('--latent <n>', 'size of the code (the encoder\'s units)', integerOption(1, 1024), 10)
-    .option('--recurrent-activation <name>', 'the gates\' function: sigmoid or hard_sigmoid', choiceOption(RECURRENT_ACTIVATIONS), 'sigmoid')
+    .option('--recurrent-activation <name>', 'the gates\' function: sigmoid (today\'s Keras) or hard_sigmoid (the article\'s Keras 2.0.5)', choiceOption(RECURRENT_ACTIVATIONS), 'sigmoid')
     .option('--out <dir>', 'run folder (default: a new folder under runs/)')
     .option('--force', 'reuse --out even if it is not empty')
     .option('--threads <n>', 'threads for training, all cores unless given', integerOption(1, 256), availableParallelism())
