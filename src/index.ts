@@ -43,3 +43,4 @@ export type { ReportData, ReportFigure, ReportMetrics, ConfusionMatrix } from '.
 
 // pipeline
 export { runSeedExperiment, type SeedExperimentOptions, type SeedExperimentMetrics } from './pipeline/seed-experiment.js';
+export { runSeedSweep, type SeedSweepOptions, type SeedSweepSummary, type SeedSweepRow, type SweepSettings } from './pipeline/seed-sweep.js';
