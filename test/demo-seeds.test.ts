@@ -45,4 +45,3 @@ test('demo --seeds runs each seed as its own complete run, with the numbers a si
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
