@@ -34,6 +34,7 @@ test('demo --epochs 1 writes a complete run whose saved features are the model\'
     // the report shows the check, the accuracy and every figure, inline
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     assert.match(html, /feature check/i);
+    assert.match(html, /<p id="accuracy-note">This is one run, seed 0\. .*--seeds 0-29/);
     assert.ok((html.match(/<svg/g) ?? []).length >= FIGURES.length);
     for (const name of FIGURES) {
       assert.ok(existsSync(join(out, `${name}.png`)), `${name}.png`);

@@ -78,6 +78,9 @@ test('every inserted string is escaped', () => {
   assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   const page = buildReportHtml({ ...sample, figures: [{ title: '<i>t</i>', caption: '</figcaption><script>', svg: sample.loss.svg }] });
   assert.ok(!page.includes('<script') && !page.includes('<i>t</i>'));
+  const noted = buildReportHtml({ ...sample, accuracyNote: 'one run, <seed 0> & `demo --seeds`' });
+  assert.ok(noted.includes('<p id="accuracy-note">one run, &lt;seed 0&gt; &amp; `demo --seeds`</p>'));
+  assert.ok(!html.includes('accuracy-note'), 'no note unless given');
 });
 
 test('self-contained: no scripts, no external stylesheets, images or links', () => {

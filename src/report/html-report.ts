@@ -39,6 +39,8 @@ export interface ReportData {
   /** Wall-clock seconds per stage, in the order to show them. */
   timings: Record<string, number>;
   metrics: ReportMetrics;
+  /** A sentence shown under the test accuracy, e.g. how far one run's accuracy can be trusted. */
+  accuracyNote?: string;
   confusion: ConfusionMatrix;
   loss: ReportFigure;
   figures: readonly ReportFigure[];
@@ -182,7 +184,7 @@ at a time. Largest absolute difference over all windows and features:
 <h2>Classification</h2>
 <p>Logistic regression on the encoder features. Test accuracy
 <strong>${metrics.testAccuracy.toFixed(4)}</strong> (${correct} of ${testWindows} test windows correct).</p>
-${confusionTable(data.confusion)}
+${data.accuracyNote === undefined ? '' : `<p id="accuracy-note">${escapeHtml(data.accuracyNote)}</p>\n`}${confusionTable(data.confusion)}
 ${perClassTable(data.confusion)}
 
 <h2>Reconstruction</h2>
