@@ -145,8 +145,7 @@ export async function fitAutoencoder(model: Trainable, x: Sequences, options: Fi
       }
       const logs: EpochLogs = { loss: weightedLoss / N, seconds: 0 };
       if (validation) {
-        const N = validation.shape[0];
-        logs.val_loss = await forwardInChunks(step, params, validation.data, N, { loss: true });
+        logs.val_loss = await forwardInChunks(step, params, validation.data, validation.shape[0], { loss: true });
       }
       logs.seconds = (performance.now() - started) / 1000;
       history.epoch.push(epoch);
