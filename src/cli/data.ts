@@ -5,7 +5,7 @@ import { InputError } from '../data/input-error.js';
 import { encodeNpy } from '../data/npy.js';
 import { makeSineData } from '../data/sine-data.js';
 import { DEFAULT_SINE_DATA_CONFIG, parseSineDataConfig, type SineDataOptionNames } from '../data/sine-data-config.js';
-import { writeFileAtomic } from '../data/atomic-write.js';
+import { writeFilesAtomic } from '../data/atomic-write.js';
 import { integerOption, numberOption } from './options.js';
 
 /** How errors about the data settings name them here: by the flags the user typed. */
@@ -77,13 +77,11 @@ function runData(options: DataOptions): void {
     { name: 'y_test', shape: [data.testShape[0]], bytes: encodeNpy({ dtype: 'int64', shape: [data.testShape[0]], data: toInt64(data.yTest) }) },
   ];
 
-  for (const file of files) {
-    const path = join(options.out, `${file.name}.npy`);
-    try {
-      writeFileAtomic(path, file.bytes);
-    } catch (err) {
-      throw new InputError(`--out ${options.out}: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-    }
+  // as one set: an earlier data set in the folder is replaced only once all four new files are on disk
+  try {
+    writeFilesAtomic(files.map((file) => ({ path: join(options.out, `${file.name}.npy`), data: file.bytes })));
+  } catch (err) {
+    throw new InputError(`--out ${options.out}: cannot write the data files (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   // the seed prints each array's shape; numpy's notation lets a Python user compare at a glance
   for (const file of files) process.stdout.write(`${file.name} ${shapeText(file.shape)}\n`);

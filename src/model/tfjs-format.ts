@@ -14,7 +14,7 @@ export interface SavableAutoencoder {
   getWeights(): Record<WeightName, Float32Array>;
 }
 
-/** Writes dir/model.json and dir/weights.bin atomically; returns the model.json path. */
+/** Writes dir/model.json and dir/weights.bin as one set (see writeTfjsModel); returns the model.json path. */
 export function saveModel(dir: string, model: SavableAutoencoder): string {
   const { timesteps, inputDim, latentDim, recurrentActivation } = model.config;
   return writeTfjsModel(dir, { dims: { timesteps, inputDim, latentDim }, recurrentActivation, weights: model.getWeights() });

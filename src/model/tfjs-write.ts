@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../data/atomic-write.js';
+import { writeFilesAtomic } from '../data/atomic-write.js';
 import { autoencoderLayout } from './autoencoder-layout.js';
 import type { TfjsModelContents } from './tfjs-read.js';
 import { autoencoderTopology } from './tfjs-topology-write.js';
@@ -9,8 +9,9 @@ export const WEIGHTS_FILE = 'weights.bin';
 
 /**
  * Writes dir/weights.bin (float32 little-endian, in autoencoder-layout order, which is also the
- * manifest's order) and dir/model.json, each atomically. weights.bin goes first so that a
- * model.json on disk never announces weights that are not there yet.
+ * manifest's order) and dir/model.json as one set: both are written in full before either
+ * replaces an older model, and weights.bin is renamed first so that a model.json on disk
+ * never announces weights that are not there yet.
  * Returns the path of model.json.
  */
 export function writeTfjsModel(dir: string, contents: TfjsModelContents): string {
@@ -35,8 +36,10 @@ export function writeTfjsModel(dir: string, contents: TfjsModelContents): string
     ],
   };
   const modelPath = join(dir, 'model.json');
-  writeFileAtomic(join(dir, WEIGHTS_FILE), bytes);
-  writeFileAtomic(modelPath, JSON.stringify(modelJson, null, 1) + '\n');
+  writeFilesAtomic([
+    { path: join(dir, WEIGHTS_FILE), data: bytes },
+    { path: modelPath, data: JSON.stringify(modelJson, null, 1) + '\n' },
+  ]);
   return modelPath;
 }
 

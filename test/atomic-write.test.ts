@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic, writeFilesAtomic } from '../src/data/atomic-write.js';
+
+test('writeFilesAtomic replaces a set of files and leaves no temp files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+  writeFileSync(join(dir, 'a.txt'), 'old a');
+  writeFilesAtomic([
+    { path: join(dir, 'a.txt'), data: 'new a' },
+    { path: join(dir, 'sub', 'b.bin'), data: new Uint8Array([1, 2, 3]) },
+  ]);
+  assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'new a');
+  assert.deepEqual([...readFileSync(join(dir, 'sub', 'b.bin'))], [1, 2, 3]);
+  assert.deepEqual(readdirSync(dir).sort(), ['a.txt', 'sub']);
+});
+
+test('writeFilesAtomic replaces nothing when a later file of the set cannot be written', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+  writeFileSync(join(dir, 'a.txt'), 'old a');
+  writeFileSync(join(dir, 'b.txt'), 'old b');
+  writeFileSync(join(dir, 'not-a-folder'), 'a file');
+  assert.throws(
+    () =>
+      writeFilesAtomic([
+        { path: join(dir, 'a.txt'), data: 'new a' },
+        { path: join(dir, 'b.txt'), data: 'new b' },
+        // its folder cannot be made: a file is in the way
+        { path: join(dir, 'not-a-folder', 'c.txt'), data: 'new c' },
+      ]),
+    /ENOTDIR|EEXIST/,
+  );
+  assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'old a');
+  assert.equal(readFileSync(join(dir, 'b.txt'), 'utf8'), 'old b');
+  assert.deepEqual(readdirSync(dir).sort(), ['a.txt', 'b.txt', 'not-a-folder']);
+});
+
+test('writeFileAtomic writes one file through the same path', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+  writeFileAtomic(join(dir, 'x.json'), '{}\n');
+  assert.equal(readFileSync(join(dir, 'x.json'), 'utf8'), '{}\n');
+  assert.deepEqual(readdirSync(dir), ['x.json']);
+});
