@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { encodeNpy, parseNpy, readNpy, writeNpy, type NpyArray } from '../src/data/npy.js';
 import { InputError } from '../src/data/input-error.js';
 import { numpySkipReason, runPython } from './python.js';
+import { skipWhenMissing } from './optional-checker.js';
 
-const noNumpy = numpySkipReason();
+const noNumpy = skipWhenMissing(numpySkipReason());
 
 const samples: Record<string, NpyArray> = {
   float64: { dtype: 'float64', shape: [2, 3, 1], data: new Float64Array([0.1, -0, Number.NaN, Infinity, -1e-308, 5e-324]) },

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { RandomState } from '../src/data/random-state.js';
 import { numpySkipReason, runPython } from './python.js';
+import { skipWhenMissing } from './optional-checker.js';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../../test/fixtures/seed-sine-numpy.json', import.meta.url), 'utf8'),
@@ -10,7 +11,7 @@ const fixture = JSON.parse(
 
 /** Run a Python snippet with numpy and parse the JSON it prints. */
 const runNumpy = (script: string): unknown => JSON.parse(runPython(script));
-const noNumpy = numpySkipReason();
+const noNumpy = skipWhenMissing(numpySkipReason());
 
 test('seed 0: the first ten uniform(-1, 1) equal numpy bit for bit (fixture)', () => {
   const rng = new RandomState(0);

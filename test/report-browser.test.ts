@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { writeReport } from '../src/report/html-report.js';
 import { checkReport, chromiumAvailable, DEFAULT_CHROMIUM, launchChromium } from './report-browser-check.js';
+import { skipWhenMissing } from './optional-checker.js';
 import { sampleReportData } from './report-sample.js';
 
 /**
@@ -14,7 +15,9 @@ import { sampleReportData } from './report-sample.js';
  * Skipped where Chromium is not installed; CHROMIUM_PATH points at another binary.
  */
 
-const noChromium = chromiumAvailable() ? false : `no Chromium at ${DEFAULT_CHROMIUM} (set CHROMIUM_PATH to check the report in a browser)`;
+const noChromium = skipWhenMissing(
+  chromiumAvailable() ? false : `no Chromium at ${DEFAULT_CHROMIUM} (set CHROMIUM_PATH to check the report in a browser)`,
+);
 const dir = mkdtempSync(join(tmpdir(), 'lstm-ae-browser-'));
 let browser: Browser | undefined;
 before(async () => { if (!noChromium) browser = await launchChromium(); });

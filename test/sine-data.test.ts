@@ -7,12 +7,13 @@ import { roundHalfToEven } from '../src/data/python-round.js';
 import { InputError } from '../src/data/input-error.js';
 import { assertClose } from './assert-close.js';
 import { numpySkipReason, runPython } from './python.js';
+import { skipWhenMissing } from './optional-checker.js';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../../test/fixtures/seed-sine-numpy.json', import.meta.url), 'utf8'),
 ) as { series_class0: number[]; series_class1: number[] };
 
-const noNumpy = numpySkipReason();
+const noNumpy = skipWhenMissing(numpySkipReason());
 
 // numpy's sin (SIMD on some CPUs) and Math.sin differ in the last bit for many arguments
 const SIN_TOLERANCE = 1e-15;
