@@ -67,8 +67,8 @@ test('confusion matrix: rows are the true class; per-class counts follow from it
     ['class 1', '250', '247', '245', '0.9800'],
   ]);
   assert.match(page, /293 of 300 test windows correct/);
-  assert.throws(() => buildReportHtml({ ...sample, confusion: { classes: ['a', 'b'], matrix: [[1, 2]] } }));
-  assert.throws(() => buildReportHtml({ ...sample, confusion: { classes: ['a'], matrix: [[-1]] } }));
+  assert.throws(() => buildReportHtml({ ...sample, confusion: { classes: ['a', 'b'], matrix: [[1, 2]] } }), /confusion matrix must be 2x2 counts/);
+  assert.throws(() => buildReportHtml({ ...sample, confusion: { classes: ['a'], matrix: [[-1]] } }), /confusion matrix must be 1x1 counts/);
 });
 
 test('every inserted string is escaped', () => {
@@ -95,13 +95,15 @@ test('ids stay unique when charts from different runs share clip ids', () => {
   const page = buildReportHtml({ ...sample, figures: [sample.figures[1]!, sample.figures[1]!] });
   const ids = Array.from(page.matchAll(/\sid="([^"]+)"/g), (m) => m[1]!);
   assert.equal(new Set(ids).size, ids.length, 'no id is defined twice');
-  for (const ref of page.matchAll(/url\(#([^)]+)\)/g)) assert.ok(ids.includes(ref[1]!), `url(#${ref[1]}) points at a defined id`);
+  const refs = Array.from(page.matchAll(/url\(#([^)]+)\)/g), (m) => m[1]!);
+  assert.ok(refs.length >= 2, 'the clipped panels refer to their clip paths');
+  for (const ref of refs) assert.ok(ids.includes(ref), `url(#${ref}) points at a defined id`);
 });
 
 test('embeddableSvg refuses anything that could run in the page', () => {
-  assert.throws(() => embeddableSvg('<svg><script>alert(1)</script></svg>', 'x'));
-  assert.throws(() => embeddableSvg('<svg><rect onload="alert(1)"/></svg>', 'x'));
-  assert.throws(() => embeddableSvg('<p>not svg</p>', 'x'));
+  assert.throws(() => embeddableSvg('<svg><script>alert(1)</script></svg>', 'x'), /SVG contains script/);
+  assert.throws(() => embeddableSvg('<svg><rect onload="alert(1)"/></svg>', 'x'), /SVG contains script/);
+  assert.throws(() => embeddableSvg('<p>not svg</p>', 'x'), /not an SVG document/);
   assert.equal(embeddableSvg('<?xml version="1.0"?><svg><text>on x = 1</text></svg>', 'x'), '<svg><text>on x = 1</text></svg>');
 });
 
