@@ -2,16 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { RandomState } from '../src/data/random-state.js';
-import { numpySkipReason, runPython } from './python.js';
-import { skipWhenMissing } from './optional-checker.js';
 
 const fixture = JSON.parse(
   readFileSync(new URL('../../test/fixtures/seed-sine-numpy.json', import.meta.url), 'utf8'),
 ) as { numpy_uniform_first10: number[] };
-
-/** Run a Python snippet with numpy and parse the JSON it prints. */
-const runNumpy = (script: string): unknown => JSON.parse(runPython(script));
-const noNumpy = skipWhenMissing(numpySkipReason());
 
 test('seed 0: the first ten uniform(-1, 1) equal numpy bit for bit (fixture)', () => {
   const rng = new RandomState(0);
@@ -52,23 +46,14 @@ test('shuffle permutes a plain array and a typed array the same way permutation 
   assert.deepEqual(Array.from(typed), Array.from(order));
 });
 
-test('permutation, standard_normal and random_sample equal numpy for several seeds', { skip: noNumpy }, () => {
-  const seeds = [0, 1, 42, 123456789, 2 ** 32 - 1];
-  // each seed: permutation(10), permutation(1000), 7 normals (odd: the cache carries over),
-  // 5 random_sample, 3 uniform(-2.5, 4), then another permutation(37): one continuing stream
-  const expected = runNumpy(`
-import json, numpy as np
-out = []
-for s in ${JSON.stringify(seeds)}:
-    r = np.random.RandomState(s)
-    out.append(dict(p10=r.permutation(10).tolist(), p1000=r.permutation(1000).tolist(),
-        normal=[r.standard_normal() for _ in range(7)], sample=[r.random_sample() for _ in range(5)],
-        uniform=[r.uniform(-2.5, 4) for _ in range(3)], p37=r.permutation(37).tolist()))
-print(json.dumps(out))
-`) as Array<Record<'p10' | 'p1000' | 'normal' | 'sample' | 'uniform' | 'p37', number[]>>;
-  seeds.forEach((seed, k) => {
+test('permutation, standard_normal and random_sample equal numpy for several seeds (fixture)', () => {
+  // each seed: one continuing stream, as fixtures/sources/make_numpy_random_streams.py draws it
+  const { streams } = JSON.parse(
+    readFileSync(new URL('../../test/fixtures/numpy-random-streams.json', import.meta.url), 'utf8'),
+  ) as { streams: Array<{ seed: number } & Record<'p10' | 'p1000' | 'normal' | 'sample' | 'uniform' | 'p37', number[]>> };
+  assert.equal(streams.length, 5);
+  for (const { seed, ...want } of streams) {
     const rng = new RandomState(seed);
-    const want = expected[k]!;
     assert.deepEqual(Array.from(rng.permutation(10)), want.p10, `seed ${seed} permutation(10)`);
     assert.deepEqual(Array.from(rng.permutation(1000)), want.p1000, `seed ${seed} permutation(1000)`);
     const normals = Array.from({ length: 7 }, () => rng.standardNormal());
@@ -79,5 +64,5 @@ print(json.dumps(out))
     assert.deepEqual(Array.from({ length: 5 }, () => rng.randomSample()), want.sample, `seed ${seed} random_sample`);
     assert.deepEqual(Array.from({ length: 3 }, () => rng.uniform(-2.5, 4)), want.uniform, `seed ${seed} uniform`);
     assert.deepEqual(Array.from(rng.permutation(37)), want.p37, `seed ${seed} permutation(37)`);
-  });
+  }
 });
