@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import type { TopLevelSpec } from 'vega-lite';
 import { chartConfig } from '../src/report/chart-style.js';
 import { sineClassesChart } from '../src/report/charts.js';
-import { chartFontFiles } from '../src/report/font-files.js';
+import { Resvg } from '@resvg/resvg-js';
+import { chartFontFiles, dejavuFontDir } from '../src/report/font-files.js';
 import { renderSvg, svgToPng, svgToRaster, writeFigure, type Raster } from '../src/report/render.js';
 import { loadFontMetrics } from '../src/report/text-width.js';
 import { syntheticRun } from './report-synthetic.js';
@@ -52,10 +53,20 @@ test('a chart becomes a PNG of twice its SVG size, with the red and blue classes
 });
 
 test('text is drawn with the bundled DejaVu fonts, system fonts off', () => {
-  const text = (family: string) => svgToRaster(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="5" y="30" font-family="${family}" font-size="24">Hello 123</text></svg>`, 1);
-  assert.ok(countPixels(text('DejaVu Sans, sans-serif'), notWhite) > 200);
-  assert.ok(countPixels(text('NoSuchFontAnywhere'), notWhite) > 200, 'unknown families fall back to DejaVu Sans');
+  const svg = (family: string) =>
+    `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="5" y="30" font-family="${family}" font-size="24">Hello 123</text></svg>`;
+  const pixels = (family: string) => svgToRaster(svg(family), 1).pixels;
+  const sans = pixels('DejaVu Sans');
+  assert.ok(countPixels(svgToRaster(svg('DejaVu Sans'), 1), notWhite) > 200, 'the text is drawn');
+  assert.deepEqual(pixels('NoSuchFontAnywhere'), sans, 'an unknown family falls back to DejaVu Sans');
+  // a serif face, when a renderer can reach one, draws other pixels ...
+  const serifLoaded = new Resvg(svg('DejaVu Serif'), {
+    background: 'white',
+    font: { fontFiles: [join(dejavuFontDir(), 'DejaVuSerif.ttf')], loadSystemFonts: false, defaultFontFamily: 'DejaVu Serif' },
+  }).render();
+  assert.notDeepEqual(new Uint8Array(serifLoaded.pixels), sans, 'serif and sans differ');
+  // ... but ours reaches none, not even one installed on this machine: it falls back to Sans
+  assert.deepEqual(pixels('DejaVu Serif, serif'), sans, 'no serif face is loaded, from the package or the system');
 });
 
 test('text widths from the TTF agree with what resvg draws', () => {
