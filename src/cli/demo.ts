@@ -157,11 +157,10 @@ async function demoSweep(o: DemoOptions, seeds: number[]): Promise<void> {
     () => feedback?.stop(),
   );
   if (!summary) return;
-  if (o.json) {
-    process.stdout.write(JSON.stringify({ out: outDir, ...summary }) + '\n');
-    return;
-  }
-  process.stdout.write(sweepTable(summary, `${outDir}/${SWEEP_COMPLETION_FILE}`).join('\n') + '\n');
+  if (o.json) process.stdout.write(JSON.stringify({ out: outDir, ...summary }) + '\n');
+  else process.stdout.write(sweepTable(summary, `${outDir}/${SWEEP_COMPLETION_FILE}`).join('\n') + '\n');
+  for (const failure of summary.feature_check_failures) process.stderr.write(`lstm-ae: seed ${failure.seed}: ${failure.message}\n`);
+  if (summary.feature_check_failures.length > 0) process.exitCode = 1;
 }
 
 function sweepTable(summary: SeedSweepSummary, summaryFile: string): string[] {
@@ -170,7 +169,7 @@ function sweepTable(summary: SeedSweepSummary, summaryFile: string): string[] {
     String(r.seed),
     r.test_accuracy.toFixed(4),
     r.train_mse.toFixed(5),
-    r.feature_check_max_abs_diff.toExponential(2),
+    `${r.feature_check_max_abs_diff.toExponential(2)}${r.feature_check_passed ? '' : ' FAILED'}`,
     r.train_seconds.toFixed(1),
   ]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k]!.length)));

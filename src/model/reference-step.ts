@@ -233,10 +233,10 @@ export interface ForwardOutputs {
 }
 
 /**
- * Forward pass of N windows x (N,T,D) in chunks of `chunkSize`, so memory stays bounded
- * whatever N; runs the decoder only when a reconstruction or the loss is asked for.
- * float32, as training. Returns the MSE of the reconstruction against x, or NaN when it
- * was not computed.
+ * Forward pass of N windows x (N,T,D) in chunks of 256, so memory stays bounded whatever
+ * N; runs the decoder only when a reconstruction or the loss is asked for. float32 as
+ * training, or float64 to see the same equations without float32 rounding. Returns the
+ * MSE of the reconstruction against x, or NaN when it was not computed.
  */
 export function referenceForward(
   params: FloatArray,
@@ -244,13 +244,14 @@ export function referenceForward(
   x: FloatArray,
   N: number,
   { reconstruction, code, loss = false }: ForwardOutputs,
-  chunkSize = 256,
+  precision: Precision = 'float32',
 ): number {
+  const chunkSize = 256;
   const { timesteps: T, inputDim: D, latentDim: L } = dims;
   if (x.length !== N * T * D) throw new Error(`referenceForward: x has ${x.length} values, (${N},${T},${D}) needs ${N * T * D}`);
   if (N === 0) return NaN;
   const decode = loss || reconstruction !== undefined;
-  const step = new ReferenceStep(dims, Math.min(chunkSize, N), 'float32');
+  const step = new ReferenceStep(dims, Math.min(chunkSize, N), precision);
   let squaredErrors = 0;
   for (let start = 0; start < N; start += step.maxBatch) {
     const batch = Math.min(step.maxBatch, N - start);

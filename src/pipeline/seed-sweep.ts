@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../data/atomic-write.js';
 import { median } from '../analysis/metrics.js';
 import { prepareRunFolder } from './run-folder.js';
-import { runSeedExperiment, type SeedExperimentOptions } from './seed-experiment.js';
+import { FeatureCheckError, runSeedExperiment, type SeedExperimentMetrics, type SeedExperimentOptions } from './seed-experiment.js';
 
 /** The sweep's summary, written last: a sweep folder without it did not finish. */
 export const SWEEP_COMPLETION_FILE = 'seeds.json';
@@ -23,6 +23,8 @@ export interface SeedSweepRow {
   test_accuracy: number;
   train_mse: number;
   feature_check_max_abs_diff: number;
+  /** false: the run finished but its feature check failed, so its folder has no metrics.json */
+  feature_check_passed: boolean;
   train_seconds: number;
   /** that seed's run folder, with its own report.html and metrics.json */
   out: string;
@@ -35,6 +37,8 @@ export interface SeedSweepSummary {
   seeds_at_accuracy_1: number;
   median_train_mse: number;
   median_test_accuracy: number;
+  /** the seeds whose feature check failed, each with the reason its run gave */
+  feature_check_failures: { seed: number; message: string }[];
 }
 
 /**
@@ -45,16 +49,26 @@ export interface SeedSweepSummary {
 export async function runSeedSweep(o: SeedSweepOptions): Promise<SeedSweepSummary> {
   const { forEachSeed, seeds, outDir: sweepDir, ...settings } = o;
   const rows: SeedSweepRow[] = [];
+  const failures: SeedSweepSummary['feature_check_failures'] = [];
   for (const [index, seed] of seeds.entries()) {
     const outDir = join(sweepDir, `seed-${seed}`);
     // the caller vetted the sweep folder; a seed folder left by an earlier sweep loses its metrics.json first
     prepareRunFolder(outDir, true);
-    const metrics = await runSeedExperiment({ ...settings, ...forEachSeed?.(seed, index), outDir, seed });
+    let metrics: SeedExperimentMetrics;
+    try {
+      metrics = await runSeedExperiment({ ...settings, ...forEachSeed?.(seed, index), outDir, seed });
+    } catch (err) {
+      // one seed's failed check is that seed's result, not the end of the sweep
+      if (!(err instanceof FeatureCheckError)) throw err;
+      failures.push({ seed, message: err.message });
+      metrics = err.metrics;
+    }
     rows.push({
       seed,
       test_accuracy: metrics.test_accuracy,
       train_mse: metrics.train_mse,
       feature_check_max_abs_diff: metrics.feature_check_max_abs_diff,
+      feature_check_passed: !failures.some((f) => f.seed === seed),
       train_seconds: metrics.train_seconds,
       out: outDir,
     });
@@ -65,6 +79,7 @@ export async function runSeedSweep(o: SeedSweepOptions): Promise<SeedSweepSummar
     seeds_at_accuracy_1: rows.filter((r) => r.test_accuracy === 1).length,
     median_train_mse: median(rows.map((r) => r.train_mse)),
     median_test_accuracy: median(rows.map((r) => r.test_accuracy)),
+    feature_check_failures: failures,
   };
   writeFileAtomic(join(sweepDir, SWEEP_COMPLETION_FILE), JSON.stringify(summary, null, 1) + '\n');
   return summary;

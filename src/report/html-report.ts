@@ -41,6 +41,8 @@ export interface ReportData {
   metrics: ReportMetrics;
   /** A sentence shown under the test accuracy, e.g. how far one run's accuracy can be trusted. */
   accuracyNote?: string;
+  /** A sentence shown under the feature check, e.g. why it failed. */
+  featureCheckNote?: string;
   confusion: ConfusionMatrix;
   loss: ReportFigure;
   figures: readonly ReportFigure[];
@@ -131,6 +133,11 @@ figure.chart svg { max-width: 100%; height: auto; display: block; }
 figcaption { color: #444; font-size: 0.92rem; margin-top: 0.4rem; }
 `;
 
+/** An optional sentence as its own paragraph, with an id a test or a reader can find. */
+function note(id: string, text: string | undefined): string {
+  return text === undefined ? '' : `<p id="${id}">${escapeHtml(text)}</p>\n`;
+}
+
 export function buildReportHtml(data: ReportData): string {
   checkConfusion(data.confusion);
   const { metrics } = data;
@@ -180,11 +187,11 @@ independent feed-forward in float64 that rebuilds the LSTM from the saved weight
 at a time. Largest absolute difference over all windows and features:
 <strong id="feature-check-diff">${diff.toExponential(3)}</strong>
 (tolerance ${tolerance.toExponential(0)}): <span id="feature-check-verdict">${verdict}</span>.</p>
-
+${note('feature-check-note', data.featureCheckNote)}
 <h2>Classification</h2>
 <p>Logistic regression on the encoder features. Test accuracy
 <strong>${metrics.testAccuracy.toFixed(4)}</strong> (${correct} of ${testWindows} test windows correct).</p>
-${data.accuracyNote === undefined ? '' : `<p id="accuracy-note">${escapeHtml(data.accuracyNote)}</p>\n`}${confusionTable(data.confusion)}
+${note('accuracy-note', data.accuracyNote)}${confusionTable(data.confusion)}
 ${perClassTable(data.confusion)}
 
 <h2>Reconstruction</h2>
