@@ -42,5 +42,6 @@ export { buildReportHtml, writeReport, escapeHtml, DEFAULT_FEATURE_TOLERANCE } f
 export type { ReportData, ReportFigure, ReportMetrics, ConfusionMatrix } from './report/html-report.js';
 
 // pipeline
-export { runSeedExperiment, type SeedExperimentOptions, type SeedExperimentMetrics } from './pipeline/seed-experiment.js';
+export { runSeedExperiment, FeatureCheckError, type SeedExperimentOptions, type SeedExperimentMetrics } from './pipeline/seed-experiment.js';
+export { checkFeatures, FEATURE_CHECK_TOLERANCE, type FeatureCheck, type FeatureSet } from './pipeline/feature-check.js';
 export { runSeedSweep, type SeedSweepOptions, type SeedSweepSummary, type SeedSweepRow, type SweepSettings } from './pipeline/seed-sweep.js';
