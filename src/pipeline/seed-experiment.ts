@@ -14,9 +14,7 @@ import { SEED_ARTICLE } from './seed-article.js';
 import { writeSeedFigures } from './seed-figures.js';
 import type { EngineName } from '../model/create-gradient-step.js';
 import { createTrainingEngine } from './training-engine.js';
-import { checkFeatures, FEATURE_CHECK_TOLERANCE } from './feature-check.js';
-
-export { FEATURE_CHECK_TOLERANCE };
+import { checkFeatures } from './feature-check.js';
 
 export interface SeedExperimentOptions {
   outDir: string;

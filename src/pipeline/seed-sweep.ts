@@ -55,6 +55,7 @@ export async function runSeedSweep(o: SeedSweepOptions): Promise<SeedSweepSummar
     // the caller vetted the sweep folder; a seed folder left by an earlier sweep loses its metrics.json first
     prepareRunFolder(outDir, true);
     let metrics: SeedExperimentMetrics;
+    let checkPassed = true;
     try {
       metrics = await runSeedExperiment({ ...settings, ...forEachSeed?.(seed, index), outDir, seed });
     } catch (err) {
@@ -62,13 +63,14 @@ export async function runSeedSweep(o: SeedSweepOptions): Promise<SeedSweepSummar
       if (!(err instanceof FeatureCheckError)) throw err;
       failures.push({ seed, message: err.message });
       metrics = err.metrics;
+      checkPassed = false;
     }
     rows.push({
       seed,
       test_accuracy: metrics.test_accuracy,
       train_mse: metrics.train_mse,
       feature_check_max_abs_diff: metrics.feature_check_max_abs_diff,
-      feature_check_passed: !failures.some((f) => f.seed === seed),
+      feature_check_passed: checkPassed,
       train_seconds: metrics.train_seconds,
       out: outDir,
     });
