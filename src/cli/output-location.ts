@@ -1,6 +1,7 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../data/input-error.js';
+import { makeFolder } from '../data/make-folder.js';
 
 /**
  * Checks, before any work is done, that results can be written where the user asked, so a
@@ -11,7 +12,7 @@ export function ensureOutputFolder(dir: string, option = '--out'): void {
     throw new InputError(`${option} ${dir}: exists and is not a folder; give a folder path`);
   }
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolder(dir);
     accessSync(dir, constants.W_OK);
   } catch (err) {
     if (err instanceof InputError) throw err;

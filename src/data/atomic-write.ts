@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
+import { makeFolder } from './make-folder.js';
 
 export interface FileToWrite {
   path: string;
@@ -24,7 +25,7 @@ export function writeFilesAtomic(files: readonly FileToWrite[]): void {
   const staged: { tmp: string; path: string }[] = [];
   try {
     for (const { path, data } of files) {
-      mkdirSync(dirname(path), { recursive: true });
+      makeFolder(dirname(path));
       const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
       staged.push({ tmp, path });
       writeFileSync(tmp, data);
