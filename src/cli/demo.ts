@@ -142,21 +142,23 @@ async function demoSweep(o: DemoOptions, seeds: number[]): Promise<void> {
   const say = sayer(o);
   say(describe(o, `seeds ${seeds.join(', ')}`, outDir));
   let feedback: ReturnType<typeof runFeedback> | undefined;
-  const summary = await exitOnFailedCheck(
-    () =>
-      runSeedSweep({
-        ...experimentSettings(o),
-        outDir,
-        seeds,
-        forEachSeed: (seed, index) => {
-          say(`seed ${seed} (${index + 1} of ${seeds.length})`);
-          feedback = runFeedback(o, say);
-          return { callbacks: feedback.callbacks, log: feedback.log };
-        },
-      }),
-    () => feedback?.stop(),
-  );
-  if (!summary) return;
+  let summary: SeedSweepSummary;
+  try {
+    // a seed whose feature check fails is a row of the result, so only real errors land here
+    summary = await runSeedSweep({
+      ...experimentSettings(o),
+      outDir,
+      seeds,
+      forEachSeed: (seed, index) => {
+        say(`seed ${seed} (${index + 1} of ${seeds.length})`);
+        feedback = runFeedback(o, say);
+        return { callbacks: feedback.callbacks, log: feedback.log };
+      },
+    });
+  } catch (err) {
+    feedback?.stop();
+    throw err;
+  }
   if (o.json) process.stdout.write(JSON.stringify({ out: outDir, ...summary }) + '\n');
   else process.stdout.write(sweepTable(summary, `${outDir}/${SWEEP_COMPLETION_FILE}`).join('\n') + '\n');
   for (const failure of summary.feature_check_failures) process.stderr.write(`lstm-ae: seed ${failure.seed}: ${failure.message}\n`);
