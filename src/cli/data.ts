@@ -81,7 +81,7 @@ function runData(options: DataOptions): void {
   try {
     writeFilesAtomic(files.map((file) => ({ path: join(options.out, `${file.name}.npy`), data: file.bytes })));
   } catch (err) {
-    throw new InputError(`--out ${options.out}: cannot write the data files (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new InputError(`--out ${options.out}: cannot write the data files (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a writable folder path`);
   }
   // the seed prints each array's shape; numpy's notation lets a Python user compare at a glance
   for (const file of files) process.stdout.write(`${file.name} ${shapeText(file.shape)}\n`);
