@@ -6,7 +6,7 @@ import type { LstmAutoencoder } from '../model/lstm-autoencoder.js';
 import { loadModel } from '../model/tfjs-format.js';
 import { createTrainingEngine, type TrainingEngine } from '../pipeline/training-engine.js';
 import { choiceOption, integerOption } from './options.js';
-import { ensureOutputFile } from './output-location.js';
+import { ensureOutputFile } from '../data/output-location.js';
 import { readSequences, type SequenceFile } from './read-sequences.js';
 
 /** Windows per forward call: bounds the engine's buffers whatever N is. */

@@ -9,7 +9,7 @@ import { readTfjsModel } from '../model/tfjs-read.js';
 import { saveModel } from '../model/tfjs-format.js';
 import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
 import { choiceOption, integerOption, LSTM_BIAS_PAIR_HELP, numberOption } from './options.js';
-import { ensureOutputFolder } from './output-location.js';
+import { ensureOutputFolder } from '../data/output-location.js';
 import { readSequences } from './read-sequences.js';
 import { trainingFeedback } from './train-progress.js';
 

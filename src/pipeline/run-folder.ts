@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../data/input-error.js';
-import { makeFolder } from '../data/make-folder.js';
+import { ensureOutputFolder } from '../data/output-location.js';
 
 /** The file written last: a run folder without it is incomplete, whatever else it holds. */
 export const COMPLETION_FILE = 'metrics.json';
@@ -27,9 +27,5 @@ export function prepareRunFolder(dir: string, force: boolean, completionFile = C
     }
     rmSync(join(dir, completionFile), { force: true });
   }
-  try {
-    makeFolder(dir);
-  } catch (err) {
-    throw new InputError(`--out ${dir}: cannot be made (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a writable folder path`);
-  }
+  ensureOutputFolder(dir);
 }

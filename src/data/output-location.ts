@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InputError } from '../data/input-error.js';
-import { makeFolder } from '../data/make-folder.js';
+import { InputError } from './input-error.js';
+import { makeFolder } from './make-folder.js';
 
 /**
  * Checks, before any work is done, that results can be written where the user asked, so a
