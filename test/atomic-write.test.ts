@@ -1,12 +1,19 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic, writeFilesAtomic } from '../src/data/atomic-write.js';
 
-test('writeFilesAtomic replaces a set of files and leaves no temp files', () => {
+/** a fresh folder for one test, removed when the test ends */
+function scratchFolder(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('writeFilesAtomic replaces a set of files and leaves no temp files', (t) => {
+  const dir = scratchFolder(t);
   writeFileSync(join(dir, 'a.txt'), 'old a');
   writeFilesAtomic([
     { path: join(dir, 'a.txt'), data: 'new a' },
@@ -17,8 +24,8 @@ test('writeFilesAtomic replaces a set of files and leaves no temp files', () => 
   assert.deepEqual(readdirSync(dir).sort(), ['a.txt', 'sub']);
 });
 
-test('writeFilesAtomic replaces nothing when a later file of the set cannot be written', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+test('writeFilesAtomic replaces nothing when a later file of the set cannot be written', (t) => {
+  const dir = scratchFolder(t);
   writeFileSync(join(dir, 'a.txt'), 'old a');
   writeFileSync(join(dir, 'b.txt'), 'old b');
   writeFileSync(join(dir, 'not-a-folder'), 'a file');
@@ -37,8 +44,8 @@ test('writeFilesAtomic replaces nothing when a later file of the set cannot be w
   assert.deepEqual(readdirSync(dir).sort(), ['a.txt', 'b.txt', 'not-a-folder']);
 });
 
-test('writeFileAtomic writes one file through the same path', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+test('writeFileAtomic writes one file through the same path', (t) => {
+  const dir = scratchFolder(t);
   writeFileAtomic(join(dir, 'x.json'), '{}\n');
   assert.equal(readFileSync(join(dir, 'x.json'), 'utf8'), '{}\n');
   assert.deepEqual(readdirSync(dir), ['x.json']);
