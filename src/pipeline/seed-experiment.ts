@@ -190,7 +190,8 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
     featureCheckNote: check.diagnosis,
     accuracyNote:
       `This is one run, seed ${o.seed}. Whether a run reaches the article's 1.0 depends on the initial weights its seed draws ` +
-      "(the README's \"What to expect\" has 60 seeds); `lstm-ae demo --seeds 0-29` runs them and prints one table.",
+      "(over the 160 seeds in the README's \"What to expect\", about two runs in three do); " +
+      '`lstm-ae demo --seeds 0-29` runs thirty seeds and prints one table.',
     confusion: { classes: ['class 0 (20 samples/cycle)', 'class 1 (80 samples/cycle)'], matrix: confusion },
     loss: figures.loss,
     figures: figures.others,
