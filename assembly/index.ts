@@ -1,6 +1,6 @@
 // The fast path's WebAssembly module: the conditional LSTM autoencoder's training step and
 // forward pass over blocks of 4 windows, f32x4 SIMD. One instance per thread; the host
-// writes params and staged input (see src/model/fast-kernels.ts), calls, reads results.
+// writes params and staged input (see src/models/autoencoder/fast-kernels.ts), calls, reads results.
 import {
   T, D, L, paramCount as count, params, grads, gacc, xs, masks, outputs, codes, encH,
 } from './memory-plan';

@@ -3,7 +3,7 @@
  * Children run one configuration each so their peak memory is theirs alone.
  */
 
-import type { EngineName } from '../src/model/create-gradient-step.js';
+import type { EngineName } from '../src/models/autoencoder/create-gradient-step.js';
 
 export type Engine = EngineName;
 

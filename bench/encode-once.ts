@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createFastStep } from '../src/model/fast-step.js';
-import { LstmAutoencoder } from '../src/model/lstm-autoencoder.js';
+import { createFastStep } from '../src/models/autoencoder/fast-step.js';
+import { LstmAutoencoder } from '../src/models/autoencoder/lstm-autoencoder.js';
 import type { EncodeOnceResult } from './child-protocol.js';
 import { SEED_LATENT_DIM, seedTrainingData } from './seed-workload.js';
 

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../src/data/atomic-write.js';
+import { writeFileAtomic } from '../src/io/atomic-write.js';
 import { probeTorch, runTfjsAnchor, runTorchAnchor } from './anchors/run-anchors.js';
 import type { BenchRow, RowOutcome } from './bench-row.js';
 import { buildReport, BASELINE_THREADS, type EncodeTiming } from './bench-report.js';
@@ -21,7 +21,7 @@ import { SEED_BATCH_SIZE, SEED_LATENT_DIM, SEED_OPTIMIZER, seedTrainingData } fr
 // above this share of CPU time used by other processes, the results carry a warning
 const OTHER_LOAD_WORTH_NOTING = 0.1;
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 const program = new Command('bench')
   .description('Time the seed model: our reference and fast paths against PyTorch and TensorFlow.js.')

@@ -3,7 +3,7 @@
 // compute them) against Math.tanh and 1/(1+exp(-x)) on EVERY float32 in [-12, 12]: the
 // source of the bounds stated in test/fast-activations.test.ts. About a minute per sign.
 // Needs `npm run build`.
-import { FastKernels } from '../dist/src/model/fast-kernels.js';
+import { FastKernels } from '../dist/src/models/autoencoder/fast-kernels.js';
 
 const kernels = new FastKernels({ timesteps: 1000, inputDim: 1, latentDim: 1 }, 1000, 'sigmoid');
 const chunk = 1 << 19;

@@ -3,8 +3,8 @@
 // 17,802 windows in batches of 500 (the last one 302). Not a test and not the benchmark
 // (`npm run bench` is): a quick look while working on the kernels. Needs `npm run build`.
 //   node scripts/time-fast-step.mjs [epochs=3] [threads=1,2] [sigmoid|hard_sigmoid]
-import { createFastStep } from '../dist/src/model/fast-step.js';
-import { autoencoderLayout } from '../dist/src/model/autoencoder-layout.js';
+import { createFastStep } from '../dist/src/models/autoencoder/fast-step.js';
+import { autoencoderLayout } from '../dist/src/models/autoencoder/layout.js';
 
 const epochs = Number(process.argv[2] ?? 3);
 const threadCounts = (process.argv[3] ?? '1,2').split(',').map(Number);

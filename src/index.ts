@@ -1,31 +1,31 @@
 /** lstm-ae public API: data → engine → model → analysis → report → pipeline. */
 
 // data
-export { InputError } from './data/input-error.js';
-export { RandomState } from './data/random-state.js';
+export { InputError } from './input-error.js';
+export { RandomState } from './ops/random-state.js';
 export { makeSineData, sineSeries, type SineData } from './data/sine-data.js';
 export { parseSineDataConfig, DEFAULT_SINE_DATA_CONFIG, type SineDataConfig } from './data/sine-data-config.js';
-export { readNpy, writeNpy, parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './data/npy.js';
+export { readNpy, writeNpy, parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './io/npy.js';
 
 // engine: the math, plain forward/backward pairs over flat buffers
-export { ParamLayout, type FloatArray, type TensorSpec } from './engine/param-layout.js';
-export { lstmForward, lstmBackward, lstmBackwardScratch } from './engine/lstm.js';
-export { denseForward, denseBackward } from './engine/dense.js';
-export { mseForward, mseBackward } from './engine/mse.js';
-export { glorotUniform, orthogonal, unitForgetBias, zeros } from './engine/initializers.js';
-export { Rmsprop, Adam, Sgd, type Optimizer } from './engine/optimizers.js';
+export { ParamLayout, type FloatArray, type TensorSpec } from './ops/param-layout.js';
+export { lstmForward, lstmBackward, lstmBackwardScratch } from './ops/lstm.js';
+export { denseForward, denseBackward } from './ops/dense.js';
+export { mseForward, mseBackward } from './ops/mse.js';
+export { glorotUniform, orthogonal, unitForgetBias, zeros } from './ops/initializers.js';
+export { Rmsprop, Adam, Sgd, type Optimizer } from './ops/optimizers.js';
 
 // model
-export { autoencoderLayout, WEIGHT_NAMES, type WeightName, type AutoencoderDims } from './model/autoencoder-layout.js';
-export { LstmAutoencoder, TrainingDivergedError } from './model/lstm-autoencoder.js';
+export { autoencoderLayout, WEIGHT_NAMES, type WeightName, type AutoencoderDims } from './models/autoencoder/layout.js';
+export { LstmAutoencoder, TrainingDivergedError } from './models/autoencoder/lstm-autoencoder.js';
 export type {
   AutoencoderConfig, AutoencoderConfigInput, Sequences, OptimizerName, OptimizerConfig,
   EpochLogs, FitCallbacks, FitOptions, History,
-} from './model/lstm-autoencoder.js';
-export type { GradientStep } from './model/gradient-step.js';
-export { ReferenceStep, referenceForward, type Precision, type StepDims, type ForwardOutputs } from './model/reference-step.js';
-export { saveModel, loadModel, readTfjsModel, writeTfjsModel, type SavableAutoencoder, type TfjsModelContents } from './model/tfjs-format.js';
-export { SUPPORTED_LAYER_CLASSES } from './model/tfjs-topology-read.js';
+} from './models/autoencoder/lstm-autoencoder.js';
+export type { GradientStep } from './train/gradient-step.js';
+export { ReferenceStep, referenceForward, type Precision, type StepDims, type ForwardOutputs } from './models/autoencoder/reference-step.js';
+export { saveModel, loadModel, readTfjsModel, writeTfjsModel, type SavableAutoencoder, type TfjsModelContents } from './io/tfjs/format.js';
+export { SUPPORTED_LAYER_CLASSES } from './io/tfjs/topology-read.js';
 
 // analysis
 export { lstmFinalHidden, splitParams, sigmoid, hardSigmoid } from './analysis/lstm-feed-forward.js';
@@ -42,6 +42,6 @@ export { buildReportHtml, writeReport, escapeHtml, DEFAULT_FEATURE_TOLERANCE } f
 export type { ReportData, ReportFigure, ReportMetrics, ConfusionMatrix } from './report/html-report.js';
 
 // pipeline
-export { runSeedExperiment, FeatureCheckError, type SeedExperimentOptions, type SeedExperimentMetrics } from './pipeline/seed-experiment.js';
+export { runSeedExperiment, FeatureCheckError, type SeedExperimentOptions, type SeedExperimentMetrics } from './pipeline/article-experiment.js';
 export { checkFeatures, FEATURE_CHECK_TOLERANCE, type FeatureCheck, type FeatureSet } from './pipeline/feature-check.js';
-export { runSeedSweep, type SeedSweepOptions, type SeedSweepSummary, type SeedSweepRow, type SweepSettings } from './pipeline/seed-sweep.js';
+export { runSeedSweep, type SeedSweepOptions, type SeedSweepSummary, type SeedSweepRow, type SweepSettings } from './pipeline/article-sweep.js';

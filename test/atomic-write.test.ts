@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic, writeFilesAtomic } from '../src/data/atomic-write.js';
+import { writeFileAtomic, writeFilesAtomic } from '../src/io/atomic-write.js';
 
 /** a fresh folder for one test, removed when the test ends */
 function scratchFolder(t: TestContext): string {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LstmAutoencoder, TrainingDivergedError, type Sequences } from '../src/model/lstm-autoencoder.js';
-import { ReferenceStep } from '../src/model/reference-step.js';
-import type { GradientStep } from '../src/model/gradient-step.js';
-import { InputError } from '../src/data/input-error.js';
+import { LstmAutoencoder, TrainingDivergedError, type Sequences } from '../src/models/autoencoder/lstm-autoencoder.js';
+import { ReferenceStep } from '../src/models/autoencoder/reference-step.js';
+import type { GradientStep } from '../src/train/gradient-step.js';
+import { InputError } from '../src/input-error.js';
 
 const T = 8;
 const config = { timesteps: T, inputDim: 1, latentDim: 4, seed: 3 };

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LstmAutoencoder } from '../src/model/lstm-autoencoder.js';
-import { WEIGHT_NAMES, type WeightName } from '../src/model/autoencoder-layout.js';
-import { InputError } from '../src/data/input-error.js';
+import { LstmAutoencoder } from '../src/models/autoencoder/lstm-autoencoder.js';
+import { WEIGHT_NAMES, type WeightName } from '../src/models/autoencoder/layout.js';
+import { InputError } from '../src/input-error.js';
 import { maxAbsDifference } from '../src/analysis/metrics.js';
 import { flat, torch } from './torch-fixture.js';
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReferenceStep, type Precision } from '../src/model/reference-step.js';
-import { autoencoderLayout, WEIGHT_NAMES, type WeightName } from '../src/model/autoencoder-layout.js';
-import { Rmsprop } from '../src/engine/optimizers.js';
-import type { FloatArray } from '../src/engine/param-layout.js';
+import { ReferenceStep, type Precision } from '../src/models/autoencoder/reference-step.js';
+import { autoencoderLayout, WEIGHT_NAMES, type WeightName } from '../src/models/autoencoder/layout.js';
+import { Rmsprop } from '../src/ops/optimizers.js';
+import type { FloatArray } from '../src/ops/param-layout.js';
 import { maxAbsDifference } from '../src/analysis/metrics.js';
 import { maxAbs } from './assert-close.js';
 import { flat, torch as fixture, type Nested } from './torch-fixture.js';

@@ -5,11 +5,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readNpy, writeNpy } from '../src/data/npy.js';
-import { autoencoderLayout, WEIGHT_NAMES } from '../src/model/autoencoder-layout.js';
-import { LstmAutoencoder } from '../src/model/lstm-autoencoder.js';
-import { ReferenceStep } from '../src/model/reference-step.js';
-import { loadModel, saveModel } from '../src/model/tfjs-format.js';
+import { readNpy, writeNpy } from '../src/io/npy.js';
+import { autoencoderLayout, WEIGHT_NAMES } from '../src/models/autoencoder/layout.js';
+import { LstmAutoencoder } from '../src/models/autoencoder/lstm-autoencoder.js';
+import { ReferenceStep } from '../src/models/autoencoder/reference-step.js';
+import { loadModel, saveModel } from '../src/io/tfjs/format.js';
 
 // The CLI as a user runs it: a child process, files in, files out, exit codes.
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readNpy } from '../src/data/npy.js';
+import { readNpy } from '../src/io/npy.js';
 import { lstmFinalHidden } from '../src/analysis/lstm-feed-forward.js';
 import { maxAbsDifference, meanSquaredError } from '../src/analysis/metrics.js';
-import { LstmAutoencoder } from '../src/model/lstm-autoencoder.js';
-import { loadModel } from '../src/model/tfjs-format.js';
+import { LstmAutoencoder } from '../src/models/autoencoder/lstm-autoencoder.js';
+import { loadModel } from '../src/io/tfjs/format.js';
 import { makeSineData } from '../src/data/sine-data.js';
 import { runCli } from './run-cli.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { glorotUniform, orthogonal, unitForgetBias } from '../src/engine/initializers.js';
-import { RandomState } from '../src/data/random-state.js';
+import { glorotUniform, orthogonal, unitForgetBias } from '../src/ops/initializers.js';
+import { RandomState } from '../src/ops/random-state.js';
 import { assertClose } from './assert-close.js';
 
 // numpy's values below are the first (or last) few of each matrix: the slices say which.

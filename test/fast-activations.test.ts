@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FastKernels } from '../src/model/fast-kernels.js';
+import { FastKernels } from '../src/models/autoencoder/fast-kernels.js';
 
 // The fast path's vector tanh (a rational minimax fit, assembly/activations.ts) and its
 // sigmoid = 0.5 + 0.5 tanh(x/2), measured as the kernels compute them, in float32.

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import type { Worker } from 'node:worker_threads';
-import { AtomicsWorkerPool } from '../src/engine/fast/worker-pool.js';
-import { createFastStep } from '../src/model/fast-step.js';
-import { autoencoderLayout } from '../src/model/autoencoder-layout.js';
+import { AtomicsWorkerPool } from '../src/fast/worker-pool.js';
+import { createFastStep } from '../src/models/autoencoder/fast-step.js';
+import { autoencoderLayout } from '../src/models/autoencoder/layout.js';
 
 // The worker pool's promises: every job runs once per worker, a worker's failure becomes an
 // Error (never a hang), and idle workers never keep the process alive.
@@ -62,7 +62,7 @@ test('a FastStep whose worker died rejects its next call instead of hanging', { 
 });
 
 test('a process that never calls dispose() still exits when its work is done', { timeout: 30_000 }, async () => {
-  const module = new URL('../src/model/fast-step.js', import.meta.url).href;
+  const module = new URL('../src/models/autoencoder/fast-step.js', import.meta.url).href;
   const script = `
     const { createFastStep } = await import(${JSON.stringify(module)});
     const dims = { timesteps: 5, inputDim: 1, latentDim: 3 };

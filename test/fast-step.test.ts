@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFastStep, type FastStep } from '../src/model/fast-step.js';
-import { ReferenceStep } from '../src/model/reference-step.js';
-import { autoencoderLayout, WEIGHT_NAMES, type AutoencoderDims } from '../src/model/autoencoder-layout.js';
-import type { RecurrentActivation } from '../src/engine/activations.js';
+import { createFastStep, type FastStep } from '../src/models/autoencoder/fast-step.js';
+import { ReferenceStep } from '../src/models/autoencoder/reference-step.js';
+import { autoencoderLayout, WEIGHT_NAMES, type AutoencoderDims } from '../src/models/autoencoder/layout.js';
+import type { RecurrentActivation } from '../src/ops/activations.js';
 import { assertCloseRelativeToLargest } from './assert-close.js';
 import { flat, torch as fixture } from './torch-fixture.js';
 

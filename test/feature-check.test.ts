@@ -4,9 +4,9 @@ import { mkdtempSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lstmFinalHidden } from '../src/analysis/lstm-feed-forward.js';
-import { LstmAutoencoder, type Sequences } from '../src/model/lstm-autoencoder.js';
+import { LstmAutoencoder, type Sequences } from '../src/models/autoencoder/lstm-autoencoder.js';
 import { checkFeatures, type FeatureSet } from '../src/pipeline/feature-check.js';
-import { runSeedSweep } from '../src/pipeline/seed-sweep.js';
+import { runSeedSweep } from '../src/pipeline/article-sweep.js';
 
 // a small random model and windows: the check does not care what the model learned
 const model = LstmAutoencoder.create({ timesteps: 12, inputDim: 1, latentDim: 3, seed: 5 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lstmFinalHidden, splitParams } from '../src/analysis/lstm-feed-forward.js';
 import { maxAbsDifference } from '../src/analysis/metrics.js';
-import { InputError } from '../src/data/input-error.js';
+import { InputError } from '../src/input-error.js';
 // torch: PyTorch autograd in float64, Keras layout (see test/fixtures/README.md).
 import { flat, torch } from './torch-fixture.js';
 

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReferenceStep } from '../src/model/reference-step.js';
-import { autoencoderLayout } from '../src/model/autoencoder-layout.js';
-import { RandomState } from '../src/data/random-state.js';
-import type { RecurrentActivation } from '../src/engine/activations.js';
-import type { FloatArray } from '../src/engine/param-layout.js';
+import { ReferenceStep } from '../src/models/autoencoder/reference-step.js';
+import { autoencoderLayout } from '../src/models/autoencoder/layout.js';
+import { RandomState } from '../src/ops/random-state.js';
+import type { RecurrentActivation } from '../src/ops/activations.js';
+import type { FloatArray } from '../src/ops/param-layout.js';
 
 // Central finite differences in float64 over every parameter of a small random model.
 const dims = { timesteps: 5, inputDim: 2, latentDim: 3 };

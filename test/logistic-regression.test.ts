@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fitLogisticRegression } from '../src/analysis/logistic-regression.js';
 import { accuracy, maxAbsDifference } from '../src/analysis/metrics.js';
-import { InputError } from '../src/data/input-error.js';
+import { InputError } from '../src/input-error.js';
 
 // scikit-learn LogisticRegression(C=1), lbfgs to tol 1e-12 (see test/fixtures/README.md).
 const sklearn = JSON.parse(

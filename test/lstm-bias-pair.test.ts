@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { LstmAutoencoder } from '../src/model/lstm-autoencoder.js';
-import { WEIGHT_NAMES, type WeightName } from '../src/model/autoencoder-layout.js';
-import { InputError } from '../src/data/input-error.js';
+import { LstmAutoencoder } from '../src/models/autoencoder/lstm-autoencoder.js';
+import { WEIGHT_NAMES, type WeightName } from '../src/models/autoencoder/layout.js';
+import { InputError } from '../src/input-error.js';
 import { assertCloseRelativeToLargest } from './assert-close.js';
 
 // test/fixtures/lstm-bias-pair-torch.json: PyTorch (float64) trains the same start a few RMSprop

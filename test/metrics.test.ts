@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accuracy, classCounts, confusionMatrix, maxAbsDifference, meanSquaredError, median } from '../src/analysis/metrics.js';
-import { InputError } from '../src/data/input-error.js';
+import { InputError } from '../src/input-error.js';
 
 test('accuracy counts matching labels', () => {
   assert.equal(accuracy([0, 1, 1, 0], [0, 1, 0, 0]), 0.75);

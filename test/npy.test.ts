@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeNpy, parseNpy, readNpy, writeNpy, type NpyArray } from '../src/data/npy.js';
-import { InputError } from '../src/data/input-error.js';
+import { encodeNpy, parseNpy, readNpy, writeNpy, type NpyArray } from '../src/io/npy.js';
+import { InputError } from '../src/input-error.js';
 import { numpySkipReason, runPython } from './python.js';
 import { skipWhenMissing } from './optional-checker.js';
 

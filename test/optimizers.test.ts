@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Adam, Rmsprop, Sgd, type Optimizer } from '../src/engine/optimizers.js';
+import { Adam, Rmsprop, Sgd, type Optimizer } from '../src/ops/optimizers.js';
 import { assertClose } from './assert-close.js';
 
 // Two steps from p = [1, -2] with gradients g1 = [0.5, -1] then g2 = [-0.25, 0.75].

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { autoencoderLayout } from '../src/model/autoencoder-layout.js';
+import { autoencoderLayout } from '../src/models/autoencoder/layout.js';
 
 test('seed layout (D=1, L=10) has the Keras parameter count and contiguous views', () => {
   const layout = autoencoderLayout({ timesteps: 100, inputDim: 1, latentDim: 10 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pca, symmetricEigen } from '../src/analysis/pca.js';
 import { maxAbsDifference } from '../src/analysis/metrics.js';
-import { InputError } from '../src/data/input-error.js';
+import { InputError } from '../src/input-error.js';
 
 /** 3×3 rotation R = Rx(50°) · Rz(30°), row-major; its columns are the cloud's true axes. */
 function rotation(): number[][] {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TopLevelSpec } from 'vega-lite';
-import { InputError } from '../src/data/input-error.js';
+import { InputError } from '../src/input-error.js';
 import { featuresChart, lossChart, pcaChart, reconstructionChart, sineClassesChart } from '../src/report/charts.js';
 import { renderSvg } from '../src/report/render.js';
 import { syntheticRun } from './report-synthetic.js';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { makeSineData, type SineData } from '../src/data/sine-data.js';
 import { parseSineDataConfig, DEFAULT_SINE_DATA_CONFIG } from '../src/data/sine-data-config.js';
 import { roundHalfToEven } from '../src/data/python-round.js';
-import { InputError } from '../src/data/input-error.js';
+import { InputError } from '../src/input-error.js';
 import { assertClose } from './assert-close.js';
 import { numpySkipReason, runPython } from './python.js';
 import { skipWhenMissing } from './optional-checker.js';

@@ -4,16 +4,16 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../src/data/input-error.js';
-import { WEIGHT_NAMES, type WeightName } from '../src/model/autoencoder-layout.js';
-import { jsonErrorOffset } from '../src/model/tfjs-json.js';
-import { readTfjsModel } from '../src/model/tfjs-read.js';
-import { writeTfjsModel } from '../src/model/tfjs-write.js';
+import { InputError } from '../src/input-error.js';
+import { WEIGHT_NAMES, type WeightName } from '../src/models/autoencoder/layout.js';
+import { jsonErrorOffset } from '../src/io/tfjs/json.js';
+import { readTfjsModel } from '../src/io/tfjs/read.js';
+import { writeTfjsModel } from '../src/io/tfjs/write.js';
 import { flat, torch } from './torch-fixture.js';
 
 // The fixture was written by TensorFlow.js 4.22's model.save; its weights are PyTorch's
 // reference weights (test/fixtures/README.md), so the file and the JSON must agree.
-const FIXTURE_DIR = fileURLToPath(new URL('../../test/fixtures/tfjs-model-seed-architecture/', import.meta.url));
+const FIXTURE_DIR = fileURLToPath(new URL('../../test/fixtures/tfjs-model-seed-architecture', import.meta.url));
 const fixtureJson = JSON.parse(readFileSync(join(FIXTURE_DIR, 'model.json'), 'utf8')) as Record<string, any>;
 const fixtureBin = readFileSync(join(FIXTURE_DIR, 'weights.bin'));
 

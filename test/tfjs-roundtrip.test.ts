@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { WEIGHT_NAMES, type WeightName } from '../src/model/autoencoder-layout.js';
-import { LstmAutoencoder } from '../src/model/lstm-autoencoder.js';
-import { loadModel, saveModel } from '../src/model/tfjs-format.js';
+import { WEIGHT_NAMES, type WeightName } from '../src/models/autoencoder/layout.js';
+import { LstmAutoencoder } from '../src/models/autoencoder/lstm-autoencoder.js';
+import { loadModel, saveModel } from '../src/io/tfjs/format.js';
 import { assertClose } from './assert-close.js';
 import { flat, torch } from './torch-fixture.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { WeightName } from '../src/model/autoencoder-layout.js';
+import type { WeightName } from '../src/models/autoencoder/layout.js';
 
 // Shared by the tests that check against PyTorch: the reference run in
 // test/fixtures/lstm-ae-gradients-torch.json (PyTorch autograd in float64 on the conditional

@@ -8,7 +8,7 @@
  * float64, with a backtracking line search so that each step lowers J. For separable
  * data (the seed's features are) the 0.5‖w‖² term keeps the optimum finite.
  */
-import { InputError } from '../data/input-error.js';
+import { InputError } from '../input-error.js';
 
 /** A row-major (rows, cols) matrix: one sample per row, one feature per column. */
 export interface FeatureMatrix {

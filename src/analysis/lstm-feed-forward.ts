@@ -14,7 +14,7 @@
  *
  * starting from h = c = 0, one time step at a time; the result is h after the last step.
  */
-import { InputError } from '../data/input-error.js';
+import { InputError } from '../input-error.js';
 
 /** The encoder's weights in Keras layout, row-major: kernel (D,4L), recurrent kernel (L,4L), bias (4L). */
 export interface LstmWeights {

@@ -2,7 +2,7 @@
  * Plain scores for comparing labels and arrays. Labels are small non-negative integers
  * (0, 1, ... classCount-1), as the classifier's `predict` returns them.
  */
-import { InputError } from '../data/input-error.js';
+import { InputError } from '../input-error.js';
 
 function requireSameLength(what: string, a: ArrayLike<number>, b: ArrayLike<number>): void {
   if (a.length !== b.length) {

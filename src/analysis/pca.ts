@@ -6,7 +6,7 @@
  * Components are S's eigenvectors ordered by decreasing eigenvalue (variance), each with
  * its largest-|loading| entry made positive so that the picture does not flip between runs.
  */
-import { InputError } from '../data/input-error.js';
+import { InputError } from '../input-error.js';
 import type { FeatureMatrix } from './logistic-regression.js';
 
 export interface PcaResult {

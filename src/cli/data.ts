@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { InputError } from '../data/input-error.js';
-import { encodeNpy } from '../data/npy.js';
+import { InputError } from '../input-error.js';
+import { encodeNpy } from '../io/npy.js';
 import { makeSineData } from '../data/sine-data.js';
 import { DEFAULT_SINE_DATA_CONFIG, parseSineDataConfig, type SineDataOptionNames } from '../data/sine-data-config.js';
-import { writeFilesAtomic } from '../data/atomic-write.js';
+import { writeFilesAtomic } from '../io/atomic-write.js';
 import { integerOption, numberOption } from './options.js';
 
 /** How errors about the data settings name them here: by the flags the user typed. */

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
-import type { SeedExperimentMetrics, SeedExperimentOptions } from '../pipeline/seed-experiment.js';
-import type { SeedSweepSummary, SweepSettings } from '../pipeline/seed-sweep.js';
-import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
-import type { RecurrentActivation } from '../engine/activations.js';
-import { SEED_ARTICLE } from '../pipeline/seed-article.js';
+import type { SeedExperimentMetrics, SeedExperimentOptions } from '../pipeline/article-experiment.js';
+import type { SeedSweepSummary, SweepSettings } from '../pipeline/article-sweep.js';
+import { ENGINES, type EngineName } from '../models/autoencoder/create-gradient-step.js';
+import type { RecurrentActivation } from '../ops/activations.js';
+import { SEED_ARTICLE } from '../pipeline/article.js';
 import { choiceOption, integerOption, LSTM_BIAS_PAIR_HELP, seedListOption } from './options.js';
 import { trainingFeedback } from './train-progress.js';
 
@@ -89,7 +89,7 @@ function describe(o: DemoOptions, seeds: string, outDir: string): string {
  * numbers) becomes one line and exit 1. Returns undefined then.
  */
 async function exitOnFailedCheck<T>(work: () => Promise<T>, cleanUp: () => void): Promise<T | undefined> {
-  const { FeatureCheckError } = await import('../pipeline/seed-experiment.js');
+  const { FeatureCheckError } = await import('../pipeline/article-experiment.js');
   try {
     return await work();
   } catch (err) {
@@ -110,7 +110,7 @@ async function demo(o: DemoOptions): Promise<void> {
   say(describe(o, `seed ${o.seed}`, outDir));
   const feedback = runFeedback(o, say);
   // loaded here, not at start-up: the charts and the report pull in Vega and resvg
-  const { runSeedExperiment } = await import('../pipeline/seed-experiment.js');
+  const { runSeedExperiment } = await import('../pipeline/article-experiment.js');
   const metrics = await exitOnFailedCheck(
     () => runSeedExperiment({ ...experimentSettings(o), outDir, seed: o.seed, callbacks: feedback.callbacks, log: feedback.log }),
     feedback.stop,
@@ -136,7 +136,7 @@ function resultLines(metrics: SeedExperimentMetrics, outDir: string): string[] {
 }
 
 async function demoSweep(o: DemoOptions, seeds: number[]): Promise<void> {
-  const { SWEEP_COMPLETION_FILE, runSeedSweep } = await import('../pipeline/seed-sweep.js');
+  const { SWEEP_COMPLETION_FILE, runSeedSweep } = await import('../pipeline/article-sweep.js');
   const outDir = o.out ?? defaultRunFolder('demo-seeds');
   prepareRunFolder(outDir, o.force ?? false, SWEEP_COMPLETION_FILE);
   const say = sayer(o);

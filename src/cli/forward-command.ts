@@ -1,13 +1,13 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { writeNpy } from '../data/npy.js';
-import { ENGINES, type EngineName } from '../model/create-gradient-step.js';
-import type { LstmAutoencoder } from '../model/lstm-autoencoder.js';
-import { loadModel } from '../model/tfjs-format.js';
+import { writeNpy } from '../io/npy.js';
+import { ENGINES, type EngineName } from '../models/autoencoder/create-gradient-step.js';
+import type { LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
+import { loadModel } from '../io/tfjs/format.js';
 import { createTrainingEngine, type TrainingEngine } from '../pipeline/training-engine.js';
 import { choiceOption, integerOption } from './options.js';
-import { ensureOutputFile } from '../data/output-location.js';
-import { readSequences, type SequenceFile } from './read-sequences.js';
+import { ensureOutputFile } from '../io/output-location.js';
+import { readSequences, type SequenceFile } from '../io/read-sequences.js';
 
 /** Windows per forward call: bounds the engine's buffers whatever N is. */
 const CHUNK = 1024;

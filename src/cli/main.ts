@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { InputError } from '../data/input-error.js';
+import { InputError } from '../input-error.js';
 import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
 import { registerEncode } from './encode.js';

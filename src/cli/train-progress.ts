@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { FitCallbacks } from '../model/lstm-autoencoder.js';
+import type { FitCallbacks } from '../models/autoencoder/lstm-autoencoder.js';
 
 /**
  * A progress bar for `lstm-ae train` on a terminal: epoch, batch, running loss and the time

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InputError } from './input-error.js';
+import { InputError } from '../input-error.js';
 import { trainTestSplitIndex } from './windows.js';
 
 /** The seed's make_data parameters. */

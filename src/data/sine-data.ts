@@ -1,4 +1,4 @@
-import { RandomState } from './random-state.js';
+import { RandomState } from '../ops/random-state.js';
 import { parseSineDataConfig, splitLengths, type SineDataConfig } from './sine-data-config.js';
 import { windowCount, writeSlidingWindows } from './windows.js';
 

@@ -1,6 +1,6 @@
 import { maxAbsDifference } from '../analysis/metrics.js';
-import type { LstmAutoencoder, Sequences } from '../model/lstm-autoencoder.js';
-import { referenceForward } from '../model/reference-step.js';
+import type { LstmAutoencoder, Sequences } from '../models/autoencoder/lstm-autoencoder.js';
+import { referenceForward } from '../models/autoencoder/reference-step.js';
 
 /** The article's check passes when the two ways of computing the features agree this well. */
 export const FEATURE_CHECK_TOLERANCE = 1e-5;

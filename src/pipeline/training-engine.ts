@@ -1,8 +1,8 @@
-import type { AutoencoderConfig } from '../model/autoencoder-config.js';
-import { createGradientStep, type EngineName } from '../model/create-gradient-step.js';
-import { forwardInChunks } from '../model/forward-chunks.js';
-import type { GradientStep } from '../model/gradient-step.js';
-import type { LstmAutoencoder, Sequences } from '../model/lstm-autoencoder.js';
+import type { AutoencoderConfig } from '../models/autoencoder/config.js';
+import { createGradientStep, type EngineName } from '../models/autoencoder/create-gradient-step.js';
+import { forwardInChunks } from '../train/forward-chunks.js';
+import type { GradientStep } from '../train/gradient-step.js';
+import type { LstmAutoencoder, Sequences } from '../models/autoencoder/lstm-autoencoder.js';
 
 /** What a pipeline needs of an engine: a training step, and the forward passes after training. */
 export interface TrainingEngine {

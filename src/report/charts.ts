@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { InputError } from '../data/input-error.js';
+import { InputError } from '../input-error.js';
 import { BLUE, RED, chartConfig, classColours, classLabel } from './chart-style.js';
 
 /**

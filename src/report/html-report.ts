@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../data/atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { embeddableSvg } from './svg-embed.js';
 
 /**

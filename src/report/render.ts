@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { writeFileAtomic } from '../data/atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 import { chartFontFiles, CHART_FONT_FAMILY } from './font-files.js';
 import { loadFontMetrics } from './text-width.js';
 import { setVegaTextWidth } from './vega-text-metrics.js';

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFilesAtomic } from '../atomic-write.js';
+import { autoencoderLayout } from '../../models/autoencoder/layout.js';
+import type { TfjsModelContents } from './read.js';
+import { autoencoderTopology } from './topology-write.js';
+
+export const WEIGHTS_FILE = 'weights.bin';
+
+/**
+ * Writes dir/weights.bin (float32 little-endian, in autoencoder-layout order, which is also the
+ * manifest's order) and dir/model.json as one set: both are written in full before either
+ * replaces an older model, and weights.bin is renamed first so that a model.json on disk
+ * never announces weights that are not there yet.
+ * Returns the path of model.json.
+ */
+export function writeTfjsModel(dir: string, contents: TfjsModelContents): string {
+  const layout = autoencoderLayout(contents.dims);
+  const bytes = new Uint8Array(4 * layout.size);
+  const view = new DataView(bytes.buffer);
+  for (const slot of layout.slots) {
+    const values = contents.weights[slot.name as keyof TfjsModelContents['weights']];
+    if (!values || values.length !== slot.size) throw new Error(`weight ${slot.name} has ${values?.length} values, expected ${slot.size}`);
+    for (let i = 0; i < slot.size; i++) view.setFloat32(4 * (slot.offset + i), values[i]!, true);
+  }
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: `lstm-ae ${packageVersion()}`,
+    convertedBy: null,
+    modelTopology: autoencoderTopology({ ...contents.dims, recurrentActivation: contents.recurrentActivation }),
+    weightsManifest: [
+      {
+        paths: [WEIGHTS_FILE],
+        weights: layout.slots.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' })),
+      },
+    ],
+  };
+  const modelPath = join(dir, 'model.json');
+  writeFilesAtomic([
+    { path: join(dir, WEIGHTS_FILE), data: bytes },
+    { path: modelPath, data: JSON.stringify(modelJson, null, 1) + '\n' },
+  ]);
+  return modelPath;
+}
+
+function packageVersion(): string {
+  try {
+    // dist/src/io/tfjs/ -> the package root
+    const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

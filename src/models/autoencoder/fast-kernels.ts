@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import type { RecurrentActivation } from '../../ops/activations.js';
+import { autoencoderLayout, type AutoencoderDims } from './layout.js';
+
+/** Windows per SIMD vector: the kernels process blocks of this many windows, padding the last. */
+export const LANES = 4;
+
+/** The exports of assembly/index.ts (built by `npm run build` into fast-autoencoder.wasm). */
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  configure(T: number, D: number, L: number, maxBlocks: number, hard: number): number;
+  paramCount(): number;
+  paramsPtr(): number;
+  gradsPtr(): number;
+  inputsPtr(): number;
+  masksPtr(): number;
+  outputsPtr(): number;
+  codesPtr(): number;
+  trainStep(blocks: number, scale: number): number;
+  forwardBlocks(blocks: number, decode: number): void;
+  tanhInPlace(ptr: number, n: number): void;
+  sigmoidInPlace(ptr: number, n: number): void;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled kernel module, compiled once per thread; a Module can also be sent to workers. */
+export function fastAutoencoderModule(): WebAssembly.Module {
+  if (!compiled) {
+    const file = new URL('./fast-autoencoder.wasm', import.meta.url);
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = Uint8Array.from(readFileSync(file));
+    } catch (e) {
+      throw new Error(`the fast path's WebAssembly kernels are missing (${file.pathname}); run \`npm run build\``, { cause: e });
+    }
+    compiled = new WebAssembly.Module(bytes);
+  }
+  return compiled;
+}
+
+/**
+ * One instance of the WebAssembly kernels for one model shape and at most `maxWindows`
+ * windows per call: the host side of a single thread's work. Windows are staged into
+ * blocks of 4 (window-major, lanes innermost: [block][t][d][lane]); a padding lane has
+ * x = 0 and mask 0, so it adds exactly nothing to the loss or the gradients.
+ */
+export class FastKernels {
+  readonly dims: AutoencoderDims;
+  readonly maxWindows: number;
+  readonly paramCount: number;
+  private readonly wasm: KernelExports;
+  private readonly params: Float32Array;
+  private readonly grads: Float32Array;
+  private readonly inputs: Float32Array;
+  private readonly masks: Float32Array;
+  private readonly outputs: Float32Array;
+  private readonly codes: Float32Array;
+
+  constructor(dims: AutoencoderDims, maxWindows: number, recurrentActivation: RecurrentActivation, module = fastAutoencoderModule()) {
+    const { timesteps: T, inputDim: D, latentDim: L } = dims;
+    this.dims = { timesteps: T, inputDim: D, latentDim: L };
+    this.maxWindows = maxWindows;
+    this.wasm = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+    const blocks = Math.max(1, Math.ceil(maxWindows / LANES));
+    if (this.wasm.configure(T, D, L, blocks, recurrentActivation === 'hard_sigmoid' ? 1 : 0) !== 0) {
+      throw new Error(`the fast path could not get WebAssembly memory for (T,D,L) = (${T},${D},${L}) and ${maxWindows} windows`);
+    }
+    this.paramCount = this.wasm.paramCount();
+    const expected = autoencoderLayout(dims).size;
+    if (this.paramCount !== expected) throw new Error(`fast kernels count ${this.paramCount} parameters, the layout has ${expected}`);
+    const buffer = this.wasm.memory.buffer; // memory grows only in configure: views stay valid
+    const f32 = (ptr: number, n: number) => new Float32Array(buffer, ptr, n);
+    this.params = f32(this.wasm.paramsPtr(), this.paramCount);
+    this.grads = f32(this.wasm.gradsPtr(), this.paramCount);
+    this.inputs = f32(this.wasm.inputsPtr(), blocks * T * D * LANES);
+    this.masks = f32(this.wasm.masksPtr(), blocks * LANES);
+    this.outputs = f32(this.wasm.outputsPtr(), blocks * T * D * LANES);
+    this.codes = f32(this.wasm.codesPtr(), blocks * L * LANES);
+  }
+
+  setParams(params: Float32Array): void {
+    this.params.set(params.subarray(0, this.paramCount));
+  }
+
+  /** Stages windows [first, first + count) of x (N,T,D) as blocks; returns the block count. */
+  stage(x: Float32Array, first: number, count: number): number {
+    const { timesteps: T, inputDim: D } = this.dims;
+    if (count < 0 || count > this.maxWindows) throw new Error(`cannot stage ${count} windows, at most ${this.maxWindows}`);
+    const row = T * D;
+    const blocks = Math.ceil(count / LANES);
+    const inputs = this.inputs;
+    for (let b = 0; b < blocks; b++) {
+      const base = b * row * LANES;
+      for (let lane = 0; lane < LANES; lane++) {
+        const w = b * LANES + lane;
+        const valid = w < count;
+        this.masks[b * LANES + lane] = valid ? 1 : 0;
+        if (valid) {
+          const from = (first + w) * row;
+          for (let i = 0; i < row; i++) inputs[base + i * LANES + lane] = x[from + i]!;
+        } else {
+          for (let i = 0; i < row; i++) inputs[base + i * LANES + lane] = 0;
+        }
+      }
+    }
+    return blocks;
+  }
+
+  /** Over the staged windows: the sum of squared errors; gradients (output gradient scale*(y - x)) in `gradients`. */
+  trainStep(count: number, scale: number): number {
+    return this.wasm.trainStep(Math.ceil(count / LANES), scale);
+  }
+
+  /** The last trainStep's gradients (a view into this instance's memory). */
+  get gradients(): Float32Array {
+    return this.grads;
+  }
+
+  /** Forward over the staged windows: codes always, the reconstruction when `decode`. */
+  forward(count: number, decode: boolean): void {
+    this.wasm.forwardBlocks(Math.ceil(count / LANES), decode ? 1 : 0);
+  }
+
+  /** Copies the reconstruction of the `count` staged windows into out (N,T,D) from window `at`. */
+  readOutputs(out: Float32Array, at: number, count: number): void {
+    this.unstage(this.outputs, this.dims.timesteps * this.dims.inputDim, out, at, count);
+  }
+
+  /** Copies the codes of the `count` staged windows into out (N,L) from window `at`. */
+  readCodes(out: Float32Array, at: number, count: number): void {
+    this.unstage(this.codes, this.dims.latentDim, out, at, count);
+  }
+
+  /** The vector tanh and sigmoid approximations the kernels use, applied to up to maxWindows*T*D values (for tests). */
+  approximate(fn: 'tanh' | 'sigmoid', values: Float32Array): Float32Array {
+    const n = Math.ceil(values.length / LANES) * LANES;
+    if (n > this.inputs.length) throw new Error(`at most ${this.inputs.length} values at a time`);
+    this.inputs.fill(0, 0, n).set(values);
+    (fn === 'tanh' ? this.wasm.tanhInPlace : this.wasm.sigmoidInPlace)(this.inputs.byteOffset, n);
+    return this.inputs.slice(0, values.length);
+  }
+
+  private unstage(from: Float32Array, row: number, out: Float32Array, at: number, count: number): void {
+    for (let w = 0; w < count; w++) {
+      const base = Math.floor(w / LANES) * row * LANES;
+      const lane = w % LANES;
+      const to = (at + w) * row;
+      for (let i = 0; i < row; i++) out[to + i] = from[base + i * LANES + lane]!;
+    }
+  }
+}

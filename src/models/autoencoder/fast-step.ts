@@ -1,0 +1,195 @@
+import { availableParallelism } from 'node:os';
+import type { RecurrentActivation } from '../../ops/activations.js';
+import { AtomicsWorkerPool } from '../../fast/worker-pool.js';
+import { autoencoderLayout, type AutoencoderDims } from './layout.js';
+import { ChunkRunner } from './fast-chunks.js';
+import { fastAutoencoderModule } from './fast-kernels.js';
+import { BATCH, CHUNK_WINDOWS, FastOp, JOB_FIELDS, NEXT_CHUNK, OP, type FastSharedSetup } from './fast-shared.js';
+import type { GradientStep } from '../../train/gradient-step.js';
+
+export interface FastStepOptions {
+  /** threads, the main thread included; default os.availableParallelism() */
+  threads?: number;
+  /** default 'sigmoid' */
+  recurrentActivation?: RecurrentActivation;
+}
+
+/**
+ * The fast path: the same loss and gradient as ReferenceStep, from WebAssembly SIMD
+ * kernels (assembly/, 4 windows per f32x4 vector) on `threads` threads.
+ *
+ * A batch is cut into chunks of 16 windows. The main thread and `threads - 1` workers
+ * (each with its own WebAssembly instance) claim chunks from a shared counter until none
+ * are left, so a thread slowed by something else on the machine just does fewer; each
+ * chunk's gradient goes to its own slot and the slots are added in chunk order. So the
+ * result is the same, bit for bit, on every run and for every thread count.
+ *
+ * With one thread everything happens on the calling thread and lossAndGradient returns a
+ * number; with more it returns a Promise. Call dispose() when done (idle workers never
+ * keep the process alive, but they hold memory until then).
+ */
+export class FastStep implements GradientStep {
+  readonly dims: AutoencoderDims;
+  readonly maxBatch: number;
+  /** threads actually used: never more than the largest batch has chunks */
+  readonly threads: number;
+  readonly recurrentActivation: RecurrentActivation;
+  private readonly runner: ChunkRunner;
+  private readonly pool: AtomicsWorkerPool | undefined;
+  private readonly paramCount: number;
+  private readonly shared: {
+    params: Float32Array;
+    x: Float32Array;
+    job: Int32Array;
+    scale: Float64Array;
+    chunkGrads: Float32Array;
+    chunkSse: Float64Array;
+    outputs: Float32Array;
+    codes: Float32Array;
+  };
+  private busy = false;
+  private disposed = false;
+
+  private constructor(dims: AutoencoderDims, maxBatch: number, threads: number, setup: FastSharedSetup, pool: AtomicsWorkerPool | undefined) {
+    this.dims = dims;
+    this.maxBatch = maxBatch;
+    this.threads = threads;
+    this.recurrentActivation = setup.recurrentActivation;
+    this.runner = new ChunkRunner(setup);
+    this.paramCount = autoencoderLayout(dims).size;
+    this.pool = pool;
+    this.shared = {
+      params: new Float32Array(setup.params),
+      x: new Float32Array(setup.x),
+      job: new Int32Array(setup.job),
+      scale: new Float64Array(setup.scale),
+      chunkGrads: new Float32Array(setup.chunkGrads),
+      chunkSse: new Float64Array(setup.chunkSse),
+      outputs: new Float32Array(setup.outputs),
+      codes: new Float32Array(setup.codes),
+    };
+  }
+
+  static async create(dims: AutoencoderDims, maxBatch: number, options: FastStepOptions = {}): Promise<FastStep> {
+    const { timesteps: T, inputDim: D, latentDim: L } = dims;
+    for (const [name, value] of Object.entries({ timesteps: T, inputDim: D, latentDim: L, maxBatch })) {
+      if (!Number.isInteger(value) || value < 1) throw new Error(`FastStep: ${name} must be a positive integer, got ${value}`);
+    }
+    const requested = options.threads ?? availableParallelism();
+    if (!Number.isInteger(requested) || requested < 1) throw new Error(`FastStep: threads must be a positive integer, got ${requested}`);
+    const maxChunks = Math.ceil(maxBatch / CHUNK_WINDOWS);
+    const threads = Math.min(requested, maxChunks);
+    const shape = { timesteps: T, inputDim: D, latentDim: L };
+    const P = autoencoderLayout(shape).size;
+    const shared = (n: number, bytesEach = 4) => new SharedArrayBuffer(n * bytesEach);
+    const setup: FastSharedSetup = {
+      dims: shape,
+      recurrentActivation: options.recurrentActivation ?? 'sigmoid',
+      module: fastAutoencoderModule(),
+      params: shared(P),
+      x: shared(maxBatch * T * D),
+      job: shared(JOB_FIELDS),
+      scale: shared(1, 8),
+      chunkGrads: shared(maxChunks * P),
+      chunkSse: shared(maxChunks, 8),
+      outputs: shared(maxBatch * T * D),
+      codes: shared(maxBatch * L),
+    };
+    const workers = threads - 1;
+    const pool = workers > 0 ? await AtomicsWorkerPool.start(new URL('./fast-worker.js', import.meta.url), workers, { ...setup }) : undefined;
+    try {
+      return new FastStep(shape, maxBatch, threads, setup, pool);
+    } catch (err) {
+      await pool?.close(); // e.g. the main thread's WebAssembly memory could not grow: no orphaned workers
+      throw err;
+    }
+  }
+
+  lossAndGradient(params: Float32Array, grads: Float32Array, x: Float32Array, batch: number): number | Promise<number> {
+    this.checkCall(params, x, batch);
+    if (grads.length !== this.paramCount) throw new Error(`FastStep: grads has ${grads.length} values, layout needs ${this.paramCount}`);
+    const { timesteps: T, inputDim: D } = this.dims;
+    const N = batch * T * D;
+    this.shared.scale[0] = 2 / N; // d mean((y - x)^2) / dy
+    const sum = (): number => {
+      // chunk by chunk, in chunk order, whoever computed them
+      const P = this.paramCount;
+      const { chunkGrads, chunkSse } = this.shared;
+      grads.set(chunkGrads.subarray(0, P));
+      let sse = chunkSse[0]!;
+      const chunks = Math.ceil(batch / CHUNK_WINDOWS);
+      for (let c = 1; c < chunks; c++) {
+        const g = chunkGrads.subarray(c * P, (c + 1) * P);
+        for (let i = 0; i < P; i++) grads[i] = grads[i]! + g[i]!;
+        sse += chunkSse[c]!;
+      }
+      return sse / N;
+    };
+    return this.runJob(FastOp.train, params, x, batch, sum);
+  }
+
+  /**
+   * The forward pass over `batch` <= maxBatch windows: codes (batch,L) into `code`, and the
+   * reconstruction (batch,T,D) into `reconstruction` when given (the decoder runs only then).
+   */
+  forward(params: Float32Array, x: Float32Array, batch: number, out: { code?: Float32Array; reconstruction?: Float32Array }): void | Promise<void> {
+    this.checkCall(params, x, batch);
+    const { timesteps: T, inputDim: D, latentDim: L } = this.dims;
+    const copyOut = (): void => {
+      if (out.code) out.code.set(this.shared.codes.subarray(0, batch * L));
+      if (out.reconstruction) out.reconstruction.set(this.shared.outputs.subarray(0, batch * T * D));
+    };
+    return this.runJob(out.reconstruction ? FastOp.reconstruct : FastOp.encode, params, x, batch, copyOut);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.pool?.close();
+  }
+
+  /** Posts the job, works on it here while the workers do, then `finish` reads the results. */
+  private runJob<R>(op: FastOp, params: Float32Array, x: Float32Array, batch: number, finish: () => R): R | Promise<R> {
+    if (this.busy) throw new Error('FastStep: a call is still running; await it before the next');
+    const { timesteps: T, inputDim: D } = this.dims;
+    const s = this.shared;
+    s.params.set(params);
+    s.x.set(x.subarray(0, batch * T * D));
+    s.job[OP] = op;
+    s.job[BATCH] = batch;
+    Atomics.store(s.job, NEXT_CHUNK, 0);
+    if (!this.pool) {
+      this.runner.run();
+      return finish();
+    }
+    return this.inParallel(this.pool, finish);
+  }
+
+  private async inParallel<R>(pool: AtomicsWorkerPool, finish: () => R): Promise<R> {
+    this.busy = true;
+    try {
+      pool.begin();
+      try {
+        this.runner.run();
+      } finally {
+        await pool.finish();
+      }
+      return finish();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private checkCall(params: Float32Array, x: Float32Array, batch: number): void {
+    const { timesteps: T, inputDim: D } = this.dims;
+    if (this.disposed) throw new Error('FastStep: used after dispose()');
+    if (params.length !== this.paramCount) throw new Error(`FastStep: params has ${params.length} values, layout needs ${this.paramCount}`);
+    if (!Number.isInteger(batch) || batch < 1 || batch > this.maxBatch) throw new Error(`FastStep: batch ${batch} outside 1..${this.maxBatch}`);
+    if (x.length < batch * T * D) throw new Error(`FastStep: x has ${x.length} values, batch ${batch} needs ${batch * T * D}`);
+  }
+}
+
+/** The fast GradientStep for `dims` and batches of at most `maxBatch` windows. */
+export function createFastStep(dims: AutoencoderDims, maxBatch: number, options: FastStepOptions = {}): Promise<FastStep> {
+  return FastStep.create(dims, maxBatch, options);
+}

@@ -1,0 +1,47 @@
+import { ParamLayout } from '../../ops/param-layout.js';
+
+/**
+ * The seed's conditional autoencoder, in Keras layout and with Keras's weight names:
+ *   encoder      LSTM(L) over x (T,D):           kernel (D,4L), recurrent_kernel (L,4L), bias (4L)
+ *   decoder      LSTM(L) over [repeat(h_enc), reverse_t(x)] (T,L+D): kernel (L+D,4L) — first L
+ *                rows take the repeated code, last D rows the reversed input
+ *   dense_hidden Dense(L, relu):                 kernel (L,L), bias (L)
+ *   dense_out    Dense(D, tanh):                 kernel (L,D), bias (D)
+ * Gate order within every 4L axis: i, f, c, o (Keras). Row-major (C order) everywhere.
+ */
+export interface AutoencoderDims {
+  timesteps: number;
+  inputDim: number;
+  latentDim: number;
+}
+
+export const WEIGHT_NAMES = [
+  'encoder/kernel',
+  'encoder/recurrent_kernel',
+  'encoder/bias',
+  'decoder/kernel',
+  'decoder/recurrent_kernel',
+  'decoder/bias',
+  'dense_hidden/kernel',
+  'dense_hidden/bias',
+  'dense_out/kernel',
+  'dense_out/bias',
+] as const;
+
+export type WeightName = (typeof WEIGHT_NAMES)[number];
+
+export function autoencoderLayout({ inputDim: D, latentDim: L }: AutoencoderDims): ParamLayout {
+  const shapes: Record<WeightName, number[]> = {
+    'encoder/kernel': [D, 4 * L],
+    'encoder/recurrent_kernel': [L, 4 * L],
+    'encoder/bias': [4 * L],
+    'decoder/kernel': [L + D, 4 * L],
+    'decoder/recurrent_kernel': [L, 4 * L],
+    'decoder/bias': [4 * L],
+    'dense_hidden/kernel': [L, L],
+    'dense_hidden/bias': [L],
+    'dense_out/kernel': [L, D],
+    'dense_out/bias': [D],
+  };
+  return new ParamLayout(WEIGHT_NAMES.map((name) => ({ name, shape: shapes[name] })));
+}

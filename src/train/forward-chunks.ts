@@ -1,0 +1,40 @@
+import type { GradientStep } from './gradient-step.js';
+import type { ForwardOutputs } from '../models/autoencoder/reference-step.js';
+
+/**
+ * A step's forward pass over any number of windows x (N,T,D), `maxBatch` at a time, so a
+ * fast step can serve validation, predict and encode as well as training. Same outputs
+ * and return value as referenceForward: the reconstruction's MSE against x when
+ * `loss` is asked for, NaN otherwise.
+ */
+export async function forwardInChunks(
+  step: GradientStep,
+  params: Float32Array,
+  x: Float32Array | Float64Array,
+  N: number,
+  { reconstruction, code, loss = false }: ForwardOutputs,
+): Promise<number> {
+  const { timesteps: T, inputDim: D, latentDim: L } = step.dims;
+  const size = T * D;
+  if (x.length !== N * size) throw new Error(`forwardInChunks: x has ${x.length} values, (${N},${T},${D}) needs ${N * size}`);
+  const chunkX = new Float32Array(step.maxBatch * size);
+  const chunkOut = reconstruction || loss ? new Float32Array(step.maxBatch * size) : undefined;
+  const chunkCode = code ? new Float32Array(step.maxBatch * L) : undefined;
+  let squaredErrors = 0;
+  for (let start = 0; start < N; start += step.maxBatch) {
+    const batch = Math.min(step.maxBatch, N - start);
+    chunkX.set(x.subarray(start * size, (start + batch) * size));
+    await step.forward(params, chunkX, batch, { code: chunkCode, reconstruction: chunkOut });
+    if (code) code.set(chunkCode!.subarray(0, batch * L), start * L);
+    if (reconstruction) reconstruction.set(chunkOut!.subarray(0, batch * size), start * size);
+    if (loss) {
+      // against x as given (float64 stays float64), as referenceForward measures it
+      const offset = start * size;
+      for (let i = 0; i < batch * size; i++) {
+        const e = chunkOut![i]! - x[offset + i]!;
+        squaredErrors += e * e;
+      }
+    }
+  }
+  return loss ? squaredErrors / (N * size) : NaN;
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { InputError } from '../input-error.js';
+import { Adam, Rmsprop, Sgd, type Optimizer } from '../ops/optimizers.js';
+
+export type OptimizerName = 'rmsprop' | 'adam' | 'sgd';
+
+/** An optimizer by name with Keras's settings; anything left out takes Keras's default. */
+export interface OptimizerConfig {
+  name: OptimizerName;
+  learningRate?: number;
+  rho?: number;
+  beta1?: number;
+  beta2?: number;
+  momentum?: number;
+  epsilon?: number;
+}
+
+const positive = z.number().gt(0).max(Number.MAX_VALUE);
+const fraction = z.number().min(0).lt(1);
+const RULES = {
+  learningRate: [positive, 'a finite number above 0'],
+  rho: [fraction, 'a number from 0 up to (not including) 1'],
+  beta1: [fraction, 'a number from 0 up to (not including) 1'],
+  beta2: [fraction, 'a number from 0 up to (not including) 1'],
+  momentum: [z.number().min(0).max(1), 'a number from 0 to 1'],
+  epsilon: [z.number().min(0).max(Number.MAX_VALUE), 'a finite number from 0 up'],
+} as const;
+
+/** Which settings each optimizer takes (a setting another optimizer takes is a mistake worth naming). */
+const SETTINGS: Record<OptimizerName, Array<keyof typeof RULES>> = {
+  rmsprop: ['learningRate', 'rho', 'epsilon'],
+  adam: ['learningRate', 'beta1', 'beta2', 'epsilon'],
+  sgd: ['learningRate', 'momentum'],
+};
+
+function schemaFor(name: OptimizerName) {
+  const shape: Record<string, z.ZodType> = { name: z.literal(name) };
+  for (const key of SETTINGS[name]) shape[key] = RULES[key][0].optional();
+  return z.object(shape).strict();
+}
+
+/** Checks the settings (InputError naming the bad one) and builds the optimizer for `size` parameters. */
+export function createOptimizer(spec: OptimizerName | OptimizerConfig, size: number): Optimizer {
+  const config: OptimizerConfig = typeof spec === 'string' ? { name: spec } : spec;
+  const name = config.name;
+  if (!(name in SETTINGS)) {
+    throw new InputError(`unknown optimizer ${JSON.stringify(name)}: expected one of ${Object.keys(SETTINGS).join(', ')}`);
+  }
+  const parsed = schemaFor(name).safeParse(config);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    if (issue.code === 'unrecognized_keys') {
+      throw new InputError(`optimizer ${name} does not take ${issue.keys.join(', ')}: it takes ${SETTINGS[name].join(', ')}`);
+    }
+    const field = issue.path[0] as keyof typeof RULES;
+    const value = (config as unknown as Record<string, unknown>)[field];
+    throw new InputError(`optimizer ${name} setting ${field} ${JSON.stringify(value) ?? String(value)} is invalid: expected ${RULES[field][1]}`);
+  }
+  switch (name) {
+    case 'rmsprop':
+      return new Rmsprop(size, config);
+    case 'adam':
+      return new Adam(size, config);
+    case 'sgd':
+      return new Sgd(size, config);
+  }
+}
