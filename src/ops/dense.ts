@@ -23,7 +23,7 @@ export function denseForward(
     for (let i = 0; i < I; i++) {
       const xv = x[n * I + i]!;
       const w = i * O;
-      for (let o = 0; o < O; o++) y[row + o] += xv * W[w + o]!;
+      for (let o = 0; o < O; o++) y[row + o] = y[row + o]! + xv * W[w + o]!;
     }
     if (activation === 'relu') for (let o = 0; o < O; o++) y[row + o] = Math.max(0, y[row + o]!);
     else if (activation === 'tanh') for (let o = 0; o < O; o++) y[row + o] = Math.tanh(y[row + o]!);
@@ -54,13 +54,13 @@ export function denseBackward(
       // relu's kink at 0 gets derivative 0, as in TensorFlow and PyTorch
       dPre[row + o] = activation === 'relu' ? (yv > 0 ? g : 0) : activation === 'tanh' ? g * tanhGradFromOutput(yv) : g;
     }
-    for (let o = 0; o < O; o++) db[o] += dPre[row + o]!;
+    for (let o = 0; o < O; o++) db[o] = db[o]! + dPre[row + o]!;
     for (let i = 0; i < I; i++) {
       const xv = x[n * I + i]!;
       const w = i * O;
       let acc = 0;
       for (let o = 0; o < O; o++) {
-        dW[w + o] += xv * dPre[row + o]!;
+        dW[w + o] = dW[w + o]! + xv * dPre[row + o]!;
         acc += dPre[row + o]! * W[w + o]!;
       }
       if (dx) dx[n * I + i] = acc;

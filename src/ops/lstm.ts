@@ -51,14 +51,14 @@ export function lstmForward(
       for (let d = 0; d < D; d++) {
         const xv = x[xt + d]!;
         const w = d * G;
-        for (let j = 0; j < G; j++) gates[z + j] += xv * W[w + j]!;
+        for (let j = 0; j < G; j++) gates[z + j] = gates[z + j]! + xv * W[w + j]!;
       }
       const prev = (n * T + t - 1) * L; // h_{t-1}, c_{t-1}; absent at t = 0
       if (t > 0) {
         for (let k = 0; k < L; k++) {
           const hv = h[prev + k]!;
           const u = k * G;
-          for (let j = 0; j < G; j++) gates[z + j] += hv * U[u + j]!;
+          for (let j = 0; j < G; j++) gates[z + j] = gates[z + j]! + hv * U[u + j]!;
         }
       }
       const s = (n * T + t) * L;
@@ -151,19 +151,19 @@ export function lstmBackward(
   for (let n = 0; n < B; n++) {
     for (let t = 0; t < T; t++) {
       const z = (n * T + t) * G;
-      for (let j = 0; j < G; j++) db[j] += dz[z + j]!;
+      for (let j = 0; j < G; j++) db[j] = db[j]! + dz[z + j]!;
       const xt = (n * T + t) * D;
       for (let d = 0; d < D; d++) {
         const xv = x[xt + d]!;
         const w = d * G;
-        for (let j = 0; j < G; j++) dW[w + j] += xv * dz[z + j]!;
+        for (let j = 0; j < G; j++) dW[w + j] = dW[w + j]! + xv * dz[z + j]!;
       }
       if (t > 0) {
         const prev = (n * T + t - 1) * L;
         for (let k = 0; k < L; k++) {
           const hv = h[prev + k]!;
           const u = k * G;
-          for (let j = 0; j < G; j++) dU[u + j] += hv * dz[z + j]!;
+          for (let j = 0; j < G; j++) dU[u + j] = dU[u + j]! + hv * dz[z + j]!;
         }
       }
       if (dx) {

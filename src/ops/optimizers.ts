@@ -51,7 +51,7 @@ export class Rmsprop implements Optimizer {
     for (let i = 0; i < a.length; i++) {
       const g = grads[i]!;
       a[i] = rho * a[i]! + (1 - rho) * g * g;
-      params[i] -= (lr * g) / (Math.sqrt(a[i]!) + eps);
+      params[i] = params[i]! - (lr * g) / (Math.sqrt(a[i]!) + eps);
     }
     this.iterations++;
   }
@@ -97,7 +97,7 @@ export class Adam implements Optimizer {
       const g = grads[i]!;
       m[i] = b1 * m[i]! + (1 - b1) * g;
       v[i] = b2 * v[i]! + (1 - b2) * g * g;
-      params[i] -= (lrT * m[i]!) / (Math.sqrt(v[i]!) + eps);
+      params[i] = params[i]! - (lrT * m[i]!) / (Math.sqrt(v[i]!) + eps);
     }
     this.iterations = t;
   }
@@ -126,12 +126,12 @@ export class Sgd implements Optimizer {
     const { learningRate: lr, momentum, velocity: v } = this;
     if (params.length !== grads.length) throw new Error(`Sgd: params ${params.length} and grads ${grads.length} differ`);
     if (momentum === 0) {
-      for (let i = 0; i < params.length; i++) params[i] -= lr * grads[i]!;
+      for (let i = 0; i < params.length; i++) params[i] = params[i]! - lr * grads[i]!;
     } else {
       checkSizes('Sgd', v, params, grads);
       for (let i = 0; i < v.length; i++) {
         v[i] = momentum * v[i]! - lr * grads[i]!;
-        params[i] += v[i]!;
+        params[i] = params[i]! + v[i]!;
       }
     }
     this.iterations++;

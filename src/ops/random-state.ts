@@ -41,7 +41,7 @@ export class RandomState {
   /** The next raw 32-bit output of MT19937, as an unsigned integer. */
   nextUint32(): number {
     if (this.position >= STATE_LENGTH) this.regenerate();
-    let y = this.key[this.position++];
+    let y = this.key[this.position++]!;
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
     y ^= (y << 15) & 0xefc60000;
@@ -110,8 +110,8 @@ export class RandomState {
   shuffle<T>(array: IndexableArray<T>): void {
     for (let i = array.length - 1; i > 0; i--) {
       const j = this.randomInterval(i);
-      const held = array[i];
-      array[i] = array[j];
+      const held = array[i] as T;
+      array[i] = array[j] as T;
       array[j] = held;
     }
   }
@@ -132,15 +132,15 @@ export class RandomState {
     const key = this.key;
     let i = 0;
     for (; i < STATE_LENGTH - SHIFT; i++) {
-      const y = (key[i] & UPPER_MASK) | (key[i + 1] & LOWER_MASK);
-      key[i] = key[i + SHIFT] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      const y = (key[i]! & UPPER_MASK) | (key[i + 1]! & LOWER_MASK);
+      key[i] = key[i + SHIFT]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
     }
     for (; i < STATE_LENGTH - 1; i++) {
-      const y = (key[i] & UPPER_MASK) | (key[i + 1] & LOWER_MASK);
-      key[i] = key[i + SHIFT - STATE_LENGTH] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      const y = (key[i]! & UPPER_MASK) | (key[i + 1]! & LOWER_MASK);
+      key[i] = key[i + SHIFT - STATE_LENGTH]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
     }
-    const y = (key[STATE_LENGTH - 1] & UPPER_MASK) | (key[0] & LOWER_MASK);
-    key[STATE_LENGTH - 1] = key[SHIFT - 1] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    const y = (key[STATE_LENGTH - 1]! & UPPER_MASK) | (key[0]! & LOWER_MASK);
+    key[STATE_LENGTH - 1] = key[SHIFT - 1]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
     this.position = 0;
   }
 }

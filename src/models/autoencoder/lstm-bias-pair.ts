@@ -19,6 +19,6 @@ export function lstmBiasRanges(dims: AutoencoderDims): Array<[start: number, end
 /** params: after the optimizer's step; before: the same buffer before it. Each LSTM bias takes its step twice. */
 export function repeatLstmBiasStep(params: Float32Array, before: Float32Array, ranges: Array<[number, number]>): void {
   for (const [start, end] of ranges) {
-    for (let i = start; i < end; i++) params[i] += params[i]! - before[i]!;
+    for (let i = start; i < end; i++) params[i] = params[i]! + params[i]! - before[i]!;
   }
 }

@@ -187,7 +187,7 @@ export class ReferenceStep implements GradientStep {
       const last = (n * T + T - 1) * L;
       for (let t = 0; t < T; t++) {
         const row = (n * T + t) * E;
-        for (let k = 0; k < L; k++) dEnc[last + k] += this.dDecoderIn[row + k]!;
+        for (let k = 0; k < L; k++) dEnc[last + k] = dEnc[last + k]! + this.dDecoderIn[row + k]!;
       }
     }
     lstmBackward(
