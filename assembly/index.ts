@@ -10,7 +10,10 @@ import {
 } from './autoencoder';
 import { tanh4, sigmoid4 } from './activations';
 
-export { configure } from './memory-plan';
+export { configure, placeTensor, tensorOffset, tensorSize } from './memory-plan';
+import { TENSOR_COUNT } from './memory-plan';
+
+export function tensorCount(): i32 { return TENSOR_COUNT; }
 
 export function paramCount(): i32 { return count; }
 export function paramsPtr(): usize { return params; }

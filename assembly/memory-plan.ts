@@ -13,7 +13,9 @@ export let hard: bool = false;
 export let maxBlocks: i32 = 0;
 export let paramCount: i32 = 0;
 
-// byte addresses of each weight inside `params` (and of its gradient inside `grads`/`gacc`)
+// Byte addresses of each weight inside `params` (and of its gradient inside `grads`/`gacc`).
+// The host's layout (src/models/autoencoder/layout.ts) is the one source of truth: it
+// places every tensor with placeTensor; this module only checks that each fits.
 export let encK: usize = 0;
 export let encR: usize = 0;
 export let encB: usize = 0;
@@ -24,6 +26,66 @@ export let hidK: usize = 0;
 export let hidB: usize = 0;
 export let outK: usize = 0;
 export let outB: usize = 0;
+
+/** The tensors, numbered in the order of the host's WEIGHT_NAMES. */
+export const TENSOR_COUNT: i32 = 10;
+
+/** Floats the kernels read for tensor `i`, from the model's sizes (-1 for no such tensor). */
+export function tensorSize(i: i32): i32 {
+  switch (i) {
+    case 0: return D * G; // encoder/kernel (D,4L)
+    case 1: return L * G; // encoder/recurrent_kernel (L,4L)
+    case 2: return G; // encoder/bias (4L)
+    case 3: return (L + D) * G; // decoder/kernel (L+D,4L): code rows, then input rows
+    case 4: return L * G; // decoder/recurrent_kernel (L,4L)
+    case 5: return G; // decoder/bias (4L)
+    case 6: return L * L; // dense_hidden/kernel (L,L)
+    case 7: return L; // dense_hidden/bias (L)
+    case 8: return L * D; // dense_out/kernel (L,D)
+    case 9: return D; // dense_out/bias (D)
+    default: return -1;
+  }
+}
+
+/** Where tensor `i` starts, in floats from the start of params (after placeTensor). */
+export function tensorOffset(i: i32): i32 {
+  switch (i) {
+    case 0: return <i32>(encK >> 2);
+    case 1: return <i32>(encR >> 2);
+    case 2: return <i32>(encB >> 2);
+    case 3: return <i32>(decK >> 2);
+    case 4: return <i32>(decR >> 2);
+    case 5: return <i32>(decB >> 2);
+    case 6: return <i32>(hidK >> 2);
+    case 7: return <i32>(hidB >> 2);
+    case 8: return <i32>(outK >> 2);
+    case 9: return <i32>(outB >> 2);
+    default: return -1;
+  }
+}
+
+/**
+ * Puts tensor `i` at float `offset` of params; returns 0, or 1 when `i` is unknown, the
+ * host's size for it differs from what the kernels read, or it does not fit in params.
+ */
+export function placeTensor(i: i32, offset: i32, size: i32): i32 {
+  const expected = tensorSize(i);
+  if (expected < 0 || size != expected || offset < 0 || offset + size > paramCount) return 1;
+  const at = <usize>offset << 2;
+  switch (i) {
+    case 0: encK = at; break;
+    case 1: encR = at; break;
+    case 2: encB = at; break;
+    case 3: decK = at; break;
+    case 4: decR = at; break;
+    case 5: decB = at; break;
+    case 6: hidK = at; break;
+    case 7: hidB = at; break;
+    case 8: outK = at; break;
+    default: outB = at;
+  }
+  return 0;
+}
 
 /** f32 params in Keras layout, and the f32 gradients a step leaves */
 export let params: usize = 0;
@@ -76,21 +138,14 @@ function take(bytes: usize): usize {
   return at;
 }
 
-/** Returns 0, or 1 if memory could not grow. */
-export function configure(timesteps: i32, inputDim: i32, latentDim: i32, blocks: i32, hardSigmoid: bool): i32 {
+/**
+ * Sizes the instance for a model and `blocks` blocks of windows, with `parameters` floats
+ * of params; the host then places each tensor (placeTensor). Returns 0, or 1 if memory
+ * could not grow.
+ */
+export function configure(timesteps: i32, inputDim: i32, latentDim: i32, blocks: i32, hardSigmoid: bool, parameters: i32): i32 {
   T = timesteps; D = inputDim; L = latentDim; G = 4 * latentDim; hard = hardSigmoid; maxBlocks = blocks;
-  let o: usize = 0;
-  encK = o; o += <usize>(D * G) * 4;
-  encR = o; o += <usize>(L * G) * 4;
-  encB = o; o += <usize>G * 4;
-  decK = o; o += <usize>((L + D) * G) * 4;
-  decR = o; o += <usize>(L * G) * 4;
-  decB = o; o += <usize>G * 4;
-  hidK = o; o += <usize>(L * L) * 4;
-  hidB = o; o += <usize>L * 4;
-  outK = o; o += <usize>(L * D) * 4;
-  outB = o; o += <usize>D * 4;
-  paramCount = <i32>(o >> 2);
+  paramCount = parameters;
 
   top = (__heap_base + 15) & ~(<usize>15);
   const P = <usize>paramCount;

@@ -1,14 +1,16 @@
 import { cpus, availableParallelism } from 'node:os';
 import type { BenchRow } from './bench-row.js';
 
-/** How long `encode` took on every training window, in its own process. */
-export interface EncodeTiming {
+/** How long the public API's `encode` or `predict` took on every training window, in its own process. */
+export interface ForwardTiming {
+  op: 'encode' | 'predict';
   windows: number;
+  /** the first call, threads started in it */
+  firstCallSeconds: number;
   /** median over the repetitions */
   seconds: number;
   repetitions: number;
   windowsPerSecond: number;
-  /** Which engine encoded: the fast path where it offers an encode, else the reference. */
   path: string;
   threads: number;
   peakMemoryMB: number | null;
@@ -39,7 +41,7 @@ export interface BenchReport {
   baseline: string;
   rows: Array<BenchRow & { ratioToOurs: number | null }>;
   speedupVsPyTorch: SpeedupVsPyTorch | null;
-  encode: EncodeTiming | null;
+  forward: ForwardTiming[];
   /** Rows that are missing, and why. */
   notes: string[];
 }
@@ -49,7 +51,7 @@ export const BASELINE_THREADS = 2;
 export function buildReport(
   workload: BenchReport['workload'],
   rows: BenchRow[],
-  encode: EncodeTiming | null,
+  forward: ForwardTiming[],
   notes: string[],
   otherProcessesCpuShare: number | null,
 ): BenchReport {
@@ -79,7 +81,7 @@ export function buildReport(
             speedup: fastestTorch.secondsPerEpoch / baseline.secondsPerEpoch,
           }
         : null,
-    encode,
+    forward,
     notes,
   };
 }

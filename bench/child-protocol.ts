@@ -3,7 +3,7 @@
  * Children run one configuration each so their peak memory is theirs alone.
  */
 
-import type { EngineName } from '../src/models/autoencoder/create-gradient-step.js';
+import type { EngineName } from '../src/train/gradient-step.js';
 
 export type Engine = EngineName;
 
@@ -19,12 +19,15 @@ export interface TrainOnceResult {
   peakRssKB: number;
 }
 
-export interface EncodeOnceResult {
-  /** which engine encoded, in words */
+export interface ForwardOnceResult {
+  op: 'encode' | 'predict';
+  /** which path ran, in words */
   path: string;
+  /** the first call, which also starts the model's threads */
+  firstCallSeconds: number;
   threads: number;
   windows: number;
-  /** wall time of each repetition of encoding all windows */
+  /** wall time of each repetition after the first call, all windows each */
   seconds: number[];
   peakRssKB: number;
 }

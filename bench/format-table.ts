@@ -47,14 +47,17 @@ export function formatReport(report: BenchReport): string {
       ? `speed-up vs PyTorch (its faster setting, ${plural(s.pytorchThreads, 'thread')}) / ours (2 threads): ${s.speedup.toFixed(2)}×`
       : 'speed-up vs PyTorch: n/a (needs both the PyTorch rows and our fast 2-thread row)',
   );
-  const e = report.encode;
-  lines.push(
-    e
-      ? `encode ${formatInteger(e.windows)} windows (${e.path}, ${plural(e.threads, 'thread')}): ` +
-          `${e.seconds.toFixed(3)} s (median of ${e.repetitions}), ${formatInteger(e.windowsPerSecond)} windows/s` +
-          (e.peakMemoryMB === null ? '' : `, peak ${formatInteger(e.peakMemoryMB)} MB`)
-      : 'encode: n/a',
-  );
+  // the restructuring issue's bar for the library API on 2 cores: encode < 1 s, predict < 2 s
+  const bar = { encode: 1, predict: 2 };
+  for (const e of report.forward) {
+    lines.push(
+      `API ${e.op} ${formatInteger(e.windows)} windows (${e.path}, ${plural(e.threads, 'thread')}): ` +
+        `${e.seconds.toFixed(3)} s (median of ${e.repetitions}; first call ${e.firstCallSeconds.toFixed(3)} s with thread start), ` +
+        `${formatInteger(e.windowsPerSecond)} windows/s, ${(e.seconds / bar[e.op]).toFixed(2)}× the ${bar[e.op]} s bar` +
+        (e.peakMemoryMB === null ? '' : `, peak ${formatInteger(e.peakMemoryMB)} MB`),
+    );
+  }
+  if (report.forward.length === 0) lines.push('API encode/predict: n/a');
   for (const note of report.notes) lines.push(`note: ${note}`);
   return lines.join('\n') + '\n';
 }

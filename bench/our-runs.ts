@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { describeFailure, runChild } from './child-run.js';
 import { kilobytesToMB, type RowOutcome } from './bench-row.js';
-import type { EncodeTiming } from './bench-report.js';
+import type { ForwardTiming } from './bench-report.js';
 import { median } from '../src/analysis/metrics.js';
-import type { EncodeOnceResult, Engine, TrainOnceResult } from './child-protocol.js';
+import type { ForwardOnceResult, Engine, TrainOnceResult } from './child-protocol.js';
 
-/** Runs our own configurations, each in a child process (train-once.js, encode-once.js). */
+/** Runs our own configurations, each in a child process (train-once.js, forward-once.js). */
 
 // generous: the reference path is slow, and a busy machine slower still
 const SECONDS_ALLOWED_PER_EPOCH: Record<Engine, number> = { reference: 900, fast: 180 };
@@ -42,9 +42,9 @@ export async function runTrainOnce(repoRoot: string, engine: Engine, threads: nu
   };
 }
 
-export async function runEncodeOnce(repoRoot: string, threads: number): Promise<{ timing: EncodeTiming } | { note: string }> {
-  const label = `lstm-ae encode ${threads}t`;
-  const run = await runChild(process.execPath, [childScript('encode-once.js'), '--threads', String(threads)], {
+export async function runForwardOnce(repoRoot: string, op: 'encode' | 'predict', threads: number): Promise<{ timing: ForwardTiming } | { note: string }> {
+  const label = `lstm-ae ${op} ${threads}t`;
+  const run = await runChild(process.execPath, [childScript('forward-once.js'), '--op', op, '--threads', String(threads)], {
     cwd: repoRoot,
     timeoutSeconds: ENCODE_TIMEOUT_S,
     label,
@@ -52,12 +52,14 @@ export async function runEncodeOnce(repoRoot: string, threads: number): Promise<
   });
   const failure = describeFailure(run, ENCODE_TIMEOUT_S);
   if (failure) return { note: `${label} failed: ${failure}` };
-  const result = lastJsonLine<EncodeOnceResult>(run.stdoutLines);
+  const result = lastJsonLine<ForwardOnceResult>(run.stdoutLines);
   if (!result || result.seconds.length === 0) return { note: `${label} failed: no result line` };
   const seconds = median(result.seconds);
   return {
     timing: {
+      op: result.op,
       windows: result.windows,
+      firstCallSeconds: result.firstCallSeconds,
       seconds,
       windowsPerSecond: result.windows / seconds,
       path: result.path,

@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
 import { probeTorch, runTfjsAnchor, runTorchAnchor } from './anchors/run-anchors.js';
 import type { BenchRow, RowOutcome } from './bench-row.js';
-import { buildReport, BASELINE_THREADS, type EncodeTiming } from './bench-report.js';
+import { buildReport, BASELINE_THREADS, type ForwardTiming } from './bench-report.js';
 import { plural, progress } from './child-run.js';
 import { formatReport } from './format-table.js';
 import { cpuSnapshot, otherProcessesShare } from './machine-load.js';
-import { runEncodeOnce, runTrainOnce } from './our-runs.js';
+import { runForwardOnce, runTrainOnce } from './our-runs.js';
 import { SEED_BATCH_SIZE, SEED_LATENT_DIM, SEED_OPTIMIZER, seedTrainingData } from './seed-workload.js';
 
 /**
@@ -48,7 +48,7 @@ const seed = seedTrainingData();
 const [windows, timesteps, inputDim] = seed.shape;
 const rows: BenchRow[] = [];
 const notes: string[] = [];
-let encode: EncodeTiming | null = null;
+const forward: ForwardTiming[] = [];
 
 type Step = { title: string; run: () => Promise<void> };
 const steps: Step[] = [];
@@ -75,14 +75,16 @@ for (const threads of [1, BASELINE_THREADS]) {
     run: async () => collect(await runTrainOnce(repoRoot, 'fast', threads, options.epochs)),
   });
 }
-steps.push({
-  title: `lstm-ae encode, ${windows} windows, ${plural(BASELINE_THREADS, 'thread')}`,
-  run: async () => {
-    const outcome = await runEncodeOnce(repoRoot, BASELINE_THREADS);
-    if ('timing' in outcome) encode = outcome.timing;
-    else addNote(outcome.note);
-  },
-});
+for (const op of ['encode', 'predict'] as const) {
+  steps.push({
+    title: `lstm-ae ${op} through the library API, ${windows} windows, ${plural(BASELINE_THREADS, 'thread')}`,
+    run: async () => {
+      const outcome = await runForwardOnce(repoRoot, op, BASELINE_THREADS);
+      if ('timing' in outcome) forward.push(outcome.timing);
+      else addNote(outcome.note);
+    },
+  });
+}
 
 if (options.skipAnchors) {
   notes.push('anchors skipped (--skip-anchors)');
@@ -135,7 +137,7 @@ if (otherLoad !== null && otherLoad > OTHER_LOAD_WORTH_NOTING) {
 const report = buildReport(
   { windows, timesteps, inputDim, latentDim: SEED_LATENT_DIM, batchSize: SEED_BATCH_SIZE, optimizer: SEED_OPTIMIZER },
   rows,
-  encode,
+  forward,
   notes,
   otherLoad,
 );

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LstmAutoencoder } from '../src/models/autoencoder/lstm-autoencoder.js';
 import type { Engine, TrainOnceResult } from './child-protocol.js';
-import { createGradientStep } from '../src/models/autoencoder/create-gradient-step.js';
+import { createGradientStep } from '../src/models/autoencoder/lstm-autoencoder.js';
 import { SEED_BATCH_SIZE, SEED_LATENT_DIM, seedTrainingData } from './seed-workload.js';
 
 /**

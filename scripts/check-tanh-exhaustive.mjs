@@ -3,9 +3,10 @@
 // compute them) against Math.tanh and 1/(1+exp(-x)) on EVERY float32 in [-12, 12]: the
 // source of the bounds stated in test/fast-activations.test.ts. About a minute per sign.
 // Needs `npm run build`.
-import { FastKernels } from '../dist/src/models/autoencoder/fast-kernels.js';
+import { FastKernels, KERNELS_NAME } from '../dist/src/models/autoencoder/fast-kernels.js';
+import { nodePlatform } from '../dist/src/fast/node-platform.js';
 
-const kernels = new FastKernels({ timesteps: 1000, inputDim: 1, latentDim: 1 }, 1000, 'sigmoid');
+const kernels = new FastKernels(nodePlatform.wasmModule(KERNELS_NAME), { timesteps: 1000, inputDim: 1, latentDim: 1 }, 1000, 'sigmoid');
 const chunk = 1 << 19;
 const bits = new Uint32Array(chunk);
 const x = new Float32Array(bits.buffer);

@@ -1,31 +1,37 @@
-/** lstm-ae public API: data → engine → model → analysis → report → pipeline. */
+/** lstm-ae public API, layer by layer: ops → fast → train → models → data, io → analysis → report → pipeline. */
 
-// data
 export { InputError } from './input-error.js';
-export { RandomState } from './ops/random-state.js';
-export { makeSineData, sineSeries, type SineData } from './data/sine-data.js';
-export { parseSineDataConfig, DEFAULT_SINE_DATA_CONFIG, type SineDataConfig } from './data/sine-data-config.js';
-export { readNpy, writeNpy, parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './io/npy.js';
+export { parseSettings, type SettingsWords } from './settings.js';
 
-// engine: the math, plain forward/backward pairs over flat buffers
+// fast: the fast path's platform seam (Node's installs itself; a browser build supplies its own)
+export { installFastPlatform, fastPlatform, type FastPlatform, type WorkerGroup, type CreateJobRunner } from './fast/platform.js';
+
+// ops: the math, plain forward/backward pairs over flat buffers
 export { ParamLayout, type FloatArray, type TensorSpec } from './ops/param-layout.js';
 export { lstmForward, lstmBackward, lstmBackwardScratch } from './ops/lstm.js';
 export { denseForward, denseBackward } from './ops/dense.js';
 export { mseForward, mseBackward } from './ops/mse.js';
 export { glorotUniform, orthogonal, unitForgetBias, zeros } from './ops/initializers.js';
 export { Rmsprop, Adam, Sgd, type Optimizer } from './ops/optimizers.js';
+export { RandomState } from './ops/random-state.js';
 
-// model
+// models and training
 export { autoencoderLayout, WEIGHT_NAMES, type WeightName, type AutoencoderDims } from './models/autoencoder/layout.js';
 export { LstmAutoencoder, TrainingDivergedError } from './models/autoencoder/lstm-autoencoder.js';
 export type {
   AutoencoderConfig, AutoencoderConfigInput, Sequences, OptimizerName, OptimizerConfig,
   EpochLogs, FitCallbacks, FitOptions, History,
 } from './models/autoencoder/lstm-autoencoder.js';
-export type { GradientStep } from './train/gradient-step.js';
+export type { GradientStep, ModelDims, EngineName, EngineOptions } from './train/gradient-step.js';
 export { ReferenceStep, referenceForward, type Precision, type StepDims, type ForwardOutputs } from './models/autoencoder/reference-step.js';
 export { saveModel, loadModel, readTfjsModel, writeTfjsModel, type SavableAutoencoder, type TfjsModelContents } from './io/tfjs/format.js';
+
+// data (the article's sine waves) and files
+export { makeSineData, sineSeries, type SineData } from './data/sine-data.js';
+export { parseSineDataConfig, DEFAULT_SINE_DATA_CONFIG, type SineDataConfig } from './data/sine-data-config.js';
+export { readNpy, writeNpy, parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './io/npy.js';
 export { SUPPORTED_LAYER_CLASSES } from './io/tfjs/topology-read.js';
+export type { SeriesSet } from './io/series-set.js';
 
 // analysis
 export { lstmFinalHidden, splitParams, sigmoid, hardSigmoid } from './analysis/lstm-feed-forward.js';

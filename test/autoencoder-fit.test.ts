@@ -54,7 +54,7 @@ test('fit: val_loss is the MSE of predict on the validation data after the epoch
   const model = LstmAutoencoder.create(config);
   const validation = sineWindows(9);
   const history = await model.fit(sineWindows(20), { batchSize: 8, validationData: validation, engine: 'reference' });
-  const reconstruction = model.predict(validation);
+  const reconstruction = (await model.predict(validation, { engine: 'reference' }));
   let sum = 0;
   for (let i = 0; i < reconstruction.length; i++) sum += (reconstruction[i]! - validation.data[i]!) ** 2;
   const mse = sum / reconstruction.length;
@@ -63,7 +63,7 @@ test('fit: val_loss is the MSE of predict on the validation data after the epoch
   // the fast engine measures it with its own forward pass: the same up to float32 rounding
   const fast = LstmAutoencoder.create(config);
   const fastHistory = await fast.fit(sineWindows(20), { batchSize: 8, validationData: validation, engine: 'fast', threads: 2 });
-  const fastReconstruction = fast.predict(validation);
+  const fastReconstruction = (await fast.predict(validation, { engine: 'reference' }));
   let fastSum = 0;
   for (let i = 0; i < fastReconstruction.length; i++) fastSum += (fastReconstruction[i]! - validation.data[i]!) ** 2;
   const fastMse = fastSum / fastReconstruction.length;

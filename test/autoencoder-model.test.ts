@@ -59,24 +59,44 @@ function fixtureModel(): LstmAutoencoder {
 }
 const x = { data: Float64Array.from(flat(torch.x)), shape: [3, 6, 1] as [number, number, number] };
 
-test('predict and encode with the PyTorch fixture’s weights give its output and encoder states', () => {
+test('predict and encode with the PyTorch fixture’s weights give its output and encoder states', async () => {
   const model = fixtureModel();
-  assert.ok(maxAbsDifference(model.predict(x), flat(torch.output)) < 1e-6);
-  assert.ok(maxAbsDifference(model.encode(x), flat(torch.encoder_final_h)) < 1e-6);
+  assert.ok(maxAbsDifference((await model.predict(x, { engine: 'reference' })), flat(torch.output)) < 1e-6);
+  assert.ok(maxAbsDifference((await model.encode(x, { engine: 'reference' })), flat(torch.encoder_final_h)) < 1e-6);
 });
 
-test('predict over more windows than one chunk equals predicting each window alone', () => {
+for (const engine of ['reference', 'fast'] as const) {
+  test(`predict over more windows than one chunk equals predicting each window alone (${engine} path)`, async () => {
+    const model = fixtureModel();
+    const N = 600;
+    const data = new Float32Array(N * 6);
+    for (let i = 0; i < data.length; i++) data[i] = Math.sin(0.37 * i) * 0.9;
+    const all = await model.predict({ data, shape: [N, 6, 1] }, { engine, threads: 2 });
+    const codes = await model.encode({ data, shape: [N, 6, 1] }, { engine, threads: 2 });
+    for (const n of [0, 255, 256, 511, 512, 599]) {
+      const one = { data: data.slice(n * 6, n * 6 + 6), shape: [1, 6, 1] as [number, number, number] };
+      assert.deepEqual(all.subarray(n * 6, n * 6 + 6), await model.predict(one, { engine, threads: 2 }));
+      assert.deepEqual(codes.subarray(n * 4, n * 4 + 4), await model.encode(one, { engine, threads: 2 }));
+    }
+    await model.dispose();
+  });
+}
+
+test('the library API runs the fast path by default: its predict and encode are the fast step\'s, within 1e-5 of the reference', async () => {
   const model = fixtureModel();
-  const N = 600;
+  const N = 300;
   const data = new Float32Array(N * 6);
-  for (let i = 0; i < data.length; i++) data[i] = Math.sin(0.37 * i) * 0.9;
-  const all = model.predict({ data, shape: [N, 6, 1] });
-  const codes = model.encode({ data, shape: [N, 6, 1] });
-  for (const n of [0, 255, 256, 599]) {
-    const one = { data: data.slice(n * 6, n * 6 + 6), shape: [1, 6, 1] as [number, number, number] };
-    assert.deepEqual(all.subarray(n * 6, n * 6 + 6), model.predict(one));
-    assert.deepEqual(codes.subarray(n * 4, n * 4 + 4), model.encode(one));
-  }
+  for (let i = 0; i < data.length; i++) data[i] = Math.cos(0.21 * i) * 0.8;
+  const windows = { data, shape: [N, 6, 1] as [number, number, number] };
+  const byDefault = { predict: await model.predict(windows), encode: await model.encode(windows) };
+  const fast = { predict: await model.predict(windows, { engine: 'fast' }), encode: await model.encode(windows, { engine: 'fast' }) };
+  const reference = { predict: await model.predict(windows, { engine: 'reference' }), encode: await model.encode(windows, { engine: 'reference' }) };
+  await model.dispose();
+  // bit for bit the fast path's numbers, and not the reference's (whose float32 sums differ in order)
+  assert.deepEqual(byDefault, fast);
+  assert.notDeepEqual(byDefault.predict, reference.predict);
+  assert.ok(maxAbsDifference(byDefault.predict, reference.predict) < 1e-5);
+  assert.ok(maxAbsDifference(byDefault.encode, reference.encode) < 1e-5);
 });
 
 test('getWeights hands out views: writing one changes params', () => {
@@ -96,17 +116,17 @@ test('setWeights checks every tensor first: a wrong length or a NaN changes noth
   assert.deepEqual(model.params, before);
 });
 
-test('an input of the wrong shape or holding NaN/Inf is an InputError saying where', () => {
+test('an input of the wrong shape or holding NaN/Inf is an InputError saying where', async () => {
   const model = fixtureModel();
-  assert.throws(
+  await assert.rejects(
     () => model.predict({ data: new Float32Array(3 * 5), shape: [3, 5, 1] }),
     (e: Error) => e instanceof InputError && /x has shape \(3,5,1\) but the model takes \(N,6,1\)/.test(e.message),
   );
   const bad = Float64Array.from(x.data);
   bad[8] = Infinity;
-  assert.throws(
+  await assert.rejects(
     () => model.encode({ data: bad, shape: [3, 6, 1] }),
     (e: Error) => e instanceof InputError && /x holds Infinity at window 1, step 2, feature 0 \(flat index 8\)/.test(e.message),
   );
-  assert.throws(() => model.predict({ data: new Float32Array(17), shape: [3, 6, 1] }), /data holds 17 values/);
+  await assert.rejects(() => model.predict({ data: new Float32Array(17), shape: [3, 6, 1] }), /data holds 17 values/);
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FastKernels } from '../src/models/autoencoder/fast-kernels.js';
+import { FastKernels, KERNELS_NAME } from '../src/models/autoencoder/fast-kernels.js';
+import { nodePlatform } from '../src/fast/node-platform.js';
 
 // The fast path's vector tanh (a rational minimax fit, assembly/activations.ts) and its
 // sigmoid = 0.5 + 0.5 tanh(x/2), measured as the kernels compute them, in float32.
@@ -10,7 +11,7 @@ import { FastKernels } from '../src/models/autoencoder/fast-kernels.js';
 const TANH_BOUND = 4e-7;
 const SIGMOID_BOUND = 2.5e-7;
 
-const kernels = new FastKernels({ timesteps: 1000, inputDim: 1, latentDim: 1 }, 1000, 'sigmoid');
+const kernels = new FastKernels(nodePlatform.wasmModule(KERNELS_NAME), { timesteps: 1000, inputDim: 1, latentDim: 1 }, 1000, 'sigmoid');
 
 function grid(from: number, to: number, n: number): Float32Array {
   return new Float32Array(n).map((_, i) => from + ((to - from) * i) / (n - 1));

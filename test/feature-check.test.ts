@@ -17,25 +17,25 @@ const w = model.getWeights();
 const plain = lstmFinalHidden({ kernel: w['encoder/kernel'], recurrentKernel: w['encoder/recurrent_kernel'], bias: w['encoder/bias'] }, windows);
 const set = (encoded: Float32Array, plainFeatures = plain): FeatureSet => ({ name: 'training', windows, labels, encoded, plain: plainFeatures });
 
-test('the feature check passes the model\'s float32 encode against the float64 feed-forward', () => {
-  const check = checkFeatures(model, [set(model.encode(windows))]);
+test('the feature check passes the model\'s float32 encode against the float64 feed-forward', async () => {
+  const check = checkFeatures(model, [set((await model.encode(windows, { engine: 'reference' })))]);
   assert.ok(check.passed);
   assert.ok(check.maxAbsDiff > 0 && check.maxAbsDiff < 1e-6, `float32 rounding only: ${check.maxAbsDiff}`);
   assert.equal(check.tolerance, 1e-5);
   assert.equal(check.diagnosis, undefined);
 });
 
-test('a failed check that is float32 rounding says so: the engine in float64 agrees with the feed-forward', () => {
-  const check = checkFeatures(model, [set(model.encode(windows))], 0);
+test('a failed check that is float32 rounding says so: the engine in float64 agrees with the feed-forward', async () => {
+  const check = checkFeatures(model, [set((await model.encode(windows, { engine: 'reference' })))], 0);
   assert.equal(check.passed, false);
   assert.match(check.diagnosis ?? '', /^The same engine run in float64 agrees with the feed-forward to (0\.0e\+0|\d\.\de-1\d), so both compute the same equations; /);
   assert.match(check.diagnosis ?? '', /furthest off on training window \d+ \(class [01]\)/);
 });
 
-test('a failed check where the equations differ says it is a bug, and names the window', () => {
+test('a failed check where the equations differ says it is a bug, and names the window', async () => {
   const wrong = Float64Array.from(plain);
   wrong[7 * 3 + 1] = wrong[7 * 3 + 1]! + 1e-3; // window 7, unit 1: a feed-forward that computes something else
-  const check = checkFeatures(model, [set(model.encode(windows), wrong)]);
+  const check = checkFeatures(model, [set((await model.encode(windows, { engine: 'reference' })), wrong)]);
   assert.equal(check.passed, false);
   assert.ok(Math.abs(check.maxAbsDiff - 1e-3) < 1e-6, String(check.maxAbsDiff));
   assert.match(check.diagnosis ?? '', /differs from the feed-forward too, by 1\.0e-3 \(most on training window 7 \(class 1\)\): .* a bug/);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { makeSineData, type SineData } from '../src/data/sine-data.js';
 import { parseSineDataConfig, DEFAULT_SINE_DATA_CONFIG } from '../src/data/sine-data-config.js';
-import { roundHalfToEven } from '../src/data/python-round.js';
+import { roundHalfToEven } from '../src/data/windows.js';
 import { InputError } from '../src/input-error.js';
 import { assertClose } from './assert-close.js';
 import { numpySkipReason, runPython } from './python.js';

@@ -3,9 +3,9 @@ import { Option, type Command } from 'commander';
 import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
 import type { SeedExperimentMetrics, SeedExperimentOptions } from '../pipeline/article-experiment.js';
 import type { SeedSweepSummary, SweepSettings } from '../pipeline/article-sweep.js';
-import { ENGINES, type EngineName } from '../models/autoencoder/create-gradient-step.js';
+import { ENGINES, type EngineName } from '../train/gradient-step.js';
 import type { RecurrentActivation } from '../ops/activations.js';
-import { SEED_ARTICLE } from '../pipeline/article.js';
+import { ARTICLE } from '../pipeline/article-experiment.js';
 import { choiceOption, integerOption, LSTM_BIAS_PAIR_HELP, seedListOption } from './options.js';
 import { trainingFeedback } from './train-progress.js';
 
@@ -69,7 +69,7 @@ function sayer(o: DemoOptions) {
 
 /** One run's progress display and stage log; the bar stops when training is done. */
 function runFeedback(o: DemoOptions, say: (line: string) => void): Required<Pick<SeedExperimentOptions, 'callbacks' | 'log'>> & { stop(): void } {
-  const progress = trainingFeedback(o.epochs, Math.ceil(SEED_ARTICLE.trainingWindows / SEED_ARTICLE.batchSize), o.json ?? false);
+  const progress = trainingFeedback(o.epochs, Math.ceil(ARTICLE.trainingWindows / ARTICLE.batchSize), o.json ?? false);
   return {
     callbacks: progress,
     log: (line) => {

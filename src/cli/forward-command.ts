@@ -1,23 +1,20 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { writeNpy } from '../io/npy.js';
-import { ENGINES, type EngineName } from '../models/autoencoder/create-gradient-step.js';
+import { ENGINES, type EngineName, type EngineOptions } from '../train/gradient-step.js';
+import type { Sequences } from '../train/sequences.js';
 import type { LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
 import { loadModel } from '../io/tfjs/format.js';
-import { createTrainingEngine, type TrainingEngine } from '../pipeline/training-engine.js';
 import { choiceOption, integerOption } from './options.js';
 import { ensureOutputFile } from '../io/output-location.js';
-import { readSequences, type SequenceFile } from '../io/read-sequences.js';
-
-/** Windows per forward call: bounds the engine's buffers whatever N is. */
-const CHUNK = 1024;
+import { readSequences } from '../io/read-sequences.js';
 
 export interface ForwardCommand {
   name: string;
   description: string;
   outHelp: string;
   /** the float32 result and its shape */
-  run(engine: TrainingEngine, model: LstmAutoencoder, x: SequenceFile): Promise<{ data: Float32Array; shape: number[] }>;
+  run(model: LstmAutoencoder, x: Sequences, engine: EngineOptions): Promise<{ data: Float32Array; shape: number[] }>;
 }
 
 /** A command that loads a model, runs it forward over X.npy on the chosen engine, and writes one float32 .npy. */
@@ -36,12 +33,31 @@ export function registerForwardCommand(program: Command, c: ForwardCommand): voi
       const x = readSequences(o.input, { timesteps, inputDim, what: `the model ${o.model}` });
       // after the inputs, so a bad one leaves no folder behind; before the work, so it can be saved
       ensureOutputFile(o.out);
-      const engine = await createTrainingEngine(o.engine, model.config, Math.min(CHUNK, x.shape[0]), o.threads);
       try {
-        const result = await c.run(engine, model, x);
+        const result = await c.run(model, x, { engine: o.engine, threads: o.threads });
         writeNpy(o.out, { dtype: 'float32', ...result });
       } finally {
-        await engine.dispose();
+        await model.dispose();
       }
     });
+}
+
+/** `lstm-ae encode`: each window's code, the encoder's final hidden state, as float32 (N, L). */
+export function registerEncode(program: Command): void {
+  registerForwardCommand(program, {
+    name: 'encode',
+    description: "write each window's code (the encoder's final hidden state) as float32 (N, L)",
+    outHelp: 'where to write the codes',
+    run: async (model, x, engine) => ({ data: await model.encode(x, engine), shape: [x.shape[0], model.config.latentDim] }),
+  });
+}
+
+/** `lstm-ae reconstruct`: the autoencoder's output for each window, float32 (N, T, D). */
+export function registerReconstruct(program: Command): void {
+  registerForwardCommand(program, {
+    name: 'reconstruct',
+    description: "write the autoencoder's reconstruction of each window as float32 (N, T, D)",
+    outHelp: 'where to write the reconstructions',
+    run: async (model, x, engine) => ({ data: await model.predict(x, engine), shape: [...x.shape] }),
+  });
 }

@@ -3,8 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../input-error.js';
 import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
-import { registerEncode } from './encode.js';
-import { registerReconstruct } from './reconstruct.js';
+import { registerEncode, registerReconstruct } from './forward-command.js';
 import { registerTrain } from './train.js';
 
 const program = new Command('lstm-ae')

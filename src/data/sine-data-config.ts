@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSettings } from '../settings.js';
 import { InputError } from '../input-error.js';
 import { trainTestSplitIndex } from './windows.js';
 
@@ -65,10 +66,6 @@ const schema = z
   })
   .strict();
 
-function show(value: unknown): string {
-  if (Array.isArray(value)) return value.map(show).join(',');
-  return typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
-}
 
 /** The values in each class's train and test part when `config` is split as the seed does. */
 export function splitLengths(config: SineDataConfig): Array<{ total: number; train: number; test: number }> {
@@ -101,17 +98,12 @@ export function parseSineDataConfig(
   input: Partial<SineDataConfig> = {},
   names: SineDataOptionNames = FIELD_NAMES,
 ): SineDataConfig {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    if (issue.code === 'unrecognized_keys') {
-      throw new InputError(`unknown sine data setting ${issue.keys.join(', ')}: expected one of ${Object.values(names).join(', ')}`);
-    }
-    const field = issue.path[0] as keyof SineDataConfig;
-    const value = (input as Record<string, unknown>)[field];
-    throw new InputError(`${names[field]} ${show(value)} is invalid: expected ${RULES[field][1]}`);
-  }
-  const config: SineDataConfig = { ...parsed.data, samplingNumPair: [parsed.data.samplingNumPair[0], parsed.data.samplingNumPair[1]] };
+  const parsed = parseSettings(schema, input, {
+    name: (field) => names[field as keyof SineDataConfig],
+    expected: (field) => RULES[field as keyof SineDataConfig][1],
+    unknown: (keys) => `unknown sine data setting ${keys.join(', ')}: expected one of ${Object.values(names).join(', ')}`,
+  });
+  const config: SineDataConfig = { ...parsed, samplingNumPair: [parsed.samplingNumPair[0], parsed.samplingNumPair[1]] };
 
   const parts = splitLengths(config);
   for (let k = 0; k < parts.length; k++) {

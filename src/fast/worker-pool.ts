@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { WorkerGroup } from './platform.js';
 
 /**
  * A few worker threads that run one job at a time in lock step with the main thread,
@@ -27,7 +28,7 @@ interface WaitAsyncResult {
 }
 const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): WaitAsyncResult }).waitAsync;
 
-export class AtomicsWorkerPool {
+export class AtomicsWorkerPool implements WorkerGroup {
   readonly size: number;
   private readonly workers: Worker[];
   private readonly control: Int32Array;
@@ -128,5 +129,24 @@ export class AtomicsWorkerPool {
     this.failure = new Error(`fast-path worker failed: ${e.message}`, { cause: e });
     this.rejectRunning?.(this.failure);
     for (const w of this.workers) w.unref();
+  }
+}
+
+/**
+ * A worker's side of `AtomicsWorkerPool`: sleeps until the job number changes, runs
+ * `job`, publishes its number in its DONE slot, and so on until STOP. An exception
+ * leaves the loop and the thread, which the pool reports to the main thread as an Error.
+ */
+export function serveJobs(control: Int32Array, index: number, job: () => void): void {
+  let seen = 0; // the pool starts at job 0 and bumps only after every worker is ready
+  for (;;) {
+    Atomics.wait(control, GENERATION, seen);
+    const generation = Atomics.load(control, GENERATION);
+    if (generation === seen) continue;
+    seen = generation;
+    if (Atomics.load(control, STOP) === 1) return;
+    job();
+    Atomics.store(control, DONE + index, generation);
+    Atomics.notify(control, DONE + index);
   }
 }

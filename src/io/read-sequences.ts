@@ -1,19 +1,15 @@
 import { readNpy } from './npy.js';
 import { InputError } from '../input-error.js';
 import { firstNonFinite } from '../train/non-finite.js';
+import type { Sequences } from '../train/sequences.js';
 
-/** Windows as the model takes them: (N,T,D) row-major, float64 or float32 as the file holds them. */
-export interface SequenceFile {
-  data: Float64Array | Float32Array;
-  shape: [number, number, number];
-}
 
 /**
  * Reads a .npy of windows (N,T,D), float64 or float32, every value finite, and, when
  * `expected` is given, with the model's T and D. Anything else is one InputError line
  * naming the file and, for a bad value, its position.
  */
-export function readSequences(path: string, expected?: { timesteps: number; inputDim: number; what: string }): SequenceFile {
+export function readSequences(path: string, expected?: { timesteps: number; inputDim: number; what: string }): Sequences {
   const array = readNpy(path);
   if (array.dtype !== 'float64' && array.dtype !== 'float32') {
     throw new InputError(`${path}: dtype ${array.dtype}; expected float64 or float32 windows of shape (N, T, D)`);

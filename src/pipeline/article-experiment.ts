@@ -7,14 +7,20 @@ import { lstmFinalHidden, type RecurrentActivation } from '../analysis/lstm-feed
 import { accuracy, classCounts, confusionMatrix, meanSquaredError } from '../analysis/metrics.js';
 import { LstmAutoencoder, type FitCallbacks, type History, type Sequences } from '../models/autoencoder/lstm-autoencoder.js';
 import { saveModel } from '../io/tfjs/format.js';
-import { writeHistoryFile } from '../train/history.js';
+import { writeHistoryFile } from '../io/history-file.js';
 import { writeReport } from '../report/html-report.js';
 import { COMPLETION_FILE } from './run-folder.js';
-import { SEED_ARTICLE } from './article.js';
 import { writeSeedFigures } from './article-figures.js';
-import type { EngineName } from '../models/autoencoder/create-gradient-step.js';
-import { createTrainingEngine } from './training-engine.js';
+import type { EngineName } from '../train/gradient-step.js';
 import { checkFeatures } from './feature-check.js';
+
+/** The article's fixed settings: its data set's size and its training recipe. */
+export const ARTICLE = {
+  trainingWindows: 17802,
+  batchSize: 500,
+  optimizer: 'rmsprop',
+  learningRate: 1e-3,
+} as const;
 
 export interface SeedExperimentOptions {
   outDir: string;
@@ -85,7 +91,7 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
   const [, timesteps] = data.trainShape;
   const model = LstmAutoencoder.create({ timesteps, inputDim: 1, latentDim: o.latentDim, seed: o.seed, recurrentActivation: o.recurrentActivation });
 
-  const engine = await createTrainingEngine(o.engine, model.config, SEED_ARTICLE.batchSize, o.threads);
+  const engine = { engine: o.engine, threads: o.threads };
   let history: History;
   let reconstruction: Float32Array;
   let codes: { train: Float32Array; test: Float32Array };
@@ -94,19 +100,20 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
     history = await timed('training', () =>
       model.fit(train, {
         epochs: o.epochs,
-        batchSize: SEED_ARTICLE.batchSize,
+        batchSize: ARTICLE.batchSize,
         shuffle: true,
         validationData: train,
-        optimizer: { name: SEED_ARTICLE.optimizer, learningRate: SEED_ARTICLE.learningRate },
+        optimizer: { name: ARTICLE.optimizer, learningRate: ARTICLE.learningRate },
         lstmBiasPair: o.lstmBiasPair,
         callbacks: o.callbacks,
-        gradientStep: engine.gradientStep,
+        ...engine,
       }),
     );
-    reconstruction = await timed('reconstruction', () => engine.predict(model, train));
-    codes = await timed('features (model encode)', async () => ({ train: await engine.encode(model, train), test: await engine.encode(model, test) }));
+    // the same step (and threads) as training
+    reconstruction = await timed('reconstruction', () => model.predict(train, engine));
+    codes = await timed('features (model encode)', async () => ({ train: await model.encode(train, engine), test: await model.encode(test, engine) }));
   } finally {
-    await engine.dispose();
+    await model.dispose();
   }
   saveModel(o.outDir, model);
   writeHistoryFile(join(o.outDir, 'history.json'), history);
@@ -147,8 +154,8 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
   const settings = {
     data: 'two noisy sines, 20 and 80 samples per cycle, windows of 100 (seed 0, as in the article)',
     epochs: o.epochs,
-    'batch size': SEED_ARTICLE.batchSize,
-    optimizer: `RMSprop lr ${SEED_ARTICLE.learningRate}, rho 0.9, eps 1e-7`,
+    'batch size': ARTICLE.batchSize,
+    optimizer: `RMSprop lr ${ARTICLE.learningRate}, rho 0.9, eps 1e-7`,
     loss: 'mean squared error',
     'latent size': L,
     'recurrent activation': o.recurrentActivation,

@@ -1,17 +1,19 @@
 import { z } from 'zod';
 import { InputError } from '../input-error.js';
+import { parseSettings } from '../settings.js';
 import type { RandomState } from '../ops/random-state.js';
-import type { GradientStep } from './gradient-step.js';
-import type { AutoencoderConfig } from '../models/autoencoder/config.js';
+import type { EngineOptions, GradientStep, ModelDims } from './gradient-step.js';
 import { createOptimizer, type OptimizerConfig, type OptimizerName } from './optimizer-config.js';
 import { forwardInChunks } from './forward-chunks.js';
-import { createGradientStep, type EngineOptions } from '../models/autoencoder/create-gradient-step.js';
 import { asFloat32, checkSequences, type Sequences } from './sequences.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
-import type { History } from './history.js';
-import { lstmBiasRanges, repeatLstmBiasStep } from '../models/autoencoder/lstm-bias-pair.js';
 
-export type { History } from './history.js';
+
+/** Keras's History: epoch numbers (from 0, as Keras counts) and one list per metric. */
+export interface History {
+  epoch: number[];
+  history: { loss: number[]; val_loss?: number[]; seconds: number[] };
+}
 
 export interface EpochLogs {
   loss: number;
@@ -45,15 +47,17 @@ export interface FitOptions extends EngineOptions {
    * together, so the bias takes twice Keras's step; default false (Keras's one bias)
    */
   lstmBiasPair?: boolean;
-  /** a step to train with (its owner disposes of it); default one made from `engine` and `threads` */
+  /** a step to train with (its owner disposes of it); default the model's own for `engine` and `threads` */
   gradientStep?: GradientStep;
 }
 
-/** What fit needs of the model: its config, its flat weights, and its own random stream. */
+/** What fit needs of the model: its sizes, its flat weights, its own random stream. */
 export interface Trainable {
-  readonly config: AutoencoderConfig;
+  readonly config: ModelDims;
   readonly params: Float32Array;
   readonly shuffleRng: RandomState;
+  /** [start, end) of each LSTM bias in params, for lstmBiasPair */
+  lstmBiasRanges(): Array<[start: number, end: number]>;
 }
 
 const optionsSchema = z.object({
@@ -63,9 +67,33 @@ const optionsSchema = z.object({
   lstmBiasPair: z.boolean().default(false),
 });
 
+/** fit's own settings checked (InputError naming the bad one), defaults filled in; the schema passes over the rest (data, callbacks, steps). */
+export function parseFitOptions(options: FitOptions): z.infer<typeof optionsSchema> {
+  return parseSettings(optionsSchema, options, {
+    name: (field) => `fit option ${field}`,
+    expected: (field) => (field === 'shuffle' || field === 'lstmBiasPair' ? 'true or false' : `an integer from ${field === 'epochs' ? 0 : 1} up`),
+    unknown: (keys) => `unknown fit option ${keys.join(', ')}`,
+  });
+}
+
 function allFinite(a: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
   return true;
+}
+
+/**
+ * PyTorch (and cuDNN) give each LSTM two bias vectors, b_ih and b_hh, that the cell adds
+ * together; Keras gives it one. The two always receive the same gradient, so RMSprop, Adam
+ * and SGD move each by the same step, and their sum (the only bias the model computes
+ * with) moves twice as far as Keras's single vector. Doubling the LSTM biases' step after
+ * each update is therefore exactly PyTorch's training of the same model, while the model
+ * itself (and its saved file) keeps Keras's one bias.
+ * params: after the optimizer's step; before: the same buffer before it.
+ */
+export function repeatLstmBiasStep(params: Float32Array, before: Float32Array, ranges: Array<[number, number]>): void {
+  for (const [start, end] of ranges) {
+    for (let i = start; i < end; i++) params[i] = params[i]! + params[i]! - before[i]!;
+  }
 }
 
 /**
@@ -73,17 +101,8 @@ function allFinite(a: Float32Array): boolean {
  * fixes the run), batches of batchSize in that order, one optimizer step per batch; the
  * epoch's loss is the batch losses' mean weighted by batch size.
  */
-export async function fitAutoencoder(model: Trainable, x: Sequences, options: FitOptions = {}): Promise<History> {
-  // the schema checks its own fields and passes over the rest (data, callbacks, steps)
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = String(issue.path[0]);
-    const value = (options as Record<string, unknown>)[field];
-    const expected = field === 'shuffle' || field === 'lstmBiasPair' ? 'true or false' : `an integer from ${field === 'epochs' ? 0 : 1} up`;
-    throw new InputError(`fit option ${field} ${JSON.stringify(value) ?? String(value)} is invalid: expected ${expected}`);
-  }
-  const { epochs, batchSize, shuffle, lstmBiasPair } = parsed.data;
+export async function fitLoop(model: Trainable, x: Sequences, options: FitOptions, step: GradientStep): Promise<History> {
+  const { epochs, batchSize, shuffle, lstmBiasPair } = parseFitOptions(options);
   const { config, params } = model;
   const { timesteps: T, inputDim: D } = config;
   checkSequences(x, config, 'x');
@@ -95,68 +114,62 @@ export async function fitAutoencoder(model: Trainable, x: Sequences, options: Fi
     if (validation.shape[0] === 0) throw new InputError('validationData holds no windows: leave it out or give at least one');
   }
   const optimizer = createOptimizer(options.optimizer ?? 'rmsprop', params.length);
-  const pairedBiases = lstmBiasPair ? lstmBiasRanges(config) : [];
+  const pairedBiases = lstmBiasPair ? model.lstmBiasRanges() : [];
 
   const maxBatch = Math.min(batchSize, N);
-  const step = options.gradientStep ?? (await createGradientStep(config, maxBatch, options));
-  const ownsStep = options.gradientStep === undefined;
-  try {
-    const sd = step.dims;
-    if (sd.timesteps !== T || sd.inputDim !== D || sd.latentDim !== config.latentDim) {
-      throw new Error(`gradientStep is built for (T,D,L) = (${sd.timesteps},${sd.inputDim},${sd.latentDim}), the model is (${T},${D},${config.latentDim})`);
-    }
-    if (step.maxBatch < maxBatch) throw new Error(`gradientStep takes batches of at most ${step.maxBatch}, fit needs ${maxBatch}`);
-
-    const data = asFloat32(x.data);
-    const xBatch = new Float32Array(maxBatch * T * D);
-    const grads = new Float32Array(params.length);
-    const lastGood = new Float32Array(params.length);
-    const order = new Int32Array(N);
-    const { callbacks = {} } = options;
-    const history: History = { epoch: [], history: { loss: [], seconds: [], ...(validation ? { val_loss: [] } : {}) } };
-
-    await callbacks.onTrainBegin?.();
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      const started = performance.now();
-      await callbacks.onEpochBegin?.(epoch);
-      for (let i = 0; i < N; i++) order[i] = i;
-      if (shuffle) model.shuffleRng.shuffle(order);
-      let weightedLoss = 0;
-      for (let batch = 0, start = 0; start < N; batch++, start += batchSize) {
-        const size = Math.min(batchSize, N - start);
-        for (let k = 0; k < size; k++) {
-          const from = order[start + k]! * T * D;
-          xBatch.set(data.subarray(from, from + T * D), k * T * D);
-        }
-        lastGood.set(params);
-        const loss = await step.lossAndGradient(params, grads, xBatch, size);
-        if (!Number.isFinite(loss)) {
-          params.set(lastGood);
-          throw new TrainingDivergedError(epoch + 1, batch + 1, `the loss became ${loss}`, history);
-        }
-        optimizer.step(params, grads);
-        repeatLstmBiasStep(params, lastGood, pairedBiases);
-        if (!allFinite(params)) {
-          params.set(lastGood);
-          throw new TrainingDivergedError(epoch + 1, batch + 1, 'the update made a weight non-finite', history);
-        }
-        weightedLoss += loss * size;
-        await callbacks.onBatchEnd?.(batch, { loss, size });
-      }
-      const logs: EpochLogs = { loss: weightedLoss / N, seconds: 0 };
-      if (validation) {
-        logs.val_loss = await forwardInChunks(step, params, validation.data, validation.shape[0], { loss: true });
-      }
-      logs.seconds = (performance.now() - started) / 1000;
-      history.epoch.push(epoch);
-      history.history.loss.push(logs.loss);
-      if (logs.val_loss !== undefined) history.history.val_loss!.push(logs.val_loss);
-      history.history.seconds.push(logs.seconds);
-      await callbacks.onEpochEnd?.(epoch, logs);
-    }
-    await callbacks.onTrainEnd?.();
-    return history;
-  } finally {
-    if (ownsStep) await step.dispose();
+  const sd = step.dims;
+  if (sd.timesteps !== T || sd.inputDim !== D || sd.latentDim !== config.latentDim) {
+    throw new Error(`gradientStep is built for (T,D,L) = (${sd.timesteps},${sd.inputDim},${sd.latentDim}), the model is (${T},${D},${config.latentDim})`);
   }
+  if (step.maxBatch < maxBatch) throw new Error(`gradientStep takes batches of at most ${step.maxBatch}, fit needs ${maxBatch}`);
+
+  const data = asFloat32(x.data);
+  const xBatch = new Float32Array(maxBatch * T * D);
+  const grads = new Float32Array(params.length);
+  const lastGood = new Float32Array(params.length);
+  const order = new Int32Array(N);
+  const { callbacks = {} } = options;
+  const history: History = { epoch: [], history: { loss: [], seconds: [], ...(validation ? { val_loss: [] } : {}) } };
+
+  await callbacks.onTrainBegin?.();
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const started = performance.now();
+    await callbacks.onEpochBegin?.(epoch);
+    for (let i = 0; i < N; i++) order[i] = i;
+    if (shuffle) model.shuffleRng.shuffle(order);
+    let weightedLoss = 0;
+    for (let batch = 0, start = 0; start < N; batch++, start += batchSize) {
+      const size = Math.min(batchSize, N - start);
+      for (let k = 0; k < size; k++) {
+        const from = order[start + k]! * T * D;
+        xBatch.set(data.subarray(from, from + T * D), k * T * D);
+      }
+      lastGood.set(params);
+      const loss = await step.lossAndGradient(params, grads, xBatch, size);
+      if (!Number.isFinite(loss)) {
+        params.set(lastGood);
+        throw new TrainingDivergedError(epoch + 1, batch + 1, `the loss became ${loss}`, history);
+      }
+      optimizer.step(params, grads);
+      repeatLstmBiasStep(params, lastGood, pairedBiases);
+      if (!allFinite(params)) {
+        params.set(lastGood);
+        throw new TrainingDivergedError(epoch + 1, batch + 1, 'the update made a weight non-finite', history);
+      }
+      weightedLoss += loss * size;
+      await callbacks.onBatchEnd?.(batch, { loss, size });
+    }
+    const logs: EpochLogs = { loss: weightedLoss / N, seconds: 0 };
+    if (validation) {
+      logs.val_loss = await forwardInChunks(step, params, validation.data, validation.shape[0], { loss: true });
+    }
+    logs.seconds = (performance.now() - started) / 1000;
+    history.epoch.push(epoch);
+    history.history.loss.push(logs.loss);
+    if (logs.val_loss !== undefined) history.history.val_loss!.push(logs.val_loss);
+    history.history.seconds.push(logs.seconds);
+    await callbacks.onEpochEnd?.(epoch, logs);
+  }
+  await callbacks.onTrainEnd?.();
+  return history;
 }

@@ -1,5 +1,4 @@
-import type { GradientStep } from './gradient-step.js';
-import type { ForwardOutputs } from '../models/autoencoder/reference-step.js';
+import type { ForwardOutputs, GradientStep } from './gradient-step.js';
 
 /**
  * A step's forward pass over any number of windows x (N,T,D), `maxBatch` at a time, so a

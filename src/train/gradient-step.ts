@@ -1,4 +1,33 @@
-import type { AutoencoderDims } from '../models/autoencoder/layout.js';
+import type { FloatArray } from '../ops/param-layout.js';
+
+/** The sizes a step is built for: windows of `timesteps` steps of `inputDim` features, codes of `latentDim`. */
+export interface ModelDims {
+  timesteps: number;
+  inputDim: number;
+  latentDim: number;
+}
+
+/** What a forward pass writes, each only when asked for. */
+export interface ForwardOutputs {
+  /** (N,T,D) receives the reconstruction */
+  reconstruction?: FloatArray;
+  /** (N,L) receives the codes (the encoder's last hidden states) */
+  code?: FloatArray;
+  /** measure the reconstruction's MSE against x, even without keeping the reconstruction */
+  loss?: boolean;
+}
+
+export const ENGINES = ['fast', 'reference'] as const;
+/** Which path computes a step: 'fast' (WebAssembly SIMD on threads) or 'reference' (the readable code it is tested against). */
+export type EngineName = (typeof ENGINES)[number];
+
+/** Which path, and on how many threads. */
+export interface EngineOptions {
+  /** default 'fast' */
+  engine?: EngineName;
+  /** threads for the fast path, the calling thread included; default the platform's (on Node, every core) */
+  threads?: number;
+}
 
 /**
  * One training step's math for the conditional autoencoder: the mean-squared-error loss of
@@ -11,7 +40,7 @@ import type { AutoencoderDims } from '../models/autoencoder/layout.js';
  * of x (the decoder is fed x reversed in time, as in the seed).
  */
 export interface GradientStep {
-  readonly dims: AutoencoderDims;
+  readonly dims: ModelDims;
   readonly maxBatch: number;
   /**
    * x: (batch, T, D) row-major, batch <= maxBatch. Overwrites `grads` (same layout as

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../input-error.js';
+import { parseSettings } from '../settings.js';
 import { Adam, Rmsprop, Sgd, type Optimizer } from '../ops/optimizers.js';
 
 export type OptimizerName = 'rmsprop' | 'adam' | 'sgd';
@@ -46,16 +47,11 @@ export function createOptimizer(spec: OptimizerName | OptimizerConfig, size: num
   if (!(name in SETTINGS)) {
     throw new InputError(`unknown optimizer ${JSON.stringify(name)}: expected one of ${Object.keys(SETTINGS).join(', ')}`);
   }
-  const parsed = schemaFor(name).safeParse(config);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    if (issue.code === 'unrecognized_keys') {
-      throw new InputError(`optimizer ${name} does not take ${issue.keys.join(', ')}: it takes ${SETTINGS[name].join(', ')}`);
-    }
-    const field = issue.path[0] as keyof typeof RULES;
-    const value = (config as unknown as Record<string, unknown>)[field];
-    throw new InputError(`optimizer ${name} setting ${field} ${JSON.stringify(value) ?? String(value)} is invalid: expected ${RULES[field][1]}`);
-  }
+  parseSettings(schemaFor(name), config, {
+    name: (field) => `optimizer ${name} setting ${field}`,
+    expected: (field) => RULES[field as keyof typeof RULES][1],
+    unknown: (keys) => `optimizer ${name} does not take ${keys.join(', ')}: it takes ${SETTINGS[name].join(', ')}`,
+  });
   switch (name) {
     case 'rmsprop':
       return new Rmsprop(size, config);

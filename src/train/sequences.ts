@@ -1,6 +1,6 @@
 import { InputError } from '../input-error.js';
 import { firstNonFinite } from './non-finite.js';
-import type { AutoencoderDims } from '../models/autoencoder/layout.js';
+import type { ModelDims } from './gradient-step.js';
 
 /** N windows of T steps of D features, row-major (N,T,D). */
 export interface Sequences {
@@ -12,7 +12,7 @@ export interface Sequences {
  * Throws InputError unless `x` is (N,T,D) for the model's T and D, its data holds N*T*D
  * values and every value is finite; `what` names the input in the message (e.g. 'x').
  */
-export function checkSequences(x: Sequences, { timesteps: T, inputDim: D }: AutoencoderDims, what: string): void {
+export function checkSequences(x: Sequences, { timesteps: T, inputDim: D }: Pick<ModelDims, 'timesteps' | 'inputDim'>, what: string): void {
   if (!x || !(x.data instanceof Float32Array || x.data instanceof Float64Array)) {
     throw new InputError(`${what}: data must be a Float32Array or Float64Array of shape (N,T,D)`);
   }

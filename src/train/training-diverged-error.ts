@@ -1,4 +1,4 @@
-import type { History } from './history.js';
+import type { History } from './fit.js';
 
 /**
  * Training produced a non-finite loss or non-finite weights. The model's weights are those

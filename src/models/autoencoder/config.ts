@@ -1,6 +1,6 @@
 import type { RecurrentActivation } from '../../ops/activations.js';
 import { z } from 'zod';
-import { InputError } from '../../input-error.js';
+import { parseSettings } from '../../settings.js';
 import type { AutoencoderDims } from './layout.js';
 
 /** Everything that fixes the model before training: its sizes, its gates, its seed. */
@@ -36,13 +36,9 @@ const schema = z
 
 /** Fills in the defaults (latentDim 10, sigmoid, seed 0); a bad setting is an InputError naming it. */
 export function parseAutoencoderConfig(input: AutoencoderConfigInput): AutoencoderConfig {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  if (issue.code === 'unrecognized_keys') {
-    throw new InputError(`unknown model setting ${issue.keys.join(', ')}: expected one of ${Object.keys(RULES).join(', ')}`);
-  }
-  const field = issue.path[0] as keyof AutoencoderConfig;
-  const value = (input as unknown as Record<string, unknown>)[field];
-  throw new InputError(`model setting ${field} ${JSON.stringify(value) ?? String(value)} is invalid: expected ${RULES[field][1]}`);
+  return parseSettings(schema, input, {
+    name: (field) => `model setting ${field}`,
+    expected: (field) => RULES[field as keyof AutoencoderConfig][1],
+    unknown: (keys) => `unknown model setting ${keys.join(', ')}: expected one of ${Object.keys(RULES).join(', ')}`,
+  });
 }

@@ -1,59 +1,85 @@
-import { autoencoderLayout } from './layout.js';
+import type { RecurrentActivation } from '../../ops/activations.js';
 import { FastKernels } from './fast-kernels.js';
-import { BATCH, CHUNK_WINDOWS, FastOp, NEXT_CHUNK, OP, type FastSharedSetup } from './fast-shared.js';
+import { autoencoderLayout, type AutoencoderDims } from './layout.js';
 
 /**
- * One thread's worker of the fast path (the main thread has one too): claims chunks of
- * the current job one at a time from a shared counter, until none are left, and writes
+ * Windows per chunk: the unit of work a thread claims. A chunk's gradient is kept apart
+ * and the chunks are added in chunk order, so the result does not depend on which thread
+ * ran which chunk, nor on how many threads there are. 16 windows = 4 SIMD blocks: small
+ * enough that threads finish together, large enough that a chunk's fixed costs are ~1%.
+ */
+export const CHUNK_WINDOWS = 16;
+
+/** What the fast path's calling thread and its workers share: sizes, and SharedArrayBuffers. */
+export interface FastSharedSetup {
+  dims: AutoencoderDims;
+  recurrentActivation: RecurrentActivation;
+  module: WebAssembly.Module;
+  /** params (P) f32 */
+  params: SharedArrayBuffer;
+  /** the batch x (maxBatch,T,D) f32 */
+  x: SharedArrayBuffer;
+  /** the job: i32 [op, batch, next chunk to claim] */
+  job: SharedArrayBuffer;
+  /** f64 [gradient scale] */
+  scale: SharedArrayBuffer;
+  /** per chunk: its gradients (P) f32 */
+  chunkGrads: SharedArrayBuffer;
+  /** per chunk: its sum of squared errors, f64 */
+  chunkSse: SharedArrayBuffer;
+  /** reconstruction (maxBatch,T,D) f32, written by forward jobs */
+  outputs: SharedArrayBuffer;
+  /** codes (maxBatch,L) f32, written by forward jobs */
+  codes: SharedArrayBuffer;
+}
+
+/** Fields of `job`. */
+export const OP = 0;
+export const BATCH = 1;
+export const NEXT_CHUNK = 2;
+export const JOB_FIELDS = 3;
+
+/** What a job asks for (job[OP]). */
+export const FastOp = { train: 0, encode: 1, reconstruct: 2 } as const;
+export type FastOp = (typeof FastOp)[keyof typeof FastOp];
+
+/**
+ * One thread's part of the fast path (the calling thread has one, each worker one):
+ * claims chunks of the current job from a shared counter until none are left, and writes
  * each chunk's results to that chunk's place in shared memory. Which thread gets which
  * chunk varies from run to run; what lands where does not.
  */
-export class ChunkRunner {
-  private readonly kernels: FastKernels;
-  private readonly paramCount: number;
-  private readonly params: Float32Array;
-  private readonly x: Float32Array;
-  private readonly job: Int32Array;
-  private readonly scale: Float64Array;
-  private readonly chunkGrads: Float32Array;
-  private readonly chunkSse: Float64Array;
-  private readonly outputs: Float32Array;
-  private readonly codes: Float32Array;
+export function createJobRunner(setup: FastSharedSetup): () => void {
+  const kernels = new FastKernels(setup.module, setup.dims, CHUNK_WINDOWS, setup.recurrentActivation);
+  const paramCount = autoencoderLayout(setup.dims).size;
+  const params = new Float32Array(setup.params);
+  const x = new Float32Array(setup.x);
+  const job = new Int32Array(setup.job);
+  const scale = new Float64Array(setup.scale);
+  const chunkGrads = new Float32Array(setup.chunkGrads);
+  const chunkSse = new Float64Array(setup.chunkSse);
+  const outputs = new Float32Array(setup.outputs);
+  const codes = new Float32Array(setup.codes);
 
-  constructor(setup: FastSharedSetup) {
-    this.kernels = new FastKernels(setup.dims, CHUNK_WINDOWS, setup.recurrentActivation, setup.module);
-    this.paramCount = autoencoderLayout(setup.dims).size;
-    this.params = new Float32Array(setup.params);
-    this.x = new Float32Array(setup.x);
-    this.job = new Int32Array(setup.job);
-    this.scale = new Float64Array(setup.scale);
-    this.chunkGrads = new Float32Array(setup.chunkGrads);
-    this.chunkSse = new Float64Array(setup.chunkSse);
-    this.outputs = new Float32Array(setup.outputs);
-    this.codes = new Float32Array(setup.codes);
-  }
-
-  /** Works on the posted job until every chunk is claimed. */
-  run(): void {
-    const op = this.job[OP]!;
-    const batch = this.job[BATCH]!;
+  return () => {
+    const op = job[OP];
+    const batch = job[BATCH]!;
     const chunks = Math.ceil(batch / CHUNK_WINDOWS);
-    const k = this.kernels;
-    k.setParams(this.params);
+    kernels.setParams(params);
     for (;;) {
-      const chunk = Atomics.add(this.job, NEXT_CHUNK, 1);
+      const chunk = Atomics.add(job, NEXT_CHUNK, 1);
       if (chunk >= chunks) return;
       const first = chunk * CHUNK_WINDOWS;
       const count = Math.min(CHUNK_WINDOWS, batch - first);
-      k.stage(this.x, first, count);
+      kernels.stage(x, first, count);
       if (op === FastOp.train) {
-        this.chunkSse[chunk] = k.trainStep(count, this.scale[0]!);
-        this.chunkGrads.set(k.gradients, chunk * this.paramCount);
+        chunkSse[chunk] = kernels.trainStep(count, scale[0]!);
+        chunkGrads.set(kernels.gradients, chunk * paramCount);
       } else {
-        k.forward(count, op === FastOp.reconstruct);
-        k.readCodes(this.codes, first, count);
-        if (op === FastOp.reconstruct) k.readOutputs(this.outputs, first, count);
+        kernels.forward(count, op === FastOp.reconstruct);
+        kernels.readCodes(codes, first, count);
+        if (op === FastOp.reconstruct) kernels.readOutputs(outputs, first, count);
       }
     }
-  }
+  };
 }

@@ -1,14 +1,21 @@
-import { readFileSync } from 'node:fs';
 import type { RecurrentActivation } from '../../ops/activations.js';
-import { autoencoderLayout, type AutoencoderDims } from './layout.js';
+import type { ParamLayout } from '../../ops/param-layout.js';
+import { autoencoderLayout, WEIGHT_NAMES, type AutoencoderDims } from './layout.js';
 
 /** Windows per SIMD vector: the kernels process blocks of this many windows, padding the last. */
 export const LANES = 4;
 
-/** The exports of assembly/index.ts (built by `npm run build` into fast-autoencoder.wasm). */
+/** The name the platform knows the kernels by (assembly/ is built into dist/src/fast/autoencoder.wasm). */
+export const KERNELS_NAME = 'autoencoder';
+
+/** The exports of assembly/index.ts. */
 interface KernelExports {
   memory: WebAssembly.Memory;
-  configure(T: number, D: number, L: number, maxBlocks: number, hard: number): number;
+  configure(T: number, D: number, L: number, maxBlocks: number, hard: number, parameters: number): number;
+  tensorCount(): number;
+  placeTensor(i: number, offset: number, size: number): number;
+  tensorOffset(i: number): number;
+  tensorSize(i: number): number;
   paramCount(): number;
   paramsPtr(): number;
   gradsPtr(): number;
@@ -22,28 +29,21 @@ interface KernelExports {
   sigmoidInPlace(ptr: number, n: number): void;
 }
 
-let compiled: WebAssembly.Module | undefined;
-
-/** The compiled kernel module, compiled once per thread; a Module can also be sent to workers. */
-export function fastAutoencoderModule(): WebAssembly.Module {
-  if (!compiled) {
-    const file = new URL('./fast-autoencoder.wasm', import.meta.url);
-    let bytes: Uint8Array<ArrayBuffer>;
-    try {
-      bytes = Uint8Array.from(readFileSync(file));
-    } catch (e) {
-      throw new Error(`the fast path's WebAssembly kernels are missing (${file.pathname}); run \`npm run build\``, { cause: e });
-    }
-    compiled = new WebAssembly.Module(bytes);
-  }
-  return compiled;
+/** Where the kernels read one tensor: its offset in params and how many floats, as the instance reports them. */
+export interface PlacedTensor {
+  name: string;
+  offset: number;
+  size: number;
 }
 
 /**
  * One instance of the WebAssembly kernels for one model shape and at most `maxWindows`
- * windows per call: the host side of a single thread's work. Windows are staged into
- * blocks of 4 (window-major, lanes innermost: [block][t][d][lane]); a padding lane has
- * x = 0 and mask 0, so it adds exactly nothing to the loss or the gradients.
+ * windows per call: the host side of a single thread's work. The parameter layout is the
+ * host's (`layout`, by default autoencoderLayout(dims)): each tensor is placed where the
+ * layout says, and the instance refuses a tensor whose size differs from what it reads.
+ * Windows are staged into blocks of 4 (window-major, lanes innermost:
+ * [block][t][d][lane]); a padding lane has x = 0 and mask 0, so it adds exactly nothing
+ * to the loss or the gradients.
  */
 export class FastKernels {
   readonly dims: AutoencoderDims;
@@ -57,18 +57,31 @@ export class FastKernels {
   private readonly outputs: Float32Array;
   private readonly codes: Float32Array;
 
-  constructor(dims: AutoencoderDims, maxWindows: number, recurrentActivation: RecurrentActivation, module = fastAutoencoderModule()) {
+  constructor(
+    module: WebAssembly.Module,
+    dims: AutoencoderDims,
+    maxWindows: number,
+    recurrentActivation: RecurrentActivation,
+    layout: ParamLayout = autoencoderLayout(dims),
+  ) {
     const { timesteps: T, inputDim: D, latentDim: L } = dims;
     this.dims = { timesteps: T, inputDim: D, latentDim: L };
     this.maxWindows = maxWindows;
     this.wasm = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
     const blocks = Math.max(1, Math.ceil(maxWindows / LANES));
-    if (this.wasm.configure(T, D, L, blocks, recurrentActivation === 'hard_sigmoid' ? 1 : 0) !== 0) {
+    if (this.wasm.configure(T, D, L, blocks, recurrentActivation === 'hard_sigmoid' ? 1 : 0, layout.size) !== 0) {
       throw new Error(`the fast path could not get WebAssembly memory for (T,D,L) = (${T},${D},${L}) and ${maxWindows} windows`);
     }
-    this.paramCount = this.wasm.paramCount();
-    const expected = autoencoderLayout(dims).size;
-    if (this.paramCount !== expected) throw new Error(`fast kernels count ${this.paramCount} parameters, the layout has ${expected}`);
+    if (this.wasm.tensorCount() !== WEIGHT_NAMES.length) {
+      throw new Error(`the fast kernels know ${this.wasm.tensorCount()} tensors, the model has ${WEIGHT_NAMES.length}: rebuild (npm run build)`);
+    }
+    for (const [i, name] of WEIGHT_NAMES.entries()) {
+      const slot = layout.slot(name);
+      if (this.wasm.placeTensor(i, slot.offset, slot.size) !== 0) {
+        throw new Error(`the fast kernels read ${this.wasm.tensorSize(i)} floats for ${name}, the layout gives (${slot.shape.join(',')}) = ${slot.size} at ${slot.offset} of ${layout.size}`);
+      }
+    }
+    this.paramCount = layout.size;
     const buffer = this.wasm.memory.buffer; // memory grows only in configure: views stay valid
     const f32 = (ptr: number, n: number) => new Float32Array(buffer, ptr, n);
     this.params = f32(this.wasm.paramsPtr(), this.paramCount);
@@ -77,6 +90,11 @@ export class FastKernels {
     this.masks = f32(this.wasm.masksPtr(), blocks * LANES);
     this.outputs = f32(this.wasm.outputsPtr(), blocks * T * D * LANES);
     this.codes = f32(this.wasm.codesPtr(), blocks * L * LANES);
+  }
+
+  /** Where the instance reads each tensor, in WEIGHT_NAMES order (for the layout test). */
+  placedTensors(): PlacedTensor[] {
+    return WEIGHT_NAMES.map((name, i) => ({ name, offset: this.wasm.tensorOffset(i), size: this.wasm.tensorSize(i) }));
   }
 
   setParams(params: Float32Array): void {

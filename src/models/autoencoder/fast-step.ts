@@ -1,17 +1,17 @@
-import { availableParallelism } from 'node:os';
 import type { RecurrentActivation } from '../../ops/activations.js';
-import { AtomicsWorkerPool } from '../../fast/worker-pool.js';
+import { fastPlatform, type FastPlatform, type WorkerGroup } from '../../fast/platform.js';
+import type { ForwardOutputs, GradientStep } from '../../train/gradient-step.js';
 import { autoencoderLayout, type AutoencoderDims } from './layout.js';
-import { ChunkRunner } from './fast-chunks.js';
-import { fastAutoencoderModule } from './fast-kernels.js';
-import { BATCH, CHUNK_WINDOWS, FastOp, JOB_FIELDS, NEXT_CHUNK, OP, type FastSharedSetup } from './fast-shared.js';
-import type { GradientStep } from '../../train/gradient-step.js';
+import { BATCH, CHUNK_WINDOWS, createJobRunner, FastOp, JOB_FIELDS, NEXT_CHUNK, OP, type FastSharedSetup } from './fast-chunks.js';
+import { KERNELS_NAME } from './fast-kernels.js';
 
 export interface FastStepOptions {
-  /** threads, the main thread included; default os.availableParallelism() */
+  /** threads, the calling thread included; default the platform's (on Node, every core) */
   threads?: number;
   /** default 'sigmoid' */
   recurrentActivation?: RecurrentActivation;
+  /** where the kernels and workers come from; default fastPlatform() (Node's on Node) */
+  platform?: FastPlatform;
 }
 
 /**
@@ -34,8 +34,8 @@ export class FastStep implements GradientStep {
   /** threads actually used: never more than the largest batch has chunks */
   readonly threads: number;
   readonly recurrentActivation: RecurrentActivation;
-  private readonly runner: ChunkRunner;
-  private readonly pool: AtomicsWorkerPool | undefined;
+  private readonly runJobHere: () => void;
+  private readonly pool: WorkerGroup | undefined;
   private readonly paramCount: number;
   private readonly shared: {
     params: Float32Array;
@@ -50,12 +50,12 @@ export class FastStep implements GradientStep {
   private busy = false;
   private disposed = false;
 
-  private constructor(dims: AutoencoderDims, maxBatch: number, threads: number, setup: FastSharedSetup, pool: AtomicsWorkerPool | undefined) {
+  private constructor(dims: AutoencoderDims, maxBatch: number, threads: number, setup: FastSharedSetup, pool: WorkerGroup | undefined) {
     this.dims = dims;
     this.maxBatch = maxBatch;
     this.threads = threads;
     this.recurrentActivation = setup.recurrentActivation;
-    this.runner = new ChunkRunner(setup);
+    this.runJobHere = createJobRunner(setup);
     this.paramCount = autoencoderLayout(dims).size;
     this.pool = pool;
     this.shared = {
@@ -75,7 +75,8 @@ export class FastStep implements GradientStep {
     for (const [name, value] of Object.entries({ timesteps: T, inputDim: D, latentDim: L, maxBatch })) {
       if (!Number.isInteger(value) || value < 1) throw new Error(`FastStep: ${name} must be a positive integer, got ${value}`);
     }
-    const requested = options.threads ?? availableParallelism();
+    const platform = options.platform ?? (await fastPlatform());
+    const requested = options.threads ?? platform.defaultThreads();
     if (!Number.isInteger(requested) || requested < 1) throw new Error(`FastStep: threads must be a positive integer, got ${requested}`);
     const maxChunks = Math.ceil(maxBatch / CHUNK_WINDOWS);
     const threads = Math.min(requested, maxChunks);
@@ -85,7 +86,7 @@ export class FastStep implements GradientStep {
     const setup: FastSharedSetup = {
       dims: shape,
       recurrentActivation: options.recurrentActivation ?? 'sigmoid',
-      module: fastAutoencoderModule(),
+      module: platform.wasmModule(KERNELS_NAME),
       params: shared(P),
       x: shared(maxBatch * T * D),
       job: shared(JOB_FIELDS),
@@ -96,11 +97,13 @@ export class FastStep implements GradientStep {
       codes: shared(maxBatch * L),
     };
     const workers = threads - 1;
-    const pool = workers > 0 ? await AtomicsWorkerPool.start(new URL('./fast-worker.js', import.meta.url), workers, { ...setup }) : undefined;
+    // each worker builds its own job runner from this module's createJobRunner
+    const runnerModule = new URL('./fast-chunks.js', import.meta.url).href;
+    const pool = workers > 0 ? await platform.startWorkers(runnerModule, workers, setup) : undefined;
     try {
       return new FastStep(shape, maxBatch, threads, setup, pool);
     } catch (err) {
-      await pool?.close(); // e.g. the main thread's WebAssembly memory could not grow: no orphaned workers
+      await pool?.close(); // e.g. the calling thread's WebAssembly memory could not grow: no orphaned workers
       throw err;
     }
   }
@@ -132,7 +135,7 @@ export class FastStep implements GradientStep {
    * The forward pass over `batch` <= maxBatch windows: codes (batch,L) into `code`, and the
    * reconstruction (batch,T,D) into `reconstruction` when given (the decoder runs only then).
    */
-  forward(params: Float32Array, x: Float32Array, batch: number, out: { code?: Float32Array; reconstruction?: Float32Array }): void | Promise<void> {
+  forward(params: Float32Array, x: Float32Array, batch: number, out: Pick<ForwardOutputs, 'code' | 'reconstruction'>): void | Promise<void> {
     this.checkCall(params, x, batch);
     const { timesteps: T, inputDim: D, latentDim: L } = this.dims;
     const copyOut = (): void => {
@@ -159,18 +162,18 @@ export class FastStep implements GradientStep {
     s.job[BATCH] = batch;
     Atomics.store(s.job, NEXT_CHUNK, 0);
     if (!this.pool) {
-      this.runner.run();
+      this.runJobHere();
       return finish();
     }
     return this.inParallel(this.pool, finish);
   }
 
-  private async inParallel<R>(pool: AtomicsWorkerPool, finish: () => R): Promise<R> {
+  private async inParallel<R>(pool: WorkerGroup, finish: () => R): Promise<R> {
     this.busy = true;
     try {
       pool.begin();
       try {
-        this.runner.run();
+        this.runJobHere();
       } finally {
         await pool.finish();
       }

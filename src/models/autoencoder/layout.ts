@@ -1,4 +1,6 @@
-import { ParamLayout } from '../../ops/param-layout.js';
+import { glorotUniform, orthogonal, unitForgetBias, zeros, type RandomSource } from '../../ops/initializers.js';
+import { ParamLayout, type FloatArray } from '../../ops/param-layout.js';
+import type { ModelDims } from '../../train/gradient-step.js';
 
 /**
  * The seed's conditional autoencoder, in Keras layout and with Keras's weight names:
@@ -9,11 +11,7 @@ import { ParamLayout } from '../../ops/param-layout.js';
  *   dense_out    Dense(D, tanh):                 kernel (L,D), bias (D)
  * Gate order within every 4L axis: i, f, c, o (Keras). Row-major (C order) everywhere.
  */
-export interface AutoencoderDims {
-  timesteps: number;
-  inputDim: number;
-  latentDim: number;
-}
+export type AutoencoderDims = ModelDims;
 
 export const WEIGHT_NAMES = [
   'encoder/kernel',
@@ -44,4 +42,32 @@ export function autoencoderLayout({ inputDim: D, latentDim: L }: AutoencoderDims
     'dense_out/bias': [D],
   };
   return new ParamLayout(WEIGHT_NAMES.map((name) => ({ name, shape: shapes[name] })));
+}
+
+/** [start, end) of each LSTM's bias in the flat buffer (fit's lstmBiasPair doubles their step). */
+export function lstmBiasRanges(dims: AutoencoderDims): Array<[start: number, end: number]> {
+  const layout = autoencoderLayout(dims);
+  return (['encoder/bias', 'decoder/bias'] as const).map((name) => {
+    const { offset, size } = layout.slot(name);
+    return [offset, offset + size];
+  });
+}
+
+/**
+ * Keras's default initialisation of the autoencoder, in the order Keras builds the layers:
+ * each LSTM's kernel glorot_uniform, recurrent kernel orthogonal, bias zeros with the
+ * forget block at 1; each Dense's kernel glorot_uniform and bias zeros. All draws come
+ * from `rng` one after the other, so one seed fixes every weight.
+ */
+export function initializeKeras(weights: Record<WeightName, FloatArray>, { inputDim: D, latentDim: L }: AutoencoderDims, rng: RandomSource): void {
+  glorotUniform(weights['encoder/kernel'], D, 4 * L, rng);
+  orthogonal(weights['encoder/recurrent_kernel'], L, 4 * L, rng);
+  unitForgetBias(weights['encoder/bias'], L);
+  glorotUniform(weights['decoder/kernel'], L + D, 4 * L, rng);
+  orthogonal(weights['decoder/recurrent_kernel'], L, 4 * L, rng);
+  unitForgetBias(weights['decoder/bias'], L);
+  glorotUniform(weights['dense_hidden/kernel'], L, L, rng);
+  zeros(weights['dense_hidden/bias']);
+  glorotUniform(weights['dense_out/kernel'], L, D, rng);
+  zeros(weights['dense_out/bias']);
 }

@@ -1,18 +1,37 @@
 import { InputError } from '../../input-error.js';
 import { RandomState } from '../../ops/random-state.js';
 import type { ParamLayout } from '../../ops/param-layout.js';
-import { autoencoderLayout, WEIGHT_NAMES, type AutoencoderDims, type WeightName } from './layout.js';
-import { parseAutoencoderConfig, type AutoencoderConfig, type AutoencoderConfigInput } from './config.js';
-import { fitAutoencoder, type FitOptions, type History } from '../../train/fit.js';
-import { initializeKeras } from './keras-initialization.js';
-import { referenceForward } from './reference-step.js';
+import { fitLoop, parseFitOptions, type FitOptions, type History } from '../../train/fit.js';
+import { forwardInChunks } from '../../train/forward-chunks.js';
+import { ENGINES, type EngineOptions, type GradientStep } from '../../train/gradient-step.js';
 import { checkSequences, type Sequences } from '../../train/sequences.js';
+import { parseAutoencoderConfig, type AutoencoderConfig, type AutoencoderConfigInput } from './config.js';
+import { createFastStep } from './fast-step.js';
+import { ReferenceStep } from './reference-step.js';
+import { autoencoderLayout, initializeKeras, lstmBiasRanges, WEIGHT_NAMES, type AutoencoderDims, type WeightName } from './layout.js';
 
 export type { AutoencoderConfig, AutoencoderConfigInput } from './config.js';
 export type { Sequences } from '../../train/sequences.js';
 export type { OptimizerName, OptimizerConfig } from '../../train/optimizer-config.js';
 export type { EpochLogs, FitCallbacks, FitOptions, History } from '../../train/fit.js';
+export type { EngineName, EngineOptions } from '../../train/gradient-step.js';
 export { TrainingDivergedError } from '../../train/training-diverged-error.js';
+
+/** The step of the chosen path ('fast' by default), for batches of up to `maxBatch` windows. */
+export async function createGradientStep(config: AutoencoderConfig, maxBatch: number, options: EngineOptions = {}): Promise<GradientStep> {
+  const { engine = 'fast', threads } = options;
+  if (!(ENGINES as readonly string[]).includes(engine)) {
+    throw new InputError(`engine ${JSON.stringify(engine)} is unknown: expected ${ENGINES.join(' or ')}`);
+  }
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
+    throw new InputError(`threads ${JSON.stringify(threads)} is invalid: expected an integer from 1 up`);
+  }
+  if (engine === 'reference') return new ReferenceStep(config, maxBatch, 'float32');
+  return createFastStep(config, maxBatch, { threads, recurrentActivation: config.recurrentActivation });
+}
+
+/** Windows per forward call of predict and encode: bounds their scratch memory whatever N. */
+const FORWARD_BATCH = 512;
 
 /**
  * The seed's conditional LSTM autoencoder with a Keras-shaped API. All weights live in one
@@ -20,7 +39,12 @@ export { TrainingDivergedError } from '../../train/training-diverged-error.js';
  *
  *   const model = LstmAutoencoder.create({ timesteps: 100, inputDim: 1 });
  *   const history = await model.fit(xTrain, { epochs: 30, batchSize: 500, validationData: xTest });
- *   const codes = model.encode(xTest);          // (N, latentDim)
+ *   const codes = await model.encode(xTest);    // (N, latentDim)
+ *
+ * fit, predict and encode run the fast path (WebAssembly SIMD on every core) unless told
+ * `{ engine: 'reference' }`. The model keeps the step it last used, worker threads
+ * included, for the next call with the same engine and threads; idle threads never keep
+ * the process alive, and dispose() frees them at once.
  */
 export class LstmAutoencoder {
   readonly config: AutoencoderConfig;
@@ -29,6 +53,8 @@ export class LstmAutoencoder {
   readonly params: Float32Array;
   /** the model's own random stream: it drew the initial weights and goes on to draw batch orders */
   readonly shuffleRng: RandomState;
+
+  private step: { key: string; step: GradientStep } | undefined;
 
   private constructor(config: AutoencoderConfig) {
     this.config = config;
@@ -76,24 +102,54 @@ export class LstmAutoencoder {
     for (const [name, values] of Object.entries(weights)) views[name as WeightName].set(values as ArrayLike<number>);
   }
 
-  fit(x: Sequences, options?: FitOptions): Promise<History> {
-    return fitAutoencoder(this, x, options);
+  /** Keras's fit: epochs of shuffled batches, one optimizer step each; see FitOptions. */
+  async fit(x: Sequences, options: FitOptions = {}): Promise<History> {
+    if (options.gradientStep) return fitLoop(this, x, options, options.gradientStep);
+    checkSequences(x, this.config, 'x');
+    const maxBatch = Math.max(1, Math.min(parseFitOptions(options).batchSize, x.shape[0]));
+    return fitLoop(this, x, options, await this.stepFor(options, maxBatch));
   }
 
   /** The reconstruction, (N,T,D). */
-  predict(x: Sequences): Float32Array {
+  async predict(x: Sequences, options: EngineOptions = {}): Promise<Float32Array> {
     checkSequences(x, this.config, 'x');
-    const out = new Float32Array(x.data.length);
-    referenceForward(this.params, this.config, x.data, x.shape[0], { reconstruction: out });
-    return out;
+    const reconstruction = new Float32Array(x.data.length);
+    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options), this.params, x.data, x.shape[0], { reconstruction });
+    return reconstruction;
   }
 
   /** The encoder's final hidden state of every window, (N,latentDim): the features. */
-  encode(x: Sequences): Float32Array {
+  async encode(x: Sequences, options: EngineOptions = {}): Promise<Float32Array> {
     checkSequences(x, this.config, 'x');
-    const out = new Float32Array(x.shape[0] * this.config.latentDim);
-    referenceForward(this.params, this.config, x.data, x.shape[0], { code: out });
-    return out;
+    const code = new Float32Array(x.shape[0] * this.config.latentDim);
+    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options), this.params, x.data, x.shape[0], { code });
+    return code;
+  }
+
+  /** Frees the kept step (its worker threads); the model stays usable and makes a new one when asked. */
+  async dispose(): Promise<void> {
+    const kept = this.step;
+    this.step = undefined;
+    await kept?.step.dispose();
+  }
+
+  /** [start, end) of each LSTM bias in params (for fit's lstmBiasPair). */
+  lstmBiasRanges(): Array<[start: number, end: number]> {
+    return lstmBiasRanges(this.config);
+  }
+
+  /**
+   * The kept step when it is for the engine and threads asked for and takes batches of
+   * `maxBatch` (training; a forward pass takes any); otherwise a new one, kept.
+   */
+  private async stepFor(options: EngineOptions, maxBatch?: number): Promise<GradientStep> {
+    const key = `${options.engine ?? 'fast'}/${options.threads ?? 'default'}`;
+    const kept = this.step;
+    if (kept && kept.key === key && kept.step.maxBatch >= (maxBatch ?? 1)) return kept.step;
+    const step = await createGradientStep(this.config, maxBatch ?? FORWARD_BATCH, options);
+    await this.dispose();
+    this.step = { key, step };
+    return step;
   }
 
   /** The dimensions alone, e.g. for building a GradientStep. */

@@ -4,7 +4,9 @@ import { lstmBackward, lstmBackwardScratch, lstmForward, type LstmBackwardScratc
 import { denseBackward, denseForward } from '../../ops/dense.js';
 import { mseBackward, mseForward } from '../../ops/mse.js';
 import { autoencoderLayout, type AutoencoderDims, type WeightName } from './layout.js';
-import type { GradientStep } from '../../train/gradient-step.js';
+import type { ForwardOutputs, GradientStep } from '../../train/gradient-step.js';
+
+export type { ForwardOutputs } from '../../train/gradient-step.js';
 
 export type Precision = 'float32' | 'float64';
 
@@ -223,14 +225,6 @@ export class ReferenceStep implements GradientStep {
   }
 }
 
-export interface ForwardOutputs {
-  /** (N,T,D) receives the reconstruction */
-  reconstruction?: FloatArray;
-  /** (N,L) receives the codes (the encoder's last hidden states) */
-  code?: FloatArray;
-  /** measure the reconstruction's MSE against x, even without keeping the reconstruction */
-  loss?: boolean;
-}
 
 /**
  * Forward pass of N windows x (N,T,D) in chunks of 256, so memory stays bounded whatever

@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import { LstmAutoencoder } from '../src/index.js';
+import type { ForwardOnceResult } from './child-protocol.js';
+import { SEED_LATENT_DIM, seedTrainingData } from './seed-workload.js';
+
+/**
+ * Times the public API's `encode` or `predict` on every seed training window, in a process
+ * of its own, for bench/run.ts:
+ *   node dist/bench/forward-once.js --op encode --threads 2 [--repeat 3]
+ * prints one JSON line (ForwardOnceResult). The weights are the fresh Keras initialisation:
+ * a forward pass costs the same whatever the weights are. The first call also starts the
+ * model's threads, so it is reported apart from the repetitions after it.
+ */
+const { values } = parseArgs({
+  options: {
+    op: { type: 'string', default: 'encode' },
+    threads: { type: 'string', default: '2' },
+    repeat: { type: 'string', default: '3' },
+  },
+});
+const op = values.op;
+const threads = Number(values.threads);
+const repeat = Number(values.repeat);
+if (op !== 'encode' && op !== 'predict') throw new Error(`--op must be encode or predict, got ${op}`);
+if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads must be a positive integer, got ${values.threads}`);
+if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
+
+const x = seedTrainingData();
+const [windows, timesteps, inputDim] = x.shape;
+const model = LstmAutoencoder.create({ timesteps, inputDim, latentDim: SEED_LATENT_DIM, seed: 0 });
+const run = (data: typeof x, engine: 'fast' | 'reference') =>
+  op === 'encode' ? model.encode(data, { engine, threads }) : model.predict(data, { engine, threads });
+try {
+  const seconds: number[] = [];
+  let result: Float32Array = new Float32Array(0);
+  for (let i = 0; i <= repeat; i++) {
+    const started = performance.now();
+    result = await run(x, 'fast');
+    seconds.push((performance.now() - started) / 1000);
+    process.stderr.write(`${op} ${i === 0 ? 'first call' : `${i}/${repeat}`}: ${seconds.at(-1)?.toFixed(3)} s\n`);
+  }
+  // a fast wrong answer is no result: compare the first windows with the reference path
+  const checked = Math.min(256, windows);
+  const size = op === 'encode' ? model.config.latentDim : timesteps * inputDim;
+  const reference = await run({ data: x.data.subarray(0, checked * timesteps * inputDim), shape: [checked, timesteps, inputDim] }, 'reference');
+  let maxDifference = 0;
+  for (let i = 0; i < checked * size; i++) maxDifference = Math.max(maxDifference, Math.abs(reference[i]! - result[i]!));
+  if (!(maxDifference < 1e-4)) throw new Error(`fast ${op} differs from the reference by ${maxDifference} on the first ${checked} windows`);
+
+  const line: ForwardOnceResult = {
+    op,
+    path: 'fast path, public API',
+    threads,
+    windows,
+    firstCallSeconds: seconds[0]!,
+    seconds: seconds.slice(1),
+    peakRssKB: process.resourceUsage().maxRSS,
+  };
+  process.stdout.write(JSON.stringify(line) + '\n');
+} finally {
+  await model.dispose();
+}
