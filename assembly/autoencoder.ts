@@ -1,4 +1,4 @@
-// The seed's conditional autoencoder for one block of 4 windows, forward and backward:
+// The article's conditional autoencoder for one block of 4 windows, forward and backward:
 //   encoder LSTM over x -> code = last h;  decoder LSTM over [code | x reversed in time];
 //   Dense(L, relu) -> Dense(D, tanh) -> output;  loss = sum of squared errors.
 // Weight gradients are summed into `gacc` (one v128 per weight), so blocks just add up.

@@ -1,6 +1,6 @@
 import { makeSineData } from '../src/data/sine-data.js';
 
-/** The seed article's model and training settings, which every bench row uses. */
+/** The article's model and training settings, which every bench row uses. */
 export const SEED_LATENT_DIM = 10;
 export const SEED_BATCH_SIZE = 500;
 export const SEED_OPTIMIZER = 'RMSprop lr 1e-3, shuffled';

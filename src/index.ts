@@ -44,10 +44,10 @@ export { pca, symmetricEigen, type PcaResult } from './analysis/pca.js';
 export { sineClassesChart, reconstructionChart, featuresChart, lossChart, pcaChart } from './report/charts.js';
 export type { WindowSelection, ReconstructionChartInput, FeaturesChartInput, FeatureClass, LossHistory, PcaChartOptions } from './report/charts.js';
 export { renderSvg, svgToPng, svgToRaster, writeFigure, type RenderOptions, type Raster, type WrittenFigure } from './report/render.js';
-export { buildReportHtml, writeReport, escapeHtml, DEFAULT_FEATURE_TOLERANCE } from './report/html-report.js';
+export { buildReportHtml, writeReport, escapeHtml } from './report/html-report.js';
 export type { ReportData, ReportFigure, ReportMetrics, ConfusionMatrix } from './report/html-report.js';
 
 // pipeline
-export { runSeedExperiment, FeatureCheckError, type SeedExperimentOptions, type SeedExperimentMetrics } from './pipeline/article-experiment.js';
+export { runArticleExperiment, FeatureCheckError, type ArticleExperimentOptions, type ArticleMetrics } from './pipeline/article-experiment.js';
 export { checkFeatures, FEATURE_CHECK_TOLERANCE, type FeatureCheck, type FeatureSet } from './pipeline/feature-check.js';
 export { runSeedSweep, type SeedSweepOptions, type SeedSweepSummary, type SeedSweepRow, type SweepSettings } from './pipeline/article-sweep.js';

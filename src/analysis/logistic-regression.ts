@@ -4,9 +4,9 @@
  *   J(w, b) = 0.5 ‖w‖² + C · Σ_i logloss(y_i, σ(x_i·w + b)),
  *
  * L2 on the coefficients w only (the intercept b is not penalised), C = 1 by default:
- * what the seed runs as `LogisticRegression()`. Solved with Newton's method (IRLS) in
+ * what the article runs as `LogisticRegression()`. Solved with Newton's method (IRLS) in
  * float64, with a backtracking line search so that each step lowers J. For separable
- * data (the seed's features are) the 0.5‖w‖² term keeps the optimum finite.
+ * data (the article's features are) the 0.5‖w‖² term keeps the optimum finite.
  */
 import { InputError } from '../input-error.js';
 

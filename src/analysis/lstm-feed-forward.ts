@@ -1,5 +1,5 @@
 /**
- * An independent LSTM feed-forward in float64: the seed article's `calc_ht`.
+ * An independent LSTM feed-forward in float64: the article's `calc_ht`.
  *
  * It shares no code with the engine on purpose. It exists so that the encoder's
  * features can be re-derived from the saved weights alone and compared with the
@@ -29,6 +29,9 @@ export interface LstmInput {
   shape: [number, number, number];
 }
 
+/** The article's feature check passes when the model's encode and this feed-forward agree this well. */
+export const FEATURE_CHECK_TOLERANCE = 1e-5;
+
 export type RecurrentActivation = 'sigmoid' | 'hard_sigmoid';
 
 export interface LstmFeedForwardOptions {
@@ -50,7 +53,7 @@ interface GateParams {
   b: Float64Array;
 }
 
-/** The four gates as the seed's `split_params` names them. */
+/** The four gates as the article's `split_params` names them. */
 interface SplitParams {
   i: GateParams;
   f: GateParams;
@@ -125,7 +128,7 @@ function validate(weights: LstmWeights, x: LstmInput): { N: number; T: number; D
 
 /**
  * Final hidden state of a Keras LSTM for each of the N sequences, (N, L) row-major.
- * This is what the seed's encoder returns (return_sequences=False): the features.
+ * This is what the article's encoder returns (return_sequences=False): the features.
  */
 export function lstmFinalHidden(weights: LstmWeights, x: LstmInput, options: LstmFeedForwardOptions = {}): Float64Array {
   const { N, T, D, L } = validate(weights, x);

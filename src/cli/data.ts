@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { InputError } from '../input-error.js';
-import { encodeNpy } from '../io/npy.js';
+import { encodeNpy, pythonTuple } from '../io/npy.js';
 import { makeSineData } from '../data/sine-data.js';
 import { DEFAULT_SINE_DATA_CONFIG, parseSineDataConfig, type SineDataOptionNames } from '../data/sine-data-config.js';
 import { writeFilesAtomic } from '../io/atomic-write.js';
@@ -36,11 +36,6 @@ interface DataOptions {
   timesteps: number;
   sampling: [number, number];
   testSize: number;
-}
-
-/** A numpy shape as repr() prints it: (17802, 100, 1), (17802,). */
-function shapeText(shape: readonly number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
 function assertFolderUsable(out: string): void {
@@ -83,17 +78,17 @@ function runData(options: DataOptions): void {
   } catch (err) {
     throw new InputError(`--out ${options.out}: cannot write the data files (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a writable folder path`);
   }
-  // the seed prints each array's shape; numpy's notation lets a Python user compare at a glance
-  for (const file of files) process.stdout.write(`${file.name} ${shapeText(file.shape)}\n`);
+  // the article prints each array's shape; numpy's notation lets a Python user compare at a glance
+  for (const file of files) process.stdout.write(`${file.name} ${pythonTuple(file.shape)}\n`);
 }
 
-/** `lstm-ae data`: the seed's sine data set as .npy files. */
+/** `lstm-ae data`: the article's sine data set as .npy files. */
 export function registerData(program: Command): void {
   const defaults = DEFAULT_SINE_DATA_CONFIG;
   program
     .command('data')
     .description(
-      "write the seed's sine data set (two noisy sine waves cut into windows, class 0 then class 1) " +
+      "write the article's sine data set (two noisy sine waves cut into windows, class 0 then class 1) " +
         'as X_train.npy, y_train.npy, X_test.npy, y_test.npy (X float64 (N, T, 1), y int64)',
     )
     .requiredOption('--out <dir>', 'folder to write the four .npy files into (created if missing)')

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
-import type { SeedExperimentMetrics, SeedExperimentOptions } from '../pipeline/article-experiment.js';
+import type { ArticleMetrics, ArticleExperimentOptions } from '../pipeline/article-experiment.js';
 import type { SeedSweepSummary, SweepSettings } from '../pipeline/article-sweep.js';
 import { ENGINES, type EngineName } from '../train/gradient-step.js';
 import type { RecurrentActivation } from '../ops/activations.js';
@@ -25,11 +25,11 @@ interface DemoOptions {
   json?: boolean;
 }
 
-/** `lstm-ae demo`: the seed article's whole experiment, one command (or once per seed with --seeds). */
+/** `lstm-ae demo`: the article's whole experiment, one command (or once per seed with --seeds). */
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description("the seed article's experiment end to end: data, training, reconstructions, features two ways, logistic regression, figures and report.html")
+    .description("the article's experiment end to end: data, training, reconstructions, features two ways, logistic regression, figures and report.html")
     .option('--epochs <n>', 'passes over the training data', integerOption(1, 100000), 30)
     .option('--seed <n>', 'seed for the initial weights and the batch order (the data are always the article\'s)', integerOption(0, 2 ** 32 - 1), 0)
     .addOption(
@@ -68,7 +68,7 @@ function sayer(o: DemoOptions) {
 }
 
 /** One run's progress display and stage log; the bar stops when training is done. */
-function runFeedback(o: DemoOptions, say: (line: string) => void): Required<Pick<SeedExperimentOptions, 'callbacks' | 'log'>> & { stop(): void } {
+function runFeedback(o: DemoOptions, say: (line: string) => void): Required<Pick<ArticleExperimentOptions, 'callbacks' | 'log'>> & { stop(): void } {
   const progress = trainingFeedback(o.epochs, Math.ceil(ARTICLE.trainingWindows / ARTICLE.batchSize), o.json ?? false);
   return {
     callbacks: progress,
@@ -110,9 +110,9 @@ async function demo(o: DemoOptions): Promise<void> {
   say(describe(o, `seed ${o.seed}`, outDir));
   const feedback = runFeedback(o, say);
   // loaded here, not at start-up: the charts and the report pull in Vega and resvg
-  const { runSeedExperiment } = await import('../pipeline/article-experiment.js');
+  const { runArticleExperiment } = await import('../pipeline/article-experiment.js');
   const metrics = await exitOnFailedCheck(
-    () => runSeedExperiment({ ...experimentSettings(o), outDir, seed: o.seed, callbacks: feedback.callbacks, log: feedback.log }),
+    () => runArticleExperiment({ ...experimentSettings(o), outDir, seed: o.seed, callbacks: feedback.callbacks, log: feedback.log }),
     feedback.stop,
   );
   if (!metrics) return;
@@ -124,7 +124,7 @@ async function demo(o: DemoOptions): Promise<void> {
   process.stdout.write(resultLines(metrics, outDir).join('\n') + '\n');
 }
 
-function resultLines(metrics: SeedExperimentMetrics, outDir: string): string[] {
+function resultLines(metrics: ArticleMetrics, outDir: string): string[] {
   const [[tn, fp], [fn, tp]] = metrics.confusion_matrix_test as [[number, number], [number, number]];
   return [
     `test accuracy ${metrics.test_accuracy.toFixed(4)}  (confusion, rows true: [${tn} ${fp}] [${fn} ${tp}])`,

@@ -3,7 +3,7 @@ import { parseSettings } from '../settings.js';
 import { InputError } from '../input-error.js';
 import { trainTestSplitIndex } from './windows.js';
 
-/** The seed's make_data parameters. */
+/** The article's make_data parameters. */
 export interface SineDataConfig {
   /** `np.random.seed(seed)` before the first draw. */
   seed: number;
@@ -67,7 +67,7 @@ const schema = z
   .strict();
 
 
-/** The values in each class's train and test part when `config` is split as the seed does. */
+/** The values in each class's train and test part when `config` is split as the article does. */
 export function splitLengths(config: SineDataConfig): Array<{ total: number; train: number; test: number }> {
   return config.samplingNumPair.map((samplingNum) => {
     const total = samplingNum * config.numberOfCycles + 1;
@@ -89,10 +89,10 @@ function fewestWorkingCycles(config: SineDataConfig): number | undefined {
 }
 
 /**
- * Validate a (partial) configuration and fill in the seed's defaults. Throws InputError with
+ * Validate a (partial) configuration and fill in the article's defaults. Throws InputError with
  * one line naming the setting (as `names` spells it), its value and what would work, also
  * when a train or test split is too short to hold one window of timesteps + 1 values (where
- * the seed's own code crashes inside numpy).
+ * the article's own code crashes inside numpy).
  */
 export function parseSineDataConfig(
   input: Partial<SineDataConfig> = {},

@@ -20,7 +20,7 @@ export interface SineData {
 }
 
 /**
- * One class's series as the seed computes it, one row at a time:
+ * One class's series as the article computes it, one row at a time:
  * `np.sin(x * (2 * np.pi / s) + np.random.uniform(-1.0, 1.0) * random_factor)` for x in 0 … s * cycles.
  * The expression keeps numpy's order of operations so each value rounds the same way.
  */
@@ -34,7 +34,7 @@ export function sineSeries(rng: RandomState, samplingNum: number, numberOfCycles
 }
 
 /**
- * The seed's make_data: class 0 then class 1 from one RNG stream seeded once, each series
+ * The article's make_data: class 0 then class 1 from one RNG stream seeded once, each series
  * split at int(round(n * (1 - testSize))), each part cut into n - timesteps windows, the
  * classes stacked (class 0 first). Throws InputError for an invalid configuration.
  */

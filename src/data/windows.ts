@@ -1,9 +1,9 @@
-/** Where the seed splits a series of `length` values: `int(round(length * (1 - testSize)))`. */
+/** Where the article splits a series of `length` values: `int(round(length * (1 - testSize)))`. */
 export function trainTestSplitIndex(length: number, testSize: number): number {
   return roundHalfToEven(length * (1 - testSize));
 }
 
-/** How many windows the seed cuts from `length` values: one fewer than fit, as its loop stops at length - timesteps. */
+/** How many windows the article cuts from `length` values: one fewer than fit, as its loop stops at length - timesteps. */
 export function windowCount(length: number, timesteps: number): number {
   return Math.max(0, length - timesteps);
 }

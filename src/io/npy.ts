@@ -30,8 +30,8 @@ const ARRAY_TYPE = { float64: Float64Array, float32: Float32Array, int64: BigInt
 const SUPPORTED = Object.entries(DESCR).map(([dtype, descr]) => `${descr} (${dtype})`).join(', ');
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** A Python tuple as repr() writes it: (), (5,), (3, 4). */
-function pythonTuple(shape: readonly number[]): string {
+/** A numpy shape as Python's repr() writes it: (), (17802,), (17802, 100, 1). */
+export function pythonTuple(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 

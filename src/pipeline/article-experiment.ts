@@ -10,7 +10,7 @@ import { saveModel } from '../io/tfjs/format.js';
 import { writeHistoryFile } from '../io/history-file.js';
 import { writeReport } from '../report/html-report.js';
 import { COMPLETION_FILE } from './run-folder.js';
-import { writeSeedFigures } from './article-figures.js';
+import { writeArticleFigures } from './article-figures.js';
 import type { EngineName } from '../train/gradient-step.js';
 import { checkFeatures } from './feature-check.js';
 
@@ -22,7 +22,7 @@ export const ARTICLE = {
   learningRate: 1e-3,
 } as const;
 
-export interface SeedExperimentOptions {
+export interface ArticleExperimentOptions {
   outDir: string;
   epochs: number;
   /** seeds the initial weights and the batch order; the data stay the article's (seed 0) */
@@ -41,7 +41,7 @@ export interface SeedExperimentOptions {
   featureCheckTolerance?: number;
 }
 
-export interface SeedExperimentMetrics {
+export interface ArticleMetrics {
   test_accuracy: number;
   train_accuracy: number;
   train_mse: number;
@@ -61,19 +61,19 @@ export interface SeedExperimentMetrics {
 export class FeatureCheckError extends Error {
   constructor(
     message: string,
-    readonly metrics: SeedExperimentMetrics,
+    readonly metrics: ArticleMetrics,
   ) {
     super(message);
   }
 }
 
 /**
- * The seed article end to end: data, conditional autoencoder, reconstructions, features
+ * The article end to end: data, conditional autoencoder, reconstructions, features
  * computed twice (the model's encode and the independent float64 feed-forward), logistic
  * regression on the feed-forward features, figures and report. Writes everything into
  * `outDir` (which the caller prepared) and metrics.json last.
  */
-export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedExperimentMetrics> {
+export async function runArticleExperiment(o: ArticleExperimentOptions): Promise<ArticleMetrics> {
   const log = o.log ?? (() => {});
   const timings: Record<string, number> = {};
   const started = performance.now();
@@ -147,7 +147,7 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
   const confusion = confusionMatrix(data.yTest, predictedTest, 2);
 
   const figures = await timed('figures', () =>
-    writeSeedFigures(o.outDir, { data, reconstruction, features, history, latentDim: L }),
+    writeArticleFigures(o.outDir, { data, reconstruction, features, history, latentDim: L }),
   );
 
   const last = history.history;
@@ -166,7 +166,7 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
     'training windows': data.trainShape[0],
     'test windows': data.testShape[0],
   };
-  const metrics: SeedExperimentMetrics = {
+  const metrics: ArticleMetrics = {
     test_accuracy: accuracy(data.yTest, predictedTest),
     train_accuracy: accuracy(data.yTrain, predictedTrain),
     train_mse: trainMse,
@@ -184,7 +184,7 @@ export async function runSeedExperiment(o: SeedExperimentOptions): Promise<SeedE
   metrics.total_seconds = (performance.now() - started) / 1000;
 
   writeReport(join(o.outDir, 'report.html'), {
-    title: 'lstm-ae: the seed experiment',
+    title: 'lstm-ae: the article experiment',
     subtitle: `conditional LSTM autoencoder on two sine classes, ${new Date().toISOString()}`,
     settings,
     timings: { ...timings, total: metrics.total_seconds },

@@ -5,7 +5,7 @@ import { featuresChart, lossChart, pcaChart, reconstructionChart, sineClassesCha
 import type { ReportFigure } from '../report/html-report.js';
 import { writeFigure } from '../report/render.js';
 
-export interface SeedFigureInputs {
+export interface ArticleFigureInputs {
   data: SineData;
   /** the model's reconstruction of every training window, (N,T,1) */
   reconstruction: Float32Array;
@@ -26,7 +26,7 @@ function classRange(labels: Int32Array, k: number): { start: number; end: number
  * reconstructions per class, the features over one period, the loss, the PCA of the
  * test features. Returns them for the report (the loss curve separately).
  */
-export async function writeSeedFigures(dir: string, f: SeedFigureInputs): Promise<{ loss: ReportFigure; others: ReportFigure[] }> {
+export async function writeArticleFigures(dir: string, f: ArticleFigureInputs): Promise<{ loss: ReportFigure; others: ReportFigure[] }> {
   const { data, latentDim } = f;
   const classes = [classRange(data.yTrain, 0), classRange(data.yTrain, 1)];
   const [samples0, samples1] = data.config.samplingNumPair;

@@ -2,20 +2,20 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { median } from '../analysis/metrics.js';
 import { prepareRunFolder } from './run-folder.js';
-import { FeatureCheckError, runSeedExperiment, type SeedExperimentMetrics, type SeedExperimentOptions } from './article-experiment.js';
+import { FeatureCheckError, runArticleExperiment, type ArticleMetrics, type ArticleExperimentOptions } from './article-experiment.js';
 
 /** The sweep's summary, written last: a sweep folder without it did not finish. */
 export const SWEEP_COMPLETION_FILE = 'seeds.json';
 
 /** What every run of a sweep shares: the experiment's options but the seed and where it goes. */
-export type SweepSettings = Omit<SeedExperimentOptions, 'seed' | 'outDir' | 'callbacks' | 'log'>;
+export type SweepSettings = Omit<ArticleExperimentOptions, 'seed' | 'outDir' | 'callbacks' | 'log'>;
 
 export interface SeedSweepOptions extends SweepSettings {
   /** the sweep folder; seed s runs in `<outDir>/seed-<s>/` */
   outDir: string;
   seeds: readonly number[];
   /** called before each seed's run; returns the callbacks and log for that run */
-  forEachSeed?: (seed: number, index: number) => Pick<SeedExperimentOptions, 'callbacks' | 'log'>;
+  forEachSeed?: (seed: number, index: number) => Pick<ArticleExperimentOptions, 'callbacks' | 'log'>;
 }
 
 export interface SeedSweepRow {
@@ -54,10 +54,10 @@ export async function runSeedSweep(o: SeedSweepOptions): Promise<SeedSweepSummar
     const outDir = join(sweepDir, `seed-${seed}`);
     // the caller vetted the sweep folder; a seed folder left by an earlier sweep loses its metrics.json first
     prepareRunFolder(outDir, true);
-    let metrics: SeedExperimentMetrics;
+    let metrics: ArticleMetrics;
     let checkPassed = true;
     try {
-      metrics = await runSeedExperiment({ ...settings, ...forEachSeed?.(seed, index), outDir, seed });
+      metrics = await runArticleExperiment({ ...settings, ...forEachSeed?.(seed, index), outDir, seed });
     } catch (err) {
       // one seed's failed check is that seed's result, not the end of the sweep
       if (!(err instanceof FeatureCheckError)) throw err;

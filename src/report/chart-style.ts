@@ -20,7 +20,7 @@ export const chartConfig: Config = {
   view: { stroke: '#bbb' },
 };
 
-/** The seed article's colours: class 0 red, class 1 blue; originals blue, reconstructions red. */
+/** The article's colours: class 0 red, class 1 blue; originals blue, reconstructions red. */
 export const RED = '#d62728';
 export const BLUE = '#1f77b4';
 

@@ -3,7 +3,7 @@ import { InputError } from '../input-error.js';
 import { BLUE, RED, chartConfig, classColours, classLabel } from './chart-style.js';
 
 /**
- * One Vega-Lite spec per figure of the seed article, built from plain arrays. The specs
+ * One Vega-Lite spec per figure of the article, built from plain arrays. The specs
  * hold their data inline, so a spec alone renders the figure (see render.ts).
  */
 

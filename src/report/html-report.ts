@@ -1,3 +1,4 @@
+import { FEATURE_CHECK_TOLERANCE } from '../analysis/lstm-feed-forward.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { embeddableSvg } from './svg-embed.js';
 
@@ -48,7 +49,6 @@ export interface ReportData {
   figures: readonly ReportFigure[];
 }
 
-export const DEFAULT_FEATURE_TOLERANCE = 1e-5;
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -141,7 +141,7 @@ function note(id: string, text: string | undefined): string {
 export function buildReportHtml(data: ReportData): string {
   checkConfusion(data.confusion);
   const { metrics } = data;
-  const tolerance = metrics.featureCheckTolerance ?? DEFAULT_FEATURE_TOLERANCE;
+  const tolerance = metrics.featureCheckTolerance ?? FEATURE_CHECK_TOLERANCE;
   const diff = metrics.featureCheckMaxAbsDiff;
   const featurePass = Number.isFinite(diff) && diff <= tolerance;
   const verdict = featurePass ? '<span class="pass">pass</span>' : '<span class="fail">FAIL</span>';

@@ -37,7 +37,7 @@ export interface EngineOptions {
  * (SIMD, threads), which is tested against it.
  *
  * Loss = mean over all B*T*D values of (output - x)^2, the output being the reconstruction
- * of x (the decoder is fed x reversed in time, as in the seed).
+ * of x (the decoder is fed x reversed in time, as in the article).
  */
 export interface GradientStep {
   readonly dims: ModelDims;

@@ -1,5 +1,5 @@
 import { InputError } from '../../input-error.js';
-import { readNpy, type NpyArray } from '../npy.js';
+import { pythonTuple, readNpy, type NpyArray } from '../npy.js';
 import type { SeriesSet } from '../series-set.js';
 import { finishSeries } from './missing-values.js';
 
@@ -19,7 +19,7 @@ export function readNpySeries(path: string): SeriesSet {
 /** The series in `array`; `source` (a path) names it in every error. */
 export function seriesFromNpy(array: NpyArray, source: string): SeriesSet {
   const { dtype, shape } = array;
-  const shapeText = `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+  const shapeText = pythonTuple(shape);
   if (array.data instanceof BigInt64Array || array.data instanceof Int32Array) {
     throw new InputError(`${source}: dtype ${dtype}; expected float32 or float64 series, with NaN for missing values`);
   }

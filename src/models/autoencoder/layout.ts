@@ -3,7 +3,7 @@ import { ParamLayout, type FloatArray } from '../../ops/param-layout.js';
 import type { ModelDims } from '../../train/gradient-step.js';
 
 /**
- * The seed's conditional autoencoder, in Keras layout and with Keras's weight names:
+ * The article's conditional autoencoder, in Keras layout and with Keras's weight names:
  *   encoder      LSTM(L) over x (T,D):           kernel (D,4L), recurrent_kernel (L,4L), bias (4L)
  *   decoder      LSTM(L) over [repeat(h_enc), reverse_t(x)] (T,L+D): kernel (L+D,4L) — first L
  *                rows take the repeated code, last D rows the reversed input

@@ -34,7 +34,7 @@ export async function createGradientStep(config: AutoencoderConfig, maxBatch: nu
 const FORWARD_BATCH = 512;
 
 /**
- * The seed's conditional LSTM autoencoder with a Keras-shaped API. All weights live in one
+ * The article's conditional LSTM autoencoder with a Keras-shaped API. All weights live in one
  * flat Float32Array (`params`, in `layout`); getWeights hands out named views of it.
  *
  *   const model = LstmAutoencoder.create({ timesteps: 100, inputDim: 1 });

@@ -19,7 +19,7 @@ export interface StepDims extends AutoencoderDims {
 type Weights = Record<WeightName, FloatArray>;
 
 /**
- * The seed's conditional autoencoder, forward and backward, written out op by op over the
+ * The article's conditional autoencoder, forward and backward, written out op by op over the
  * engine's plain functions. This is the implementation every test trusts and every fast
  * path is compared with. In 'float64' it serves the gradient checks; in 'float32' it is
  * what training uses by default.
