@@ -4,7 +4,7 @@
  * window limits given as timestamps to row ranges.
  */
 import { InputError } from '../../input-error.js';
-import { PROBATION_PERCENT, probationaryLength } from './profiles.js';
+import { PROBATION_PERCENT, checkProbationPercent, probationaryLength } from './profiles.js';
 
 /** A window as NAB's label files give it: [first timestamp, last timestamp], both inclusive. */
 export type WindowLimits = readonly [string, string];
@@ -67,7 +67,10 @@ export function resolveWindows(file: string, timestamps: readonly string[], limi
       }
       const row = rows.get(timestampKey(text, `${file}, anomaly window ${k}`));
       if (row === undefined) {
-        throw new InputError(`${file}: anomaly window ${k} ${side === 0 ? 'starts' : 'ends'} at ${text}, which is not a timestamp of the file; window limits must be timestamps of its rows`);
+        const edge = side === 0 ? 'starts' : 'ends';
+        throw new InputError(
+          `${file}: anomaly window ${k} ${edge} at ${text}, which is not a timestamp of the file; window limits must be timestamps of its rows`,
+        );
       }
       return row;
     }) as [number, number];
@@ -100,19 +103,24 @@ export function windowsFromLabels(
 ): [string, string][] {
   const windowFraction = options.windowFraction ?? 0.1;
   const probationPercent = options.probationPercent ?? PROBATION_PERCENT;
+  checkProbationPercent(probationPercent);
+  if (!(windowFraction > 0 && windowFraction <= 1)) {
+    throw new InputError(`${file}: window fraction ${windowFraction}; expected a number in (0, 1]`);
+  }
   const n = timestamps.length;
   const keys = timestamps.map((t, i) => timestampKey(t, `${file}, row ${i}`));
-  const wanted = new Set(labels.map((t, k) => timestampKey(t, `${file}, label ${k}`)));
+  const present = new Set(keys);
+  const wanted = new Set<number>();
+  labels.forEach((t, k) => {
+    const key = timestampKey(t, `${file}, label ${k}`);
+    if (!present.has(key)) throw new InputError(`${file}: label ${k} (${t}) is not a timestamp of the file`);
+    wanted.add(key);
+  });
   // Every row whose timestamp is labelled (NAB's `isin`), in row order.
   const anomalies: number[] = [];
   keys.forEach((key, i) => {
     if (wanted.has(key)) anomalies.push(i);
   });
-  for (const [k, t] of labels.entries()) {
-    if (!keys.includes(timestampKey(t, `${file}, label ${k}`))) {
-      throw new InputError(`${file}: label ${k} (${t}) is not a timestamp of the file`);
-    }
-  }
   if (anomalies.length === 0) return [];
   const length = Math.floor((windowFraction * n) / anomalies.length);
   const half = Math.floor(length / 2);
