@@ -39,9 +39,15 @@ writeNpy(join(DATA, 'X_test.npy'), { dtype: 'float32', shape: [4, T, D], data: x
 const RUN = join(scratch, 'run');
 const trained = run('train', '--data', DATA, '--out', RUN, '--epochs', '3', '--batch-size', '5', '--latent', String(L), '--seed', '7', '--json');
 
-test('train writes model.json, weights.bin and a history of every epoch, and the library trains the same weights', async () => {
+/** The weights file a model.json names (a model set's generation: weights.G.bin). */
+function weightsFileOf(dir: string): string {
+  return join(dir, JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).weightsManifest[0].paths[0]);
+}
+
+test('train writes model.json, its weights and a history of every epoch, and the library trains the same weights', async () => {
   assert.equal(trained.status, 0, trained.stderr);
-  for (const f of ['model.json', 'weights.bin', 'history.json']) assert.ok(existsSync(join(RUN, f)), f);
+  for (const f of ['model.json', 'history.json']) assert.ok(existsSync(join(RUN, f)), f);
+  assert.ok(existsSync(weightsFileOf(RUN)));
   const history = JSON.parse(readFileSync(join(RUN, 'history.json'), 'utf8'));
   assert.deepEqual(history.epoch, [0, 1, 2]);
   for (const key of ['loss', 'val_loss', 'seconds']) {
@@ -164,20 +170,22 @@ test('sgd, lr 1, one epoch, one batch of all the data, no shuffle: the saved wei
   }
 });
 
-test('a run whose weights blow up stops with exit 2, names the epoch and batch, and saves the last good weights', () => {
+test('a run whose weights blow up stops with exit 2, names the epoch and batch, and leaves the model already in --out as it was', () => {
   const init = join(scratch, 'init', 'model.json'); // saved by the sgd test above
   const initWeights = loadModel(init).getWeights();
   const out = join(scratch, 'run-diverged');
+  saveModel(out, loadModel(init), { history: { epoch: [0], history: { loss: [0.25], seconds: [1] } } });
+  const historyBefore = readFileSync(join(out, 'history.json'), 'utf8');
   // 1e300 times any nonzero gradient is beyond float32: the first update is non-finite
   const r = run('train', '--data', DATA, '--out', out, '--init', init, '--optimizer', 'sgd', '--lr', '1e300', '--epochs', '2', '--batch-size', '5');
   assert.equal(r.status, 2);
   const lines = r.stderr.trimEnd().split('\n');
   assert.equal(lines.length, 1, r.stderr);
   assert.match(lines[0]!, /diverged at epoch 1, batch 1\b/);
-  assert.match(lines[0]!, /run-diverged\/model\.json/);
+  assert.match(lines[0]!, /nothing of this run was saved \(.*run-diverged is as it was\)/);
   const saved = loadModel(out).getWeights();
   for (const name of WEIGHT_NAMES) assert.deepEqual(saved[name], initWeights[name], name);
-  assert.deepEqual(JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')).loss, []);
+  assert.equal(readFileSync(join(out, 'history.json'), 'utf8'), historyBefore);
 });
 
 /** Exit 2, exactly one line on stderr matching every fragment, nothing on stdout, no new files. */
@@ -222,14 +230,15 @@ test('bad input: exit 2, one line, nothing written', () => {
   assertRejected(['encode', '--model', model, '--input', ints, '--out', z], outDir, /ints\.npy/, /int32/, /float64 or float32/);
 
   const json = JSON.parse(readFileSync(model, 'utf8'));
-  const weights = readFileSync(join(RUN, 'weights.bin'));
+  const weights = readFileSync(weightsFileOf(RUN));
+  const weightsName = JSON.parse(readFileSync(model, 'utf8')).weightsManifest[0].paths[0];
   const copy = (name: string, edit: (j: any) => void, bin: Uint8Array = weights): string => {
     const dir = join(bad, name);
     mkdirSync(dir);
     const j = structuredClone(json);
     edit(j);
     writeFileSync(join(dir, 'model.json'), JSON.stringify(j));
-    writeFileSync(join(dir, 'weights.bin'), bin);
+    writeFileSync(join(dir, weightsName), bin);
     return join(dir, 'model.json');
   };
   const unsupported = copy('gru', (j) => (j.modelTopology.config.layers[1].class_name = 'GRU'));

@@ -8,7 +8,7 @@ import { InputError } from '../src/input-error.js';
 import { WEIGHT_NAMES, type WeightName } from '../src/models/autoencoder/layout.js';
 import { jsonErrorOffset } from '../src/io/tfjs/json.js';
 import { readTfjsModel } from '../src/io/tfjs/read.js';
-import { writeTfjsModel } from '../src/io/tfjs/write.js';
+import { writeTfjsModel } from '../src/io/tfjs/format.js';
 import { flat, torch } from './torch-fixture.js';
 
 // The fixture was written by TensorFlow.js 4.22's model.save; its weights are PyTorch's
@@ -155,11 +155,12 @@ test('writeTfjsModel writes what readTfjsModel reads back, bit for bit, with eve
   assert.equal(again.recurrentActivation, 'hard_sigmoid');
   assert.deepEqual(again.dims, original.dims);
   assertFixtureWeights(again.weights);
-  assert.deepEqual(readFileSync(join(dir, 'weights.bin')), fixtureBin); // same manifest order as TF.js
   const json = JSON.parse(readFileSync(path, 'utf8'));
+  // a model set's first generation (model-set.ts), in the same manifest order as TF.js
+  assert.deepEqual(json.weightsManifest[0].paths, ['weights.1.bin']);
+  assert.deepEqual(readFileSync(join(dir, 'weights.1.bin')), fixtureBin);
   assert.equal(json.format, 'layers-model');
   assert.match(json.generatedBy, /^lstm-ae /);
-  assert.deepEqual(json.weightsManifest[0].paths, ['weights.bin']);
   const layers = json.modelTopology.config.layers as { class_name: string; config: Record<string, unknown> }[];
   assert.deepEqual(
     layers.map((l) => l.class_name),

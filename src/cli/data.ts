@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { InputError } from '../input-error.js';
 import { encodeNpy, pythonTuple } from '../io/npy.js';
 import { makeSineData } from '../data/sine-data.js';
 import { DEFAULT_SINE_DATA_CONFIG, parseSineDataConfig, type SineDataOptionNames } from '../data/sine-data-config.js';
-import { writeFilesAtomic } from '../io/atomic-write.js';
+import { commitFileSet } from '../io/file-set.js';
 import { integerOption, numberOption } from './options.js';
 
 /** How errors about the data settings name them here: by the flags the user typed. */
@@ -72,11 +71,14 @@ function runData(options: DataOptions): void {
     { name: 'y_test', shape: [data.testShape[0]], bytes: encodeNpy({ dtype: 'int64', shape: [data.testShape[0]], data: toInt64(data.yTest) }) },
   ];
 
-  // as one set: an earlier data set in the folder is replaced only once all four new files are on disk
+  // as one set (io/file-set.ts): an earlier data set in the folder is replaced whole or not at all
   try {
-    writeFilesAtomic(files.map((file) => ({ path: join(options.out, `${file.name}.npy`), data: file.bytes })));
+    commitFileSet(options.out, files.map((file) => ({ name: `${file.name}.npy`, data: file.bytes })));
   } catch (err) {
-    throw new InputError(`--out ${options.out}: cannot write the data files (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a writable folder path`);
+    if (err instanceof InputError) throw new InputError(`--out ${err.message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw err;
+    throw new InputError(`--out ${options.out}: cannot write the data files (${code}); give a writable folder path`);
   }
   // the article prints each array's shape; numpy's notation lets a Python user compare at a glance
   for (const file of files) process.stdout.write(`${file.name} ${pythonTuple(file.shape)}\n`);

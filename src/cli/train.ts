@@ -1,13 +1,26 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import type { Command } from 'commander';
+import { dirname, join, resolve } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import { z } from 'zod';
 import { InputError } from '../input-error.js';
-import { LstmAutoencoder, TrainingDivergedError, type OptimizerName } from '../models/autoencoder/lstm-autoencoder.js';
+import {
+  createOptimizer,
+  DEFAULT_DIVERGENCE_FACTOR,
+  DivergenceGuard,
+  LstmAutoencoder,
+  TrainingDivergedError,
+  type OptimizerName,
+} from '../models/autoencoder/lstm-autoencoder.js';
 import type { History } from '../train/fit.js';
-import { writeHistoryFile } from '../io/history-file.js';
 import { readTfjsModel } from '../io/tfjs/read.js';
-import { saveModel } from '../io/tfjs/format.js';
+import { commitModelSet, MODEL_FILE, readModelSetInfo, tidyModelFolder } from '../io/tfjs/model-set.js';
+import { readTrainingRecord, type ResumeState, type TrainingRecord } from '../io/training-record.js';
+import { lockFolder, type FolderLock } from '../io/folder-lock.js';
+import { settleFileSet } from '../io/file-set.js';
+import { faultPoint } from '../io/test-faults.js';
 import { ENGINES, type EngineName } from '../train/gradient-step.js';
 import { choiceOption, integerOption, LSTM_BIAS_PAIR_HELP, numberOption } from './options.js';
 import { ensureOutputFolder } from '../io/output-location.js';
@@ -18,10 +31,13 @@ const OPTIMIZERS = ['rmsprop', 'adam', 'sgd'] as const satisfies readonly Optimi
 /** Keras's default learning rates, so `--optimizer adam` alone means what it means in Keras. */
 const DEFAULT_LEARNING_RATE: Record<OptimizerName, number> = { rmsprop: 1e-3, adam: 1e-3, sgd: 0.01 };
 const DEFAULT_LATENT = 10;
+/** Exit codes of a run stopped by a signal, as a shell reports them (128 + the signal's number). */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 interface TrainOptions {
-  data: string;
-  out: string;
+  data?: string;
+  out?: string;
+  resume?: string;
   epochs: number;
   batchSize: number;
   latent?: number;
@@ -34,105 +50,357 @@ interface TrainOptions {
   threads: number;
   engine: EngineName;
   lstmBiasPair?: boolean;
+  checkpointEvery: number;
+  divergenceFactor: number;
 }
+
+/**
+ * What a checkpoint records of the command, so `--resume` repeats it: everything that
+ * decides the weights (data by content, sizes, optimizer, seed, order, threads, engine) and
+ * how the run saves and stops.
+ */
+const settingsSchema = z.object({
+  data: z.string(),
+  trainSha256: z.string(),
+  testSha256: z.string().nullable(),
+  epochs: z.number().int().min(1),
+  batchSize: z.number().int().min(1),
+  latent: z.number().int().min(1),
+  optimizer: z.enum(OPTIMIZERS),
+  lr: z.number().gt(0),
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  shuffle: z.boolean(),
+  lstmBiasPair: z.boolean(),
+  threads: z.number().int().min(1),
+  engine: z.enum(ENGINES),
+  checkpointEvery: z.number().int().min(0),
+  divergenceFactor: z.number().min(0),
+  init: z.string().optional(),
+});
+type RunSettings = z.infer<typeof settingsSchema>;
+
+/** Options a resumed run takes from its checkpoint: giving one is a mistake worth naming. */
+const FIXED_ON_RESUME: Array<[keyof TrainOptions, string]> = [
+  ['batchSize', '--batch-size'],
+  ['latent', '--latent'],
+  ['optimizer', '--optimizer'],
+  ['lr', '--lr'],
+  ['seed', '--seed'],
+  ['shuffle', '--no-shuffle'],
+  ['init', '--init'],
+  ['lstmBiasPair', '--lstm-bias-pair'],
+];
 
 /** `lstm-ae train`: fit the autoencoder on DIR/X_train.npy and save it in the TF.js Layers format. */
 export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train the LSTM autoencoder on DIR/X_train.npy (DIR/X_test.npy, if present, is the validation data)')
-    .requiredOption('--data <dir>', 'folder holding X_train.npy (and optionally X_test.npy), (N, T, D) float64 or float32')
-    .requiredOption('--out <run>', 'folder to write model.json, weights.bin and history.json to')
-    .option('--epochs <n>', 'passes over the training data', integerOption(1), 30)
+    .option('--data <dir>', 'folder holding X_train.npy (and optionally X_test.npy), (N, T, D) float64 or float32')
+    .option('--out <run>', 'folder to save the model in: model.json (naming weights.G.bin and training.G.json), history.json')
+    .option('--resume <run>', "continue the run saved in RUN from its last checkpoint, with its settings: the same weights, bit for bit, as if it had never stopped")
+    .option('--epochs <n>', 'passes over the training data (with --resume: the total to reach, default the run\'s)', integerOption(1), 30)
     .option('--batch-size <n>', 'windows per gradient step', integerOption(1), 500)
     .option('--latent <n>', `size of the code (default ${DEFAULT_LATENT}; with --init, the model's)`, integerOption(1))
     .option('--optimizer <name>', OPTIMIZERS.join(', '), choiceOption(OPTIMIZERS), 'rmsprop')
     .option('--lr <rate>', 'learning rate (default Keras\'s: rmsprop 1e-3, adam 1e-3, sgd 0.01)', numberOption(0, Infinity, true))
     .option('--seed <n>', 'seed for the initial weights and the batch order', integerOption(0, 2 ** 32 - 1), 0)
     .option('--no-shuffle', 'keep the windows in file order')
-    .option('--init <model>', 'start from the weights of a saved model.json (its T, D and latent size must fit)')
-    .option('--threads <n>', 'threads for training, all cores unless given', integerOption(1, 256), availableParallelism())
+    .option('--init <model>', "start from the weights of a saved model.json (its T, D and latent size must fit); its history goes on, its optimizer state does not")
+    .option('--checkpoint-every <n>', 'save the model and a resumable checkpoint every N epochs (0: only at the end or when stopped)', integerOption(0), 1)
+    .option(
+      '--divergence-factor <f>',
+      "stop when an epoch's loss exceeds F times the untrained loss (the larger of the first batch's and the data's mean square); 0: only a non-finite loss stops",
+      divergenceFactorOption,
+      DEFAULT_DIVERGENCE_FACTOR,
+    )
+    .option('--threads <n>', 'threads for training, all cores unless given (with --resume: the run\'s; others change the last bits)', integerOption(1, 256), availableParallelism())
     .option('--engine <name>', `${ENGINES.join(' or ')}: the SIMD engine, or the readable one it is tested against`, choiceOption(ENGINES), 'fast')
     .option('--lstm-bias-pair', LSTM_BIAS_PAIR_HELP)
     .option('--json', 'print one JSON summary line on stdout')
-    .action(async (options: TrainOptions) => train(options));
+    .action(async (options: TrainOptions, command: Command) => train(options, (name) => command.getOptionValueSource(name) === 'cli'));
 }
 
-async function train(o: TrainOptions): Promise<void> {
+function divergenceFactorOption(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || !(n === 0 || n >= 1)) throw new InvalidArgumentError('expected 0 (off) or a number from 1 up.');
+  return n;
+}
+
+/** A file's SHA-256: a resumed run must train on the very data the run began with. */
+function fileSha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** The run to resume: its lock (held from here to the end), model, checkpoint and settings. */
+function openResumedRun(run: string, given: (name: string) => boolean) {
+  if (given('out')) throw new InputError(`--out cannot be given with --resume: the run goes on in its own folder, ${run}`);
+  for (const [key, flag] of FIXED_ON_RESUME) {
+    if (given(key)) throw new InputError(`${flag} cannot be given with --resume: the run goes on with the settings it began with (see ${join(run, MODEL_FILE)})`);
+  }
+  if (!existsSync(run) || !statSync(run).isDirectory()) throw new InputError(`--resume ${run}: not a folder; expected the --out folder of an earlier train`);
+  const lock = lockFolder(run, 'train');
+  const info = tidyModelFolder(run);
+  if (!info) throw new InputError(`--resume ${run}: holds no model yet (the run stopped before its first checkpoint); start it again without --resume`);
+  if (!info.training) {
+    throw new InputError(`--resume ${run}: its ${MODEL_FILE} has no checkpoint (an older lstm-ae's or a plain save); train on from its weights with --init ${join(run, MODEL_FILE)}`);
+  }
+  const record = readTrainingRecord(run, info.generation);
+  if (!record.resume) {
+    throw new InputError(`--resume ${run}: its ${MODEL_FILE} was saved without a checkpoint; train on from its weights with --init ${join(run, MODEL_FILE)}`);
+  }
+  if (info.weightsFiles.join() !== `weights.${info.generation}.bin`) throw new InputError(`--resume ${run}: its ${MODEL_FILE} names weights ${info.weightsFiles.join(', ')}, not its checkpoint's weights.${info.generation}.bin`);
+  const parsed = settingsSchema.safeParse(record.resume.settings);
+  if (!parsed.success) throw new InputError(`--resume ${run}: the checkpoint's settings are not a train run's (${parsed.error.issues[0]?.path.join('.')}); it was not written by this lstm-ae`);
+  const saved = readTfjsModel(run);
+  return { lock, info, record: record as TrainingRecord & { resume: ResumeState }, settings: parsed.data, saved };
+}
+
+async function train(o: TrainOptions, given: (name: string) => boolean): Promise<void> {
+  const resumed = o.resume === undefined ? undefined : openResumedRun(o.resume, given);
+  const out = resumed ? o.resume! : o.out;
+  if (out === undefined) throw new InputError("required option '--out <run>' not specified (or --resume <run> to continue a run)");
+  const dataDir = o.data ?? resumed?.settings.data;
+  if (dataDir === undefined) throw new InputError("required option '--data <dir>' not specified");
+
   // Everything the user gave is checked before any training or writing starts: the inputs
   // first, so a bad one leaves no trace, then the output folder, so a long run can save.
-  const trainPath = join(o.data, 'X_train.npy');
+  settleFileSet(dataDir, `--data ${dataDir}`);
+  const trainPath = join(dataDir, 'X_train.npy');
   const x = readSequences(trainPath);
   const [N, T, D] = x.shape;
-  const testPath = join(o.data, 'X_test.npy');
+  const testPath = join(dataDir, 'X_test.npy');
   const validation = existsSync(testPath) ? readSequences(testPath, { timesteps: T, inputDim: D, what: trainPath }) : undefined;
+  const dataSums = { trainSha256: fileSha256(trainPath), testSha256: validation ? fileSha256(testPath) : null };
 
+  let settings: RunSettings;
   let model: LstmAutoencoder;
-  if (o.init !== undefined) {
-    const init = readTfjsModel(o.init);
-    const { timesteps, inputDim, latentDim } = init.dims;
-    if (timesteps !== T || inputDim !== D) {
-      throw new InputError(`${trainPath}: windows of T=${T} steps and D=${D} features; the --init model ${o.init} expects T=${timesteps}, D=${inputDim}`);
+  let before: History = { epoch: [], history: { loss: [], seconds: [], ...(validation ? { val_loss: [] } : {}) } };
+  if (resumed) {
+    const s = resumed.settings;
+    if (dataSums.trainSha256 !== s.trainSha256 || dataSums.testSha256 !== s.testSha256) {
+      throw new InputError(`--data ${dataDir}: X_train.npy or X_test.npy differs from the data the run in ${out} was trained on; resume needs the same files`);
     }
-    if (o.latent !== undefined && o.latent !== latentDim) {
-      throw new InputError(`--latent ${o.latent} contradicts the --init model ${o.init}, whose latent size is ${latentDim}`);
+    const done = resumed.record.resume.epochsDone;
+    const epochs = given('epochs') ? o.epochs : s.epochs;
+    if (epochs < done) throw new InputError(`--epochs ${epochs}: the run in ${out} has done ${done} epochs already; give a total from ${done} up`);
+    settings = {
+      ...s,
+      data: resolve(dataDir),
+      epochs,
+      threads: given('threads') ? o.threads : s.threads,
+      engine: given('engine') ? o.engine : s.engine,
+      checkpointEvery: given('checkpointEvery') ? o.checkpointEvery : s.checkpointEvery,
+      divergenceFactor: given('divergenceFactor') ? o.divergenceFactor : s.divergenceFactor,
+    };
+    const { dims, recurrentActivation, weights } = resumed.saved;
+    if (dims.timesteps !== T || dims.inputDim !== D) throw new InputError(`${trainPath}: windows of T=${T}, D=${D}; the run in ${out} expects T=${dims.timesteps}, D=${dims.inputDim}`);
+    model = LstmAutoencoder.fromWeights({ ...dims, recurrentActivation, seed: s.seed }, weights);
+    try {
+      model.shuffleRng.setState(resumed.record.resume.random);
+    } catch (err) {
+      throw new InputError(`--resume ${out}: the checkpoint's random state is damaged (${(err as Error).message})`);
     }
-    model = LstmAutoencoder.fromWeights({ ...init.dims, recurrentActivation: init.recurrentActivation, seed: o.seed }, init.weights);
+    before = resumed.record.history;
   } else {
-    model = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: o.latent ?? DEFAULT_LATENT, seed: o.seed });
+    const base = { data: resolve(dataDir), ...dataSums, batchSize: o.batchSize, optimizer: o.optimizer, lr: o.lr ?? DEFAULT_LEARNING_RATE[o.optimizer] };
+    const rest = { seed: o.seed, shuffle: o.shuffle, lstmBiasPair: o.lstmBiasPair ?? false, threads: o.threads, engine: o.engine };
+    const how = { checkpointEvery: o.checkpointEvery, divergenceFactor: o.divergenceFactor };
+    if (o.init !== undefined) {
+      const init = readTfjsModel(o.init);
+      const { timesteps, inputDim, latentDim } = init.dims;
+      if (timesteps !== T || inputDim !== D) {
+        throw new InputError(`${trainPath}: windows of T=${T} steps and D=${D} features; the --init model ${o.init} expects T=${timesteps}, D=${inputDim}`);
+      }
+      if (o.latent !== undefined && o.latent !== latentDim) {
+        throw new InputError(`--latent ${o.latent} contradicts the --init model ${o.init}, whose latent size is ${latentDim}`);
+      }
+      model = LstmAutoencoder.fromWeights({ ...init.dims, recurrentActivation: init.recurrentActivation, seed: o.seed }, init.weights);
+      // the model's history goes on: this run's epochs are numbered after it, and nothing of it is lost
+      before = initHistory(o.init) ?? before;
+      const k = nextEpoch(before);
+      settings = { ...base, ...rest, ...how, latent: latentDim, epochs: k + o.epochs, init: resolve(o.init) };
+      if (k > 0) {
+        process.stderr.write(`--init ${o.init}: its history of ${k} epoch${k === 1 ? '' : 's'} goes on (this run's are ${k + 1} to ${k + o.epochs}); the optimizer starts afresh (--resume would continue it)\n`);
+      }
+    } else {
+      model = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: o.latent ?? DEFAULT_LATENT, seed: o.seed });
+      settings = { ...base, ...rest, ...how, latent: model.config.latentDim, epochs: o.epochs };
+    }
+    // one list per metric, aligned with epoch: epochs that had no validation data have NaN there (null in JSON)
+    if (validation && !before.history.val_loss) before.history.val_loss = before.epoch.map(() => NaN);
   }
 
-  ensureOutputFolder(o.out);
+  let lock: FolderLock;
+  if (resumed) lock = resumed.lock;
+  else {
+    ensureOutputFolder(out);
+    lock = lockFolder(out, 'train');
+    tidyModelFolder(out);
+  }
+  try {
+    await runTraining({ o, out, settings, model, x, validation, before, resumed: resumed?.record.resume, lock });
+  } finally {
+    lock.release();
+  }
+}
 
-  const batchSize = Math.min(o.batchSize, N);
-  const progress = trainingFeedback(o.epochs, Math.ceil(N / batchSize), o.json ?? false);
+/** The history saved with the --init model, if it was saved by lstm-ae with one. */
+function initHistory(init: string): History | undefined {
+  const dir = existsSync(init) && statSync(init).isDirectory() ? init : dirname(init);
+  const info = readModelSetInfo(dir);
+  if (!info?.training) return undefined;
+  return readTrainingRecord(dir, info.generation, { historyOnly: true }).history;
+}
+
+function nextEpoch(history: History): number {
+  const last = history.epoch[history.epoch.length - 1];
+  return last === undefined ? 0 : last + 1;
+}
+
+interface Run {
+  o: TrainOptions;
+  out: string;
+  settings: RunSettings;
+  model: LstmAutoencoder;
+  x: ReturnType<typeof readSequences>;
+  validation: ReturnType<typeof readSequences> | undefined;
+  /** the epochs before this run (a resumed checkpoint's, an --init model's) */
+  before: History;
+  resumed: ResumeState | undefined;
+  lock: FolderLock;
+}
+
+async function runTraining({ o, out, settings: s, model, x, validation, before, resumed, lock }: Run): Promise<void> {
+  const N = x.shape[0];
+  const initialEpoch = resumed ? resumed.epochsDone : nextEpoch(before);
+  const optimizer = createOptimizer({ name: s.optimizer, learningRate: s.lr }, model.params.length);
+  if (resumed) {
+    try {
+      optimizer.setState(resumed.optimizer);
+    } catch (err) {
+      throw new InputError(`--resume ${out}: the checkpoint's optimizer state does not fit (${(err as Error).message})`);
+    }
+  }
+  const guard = new DivergenceGuard({ factor: s.divergenceFactor, reference: resumed?.divergenceReference });
+
+  // the history of record: the epochs before this run and this run's, saved with each checkpoint
+  const history: History = structuredClone(before);
+  const contents = () => {
+    const { timesteps, inputDim, latentDim, recurrentActivation } = model.config;
+    return { dims: { timesteps, inputDim, latentDim }, recurrentActivation, weights: model.getWeights() };
+  };
+  let saved = initialEpoch; // the epochs in the set on disk (for a new run: none of its own yet)
+  let savedPath: string | undefined;
+  const save = (epochsDone: number): void => {
+    const record: TrainingRecord = {
+      history,
+      resume: {
+        epochsDone,
+        settings: s,
+        ...(guard.reference === undefined ? {} : { divergenceReference: guard.reference }),
+        random: model.shuffleRng.getState(),
+        optimizer: optimizer.getState(),
+      },
+    };
+    try {
+      savedPath = commitModelSet(out, contents(), record, lock).modelPath;
+    } catch (err) {
+      if (!(err instanceof InputError) || saved === initialEpoch) throw err;
+      throw new InputError(`${err.message} (epoch ${saved}); free the space and go on with: lstm-ae train --resume ${out}`);
+    }
+    saved = epochsDone;
+  };
+
+  // Ctrl-C or a TERM: stop after the current batch, keep the last finished epoch, say how to go on
+  const controller = new AbortController();
+  let stoppedBy: keyof typeof SIGNAL_EXIT | undefined;
+  const onSignal = (name: keyof typeof SIGNAL_EXIT) => {
+    if (stoppedBy) process.exit(SIGNAL_EXIT[name]); // a second signal: at once (the set on disk is whole either way)
+    stoppedBy = name;
+    controller.abort();
+  };
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+
+  const batchSize = Math.min(s.batchSize, N);
+  const progress = trainingFeedback(s.epochs, Math.ceil(N / batchSize), o.json ?? false, initialEpoch);
   const started = performance.now();
-  let history: History;
   let diverged: TrainingDivergedError | undefined;
   try {
-    history = await model.fit(x, {
-      epochs: o.epochs,
+    await model.fit(x, {
+      epochs: s.epochs,
+      initialEpoch,
       batchSize,
-      shuffle: o.shuffle,
+      shuffle: s.shuffle,
       validationData: validation,
-      engine: o.engine,
-      threads: o.threads,
-      lstmBiasPair: o.lstmBiasPair ?? false,
-      optimizer: { name: o.optimizer, learningRate: o.lr ?? DEFAULT_LEARNING_RATE[o.optimizer] },
-      callbacks: progress,
+      engine: s.engine,
+      threads: s.threads,
+      lstmBiasPair: s.lstmBiasPair,
+      optimizer,
+      divergence: guard,
+      signal: controller.signal,
+      callbacks: {
+        onEpochBegin: (epoch) => progress.onEpochBegin?.(epoch),
+        async onBatchEnd(batch, logs) {
+          progress.onBatchEnd?.(batch, logs);
+          faultPoint('batch');
+          await nextTurn(); // let a signal's handler run even when every step is synchronous
+        },
+        onEpochEnd(epoch, logs) {
+          history.epoch.push(epoch);
+          history.history.loss.push(logs.loss);
+          if (history.history.val_loss) history.history.val_loss.push(logs.val_loss ?? NaN);
+          history.history.seconds.push(logs.seconds);
+          progress.onEpochEnd?.(epoch, logs);
+          const done = epoch + 1;
+          if (done === s.epochs || (s.checkpointEvery > 0 && done % s.checkpointEvery === 0)) save(done);
+        },
+      },
     });
   } catch (err) {
     if (!(err instanceof TrainingDivergedError)) throw err;
-    diverged = err; // fit has put the last good weights back: save them and the epochs before below
-    history = err.history;
+    diverged = err; // fit has put the model back at the end of the last sound epoch
   } finally {
     progress.stop();
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    await model.dispose();
   }
+  const done = nextEpoch(history);
+  // what finished since the last checkpoint (--checkpoint-every > 1, or a stop) is saved now: it is sound
+  if (done > saved) save(done);
+  const modelPath = join(out, MODEL_FILE);
+  const holds = saved > initialEpoch || resumed ? `${modelPath} holds epoch ${saved}` : `nothing of this run was saved (${out} is as it was)`;
 
-  const modelPath = saveModel(o.out, model);
-  const historyPath = join(o.out, 'history.json');
-  writeHistoryFile(historyPath, history);
   if (diverged) {
-    throw new InputError(
-      `training diverged at epoch ${diverged.epoch}, batch ${diverged.batch} (${diverged.what}); ` +
-        `the last good weights are saved in ${modelPath} (try a smaller --lr)`,
-    );
+    const where = `epoch ${diverged.epoch}${diverged.batch === undefined ? '' : `, batch ${diverged.batch}`}`;
+    const kept = saved > initialEpoch || resumed ? `${holds}, the last sound one` : holds;
+    throw new InputError(`training diverged at ${where} (${diverged.what}); ${kept}; try a smaller --lr`);
+  }
+  if (stoppedBy) {
+    const goOn = saved > 0 && saved < s.epochs ? `; go on with: lstm-ae train --resume ${out}` : '';
+    process.stderr.write(`lstm-ae: stopped by ${stoppedBy} after epoch ${done} of ${s.epochs}; ${holds}${goOn}\n`);
+    process.exit(SIGNAL_EXIT[stoppedBy]);
   }
 
   const { loss, val_loss } = history.history;
   const lastLoss = loss[loss.length - 1];
   const lastValLoss = val_loss?.[val_loss.length - 1];
   const summary = {
-    model: modelPath,
-    history: historyPath,
+    model: savedPath ?? modelPath,
+    history: join(out, 'history.json'),
     epochs: history.epoch.length,
     loss: lastLoss,
     ...(lastValLoss !== undefined ? { val_loss: lastValLoss } : {}),
     seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
   };
   if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
+  else if (initialEpoch === s.epochs) process.stderr.write(`the run in ${out} has done its ${s.epochs} epochs already; give --epochs N (more) to train on\n`);
   else {
     const val = summary.val_loss !== undefined ? `, val_loss ${summary.val_loss.toPrecision(4)}` : '';
-    process.stderr.write(`loss ${summary.loss?.toPrecision(4)}${val}; saved ${modelPath}\n`);
+    process.stderr.write(`loss ${summary.loss?.toPrecision(4)}${val}; saved ${summary.model}\n`);
   }
 }

@@ -1,11 +1,12 @@
 import type { RecurrentActivation } from '../../ops/activations.js';
 import type { WeightName } from '../../models/autoencoder/layout.js';
 import { LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
-import { readTfjsModel } from './read.js';
-import { writeTfjsModel } from './write.js';
+import type { History } from '../../train/fit.js';
+import { readTfjsModel, type TfjsModelContents } from './read.js';
+import { commitModelSet } from './model-set.js';
 
 /**
- * The autoencoder in the TF.js Layers format (model.json + weights.bin): what
+ * The autoencoder in the TF.js Layers format (model.json + its weights shard): what
  * `tf.loadLayersModel` reads as the same two-input functional model (feed it x and x
  * reversed in time), and what Keras reaches through tensorflowjs_converter.
  */
@@ -14,10 +15,20 @@ export interface SavableAutoencoder {
   getWeights(): Record<WeightName, Float32Array>;
 }
 
-/** Writes dir/model.json and dir/weights.bin as one set (see writeTfjsModel); returns the model.json path. */
-export function saveModel(dir: string, model: SavableAutoencoder): string {
+/**
+ * Saves the model in `dir` as one set (model-set.ts): dir/model.json names its weights
+ * file, and, given a history, its training record and dir/history.json. A model already
+ * in dir is replaced whole or, on failure, not at all. Returns the model.json path.
+ */
+export function saveModel(dir: string, model: SavableAutoencoder, options: { history?: History } = {}): string {
   const { timesteps, inputDim, latentDim, recurrentActivation } = model.config;
-  return writeTfjsModel(dir, { dims: { timesteps, inputDim, latentDim }, recurrentActivation, weights: model.getWeights() });
+  const contents = { dims: { timesteps, inputDim, latentDim }, recurrentActivation, weights: model.getWeights() };
+  return commitModelSet(dir, contents, options.history ? { history: options.history } : undefined).modelPath;
+}
+
+/** Writes TF.js model contents (e.g. readTfjsModel's) to dir as one set, as saveModel does; returns the model.json path. */
+export function writeTfjsModel(dir: string, contents: TfjsModelContents): string {
+  return commitModelSet(dir, contents).modelPath;
 }
 
 /** Loads a model.json (or a folder holding one) written by TF.js, Keras or us. */
@@ -27,4 +38,3 @@ export function loadModel(modelJsonPath: string): LstmAutoencoder {
 }
 
 export { readTfjsModel, type TfjsModelContents } from './read.js';
-export { writeTfjsModel } from './write.js';

@@ -1,20 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFilesAtomic } from '../atomic-write.js';
 import { autoencoderLayout } from '../../models/autoencoder/layout.js';
 import type { TfjsModelContents } from './read.js';
 import { autoencoderTopology } from './topology-write.js';
 
-export const WEIGHTS_FILE = 'weights.bin';
+/** A model in the TF.js Layers format as bytes: model.json's text and its one weights shard. */
+export interface EncodedTfjsModel {
+  modelJson: string;
+  weights: Uint8Array;
+}
 
 /**
- * Writes dir/weights.bin (float32 little-endian, in autoencoder-layout order, which is also the
- * manifest's order) and dir/model.json as one set: both are written in full before either
- * replaces an older model, and weights.bin is renamed first so that a model.json on disk
- * never announces weights that are not there yet.
- * Returns the path of model.json.
+ * The weights (float32 little-endian, in autoencoder-layout order, which is also the
+ * manifest's order) and a model.json naming them `weightsFile`. `metadata` goes into
+ * TF.js's own slot for it, userDefinedMetadata, which tf.loadLayersModel hands back as
+ * model.getUserDefinedMetadata(). Writing them as a set is model-set.ts's job.
  */
-export function writeTfjsModel(dir: string, contents: TfjsModelContents): string {
+export function encodeTfjsModel(contents: TfjsModelContents, weightsFile: string, metadata?: Record<string, unknown>): EncodedTfjsModel {
   const layout = autoencoderLayout(contents.dims);
   const bytes = new Uint8Array(4 * layout.size);
   const view = new DataView(bytes.buffer);
@@ -30,17 +31,13 @@ export function writeTfjsModel(dir: string, contents: TfjsModelContents): string
     modelTopology: autoencoderTopology({ ...contents.dims, recurrentActivation: contents.recurrentActivation }),
     weightsManifest: [
       {
-        paths: [WEIGHTS_FILE],
+        paths: [weightsFile],
         weights: layout.slots.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' })),
       },
     ],
+    ...(metadata ? { userDefinedMetadata: metadata } : {}),
   };
-  const modelPath = join(dir, 'model.json');
-  writeFilesAtomic([
-    { path: join(dir, WEIGHTS_FILE), data: bytes },
-    { path: modelPath, data: JSON.stringify(modelJson, null, 1) + '\n' },
-  ]);
-  return modelPath;
+  return { modelJson: JSON.stringify(modelJson, null, 1) + '\n', weights: bytes };
 }
 
 function packageVersion(): string {

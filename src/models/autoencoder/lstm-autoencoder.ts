@@ -16,6 +16,8 @@ export type { OptimizerName, OptimizerConfig } from '../../train/optimizer-confi
 export type { EpochLogs, FitCallbacks, FitOptions, History } from '../../train/fit.js';
 export type { EngineName, EngineOptions } from '../../train/gradient-step.js';
 export { TrainingDivergedError } from '../../train/training-diverged-error.js';
+export { DivergenceGuard, DEFAULT_DIVERGENCE_FACTOR } from '../../train/divergence.js';
+export { createOptimizer } from '../../train/optimizer-config.js';
 
 /** The step of the chosen path ('fast' by default), for batches of up to `maxBatch` windows. */
 export async function createGradientStep(config: AutoencoderConfig, maxBatch: number, options: EngineOptions = {}): Promise<GradientStep> {
