@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { z } from 'zod';
@@ -153,7 +153,7 @@ function openResumedRun(run: string, given: (name: string) => boolean) {
   const parsed = settingsSchema.safeParse(record.resume.settings);
   if (!parsed.success) throw new InputError(`--resume ${run}: the checkpoint's settings are not a train run's (${parsed.error.issues[0]?.path.join('.')}); it was not written by this lstm-ae`);
   const saved = readTfjsModel(run);
-  return { lock, info, record: record as TrainingRecord & { resume: ResumeState }, settings: parsed.data, saved };
+  return { lock, record: record as TrainingRecord & { resume: ResumeState }, settings: parsed.data, saved };
 }
 
 async function train(o: TrainOptions, given: (name: string) => boolean): Promise<void> {
@@ -245,9 +245,11 @@ async function train(o: TrainOptions, given: (name: string) => boolean): Promise
   }
 }
 
-/** The history saved with the --init model, if it was saved by lstm-ae with one. */
+/** The history saved with the --init model, if lstm-ae saved it (as a set's model.json) with one. */
 function initHistory(init: string): History | undefined {
-  const dir = existsSync(init) && statSync(init).isDirectory() ? init : dirname(init);
+  const isFolder = existsSync(init) && statSync(init).isDirectory();
+  if (!isFolder && basename(init) !== MODEL_FILE) return undefined;
+  const dir = isFolder ? init : dirname(init);
   const info = readModelSetInfo(dir);
   if (!info?.training) return undefined;
   return readTrainingRecord(dir, info.generation, { historyOnly: true }).history;
@@ -303,13 +305,19 @@ async function runTraining({ o, out, settings: s, model, x, validation, before, 
         optimizer: optimizer.getState(),
       },
     };
+    const resumeHint = `free some space, then go on with: lstm-ae train --resume ${out}`;
+    let result;
     try {
-      savedPath = commitModelSet(out, contents(), record, lock).modelPath;
+      result = commitModelSet(out, contents(), record, lock);
     } catch (err) {
       if (!(err instanceof InputError) || saved === initialEpoch) throw err;
-      throw new InputError(`${err.message} (epoch ${saved}); free the space and go on with: lstm-ae train --resume ${out}`);
+      throw new InputError(`${err.message}: it holds epoch ${saved}; ${resumeHint}`);
     }
+    savedPath = result.modelPath;
     saved = epochsDone;
+    if (result.historyError) {
+      throw new InputError(`${result.historyError.message}${epochsDone < s.epochs ? ` (epoch ${epochsDone}); ${resumeHint}` : ''}`);
+    }
   };
 
   // Ctrl-C or a TERM: stop after the current batch, keep the last finished epoch, say how to go on

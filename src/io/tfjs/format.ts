@@ -23,7 +23,9 @@ export interface SavableAutoencoder {
 export function saveModel(dir: string, model: SavableAutoencoder, options: { history?: History } = {}): string {
   const { timesteps, inputDim, latentDim, recurrentActivation } = model.config;
   const contents = { dims: { timesteps, inputDim, latentDim }, recurrentActivation, weights: model.getWeights() };
-  return commitModelSet(dir, contents, options.history ? { history: options.history } : undefined).modelPath;
+  const saved = commitModelSet(dir, contents, options.history ? { history: options.history } : undefined);
+  if (saved.historyError) throw saved.historyError;
+  return saved.modelPath;
 }
 
 /** Writes TF.js model contents (e.g. readTfjsModel's) to dir as one set, as saveModel does; returns the model.json path. */

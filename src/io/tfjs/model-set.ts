@@ -65,6 +65,12 @@ export interface SavedModelSet {
   modelPath: string;
   /** when the set has a history */
   historyPath?: string;
+  /**
+   * history.json could not be brought up to date after the commit (a disk that filled up
+   * in between): the set is saved whole, with its history in its record; the next writer
+   * of the folder rewrites history.json. The caller decides whether that ends its work.
+   */
+  historyError?: InputError;
 }
 
 /** The set information in dir/model.json, or undefined when there is no model.json. */
@@ -143,14 +149,20 @@ export function commitModelSet(dir: string, model: TfjsModelContents, record?: T
 
     // committed: what follows brings history.json up to date and removes the old generation
     let historyPath: string | undefined;
+    let historyError: InputError | undefined;
     if (record) {
       historyPath = join(dir, HISTORY_FILE);
-      writeHistoryCopy(dir, historyText(record.history), mode, modelPath);
+      try {
+        writeHistoryCopy(dir, historyText(record.history), mode, modelPath);
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        historyError = err;
+      }
       faultPoint('after-history');
     }
     removeOtherGenerations(dir, generation, before);
     syncFolder(dir);
-    return { generation, modelPath, ...(historyPath ? { historyPath } : {}) };
+    return { generation, modelPath, ...(historyPath ? { historyPath } : {}), ...(historyError ? { historyError } : {}) };
   } finally {
     own?.release();
   }
