@@ -51,9 +51,9 @@ export interface FitOptions extends EngineOptions {
   gradientStep?: GradientStep;
 }
 
-/** What fit needs of the model: its sizes, its flat weights, its own random stream. */
+/** What fit needs of the model: its sizes (and maskValue, to check lengths), its flat weights, its own random stream. */
 export interface Trainable {
-  readonly config: ModelDims;
+  readonly config: ModelDims & { maskValue?: number | null };
   readonly params: Float32Array;
   readonly shuffleRng: RandomState;
   /** [start, end) of each LSTM bias in params, for lstmBiasPair */
@@ -125,6 +125,7 @@ export async function fitLoop(model: Trainable, x: Sequences, options: FitOption
 
   const data = asFloat32(x.data);
   const xBatch = new Float32Array(maxBatch * T * D);
+  const lengthsBatch = x.lengths ? new Int32Array(maxBatch) : undefined;
   const grads = new Float32Array(params.length);
   const lastGood = new Float32Array(params.length);
   const order = new Int32Array(N);
@@ -143,9 +144,10 @@ export async function fitLoop(model: Trainable, x: Sequences, options: FitOption
       for (let k = 0; k < size; k++) {
         const from = order[start + k]! * T * D;
         xBatch.set(data.subarray(from, from + T * D), k * T * D);
+        if (lengthsBatch) lengthsBatch[k] = x.lengths![order[start + k]!]!;
       }
       lastGood.set(params);
-      const loss = await step.lossAndGradient(params, grads, xBatch, size);
+      const loss = await step.lossAndGradient(params, grads, xBatch, size, lengthsBatch);
       if (!Number.isFinite(loss)) {
         params.set(lastGood);
         throw new TrainingDivergedError(epoch + 1, batch + 1, `the loss became ${loss}`, history);
@@ -161,7 +163,7 @@ export async function fitLoop(model: Trainable, x: Sequences, options: FitOption
     }
     const logs: EpochLogs = { loss: weightedLoss / N, seconds: 0 };
     if (validation) {
-      logs.val_loss = await forwardInChunks(step, params, validation.data, validation.shape[0], { loss: true });
+      logs.val_loss = await forwardInChunks(step, params, validation.data, validation.shape[0], { loss: true }, validation.lengths);
     }
     logs.seconds = (performance.now() - started) / 1000;
     history.epoch.push(epoch);

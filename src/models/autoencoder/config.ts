@@ -1,14 +1,54 @@
 import type { RecurrentActivation } from '../../ops/activations.js';
 import { z } from 'zod';
 import { parseSettings } from '../../settings.js';
-import type { AutoencoderDims } from './layout.js';
+import type { AutoencoderDims, DecoderKind } from './layout.js';
 
-/** Everything that fixes the model before training: its sizes, its gates, its seed. */
-export interface AutoencoderConfig extends AutoencoderDims {
+export type { DecoderKind } from './layout.js';
+/** The output Dense's activation: tanh (the seed's, for data in [-1, 1]) or linear (any range). */
+export type OutputActivation = 'tanh' | 'linear';
+
+/** The choices beyond the seed's model; each default is the seed's. */
+export interface AutoencoderVariant {
+  /** 'conditional' (default): the decoder reads [code | x reversed]; 'unconditional': the code alone */
+  decoder: DecoderKind;
+  /**
+   * train the output at step t to reconstruct x[len-1-t] (x reversed within each window's
+   * own length) instead of x[t]; default false. predict still returns data order.
+   */
+  reverseTarget: boolean;
+  /** default 'tanh' */
+  outputActivation: OutputActivation;
+  /**
+   * null (default): every window is T steps long. A number: windows may be shorter
+   * (Sequences.lengths, padded after their last real step), and the saved model begins
+   * with Keras Masking layers of this mask_value, so Keras and TF.js users pad with it.
+   */
+  maskValue: number | null;
+}
+
+/**
+ * Everything that fixes the model before training: its sizes, its gates, its variant, its
+ * seed. A variant setting left out is the seed's (SEED_VARIANT; `variantOf` fills them in),
+ * so a config holds only what its user chose.
+ */
+export interface AutoencoderConfig extends AutoencoderDims, Partial<AutoencoderVariant> {
   /** the LSTMs' gate activation: 'sigmoid' (tf.keras) or 'hard_sigmoid' (Keras 2.0.5's default) */
   recurrentActivation: RecurrentActivation;
   /** seeds the RandomState that draws the initial weights and then the batch orders */
   seed: number;
+}
+
+/** The seed's variant: conditional decoder, target in data order, tanh output, no masking. */
+export const SEED_VARIANT: AutoencoderVariant = { decoder: 'conditional', reverseTarget: false, outputActivation: 'tanh', maskValue: null };
+
+/** Every variant setting, the ones left out being the seed's. */
+export function variantOf(config: Partial<AutoencoderVariant>): AutoencoderVariant {
+  return {
+    decoder: config.decoder ?? SEED_VARIANT.decoder,
+    reverseTarget: config.reverseTarget ?? SEED_VARIANT.reverseTarget,
+    outputActivation: config.outputActivation ?? SEED_VARIANT.outputActivation,
+    maskValue: config.maskValue ?? SEED_VARIANT.maskValue,
+  };
 }
 
 export type AutoencoderConfigInput = Partial<AutoencoderConfig> & Pick<AutoencoderDims, 'timesteps' | 'inputDim'>;
@@ -22,6 +62,10 @@ const RULES = {
   latentDim: [positiveInteger, 'an integer from 1 up'],
   recurrentActivation: [z.enum(['sigmoid', 'hard_sigmoid']), "'sigmoid' or 'hard_sigmoid'"],
   seed: [z.number().int().min(0).max(2 ** 32 - 1), 'an integer from 0 to 4294967295'],
+  decoder: [z.enum(['conditional', 'unconditional']), "'conditional' or 'unconditional'"],
+  reverseTarget: [z.boolean(), 'true or false'],
+  outputActivation: [z.enum(['tanh', 'linear']), "'tanh' or 'linear'"],
+  maskValue: [z.number().nullable(), 'a finite number, or null for windows of equal length'],
 } as const satisfies Record<keyof AutoencoderConfig, readonly [z.ZodType, string]>;
 
 const schema = z
@@ -31,10 +75,18 @@ const schema = z
     latentDim: RULES.latentDim[0].default(10),
     recurrentActivation: RULES.recurrentActivation[0].default('sigmoid'),
     seed: RULES.seed[0].default(0),
+    // left out stays out: absent means the seed's (variantOf)
+    decoder: RULES.decoder[0].optional(),
+    reverseTarget: RULES.reverseTarget[0].optional(),
+    outputActivation: RULES.outputActivation[0].optional(),
+    maskValue: RULES.maskValue[0].optional(),
   })
   .strict();
 
-/** Fills in the defaults (latentDim 10, sigmoid, seed 0); a bad setting is an InputError naming it. */
+/**
+ * Fills in the defaults (latentDim 10, sigmoid, seed 0; the variant's are left to
+ * variantOf); a bad setting is an InputError naming it.
+ */
 export function parseAutoencoderConfig(input: AutoencoderConfigInput): AutoencoderConfig {
   return parseSettings(schema, input, {
     name: (field) => `model setting ${field}`,

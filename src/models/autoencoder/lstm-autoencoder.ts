@@ -17,6 +17,17 @@ export type { EpochLogs, FitCallbacks, FitOptions, History } from '../../train/f
 export type { EngineName, EngineOptions } from '../../train/gradient-step.js';
 export { TrainingDivergedError } from '../../train/training-diverged-error.js';
 
+/** The settings of `config` that the fast step does not compute yet (it would ignore them). */
+function notInFastPath(config: AutoencoderConfig): string[] {
+  const missing: string[] = [];
+  // a config built by hand may leave a setting out; absent means the seed's
+  if ((config.maskValue ?? null) !== null) missing.push('masking (maskValue, sequence lengths)');
+  if ((config.decoder ?? 'conditional') !== 'conditional') missing.push(`decoder '${config.decoder}'`);
+  if (config.reverseTarget === true) missing.push('reverseTarget');
+  if ((config.outputActivation ?? 'tanh') !== 'tanh') missing.push(`outputActivation '${config.outputActivation}'`);
+  return missing;
+}
+
 /** The step of the chosen path ('fast' by default), for batches of up to `maxBatch` windows. */
 export async function createGradientStep(config: AutoencoderConfig, maxBatch: number, options: EngineOptions = {}): Promise<GradientStep> {
   const { engine = 'fast', threads } = options;
@@ -27,6 +38,10 @@ export async function createGradientStep(config: AutoencoderConfig, maxBatch: nu
     throw new InputError(`threads ${JSON.stringify(threads)} is invalid: expected an integer from 1 up`);
   }
   if (engine === 'reference') return new ReferenceStep(config, maxBatch, 'float32');
+  const missing = notInFastPath(config);
+  if (missing.length > 0) {
+    throw new InputError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not yet in the fast path: use { engine: 'reference' }`);
+  }
   return createFastStep(config, maxBatch, { threads, recurrentActivation: config.recurrentActivation });
 }
 
@@ -110,19 +125,23 @@ export class LstmAutoencoder {
     return fitLoop(this, x, options, await this.stepFor(options, maxBatch));
   }
 
-  /** The reconstruction, (N,T,D). */
+  /**
+   * The reconstruction, (N,T,D), in the data's own time order so that it compares with x
+   * step for step: a reverseTarget model's output is reversed back within each window's
+   * length. Padded steps (t >= x.lengths[n]) are 0.
+   */
   async predict(x: Sequences, options: EngineOptions = {}): Promise<Float32Array> {
     checkSequences(x, this.config, 'x');
     const reconstruction = new Float32Array(x.data.length);
-    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options), this.params, x.data, x.shape[0], { reconstruction });
+    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options), this.params, x.data, x.shape[0], { reconstruction }, x.lengths);
     return reconstruction;
   }
 
-  /** The encoder's final hidden state of every window, (N,latentDim): the features. */
+  /** The encoder's hidden state after every window's last real step, (N,latentDim): the features. */
   async encode(x: Sequences, options: EngineOptions = {}): Promise<Float32Array> {
     checkSequences(x, this.config, 'x');
     const code = new Float32Array(x.shape[0] * this.config.latentDim);
-    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options), this.params, x.data, x.shape[0], { code });
+    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options), this.params, x.data, x.shape[0], { code }, x.lengths);
     return code;
   }
 
