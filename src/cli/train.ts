@@ -77,7 +77,7 @@ async function train(o: TrainOptions): Promise<void> {
     if (o.latent !== undefined && o.latent !== latentDim) {
       throw new InputError(`--latent ${o.latent} contradicts the --init model ${o.init}, whose latent size is ${latentDim}`);
     }
-    model = LstmAutoencoder.fromWeights({ ...init.dims, recurrentActivation: init.recurrentActivation, seed: o.seed }, init.weights);
+    model = LstmAutoencoder.fromWeights({ ...init.dims, recurrentActivation: init.recurrentActivation, ...init.variant, seed: o.seed }, init.weights);
   } else {
     model = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: o.latent ?? DEFAULT_LATENT, seed: o.seed });
   }

@@ -3,36 +3,70 @@ import { dirname, join } from 'node:path';
 import { InputError } from '../../input-error.js';
 import { readInputFile } from '../read-input-file.js';
 import type { WeightName } from '../../models/autoencoder/layout.js';
+import type { AutoencoderVariant } from '../../models/autoencoder/config.js';
 import { parseJsonText } from './json.js';
 import { readAutoencoderTopology, type AutoencoderTopology } from './topology-read.js';
 import { assignWeights } from './weights-assign.js';
 import { readWeightsManifest } from './weights-read.js';
 
-/** What a TF.js Layers model file says about the autoencoder: its sizes, activation and weights in our layout. */
+/** What a TF.js Layers model file says about the autoencoder: its sizes, activation, variant and weights in our layout. */
 export interface TfjsModelContents {
   dims: AutoencoderTopology['dims'];
   recurrentActivation: AutoencoderTopology['recurrentActivation'];
+  /** for writing, settings left out are the seed's; reading fills in every one */
+  variant?: Partial<AutoencoderVariant>;
   weights: Record<WeightName, Float32Array>;
+}
+
+/**
+ * Our key in model.json's userDefinedMetadata (which TF.js keeps and hands back through
+ * LayersModel.getUserDefinedMetadata()): what the layers cannot say. reverseTarget changes
+ * what the output means, not what the network computes: output step t reconstructs
+ * x[len-1-t], so a Keras or TF.js user reverses it within each window's length to compare with x.
+ */
+export const METADATA_KEY = 'lstm-ae';
+
+export interface LstmAeMetadata {
+  reverseTarget: boolean;
+  note?: string;
 }
 
 /**
  * Reads model.json (or a folder holding one) and its weight shards, whether TF.js, Keras via
  * tensorflowjs_converter, or we wrote them. Every problem is one InputError line naming the file.
  */
-export function readTfjsModel(path: string): TfjsModelContents {
+export function readTfjsModel(path: string): TfjsModelContents & { variant: AutoencoderVariant } {
   const modelJson = isDirectory(path) ? join(path, 'model.json') : path;
   const text = readInputFile(modelJson, 'a TF.js model.json').toString('utf8');
   const json = parseJsonText(text, modelJson);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new InputError(`${modelJson}: expected a JSON object with modelTopology and weightsManifest`);
   }
-  const { modelTopology, weightsManifest, format } = json as Record<string, unknown>;
+  const { modelTopology, weightsManifest, format, userDefinedMetadata } = json as Record<string, unknown>;
   if (format !== undefined && format !== 'layers-model') {
     throw new InputError(`${modelJson}: format is ${JSON.stringify(format)}; expected a "layers-model" (a graph model has no layers to recognise)`);
   }
   const topology = readAutoencoderTopology(modelTopology, modelJson);
   const named = readWeightsManifest(weightsManifest, dirname(modelJson), modelJson);
-  return { dims: topology.dims, recurrentActivation: topology.recurrentActivation, weights: assignWeights(named, topology, modelJson) };
+  const variant: AutoencoderVariant = {
+    decoder: topology.decoder,
+    reverseTarget: readReverseTarget(userDefinedMetadata, modelJson),
+    outputActivation: topology.outputActivation,
+    maskValue: topology.maskValue,
+  };
+  return { dims: topology.dims, recurrentActivation: topology.recurrentActivation, variant, weights: assignWeights(named, topology, modelJson) };
+}
+
+/** false unless our metadata says true; a file from elsewhere has none. */
+function readReverseTarget(metadata: unknown, source: string): boolean {
+  if (typeof metadata !== 'object' || metadata === null) return false;
+  const ours = (metadata as Record<string, unknown>)[METADATA_KEY];
+  if (ours === undefined) return false;
+  const value = typeof ours === 'object' && ours !== null ? (ours as Record<string, unknown>).reverseTarget : undefined;
+  if (typeof value !== 'boolean') {
+    throw new InputError(`${source}: userDefinedMetadata["${METADATA_KEY}"].reverseTarget is ${JSON.stringify(value)}; expected true or false`);
+  }
+  return value;
 }
 
 function isDirectory(path: string): boolean {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFilesAtomic } from '../atomic-write.js';
 import { autoencoderLayout } from '../../models/autoencoder/layout.js';
-import type { TfjsModelContents } from './read.js';
+import { METADATA_KEY, type LstmAeMetadata, type TfjsModelContents } from './read.js';
+import { variantOf } from '../../models/autoencoder/config.js';
 import { autoencoderTopology } from './topology-write.js';
 
 export const WEIGHTS_FILE = 'weights.bin';
@@ -15,7 +16,8 @@ export const WEIGHTS_FILE = 'weights.bin';
  * Returns the path of model.json.
  */
 export function writeTfjsModel(dir: string, contents: TfjsModelContents): string {
-  const layout = autoencoderLayout(contents.dims);
+  const { decoder, reverseTarget, outputActivation, maskValue } = variantOf(contents.variant ?? {});
+  const layout = autoencoderLayout({ ...contents.dims, decoder });
   const bytes = new Uint8Array(4 * layout.size);
   const view = new DataView(bytes.buffer);
   for (const slot of layout.slots) {
@@ -27,13 +29,14 @@ export function writeTfjsModel(dir: string, contents: TfjsModelContents): string
     format: 'layers-model',
     generatedBy: `lstm-ae ${packageVersion()}`,
     convertedBy: null,
-    modelTopology: autoencoderTopology({ ...contents.dims, recurrentActivation: contents.recurrentActivation }),
+    modelTopology: autoencoderTopology({ ...contents.dims, recurrentActivation: contents.recurrentActivation, decoder, outputActivation, maskValue }),
     weightsManifest: [
       {
         paths: [WEIGHTS_FILE],
         weights: layout.slots.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' })),
       },
     ],
+    userDefinedMetadata: { [METADATA_KEY]: metadata(reverseTarget) },
   };
   const modelPath = join(dir, 'model.json');
   writeFilesAtomic([
@@ -41,6 +44,11 @@ export function writeTfjsModel(dir: string, contents: TfjsModelContents): string
     { path: modelPath, data: JSON.stringify(modelJson, null, 1) + '\n' },
   ]);
   return modelPath;
+}
+
+function metadata(reverseTarget: boolean): LstmAeMetadata {
+  if (!reverseTarget) return { reverseTarget };
+  return { reverseTarget, note: 'output step t reconstructs x[len-1-t]: reverse it within each window\'s length to compare with x' };
 }
 
 function packageVersion(): string {
