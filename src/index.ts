@@ -17,7 +17,7 @@ export { RandomState } from './ops/random-state.js';
 
 // models and training
 export { autoencoderLayout, WEIGHT_NAMES, type WeightName, type AutoencoderDims, type DecoderKind } from './models/autoencoder/layout.js';
-export { SEED_VARIANT, variantOf, type AutoencoderVariant, type OutputActivation } from './models/autoencoder/config.js';
+export { DEFAULT_VARIANT, variantOf, type AutoencoderVariant, type OutputActivation } from './models/autoencoder/config.js';
 export { LstmAutoencoder, TrainingDivergedError } from './models/autoencoder/lstm-autoencoder.js';
 export type {
   AutoencoderConfig, AutoencoderConfigInput, Sequences, OptimizerName, OptimizerConfig,

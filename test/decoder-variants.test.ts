@@ -166,12 +166,12 @@ test('model settings: each new one validated with a message that says what would
   bad({ outputActivation: 'relu' }, /model setting outputActivation "relu" is invalid: expected 'tanh' or 'linear'/);
   bad({ maskValue: Infinity }, /model setting maskValue .* is invalid: expected a finite number, or null/);
   bad({ maskValue: '0' }, /model setting maskValue "0" is invalid/);
-  // left out, they stay out (the seed's), so the seed model's config is unchanged
+  // left out, they stay out (the article's), so the article model's config is unchanged
   assert.deepEqual(parseAutoencoderConfig(base), { timesteps: 4, inputDim: 1, latentDim: 10, recurrentActivation: 'sigmoid', seed: 0 });
   assert.equal(parseAutoencoderConfig({ ...base, maskValue: null }).maskValue, null);
 });
 
-test('the fast path refuses each new setting by name until it computes it; the seed model it takes', async () => {
+test('the fast path refuses each new setting by name until it computes it, and takes the article model', async () => {
   const base = parseAutoencoderConfig({ timesteps: 4, inputDim: 1, latentDim: 2 });
   for (const [extra, named] of [
     [{ decoder: 'unconditional' }, /decoder 'unconditional' is not yet in the fast path/],

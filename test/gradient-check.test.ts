@@ -40,7 +40,7 @@ function nearestKink(gates: FloatArray, n: number): { saturated: number; gap: nu
 function check(recurrentActivation: RecurrentActivation, seed: number, weightScale: number, variant: Partial<StepDims> = {}, lengths?: Int32Array): void {
   const layout = autoencoderLayout({ ...dims, ...variant });
   const size = layout.size;
-  // the variants' checks (added later) keep the hidden layer alive; the seed's two keep their original draws
+  // the variants' checks (added later) keep the hidden layer alive; the first two keep their original draws
   const { params, x } = randomProblem(seed, weightScale, layout, lengths !== undefined || Object.keys(variant).length > 0);
   const step = new ReferenceStep({ ...dims, recurrentActivation, ...variant }, B, 'float64');
   const analytic = new Float64Array(size);

@@ -265,7 +265,7 @@ test('Masking and the variants: written, read back, and the inconsistent ones re
   const again = readTfjsModel(path);
   assert.deepEqual(again.variant, { decoder: 'conditional', reverseTarget: true, outputActivation: 'linear', maskValue: -5 });
   assertFixtureWeights(again.weights);
-  // a file without our metadata, or without masks, is the seed's variant
+  // a file without our metadata, or without masks, is the article's model
   assert.deepEqual(readTfjsModel(join(FIXTURE_DIR, 'model.json')).variant, { decoder: 'conditional', reverseTarget: false, outputActivation: 'tanh', maskValue: null });
 
   const withLayers = (edit: (layers: Record<string, any>[]) => void, metadata: unknown = json.userDefinedMetadata): string => {

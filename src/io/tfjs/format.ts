@@ -29,7 +29,7 @@ export function loadModel(modelJsonPath: string): LstmAutoencoder {
   return LstmAutoencoder.fromWeights({ ...dims, recurrentActivation, ...nonDefault(variant) }, weights);
 }
 
-/** The settings that differ from the seed's, so a seed model's config stays as short as one made by create. */
+/** The settings that differ from the article's, so the article model's config stays as short as one made by create. */
 function nonDefault(variant: AutoencoderVariant): Partial<AutoencoderVariant> {
   const out: Partial<AutoencoderVariant> = {};
   if (variant.decoder !== 'conditional') out.decoder = variant.decoder;

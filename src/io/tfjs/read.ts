@@ -13,7 +13,7 @@ import { readWeightsManifest } from './weights-read.js';
 export interface TfjsModelContents {
   dims: AutoencoderTopology['dims'];
   recurrentActivation: AutoencoderTopology['recurrentActivation'];
-  /** for writing, settings left out are the seed's; reading fills in every one */
+  /** for writing, settings left out are the article's; reading fills in every one */
   variant?: Partial<AutoencoderVariant>;
   weights: Record<WeightName, Float32Array>;
 }

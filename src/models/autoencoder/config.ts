@@ -4,10 +4,10 @@ import { parseSettings } from '../../settings.js';
 import type { AutoencoderDims, DecoderKind } from './layout.js';
 
 export type { DecoderKind } from './layout.js';
-/** The output Dense's activation: tanh (the seed's, for data in [-1, 1]) or linear (any range). */
+/** The output Dense's activation: tanh (the article's, for data in [-1, 1]) or linear (any range). */
 export type OutputActivation = 'tanh' | 'linear';
 
-/** The choices beyond the seed's model; each default is the seed's. */
+/** The choices beyond the article's model; each default is the article's. */
 export interface AutoencoderVariant {
   /** 'conditional' (default): the decoder reads [code | x reversed]; 'unconditional': the code alone */
   decoder: DecoderKind;
@@ -28,7 +28,7 @@ export interface AutoencoderVariant {
 
 /**
  * Everything that fixes the model before training: its sizes, its gates, its variant, its
- * seed. A variant setting left out is the seed's (SEED_VARIANT; `variantOf` fills them in),
+ * seed. A variant setting left out is the article's (DEFAULT_VARIANT; `variantOf` fills them in),
  * so a config holds only what its user chose.
  */
 export interface AutoencoderConfig extends AutoencoderDims, Partial<AutoencoderVariant> {
@@ -38,16 +38,16 @@ export interface AutoencoderConfig extends AutoencoderDims, Partial<AutoencoderV
   seed: number;
 }
 
-/** The seed's variant: conditional decoder, target in data order, tanh output, no masking. */
-export const SEED_VARIANT: AutoencoderVariant = { decoder: 'conditional', reverseTarget: false, outputActivation: 'tanh', maskValue: null };
+/** The article's model: conditional decoder, target in data order, tanh output, no masking. */
+export const DEFAULT_VARIANT: AutoencoderVariant = { decoder: 'conditional', reverseTarget: false, outputActivation: 'tanh', maskValue: null };
 
-/** Every variant setting, the ones left out being the seed's. */
+/** Every variant setting, the ones left out being the article's. */
 export function variantOf(config: Partial<AutoencoderVariant>): AutoencoderVariant {
   return {
-    decoder: config.decoder ?? SEED_VARIANT.decoder,
-    reverseTarget: config.reverseTarget ?? SEED_VARIANT.reverseTarget,
-    outputActivation: config.outputActivation ?? SEED_VARIANT.outputActivation,
-    maskValue: config.maskValue ?? SEED_VARIANT.maskValue,
+    decoder: config.decoder ?? DEFAULT_VARIANT.decoder,
+    reverseTarget: config.reverseTarget ?? DEFAULT_VARIANT.reverseTarget,
+    outputActivation: config.outputActivation ?? DEFAULT_VARIANT.outputActivation,
+    maskValue: config.maskValue ?? DEFAULT_VARIANT.maskValue,
   };
 }
 
@@ -75,7 +75,7 @@ const schema = z
     latentDim: RULES.latentDim[0].default(10),
     recurrentActivation: RULES.recurrentActivation[0].default('sigmoid'),
     seed: RULES.seed[0].default(0),
-    // left out stays out: absent means the seed's (variantOf)
+    // left out stays out: absent means the article's (variantOf)
     decoder: RULES.decoder[0].optional(),
     reverseTarget: RULES.reverseTarget[0].optional(),
     outputActivation: RULES.outputActivation[0].optional(),

@@ -15,7 +15,7 @@ import type { ModelDims } from '../../train/gradient-step.js';
  */
 export type AutoencoderDims = ModelDims;
 
-/** 'conditional': the decoder reads [code | x reversed] (the seed); 'unconditional': the code alone. */
+/** 'conditional': the decoder reads [code | x reversed] (the article); 'unconditional': the code alone. */
 export type DecoderKind = 'conditional' | 'unconditional';
 
 export const WEIGHT_NAMES = [
@@ -38,7 +38,7 @@ export function decoderInputSize({ inputDim: D, latentDim: L }: AutoencoderDims,
   return decoder === 'conditional' ? L + D : L;
 }
 
-/** The flat layout; `decoder` defaults to the seed's 'conditional'. */
+/** The flat layout; `decoder` defaults to the article's 'conditional'. */
 export function autoencoderLayout(dims: AutoencoderDims & { decoder?: DecoderKind }): ParamLayout {
   const { inputDim: D, latentDim: L } = dims;
   const shapes: Record<WeightName, number[]> = {

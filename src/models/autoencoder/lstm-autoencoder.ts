@@ -20,7 +20,7 @@ export { TrainingDivergedError } from '../../train/training-diverged-error.js';
 /** The settings of `config` that the fast step does not compute yet (it would ignore them). */
 function notInFastPath(config: AutoencoderConfig): string[] {
   const missing: string[] = [];
-  // a config built by hand may leave a setting out; absent means the seed's
+  // a config built by hand may leave a setting out; absent means the article's
   if ((config.maskValue ?? null) !== null) missing.push('masking (maskValue, sequence lengths)');
   if ((config.decoder ?? 'conditional') !== 'conditional') missing.push(`decoder '${config.decoder}'`);
   if (config.reverseTarget === true) missing.push('reverseTarget');
