@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { lstmBackward, lstmBackwardScratch, lstmForward } from '../src/ops/lstm.js';
 import { ReferenceStep, referenceForward, type StepDims } from '../src/models/autoencoder/reference-step.js';
 import { autoencoderLayout } from '../src/models/autoencoder/layout.js';
-import { LstmAutoencoder, type Sequences } from '../src/models/autoencoder/lstm-autoencoder.js';
+import { createGradientStep, LstmAutoencoder, type Sequences } from '../src/models/autoencoder/lstm-autoencoder.js';
 import { checkSequences } from '../src/train/sequences.js';
 import { lstmFinalHidden } from '../src/analysis/lstm-feed-forward.js';
 import { checkFeatures } from '../src/pipeline/feature-check.js';
@@ -169,7 +169,7 @@ for (const variant of VARIANTS) {
   });
 }
 
-// The library API: a masked model (maskValue set) takes lengths; the fast path refuses it for now.
+// The library API: a masked model (maskValue set) takes lengths.
 const MASK = -999;
 const T = 8;
 const D = 2;
@@ -208,12 +208,41 @@ test('fit on padded windows: the first batch\'s loss is the reference step\'s, v
   assert.ok(history.history.loss[2]! < history.history.loss[0]!, `training lowers the loss: ${history.history.loss}`);
 });
 
-test('the fast path refuses a masked model, on fit, predict and encode, until it computes masking', async () => {
-  const model = maskedModel();
-  for (const call of [() => model.fit(x), () => model.encode(x), () => model.predict(x, { engine: 'fast' })]) {
-    await assert.rejects(call, (err: unknown) => err instanceof InputError && /masking .* not yet in the fast path: use \{ engine: 'reference' \}/.test(err.message));
-  }
-});
+// The fast path against the reference, every variant, with unequal lengths, more windows
+// than one chunk (so blocks are sorted by length and split across threads): loss and
+// gradients through the step, codes and reconstructions through the library API.
+for (const variant of VARIANTS) {
+  test(`fast path = reference within 1e-5 (${describe(variant)}, masked, 2 threads)`, async () => {
+    const { timesteps: T, inputDim: D, latentDim: L } = variant;
+    const B = 37;
+    const lens = Int32Array.from({ length: B }, (_, n) => 2 + ((n * 5) % (T - 1)));
+    const config = { ...variant, maskValue: MASK, recurrentActivation: 'sigmoid' as const, seed: 0 };
+    const params = Float32Array.from(liveParams(variant, 0.6));
+    const data = Float32Array.from(paddedWindows([...lens], T, D, 0));
+    const reference = new ReferenceStep(config, B, 'float32');
+    const fast = await createGradientStep(config, B, { engine: 'fast', threads: 2 });
+    try {
+      const gRef = new Float32Array(params.length);
+      const gFast = new Float32Array(params.length);
+      const lossRef = reference.lossAndGradient(params, gRef, data, B, lens);
+      const lossFast = await fast.lossAndGradient(params, gFast, data, B, lens);
+      assert.ok(Math.abs(lossFast - lossRef) <= 1e-5 * lossRef, `loss ${lossFast} vs ${lossRef}`);
+      const scale = Math.max(...gRef.map(Math.abs));
+      assert.ok(maxAbsDifference(gFast, gRef) <= 1e-5 * scale, `gradient differs by ${maxAbsDifference(gFast, gRef)} of ${scale}`);
+
+      const model = LstmAutoencoder.fromWeights(config, autoencoderLayout(variant).views(params) as never);
+      const windows: Sequences = { data, shape: [B, T, D], lengths: lens };
+      const [codes, codesRef] = [await model.encode(windows, { threads: 2 }), await model.encode(windows, { engine: 'reference' })];
+      const [rec, recRef] = [await model.predict(windows, { threads: 2 }), await model.predict(windows, { engine: 'reference' })];
+      await model.dispose();
+      assert.ok(maxAbsDifference(codes, codesRef) <= 1e-5, `codes differ by ${maxAbsDifference(codes, codesRef)}`);
+      assert.ok(maxAbsDifference(rec, recRef) <= 1e-5, `reconstructions differ by ${maxAbsDifference(rec, recRef)}`);
+      assert.equal(codes.length, B * L);
+    } finally {
+      await fast.dispose();
+    }
+  });
+}
 
 test('lengths: every bad one is one InputError line saying what was expected', () => {
   const config = maskedModel().config;

@@ -5,7 +5,7 @@ import { fitLoop, parseFitOptions, type FitOptions, type History } from '../../t
 import { forwardInChunks } from '../../train/forward-chunks.js';
 import { ENGINES, type EngineOptions, type GradientStep } from '../../train/gradient-step.js';
 import { checkSequences, type Sequences } from '../../train/sequences.js';
-import { parseAutoencoderConfig, type AutoencoderConfig, type AutoencoderConfigInput } from './config.js';
+import { parseAutoencoderConfig, variantOf, type AutoencoderConfig, type AutoencoderConfigInput } from './config.js';
 import { createFastStep } from './fast-step.js';
 import { ReferenceStep } from './reference-step.js';
 import { autoencoderLayout, initializeKeras, lstmBiasRanges, WEIGHT_NAMES, type AutoencoderDims, type WeightName } from './layout.js';
@@ -18,16 +18,6 @@ export type { EngineName, EngineOptions } from '../../train/gradient-step.js';
 export { TrainingDivergedError } from '../../train/training-diverged-error.js';
 
 /** The settings of `config` that the fast step does not compute yet (it would ignore them). */
-function notInFastPath(config: AutoencoderConfig): string[] {
-  const missing: string[] = [];
-  // a config built by hand may leave a setting out; absent means the article's
-  if ((config.maskValue ?? null) !== null) missing.push('masking (maskValue, sequence lengths)');
-  if ((config.decoder ?? 'conditional') !== 'conditional') missing.push(`decoder '${config.decoder}'`);
-  if (config.reverseTarget === true) missing.push('reverseTarget');
-  if ((config.outputActivation ?? 'tanh') !== 'tanh') missing.push(`outputActivation '${config.outputActivation}'`);
-  return missing;
-}
-
 /** The step of the chosen path ('fast' by default), for batches of up to `maxBatch` windows. */
 export async function createGradientStep(config: AutoencoderConfig, maxBatch: number, options: EngineOptions = {}): Promise<GradientStep> {
   const { engine = 'fast', threads } = options;
@@ -38,11 +28,12 @@ export async function createGradientStep(config: AutoencoderConfig, maxBatch: nu
     throw new InputError(`threads ${JSON.stringify(threads)} is invalid: expected an integer from 1 up`);
   }
   if (engine === 'reference') return new ReferenceStep(config, maxBatch, 'float32');
-  const missing = notInFastPath(config);
-  if (missing.length > 0) {
-    throw new InputError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not yet in the fast path: use { engine: 'reference' }`);
-  }
-  return createFastStep(config, maxBatch, { threads, recurrentActivation: config.recurrentActivation });
+  const { decoder, reverseTarget, outputActivation } = variantOf(config);
+  return createFastStep(config, maxBatch, {
+    threads,
+    recurrentActivation: config.recurrentActivation,
+    variant: { unconditional: decoder === 'unconditional', reverseTarget, linearOutput: outputActivation === 'linear' },
+  });
 }
 
 /** Windows per forward call of predict and encode: bounds their scratch memory whatever N. */
