@@ -279,7 +279,7 @@ export interface MultinomialLogisticRegressionOptions {
   C?: number;
   /** Number of classes K ≥ 2 (default: one more than the largest label). */
   classCount?: number;
-  /** L-BFGS iterations allowed (default 2000). */
+  /** L-BFGS iterations allowed (default 10000; a cap against endless loops, not a stopping rule). */
   maxIterations?: number;
   /** Stop when max|∇J| ≤ tolerance · max(1, max|∇J at the start|) (default 1e-10). */
   tolerance?: number;
@@ -527,7 +527,7 @@ export function fitMultinomialLogisticRegression(
 ): MultinomialLogisticRegressionModel {
   const what = 'fitMultinomialLogisticRegression';
   const C = options.C ?? 1;
-  const maxIterations = options.maxIterations ?? 2000;
+  const maxIterations = options.maxIterations ?? 10000;
   const tolerance = options.tolerance ?? 1e-10;
   validateOptions(what, C, maxIterations, tolerance);
   validateMatrix(what, X);
@@ -586,7 +586,7 @@ export interface ClassifierOptions {
   C?: number;
   /** Standardise each feature by the training mean and population std first (default true). */
   standardize?: boolean;
-  /** L-BFGS iterations allowed (default 2000). */
+  /** L-BFGS iterations allowed (default 10000; a cap against endless loops, not a stopping rule). */
   maxIterations?: number;
   /** Relative gradient tolerance (default 1e-10), as in fitMultinomialLogisticRegression. */
   tolerance?: number;
