@@ -663,7 +663,7 @@ export function fitClassifier<L extends ClassLabel>(
   const K = classes.length;
   const indexOf = new Map(classes.map((label, k) => [label, k] as const));
   const y = Int32Array.from(labels, (label) => indexOf.get(label)!);
-  const standardizer = options.standardize ?? true ? fitStandardizer(features) : null;
+  const standardizer = (options.standardize ?? true) ? fitStandardizer(features) : null;
   const X = standardizer ? standardizer.transform(features) : features;
   const binary = K === 2;
   const model = fitMultinomialLogisticRegression(X, y, {
