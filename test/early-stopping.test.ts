@@ -53,3 +53,29 @@ test('a series set becomes post-padded windows with lengths only when they diffe
   assert.deepEqual([...(x.lengths ?? [])], [2, 1]);
   assert.equal(toSequences({ series: [Float64Array.from([1, 2])], channels: 1, source: 'hand' }).lengths, undefined);
 });
+
+test('fit with validationSplit and earlyStopping stops, keeps the best epoch\'s weights and says which', async () => {
+  const { LstmAutoencoder } = await import('../src/models/autoencoder/lstm-autoencoder.js');
+  const N = 40, T = 6;
+  const data = Float32Array.from({ length: N * T }, (_, i) => Math.sin(i * 0.45) * 0.8);
+  const model = LstmAutoencoder.create({ timesteps: T, inputDim: 1, latentDim: 3, seed: 4 });
+  // a huge learning rate makes val_loss wander, so patience runs out before 60 epochs
+  const history = await model.fit({ data, shape: [N, T, 1] }, {
+    epochs: 60, batchSize: 8, validationSplit: 0.25, earlyStopping: { patience: 3 },
+    optimizer: { name: 'sgd', learningRate: 3 }, engine: 'reference',
+  });
+  const es = history.earlyStopping;
+  assert.ok(es, 'history says how early stopping went');
+  assert.ok(es.stoppedEpoch >= 0 && es.stoppedEpoch < 59, `stopped at ${es.stoppedEpoch}`);
+  assert.equal(history.epoch.length, es.stoppedEpoch + 1);
+  assert.equal(es.stoppedEpoch - es.bestEpoch, 3, 'three epochs without improvement after the best');
+  const valLoss = history.history.val_loss ?? [];
+  assert.equal(es.bestValLoss, Math.min(...valLoss));
+  // the weights now are the best epoch's: their val_loss on the last quarter is the best one
+  const validation = { data: data.subarray(30 * T), shape: [10, T, 1] as [number, number, number] };
+  const reconstruction = await model.predict(validation, { engine: 'reference' });
+  let sse = 0;
+  for (let i = 0; i < reconstruction.length; i++) sse += (reconstruction[i]! - validation.data[i]!) ** 2;
+  assert.ok(Math.abs(sse / reconstruction.length - es.bestValLoss) < 1e-6, `${sse / reconstruction.length} vs ${es.bestValLoss}`);
+  await assert.rejects(model.fit({ data, shape: [N, T, 1] }, { earlyStopping: { patience: 1 }, engine: 'reference' }), /early stopping watches val_loss/);
+});

@@ -2,8 +2,9 @@
  * Keras's EarlyStopping(monitor='val_loss', patience, min_delta, restore_best_weights):
  * after each epoch, an epoch whose val_loss beats the best so far by more than minDelta
  * becomes the best (its weights kept when restoreBestWeights); after `patience` epochs in a
- * row without one (at least one), training stops, and the best epoch's weights are put back. As in Keras,
- * the weights are restored only when training stops early.
+ * row without one (at least one), training stops, and the best epoch's weights are put back.
+ * Unlike Keras 2.x (which restores only on an early stop, as later Keras does not), the best
+ * weights also come back when training runs to its last epoch: the model kept is the best one seen.
  */
 export interface EarlyStoppingOptions {
   /** epochs without improvement before stopping; Keras's default 0 stops at the first */
@@ -45,7 +46,14 @@ export class EarlyStopping {
     this.wait++;
     if (this.wait < this.patience) return false;
     this.stoppedEpoch = epoch;
-    if (this.restoreBestWeights && this.bestEpoch >= 0) params.set(this.bestWeights);
+    this.restore(params);
+    return true;
+  }
+
+  /** At the end of training: the best epoch's weights into `params` (when restoring, and there was a best). */
+  restore(params: Float32Array): boolean {
+    if (!this.restoreBestWeights || this.bestEpoch < 0) return false;
+    params.set(this.bestWeights);
     return true;
   }
 }

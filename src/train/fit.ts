@@ -7,12 +7,16 @@ import { createOptimizer, type OptimizerConfig, type OptimizerName } from './opt
 import { forwardInChunks } from './forward-chunks.js';
 import { asFloat32, checkSequences, type Sequences } from './sequences.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
+import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
+import { splitValidation } from './validation-split.js';
 
 
 /** Keras's History: epoch numbers (from 0, as Keras counts) and one list per metric. */
 export interface History {
   epoch: number[];
   history: { loss: number[]; val_loss?: number[]; seconds: number[] };
+  /** with earlyStopping: the best epoch (0-based), its val_loss, and the epoch training stopped after (-1 if it ran to the end) */
+  earlyStopping?: { bestEpoch: number; bestValLoss: number; stoppedEpoch: number; restoredBestWeights: boolean };
 }
 
 export interface EpochLogs {
@@ -39,6 +43,10 @@ export interface FitOptions extends EngineOptions {
   shuffle?: boolean;
   /** measured (MSE) after every epoch as val_loss */
   validationData?: Sequences;
+  /** Keras's validation_split: the last fraction of x (before shuffling) becomes validationData */
+  validationSplit?: number;
+  /** Keras's EarlyStopping on val_loss (needs validation data); epochs is then the most it trains */
+  earlyStopping?: EarlyStoppingOptions;
   /** default 'rmsprop' with Keras's settings; its state starts fresh at every fit call */
   optimizer?: OptimizerName | OptimizerConfig;
   callbacks?: FitCallbacks;
@@ -61,6 +69,7 @@ export interface Trainable {
 }
 
 const optionsSchema = z.object({
+  validationSplit: z.number().gt(0).lt(1).optional(),
   epochs: z.number().int().min(0).max(1e9).default(1),
   batchSize: z.number().int().min(1).max(2 ** 31 - 1).default(32),
   shuffle: z.boolean().default(true),
@@ -71,7 +80,12 @@ const optionsSchema = z.object({
 export function parseFitOptions(options: FitOptions): z.infer<typeof optionsSchema> {
   return parseSettings(optionsSchema, options, {
     name: (field) => `fit option ${field}`,
-    expected: (field) => (field === 'shuffle' || field === 'lstmBiasPair' ? 'true or false' : `an integer from ${field === 'epochs' ? 0 : 1} up`),
+    expected: (field) =>
+      field === 'shuffle' || field === 'lstmBiasPair'
+        ? 'true or false'
+        : field === 'validationSplit'
+          ? 'a number between 0 and 1'
+          : `an integer from ${field === 'epochs' ? 0 : 1} up`,
     unknown: (keys) => `unknown fit option ${keys.join(', ')}`,
   });
 }
@@ -101,14 +115,23 @@ export function repeatLstmBiasStep(params: Float32Array, before: Float32Array, r
  * fixes the run), batches of batchSize in that order, one optimizer step per batch; the
  * epoch's loss is the batch losses' mean weighted by batch size.
  */
-export async function fitLoop(model: Trainable, x: Sequences, options: FitOptions, step: GradientStep): Promise<History> {
-  const { epochs, batchSize, shuffle, lstmBiasPair } = parseFitOptions(options);
+export async function fitLoop(model: Trainable, given: Sequences, options: FitOptions, step: GradientStep): Promise<History> {
+  const { epochs, batchSize, shuffle, lstmBiasPair, validationSplit } = parseFitOptions(options);
   const { config, params } = model;
   const { timesteps: T, inputDim: D } = config;
-  checkSequences(x, config, 'x');
+  checkSequences(given, config, 'x');
+  if (validationSplit !== undefined && options.validationData) {
+    throw new InputError('fit takes validationData or validationSplit, not both');
+  }
+  const split = validationSplit === undefined ? undefined : splitValidation(given, validationSplit);
+  const x = split ? split.train : given;
   const N = x.shape[0];
   if (N === 0) throw new InputError('x holds no windows: fit needs at least one');
-  const validation = options.validationData;
+  const validation = split ? split.validation : options.validationData;
+  if (options.earlyStopping && !validation) {
+    throw new InputError('early stopping watches val_loss: give validationData or validationSplit');
+  }
+  const stopper = options.earlyStopping ? new EarlyStopping(params.length, options.earlyStopping) : undefined;
   if (validation) {
     checkSequences(validation, config, 'validationData');
     if (validation.shape[0] === 0) throw new InputError('validationData holds no windows: leave it out or give at least one');
@@ -171,6 +194,13 @@ export async function fitLoop(model: Trainable, x: Sequences, options: FitOption
     if (logs.val_loss !== undefined) history.history.val_loss!.push(logs.val_loss);
     history.history.seconds.push(logs.seconds);
     await callbacks.onEpochEnd?.(epoch, logs);
+    if (stopper && logs.val_loss !== undefined && stopper.update(epoch, logs.val_loss, params)) break;
+  }
+  if (stopper) {
+    // stopped early: update() has put the best weights back; ran to the end: put them back now
+    const restoredBestWeights = stopper.stoppedEpoch >= 0 ? stopper.restoreBestWeights && stopper.bestEpoch >= 0 : stopper.restore(params);
+    const { bestEpoch, bestLoss: bestValLoss, stoppedEpoch } = stopper;
+    history.earlyStopping = { bestEpoch, bestValLoss, stoppedEpoch, restoredBestWeights };
   }
   await callbacks.onTrainEnd?.();
   return history;
