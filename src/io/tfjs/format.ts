@@ -2,6 +2,7 @@ import type { RecurrentActivation } from '../../ops/activations.js';
 import type { WeightName } from '../../models/autoencoder/layout.js';
 import type { AutoencoderVariant } from '../../models/autoencoder/config.js';
 import { LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
+import type { Scaling } from '../../train/scaling.js';
 import { readTfjsModel } from './read.js';
 import { writeTfjsModel } from './write.js';
 
@@ -14,19 +15,22 @@ import { writeTfjsModel } from './write.js';
 export interface SavableAutoencoder {
   readonly config: { timesteps: number; inputDim: number; latentDim: number; recurrentActivation: RecurrentActivation } & Partial<AutoencoderVariant>;
   getWeights(): Record<WeightName, Float32Array>;
+  readonly scaling?: Scaling | undefined;
 }
 
 /** Writes dir/model.json and dir/weights.bin as one set (see writeTfjsModel); returns the model.json path. */
 export function saveModel(dir: string, model: SavableAutoencoder): string {
   const { timesteps, inputDim, latentDim, recurrentActivation, decoder, reverseTarget, outputActivation, maskValue } = model.config;
   const variant = { decoder, reverseTarget, outputActivation, maskValue };
-  return writeTfjsModel(dir, { dims: { timesteps, inputDim, latentDim }, recurrentActivation, variant, weights: model.getWeights() });
+  const scaling = model.scaling;
+  return writeTfjsModel(dir, { dims: { timesteps, inputDim, latentDim }, recurrentActivation, variant, weights: model.getWeights(), ...(scaling ? { scaling } : {}) });
 }
 
 /** Loads a model.json (or a folder holding one) written by TF.js, Keras or us. */
 export function loadModel(modelJsonPath: string): LstmAutoencoder {
-  const { dims, recurrentActivation, variant, weights } = readTfjsModel(modelJsonPath);
-  return LstmAutoencoder.fromWeights({ ...dims, recurrentActivation, ...nonDefault(variant) }, weights);
+  const { dims, recurrentActivation, variant, weights, scaling } = readTfjsModel(modelJsonPath);
+  const normalize = scaling && scaling.normalize !== 'none' ? { normalize: scaling.normalize } : {};
+  return LstmAutoencoder.fromWeights({ ...dims, recurrentActivation, ...nonDefault(variant), ...normalize }, weights, scaling);
 }
 
 /** The settings that differ from the article's, so the article model's config stays as short as one made by create. */

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { NORMALIZATIONS, type Normalization, type Scaling } from '../../train/scaling.js';
 import { InputError } from '../../input-error.js';
 import { readInputFile } from '../read-input-file.js';
 import type { WeightName } from '../../models/autoencoder/layout.js';
@@ -16,6 +17,8 @@ export interface TfjsModelContents {
   /** for writing, settings left out are the article's; reading fills in every one */
   variant?: Partial<AutoencoderVariant>;
   weights: Record<WeightName, Float32Array>;
+  /** how the model scales its input (absent: not at all, as Keras and TF.js files) */
+  scaling?: Scaling;
 }
 
 /**
@@ -28,6 +31,8 @@ export const METADATA_KEY = 'lstm-ae';
 
 export interface LstmAeMetadata {
   reverseTarget: boolean;
+  /** the input's scaling (train/scaling.ts): a Keras or TF.js user applies it before predicting, and inverts it after */
+  scaling?: Scaling;
   note?: string;
 }
 
@@ -54,7 +59,14 @@ export function readTfjsModel(path: string): TfjsModelContents & { variant: Auto
     outputActivation: topology.outputActivation,
     maskValue: topology.maskValue,
   };
-  return { dims: topology.dims, recurrentActivation: topology.recurrentActivation, variant, weights: assignWeights(named, topology, modelJson) };
+  const scaling = readScaling(userDefinedMetadata, topology.dims.inputDim, modelJson);
+  return {
+    dims: topology.dims,
+    recurrentActivation: topology.recurrentActivation,
+    variant,
+    weights: assignWeights(named, topology, modelJson),
+    ...(scaling ? { scaling } : {}),
+  };
 }
 
 /** false unless our metadata says true; a file from elsewhere has none. */
@@ -67,6 +79,24 @@ function readReverseTarget(metadata: unknown, source: string): boolean {
     throw new InputError(`${source}: userDefinedMetadata["${METADATA_KEY}"].reverseTarget is ${JSON.stringify(value)}; expected true or false`);
   }
   return value;
+}
+
+/** Our scaling, checked value by value; absent in a file from elsewhere or of a model that does not scale. */
+function readScaling(metadata: unknown, channels: number, source: string): Scaling | undefined {
+  const ours = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>)[METADATA_KEY] : undefined;
+  const value = typeof ours === 'object' && ours !== null ? (ours as Record<string, unknown>).scaling : undefined;
+  if (value === undefined) return undefined;
+  const where = `${source}: userDefinedMetadata["${METADATA_KEY}"].scaling`;
+  const { normalize, mean, std } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  if (!(NORMALIZATIONS as readonly unknown[]).includes(normalize)) {
+    throw new InputError(`${where}.normalize is ${JSON.stringify(normalize)}; expected one of ${NORMALIZATIONS.join(', ')}`);
+  }
+  const count = normalize === 'global' ? 1 : normalize === 'per-channel' ? channels : 0;
+  for (const [name, list] of [['mean', mean], ['std', std]] as const) {
+    const ok = Array.isArray(list) && list.length === count && list.every((v) => typeof v === 'number' && Number.isFinite(v) && (name === 'mean' || v > 0));
+    if (!ok) throw new InputError(`${where}.${name} is ${JSON.stringify(list)}; expected ${count} finite number${count === 1 ? '' : 's'}${name === 'std' ? ' above 0' : ''}`);
+  }
+  return { normalize: normalize as Normalization, mean: mean as number[], std: std as number[] };
 }
 
 function isDirectory(path: string): boolean {

@@ -4,6 +4,7 @@ import { writeFilesAtomic } from '../atomic-write.js';
 import { autoencoderLayout } from '../../models/autoencoder/layout.js';
 import { METADATA_KEY, type LstmAeMetadata, type TfjsModelContents } from './read.js';
 import { variantOf } from '../../models/autoencoder/config.js';
+import type { Scaling } from '../../train/scaling.js';
 import { autoencoderTopology } from './topology-write.js';
 
 export const WEIGHTS_FILE = 'weights.bin';
@@ -36,7 +37,7 @@ export function writeTfjsModel(dir: string, contents: TfjsModelContents): string
         weights: layout.slots.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' })),
       },
     ],
-    userDefinedMetadata: { [METADATA_KEY]: metadata(reverseTarget) },
+    userDefinedMetadata: { [METADATA_KEY]: metadata(reverseTarget, contents.scaling) },
   };
   const modelPath = join(dir, 'model.json');
   writeFilesAtomic([
@@ -46,9 +47,10 @@ export function writeTfjsModel(dir: string, contents: TfjsModelContents): string
   return modelPath;
 }
 
-function metadata(reverseTarget: boolean): LstmAeMetadata {
-  if (!reverseTarget) return { reverseTarget };
-  return { reverseTarget, note: 'output step t reconstructs x[len-1-t]: reverse it within each window\'s length to compare with x' };
+function metadata(reverseTarget: boolean, scaling: Scaling | undefined): LstmAeMetadata {
+  const scaled = scaling && scaling.normalize !== 'none' ? { scaling } : {};
+  if (!reverseTarget) return { reverseTarget, ...scaled };
+  return { reverseTarget, ...scaled, note: 'output step t reconstructs x[len-1-t]: reverse it within each window\'s length to compare with x' };
 }
 
 function packageVersion(): string {

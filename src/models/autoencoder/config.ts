@@ -1,6 +1,7 @@
 import type { RecurrentActivation } from '../../ops/activations.js';
 import { z } from 'zod';
 import { parseSettings } from '../../settings.js';
+import { NORMALIZATIONS, type Normalization } from '../../train/scaling.js';
 import type { AutoencoderDims, DecoderKind } from './layout.js';
 
 export type { DecoderKind } from './layout.js';
@@ -36,6 +37,12 @@ export interface AutoencoderConfig extends AutoencoderDims, Partial<AutoencoderV
   recurrentActivation: RecurrentActivation;
   /** seeds the RandomState that draws the initial weights and then the batch orders */
   seed: number;
+  /**
+   * how the data is scaled before the model sees it (train/scaling.ts); absent means 'none',
+   * the article's. The statistics come from the first fit's training data and are saved with
+   * the model, so encode and predict apply them and predict answers in the data's own units.
+   */
+  normalize?: Normalization;
 }
 
 /** The article's model: conditional decoder, target in data order, tanh output, no masking. */
@@ -66,6 +73,7 @@ const RULES = {
   reverseTarget: [z.boolean(), 'true or false'],
   outputActivation: [z.enum(['tanh', 'linear']), "'tanh' or 'linear'"],
   maskValue: [z.number().nullable(), 'a finite number, or null for windows of equal length'],
+  normalize: [z.enum(NORMALIZATIONS), NORMALIZATIONS.map((n) => `'${n}'`).join(', ')],
 } as const satisfies Record<keyof AutoencoderConfig, readonly [z.ZodType, string]>;
 
 const schema = z
@@ -80,6 +88,7 @@ const schema = z
     reverseTarget: RULES.reverseTarget[0].optional(),
     outputActivation: RULES.outputActivation[0].optional(),
     maskValue: RULES.maskValue[0].optional(),
+    normalize: RULES.normalize[0].optional(),
   })
   .strict();
 
