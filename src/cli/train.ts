@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../input-error.js';
@@ -8,9 +7,10 @@ import type { History } from '../train/fit.js';
 import { writeHistoryFile } from '../io/history-file.js';
 import { readTfjsModel } from '../io/tfjs/read.js';
 import { saveModel } from '../io/tfjs/format.js';
+import { WEIGHTS_FILE } from '../io/tfjs/write.js';
 import { ENGINES, type EngineName } from '../train/gradient-step.js';
-import { choiceOption, integerOption, LSTM_BIAS_PAIR_HELP, numberOption } from './options.js';
-import { ensureOutputFolder } from '../io/output-location.js';
+import { choiceOption, defaultThreads, limitOption, LSTM_BIAS_PAIR_HELP, numberOption } from './options.js';
+import { ensureOutputFolder, refuseInputs } from '../io/output-location.js';
 import { readSequences } from '../io/read-sequences.js';
 import { trainingFeedback } from './train-progress.js';
 
@@ -43,15 +43,15 @@ export function registerTrain(program: Command): void {
     .description('train the LSTM autoencoder on DIR/X_train.npy (DIR/X_test.npy, if present, is the validation data)')
     .requiredOption('--data <dir>', 'folder holding X_train.npy (and optionally X_test.npy), (N, T, D) float64 or float32')
     .requiredOption('--out <run>', 'folder to write model.json, weights.bin and history.json to')
-    .option('--epochs <n>', 'passes over the training data', integerOption(1), 30)
-    .option('--batch-size <n>', 'windows per gradient step', integerOption(1), 500)
-    .option('--latent <n>', `size of the code (default ${DEFAULT_LATENT}; with --init, the model's)`, integerOption(1))
+    .option('--epochs <n>', 'passes over the training data', limitOption('epochs'), 30)
+    .option('--batch-size <n>', 'windows per gradient step (more than the data hold means all of them)', limitOption('batchSize'), 500)
+    .option('--latent <n>', `size of the code (default ${DEFAULT_LATENT}; with --init, the model's)`, limitOption('latentDim'))
     .option('--optimizer <name>', OPTIMIZERS.join(', '), choiceOption(OPTIMIZERS), 'rmsprop')
     .option('--lr <rate>', 'learning rate (default Keras\'s: rmsprop 1e-3, adam 1e-3, sgd 0.01)', numberOption(0, Infinity, true))
-    .option('--seed <n>', 'seed for the initial weights and the batch order', integerOption(0, 2 ** 32 - 1), 0)
+    .option('--seed <n>', 'seed for the initial weights and the batch order', limitOption('seed'), 0)
     .option('--no-shuffle', 'keep the windows in file order')
     .option('--init <model>', 'start from the weights of a saved model.json (its T, D and latent size must fit)')
-    .option('--threads <n>', 'threads for training, all cores unless given', integerOption(1, 256), availableParallelism())
+    .option('--threads <n>', 'threads for training, all cores unless given', limitOption('threads'), defaultThreads())
     .option('--engine <name>', `${ENGINES.join(' or ')}: the SIMD engine, or the readable one it is tested against`, choiceOption(ENGINES), 'fast')
     .option('--lstm-bias-pair', LSTM_BIAS_PAIR_HELP)
     .option('--json', 'print one JSON summary line on stdout')
@@ -65,7 +65,8 @@ async function train(o: TrainOptions): Promise<void> {
   const x = readSequences(trainPath);
   const [N, T, D] = x.shape;
   const testPath = join(o.data, 'X_test.npy');
-  const validation = existsSync(testPath) ? readSequences(testPath, { timesteps: T, inputDim: D, what: trainPath }) : undefined;
+  // lstat, not exists: a dangling X_test.npy link is an error to report, not "no validation"
+  const validation = lstatSync(testPath, { throwIfNoEntry: false }) ? readSequences(testPath, { timesteps: T, inputDim: D, what: trainPath }) : undefined;
 
   let model: LstmAutoencoder;
   if (o.init !== undefined) {
@@ -83,6 +84,8 @@ async function train(o: TrainOptions): Promise<void> {
   }
 
   ensureOutputFolder(o.out);
+  // a model or history written over the data being trained on (through links) would destroy it
+  refuseInputs(['model.json', WEIGHTS_FILE, 'history.json'].map((name) => join(o.out, name)), [trainPath, testPath]);
 
   const batchSize = Math.min(o.batchSize, N);
   const progress = trainingFeedback(o.epochs, Math.ceil(N / batchSize), o.json ?? false);

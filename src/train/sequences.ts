@@ -1,5 +1,5 @@
 import { InputError } from '../input-error.js';
-import { firstNonFinite } from './non-finite.js';
+import { firstNonFinite, FLOAT32_RANGE_TEXT } from './non-finite.js';
 import type { ModelDims } from './gradient-step.js';
 
 /**
@@ -16,7 +16,7 @@ export interface Sequences {
 
 /**
  * Throws InputError unless `x` is (N,T,D) for the model's T and D, its data holds N*T*D
- * values and every value is finite; `what` names the input in the message (e.g. 'x').
+ * values and every value is a finite float32; `what` names the input in the message (e.g. 'x').
  * Lengths are for a masked model only (maskValue set): a model file without Masking
  * layers would read the padding as data. And no real step may have every feature equal
  * to maskValue, since Keras's Masking would skip that step where we do not.
@@ -43,7 +43,7 @@ export function checkSequences(
   }
   const bad = firstNonFinite(x.data, T, D);
   if (bad) {
-    throw new InputError(`${what} holds ${bad.value} at window ${bad.window}, step ${bad.step}, feature ${bad.feature} (flat index ${bad.index}); expected finite numbers`);
+    throw new InputError(`${what} holds ${bad.value} at window ${bad.window}, step ${bad.step}, feature ${bad.feature} (flat index ${bad.index}); expected ${FLOAT32_RANGE_TEXT}`);
   }
   if (x.lengths !== undefined) checkLengths(x.lengths, N, T, model.maskValue ?? null, what);
   if (model.maskValue !== undefined && model.maskValue !== null) {

@@ -28,9 +28,15 @@ export function saveModel(dir: string, model: SavableAutoencoder): string {
 
 /** Loads a model.json (or a folder holding one) written by TF.js, Keras or us. */
 export function loadModel(modelJsonPath: string): LstmAutoencoder {
-  const { dims, recurrentActivation, variant, weights, scaling } = readTfjsModel(modelJsonPath);
+  return loadModelAndFiles(modelJsonPath).model;
+}
+
+/** loadModel, and the files it read (model.json, then each shard): what an output must not replace. */
+export function loadModelAndFiles(modelJsonPath: string): { model: LstmAutoencoder; files: string[] } {
+  const { dims, recurrentActivation, variant, weights, scaling, files } = readTfjsModel(modelJsonPath);
   const normalize = scaling && scaling.normalize !== 'none' ? { normalize: scaling.normalize } : {};
-  return LstmAutoencoder.fromWeights({ ...dims, recurrentActivation, ...nonDefault(variant), ...normalize }, weights, scaling);
+  const model = LstmAutoencoder.fromWeights({ ...dims, recurrentActivation, ...nonDefault(variant), ...normalize }, weights, scaling);
+  return { model, files };
 }
 
 /** The settings that differ from the article's, so the article model's config stays as short as one made by create. */

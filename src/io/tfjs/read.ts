@@ -5,7 +5,7 @@ import { InputError } from '../../input-error.js';
 import { readInputFile } from '../read-input-file.js';
 import type { WeightName } from '../../models/autoencoder/layout.js';
 import type { AutoencoderVariant } from '../../models/autoencoder/config.js';
-import { parseJsonText } from './json.js';
+import { MAX_JSON_BYTES, parseJsonText } from './json.js';
 import { readAutoencoderTopology, type AutoencoderTopology } from './topology-read.js';
 import { assignWeights } from './weights-assign.js';
 import { readWeightsManifest } from './weights-read.js';
@@ -19,6 +19,12 @@ export interface TfjsModelContents {
   weights: Record<WeightName, Float32Array>;
   /** how the model scales its input (absent: not at all, as Keras and TF.js files) */
   scaling?: Scaling;
+}
+
+/** A model as read: its contents, every variant setting, and the files they came from (model.json, then each shard). */
+export interface TfjsModelRead extends TfjsModelContents {
+  variant: AutoencoderVariant;
+  files: string[];
 }
 
 /**
@@ -39,10 +45,12 @@ export interface LstmAeMetadata {
 /**
  * Reads model.json (or a folder holding one) and its weight shards, whether TF.js, Keras via
  * tensorflowjs_converter, or we wrote them. Every problem is one InputError line naming the file.
+ * The shards must be plain files inside model.json's folder (see weights-read.ts); model.json
+ * itself may be at most 16 MiB and 64 levels deep.
  */
-export function readTfjsModel(path: string): TfjsModelContents & { variant: AutoencoderVariant } {
+export function readTfjsModel(path: string): TfjsModelRead {
   const modelJson = isDirectory(path) ? join(path, 'model.json') : path;
-  const text = readInputFile(modelJson, 'a TF.js model.json').toString('utf8');
+  const text = readInputFile(modelJson, 'a TF.js model.json', { maxBytes: MAX_JSON_BYTES, limitText: 'a TF.js model.json of at most 16 MiB' }).toString('utf8');
   const json = parseJsonText(text, modelJson);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new InputError(`${modelJson}: expected a JSON object with modelTopology and weightsManifest`);
@@ -52,7 +60,7 @@ export function readTfjsModel(path: string): TfjsModelContents & { variant: Auto
     throw new InputError(`${modelJson}: format is ${JSON.stringify(format)}; expected a "layers-model" (a graph model has no layers to recognise)`);
   }
   const topology = readAutoencoderTopology(modelTopology, modelJson);
-  const named = readWeightsManifest(weightsManifest, dirname(modelJson), modelJson);
+  const { weights: named, files } = readWeightsManifest(weightsManifest, dirname(modelJson), modelJson);
   const variant: AutoencoderVariant = {
     decoder: topology.decoder,
     reverseTarget: readReverseTarget(userDefinedMetadata, modelJson),
@@ -66,6 +74,7 @@ export function readTfjsModel(path: string): TfjsModelContents & { variant: Auto
     variant,
     weights: assignWeights(named, topology, modelJson),
     ...(scaling ? { scaling } : {}),
+    files: [modelJson, ...files],
   };
 }
 

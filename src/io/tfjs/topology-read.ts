@@ -2,6 +2,8 @@ import type { RecurrentActivation } from '../../ops/activations.js';
 import { InputError } from '../../input-error.js';
 import type { AutoencoderDims, DecoderKind } from '../../models/autoencoder/layout.js';
 import type { OutputActivation } from '../../models/autoencoder/config.js';
+import { LIMITS, rangeText, type LimitName } from '../../limits.js';
+import { shown } from './json.js';
 
 /**
  * Recognises the autoencoder in a Keras/TF.js functional-model topology by its shape, never
@@ -53,8 +55,8 @@ export function readAutoencoderTopology(modelTopology: unknown, source: string):
   if (!isObject(modelTopology)) return fail('modelTopology is missing or not an object');
   // Keras files converted by tensorflowjs_converter wrap the model in model_config.
   const model = isObject(modelTopology.model_config) ? modelTopology.model_config : modelTopology;
-  const kerasVersion = String(modelTopology.keras_version ?? '');
-  const modelClass = String(model.class_name);
+  const kerasVersion = shown(modelTopology.keras_version ?? '', Infinity);
+  const modelClass = shown(model.class_name);
   if (modelClass !== 'Model' && modelClass !== 'Functional') {
     fail(`the model is a ${modelClass}; expected a functional Model (class_name Model or Functional)`);
   }
@@ -65,8 +67,8 @@ export function readAutoencoderTopology(modelTopology: unknown, source: string):
   rawLayers.forEach((raw, index) => {
     if (!isObject(raw)) fail(`layer ${index} is not an object`);
     const layerConfig = isObject(raw.config) ? raw.config : {};
-    const name = String(raw.name ?? layerConfig.name ?? `#${index}`);
-    const className = String(raw.class_name);
+    const name = shown(raw.name ?? layerConfig.name ?? `#${index}`, Infinity);
+    const className = shown(raw.class_name);
     if (!(SUPPORTED_LAYER_CLASSES as readonly string[]).includes(className)) {
       fail(`layer '${name}' has unsupported class ${className}; supported: ${SUPPORTED_LAYER_CLASSES.join(', ')}`);
     }
@@ -148,7 +150,7 @@ export function readAutoencoderTopology(modelTopology: unknown, source: string):
 
   if (concat) {
     const axis = concat.config.axis ?? -1;
-    if (axis !== -1 && axis !== 2) fail(`layer '${concat.name}' concatenates on axis ${String(axis)}; expected -1 (features)`);
+    if (axis !== -1 && axis !== 2) fail(`layer '${concat.name}' concatenates on axis ${shown(axis)}; expected -1 (features)`);
   }
 
   const encoderSettings = lstmSettings(encoder, false, fail);
@@ -164,20 +166,20 @@ export function readAutoencoderTopology(modelTopology: unknown, source: string):
     // Keras 3 redefined hard_sigmoid as relu6(x+3)/6; ours (Keras 2, TF.js) is clip(0.2x+0.5, 0, 1).
     fail(`written by Keras ${kerasVersion}, whose hard_sigmoid is relu6(x+3)/6; supported: sigmoid, or the Keras 2 / TF.js hard_sigmoid`);
   }
-  const hidden = denseSettings(denseHidden, ['relu'], fail);
+  const hidden = denseSettings(denseHidden, ['relu'], 'latentDim', fail);
   if (hidden.units !== L) fail(`the hidden Dense '${denseHidden.name}' has ${hidden.units} units; expected ${L} (the LSTMs' units)`);
-  const out = denseSettings(denseOut, ['tanh', 'linear'], fail);
+  const out = denseSettings(denseOut, ['tanh', 'linear'], 'inputDim', fail);
   const D = out.units;
 
-  const T = positiveInteger(repeat.config.n, `layer '${repeat.name}' n`, fail);
+  const T = sizeSetting(repeat.config.n, `layer '${repeat.name}' n`, 'timesteps', fail);
   for (const input of decoderInput ? [encoderInput, decoderInput] : [encoderInput]) {
     const shape = input.config.batch_input_shape ?? input.config.batch_shape ?? input.config.batchInputShape;
     if (!Array.isArray(shape) || shape.length !== 3) {
       fail(`input '${input.name}' has batch shape ${JSON.stringify(shape)}; expected [null, timesteps, features]`);
     }
     const [, t, d] = shape as unknown[];
-    if (t !== null && t !== T) fail(`input '${input.name}' has ${String(t)} timesteps; the RepeatVector repeats ${T}`);
-    if (d !== null && d !== D) fail(`input '${input.name}' has ${String(d)} features; the output layer has ${D}`);
+    if (t !== null && t !== T) fail(`input '${input.name}' has ${shown(t)} timesteps; the RepeatVector repeats ${T}`);
+    if (d !== null && d !== D) fail(`input '${input.name}' has ${shown(d)} features; the output layer has ${D}`);
   }
 
   return {
@@ -203,16 +205,18 @@ function inboundLayerNames(nodes: unknown, layer: string, fail: (what: string) =
   if (Array.isArray(node)) {
     return node.map((ref) => (Array.isArray(ref) && typeof ref[0] === 'string' ? ref[0] : fail(`layer '${layer}' has malformed inbound_nodes`)));
   }
+  // a walk with its own stack, in document order: however deep a file nests, no recursion
   const names: string[] = [];
-  const collect = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(collect);
+  const stack: unknown[] = [isObject(node) ? node.args : undefined];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v)) pushReversed(stack, v);
     else if (isObject(v)) {
       const history = isObject(v.config) ? v.config.keras_history : undefined;
       if (Array.isArray(history) && typeof history[0] === 'string') names.push(history[0]);
-      else Object.values(v).forEach(collect);
+      else pushReversed(stack, Object.values(v));
     }
-  };
-  collect(isObject(node) ? node.args : undefined);
+  }
   if (names.length === 0) fail(`layer '${layer}' has malformed inbound_nodes`);
   return names;
 }
@@ -221,24 +225,31 @@ function inboundLayerNames(nodes: unknown, layer: string, fail: (what: string) =
 function layerRefs(refs: unknown): string[] {
   if (!Array.isArray(refs)) return [];
   if (typeof refs[0] === 'string') return [refs[0]];
-  return refs.map((r) => (Array.isArray(r) ? String(r[0]) : String(r)));
+  return refs.map((r) => shown(Array.isArray(r) ? r[0] : r, Infinity));
 }
 
-function positiveInteger(v: unknown, what: string, fail: (what: string) => never): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) fail(`${what} is ${JSON.stringify(v)}; expected a positive integer`);
+/** One at a time: spreading a list of a million items into push() would overflow the stack. */
+function pushReversed(stack: unknown[], items: readonly unknown[]): void {
+  for (let k = items.length - 1; k >= 0; k--) stack.push(items[k]);
+}
+
+/** A size the model is built with, within the range src/limits.ts gives every command. */
+function sizeSetting(v: unknown, what: string, limit: LimitName, fail: (what: string) => never): number {
+  const { min, max } = LIMITS[limit];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) fail(`${what} is ${shown(v)}; expected ${rangeText(LIMITS[limit])}`);
   return v as number;
 }
 
 function activationName(v: unknown): string {
   // Keras 3 may write {class_name, config}; TF.js camelCases its own class names.
-  const name = isObject(v) ? String(v.config && isObject(v.config) ? (v.config.name ?? v.class_name) : v.class_name) : String(v);
+  const name = shown(isObject(v) ? (isObject(v.config) ? (v.config.name ?? v.class_name) : v.class_name) : v);
   return name === 'hardSigmoid' ? 'hard_sigmoid' : name;
 }
 
 function lstmSettings(layer: KerasLayer, returnSequences: boolean, fail: (what: string) => never) {
   const c = layer.config;
   const where = `LSTM layer '${layer.name}'`;
-  const units = positiveInteger(c.units, `${where} units`, fail);
+  const units = sizeSetting(c.units, `${where} units`, 'latentDim', fail);
   const activation = c.activation === undefined ? 'tanh' : activationName(c.activation);
   if (activation !== 'tanh') fail(`${where} has activation ${activation}; supported: tanh`);
   if (c.recurrent_activation === undefined) {
@@ -250,7 +261,7 @@ function lstmSettings(layer: KerasLayer, returnSequences: boolean, fail: (what: 
   }
   if (c.use_bias === false) fail(`${where} has no bias (use_bias false); expected use_bias true`);
   if ((c.return_sequences ?? false) !== returnSequences) {
-    fail(`${where} has return_sequences ${String(c.return_sequences ?? false)}; the ${returnSequences ? 'decoder' : 'encoder'} needs ${returnSequences}`);
+    fail(`${where} has return_sequences ${shown(c.return_sequences ?? false)}; the ${returnSequences ? 'decoder' : 'encoder'} needs ${returnSequences}`);
   }
   for (const flag of ['go_backwards', 'return_state', 'time_major'] as const) {
     if (c[flag] === true) fail(`${where} has ${flag} true; expected false`);
@@ -258,10 +269,15 @@ function lstmSettings(layer: KerasLayer, returnSequences: boolean, fail: (what: 
   return { units, recurrentActivation: recurrent as RecurrentActivation };
 }
 
-function denseSettings(layer: KerasLayer, allowed: readonly string[], fail: (what: string) => never): { units: number; activation: string } {
+function denseSettings(
+  layer: KerasLayer,
+  allowed: readonly string[],
+  limit: LimitName,
+  fail: (what: string) => never,
+): { units: number; activation: string } {
   const c = layer.config;
   const where = `Dense layer '${layer.name}'`;
-  const units = positiveInteger(c.units, `${where} units`, fail);
+  const units = sizeSetting(c.units, `${where} units`, limit, fail);
   const activation = c.activation === undefined ? 'linear' : activationName(c.activation);
   if (!allowed.includes(activation)) fail(`${where} has activation ${activation}; the autoencoder needs ${allowed.join(' or ')} there`);
   if (c.use_bias === false) fail(`${where} has no bias (use_bias false); expected use_bias true`);

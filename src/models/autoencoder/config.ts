@@ -2,6 +2,7 @@ import type { RecurrentActivation } from '../../ops/activations.js';
 import { z } from 'zod';
 import { parseSettings } from '../../settings.js';
 import { NORMALIZATIONS, type Normalization } from '../../train/scaling.js';
+import { LIMITS, rangeText, type LimitName } from '../../limits.js';
 import type { AutoencoderDims, DecoderKind } from './layout.js';
 
 export type { DecoderKind } from './layout.js';
@@ -60,15 +61,16 @@ export function variantOf(config: Partial<AutoencoderVariant>): AutoencoderVaria
 
 export type AutoencoderConfigInput = Partial<AutoencoderConfig> & Pick<AutoencoderDims, 'timesteps' | 'inputDim'>;
 
-const positiveInteger = z.number().int().min(1).max(1_000_000);
+/** The range src/limits.ts sets for every command, as a zod rule and its words. */
+const limited = (name: LimitName) => [z.number().int().min(LIMITS[name].min).max(LIMITS[name].max), rangeText(LIMITS[name])] as const;
 
 /** Each setting's rule, with the words that tell a user what would work. */
 const RULES = {
-  timesteps: [positiveInteger, 'an integer from 1 up'],
-  inputDim: [positiveInteger, 'an integer from 1 up'],
-  latentDim: [positiveInteger, 'an integer from 1 up'],
+  timesteps: limited('timesteps'),
+  inputDim: limited('inputDim'),
+  latentDim: limited('latentDim'),
   recurrentActivation: [z.enum(['sigmoid', 'hard_sigmoid']), "'sigmoid' or 'hard_sigmoid'"],
-  seed: [z.number().int().min(0).max(2 ** 32 - 1), 'an integer from 0 to 4294967295'],
+  seed: limited('seed'),
   decoder: [z.enum(['conditional', 'unconditional']), "'conditional' or 'unconditional'"],
   reverseTarget: [z.boolean(), 'true or false'],
   outputActivation: [z.enum(['tanh', 'linear']), "'tanh' or 'linear'"],
