@@ -9,7 +9,7 @@ import { plural, progress } from './child-run.js';
 import { formatReport } from './format-table.js';
 import { cpuSnapshot, otherProcessesShare } from './machine-load.js';
 import { runForwardOnce, runTrainOnce } from './our-runs.js';
-import { SEED_BATCH_SIZE, SEED_LATENT_DIM, SEED_OPTIMIZER, seedTrainingData } from './seed-workload.js';
+import { ARTICLE_BATCH_SIZE, ARTICLE_LATENT_DIM, ARTICLE_OPTIMIZER, articleTrainingData } from './article-workload.js';
 
 /**
  * `npm run bench`: the seed model, one epoch of the seed data, our reference and fast paths
@@ -44,7 +44,7 @@ const options = program.opts<{
   tfjsWasmWindows: number;
 }>();
 
-const seed = seedTrainingData();
+const seed = articleTrainingData();
 const [windows, timesteps, inputDim] = seed.shape;
 const rows: BenchRow[] = [];
 const notes: string[] = [];
@@ -135,7 +135,7 @@ if (otherLoad !== null && otherLoad > OTHER_LOAD_WORTH_NOTING) {
 }
 
 const report = buildReport(
-  { windows, timesteps, inputDim, latentDim: SEED_LATENT_DIM, batchSize: SEED_BATCH_SIZE, optimizer: SEED_OPTIMIZER },
+  { windows, timesteps, inputDim, latentDim: ARTICLE_LATENT_DIM, batchSize: ARTICLE_BATCH_SIZE, optimizer: ARTICLE_OPTIMIZER },
   rows,
   forward,
   notes,

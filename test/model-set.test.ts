@@ -183,7 +183,7 @@ test('saveModel commits generation after generation: model.json names the curren
   assert.deepEqual(readdirSync(dir).sort(), ['history.json', 'model.json', 'training.1.json', 'weights.1.bin']);
   const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
   assert.deepEqual(json.weightsManifest[0].paths, ['weights.1.bin']);
-  assert.deepEqual(json.userDefinedMetadata, { lstmAe: { generation: 1, training: 'training.1.json' } });
+  assert.deepEqual(json.userDefinedMetadata, { 'lstm-ae': { reverseTarget: false, generation: 1, training: 'training.1.json' } });
   assert.deepEqual(JSON.parse(readFileSync(join(dir, 'history.json'), 'utf8')), { epoch: [0], loss: [0.5], seconds: [0.1] });
 
   model.params[0] = 0.125;

@@ -5,7 +5,7 @@ import { encodeNpy, pythonTuple } from '../io/npy.js';
 import { makeSineData } from '../data/sine-data.js';
 import { DEFAULT_SINE_DATA_CONFIG, parseSineDataConfig, type SineDataOptionNames } from '../data/sine-data-config.js';
 import { commitFileSet } from '../io/file-set.js';
-import { integerOption, numberOption } from './options.js';
+import { integerOption, limitOption, numberOption } from './options.js';
 
 /** How errors about the data settings name them here: by the flags the user typed. */
 const FLAG_NAMES: SineDataOptionNames = {
@@ -94,14 +94,14 @@ export function registerData(program: Command): void {
         'as X_train.npy, y_train.npy, X_test.npy, y_test.npy (X float64 (N, T, 1), y int64)',
     )
     .requiredOption('--out <dir>', 'folder to write the four .npy files into (created if missing)')
-    .addOption(new Option('--seed <n>', 'np.random.seed for the phase noise').argParser(integerOption(0, 2 ** 32 - 1)).default(defaults.seed))
+    .addOption(new Option('--seed <n>', 'np.random.seed for the phase noise').argParser(limitOption('seed')).default(defaults.seed))
     .addOption(
       new Option('--random-factor <f>', 'phase noise: each value is shifted by uniform(-1, 1) times this')
         .argParser(numberOption(0, Number.POSITIVE_INFINITY))
         .default(defaults.randomFactor),
     )
     .addOption(new Option('--cycles <n>', 'periods in each series').argParser(integerOption(1)).default(defaults.numberOfCycles))
-    .addOption(new Option('--timesteps <n>', 'window length T').argParser(integerOption(1)).default(defaults.timesteps))
+    .addOption(new Option('--timesteps <n>', 'window length T').argParser(limitOption('timesteps')).default(defaults.timesteps))
     .addOption(
       new Option('--sampling <a,b>', 'samples per period of class 0 and class 1')
         .argParser(samplingPair)

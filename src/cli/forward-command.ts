@@ -1,11 +1,10 @@
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { writeNpy } from '../io/npy.js';
 import { ENGINES, type EngineName, type EngineOptions } from '../train/gradient-step.js';
 import type { Sequences } from '../train/sequences.js';
 import type { LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
-import { loadModel } from '../io/tfjs/format.js';
-import { choiceOption, integerOption } from './options.js';
+import { loadModelAndFiles } from '../io/tfjs/format.js';
+import { choiceOption, defaultThreads, limitOption } from './options.js';
 import { ensureOutputFile } from '../io/output-location.js';
 import { readSequences } from '../io/read-sequences.js';
 
@@ -25,14 +24,15 @@ export function registerForwardCommand(program: Command, c: ForwardCommand): voi
     .requiredOption('--model <model.json>', 'a saved model (TF.js Layers format)')
     .requiredOption('--input <X.npy>', 'windows (N, T, D), float64 or float32')
     .requiredOption('--out <file.npy>', c.outHelp)
-    .option('--threads <n>', 'threads, all cores unless given', integerOption(1, 256), availableParallelism())
+    .option('--threads <n>', 'threads, all cores unless given', limitOption('threads'), defaultThreads())
     .option('--engine <name>', `${ENGINES.join(' or ')}`, choiceOption(ENGINES), 'fast')
     .action(async (o: { model: string; input: string; out: string; threads: number; engine: EngineName }) => {
-      const model = loadModel(o.model);
+      const { model, files } = loadModelAndFiles(o.model);
       const { timesteps, inputDim } = model.config;
       const x = readSequences(o.input, { timesteps, inputDim, what: `the model ${o.model}` });
-      // after the inputs, so a bad one leaves no folder behind; before the work, so it can be saved
-      ensureOutputFile(o.out);
+      // after the inputs, so a bad one leaves no folder behind; before the work, so it can be
+      // saved; never over one of the files just read
+      ensureOutputFile(o.out, '--out', [o.input, ...files]);
       try {
         const result = await c.run(model, x, { engine: o.engine, threads: o.threads });
         writeNpy(o.out, { dtype: 'float32', ...result });

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -16,14 +15,15 @@ import {
 } from '../models/autoencoder/lstm-autoencoder.js';
 import type { History } from '../train/fit.js';
 import { readTfjsModel } from '../io/tfjs/read.js';
-import { commitModelSet, MODEL_FILE, readModelSetInfo, tidyModelFolder } from '../io/tfjs/model-set.js';
+import { commitModelSet, HISTORY_FILE, MODEL_FILE, readModelSetInfo, tidyModelFolder } from '../io/tfjs/model-set.js';
+import { modelContents, modelFromFile } from '../io/tfjs/format.js';
 import { readTrainingRecord, type ResumeState, type TrainingRecord } from '../io/training-record.js';
 import { lockFolder, type FolderLock } from '../io/folder-lock.js';
 import { settleFileSet } from '../io/file-set.js';
 import { faultPoint } from '../io/test-faults.js';
 import { ENGINES, type EngineName } from '../train/gradient-step.js';
-import { choiceOption, integerOption, LSTM_BIAS_PAIR_HELP, numberOption } from './options.js';
-import { ensureOutputFolder } from '../io/output-location.js';
+import { choiceOption, defaultThreads, integerOption, limitOption, LSTM_BIAS_PAIR_HELP, numberOption } from './options.js';
+import { ensureOutputFolder, refuseInputs } from '../io/output-location.js';
 import { readSequences } from '../io/read-sequences.js';
 import { trainingFeedback } from './train-progress.js';
 
@@ -99,12 +99,12 @@ export function registerTrain(program: Command): void {
     .option('--data <dir>', 'folder holding X_train.npy (and optionally X_test.npy), (N, T, D) float64 or float32')
     .option('--out <run>', 'folder to save the model in: model.json (naming weights.G.bin and training.G.json), history.json')
     .option('--resume <run>', "continue the run saved in RUN from its last checkpoint, with its settings: the same weights, bit for bit, as if it had never stopped")
-    .option('--epochs <n>', 'passes over the training data (with --resume: the total to reach, default the run\'s)', integerOption(1), 30)
-    .option('--batch-size <n>', 'windows per gradient step', integerOption(1), 500)
-    .option('--latent <n>', `size of the code (default ${DEFAULT_LATENT}; with --init, the model's)`, integerOption(1))
+    .option('--epochs <n>', 'passes over the training data (with --resume: the total to reach, default the run\'s)', limitOption('epochs'), 30)
+    .option('--batch-size <n>', 'windows per gradient step (more than the data hold means all of them)', limitOption('batchSize'), 500)
+    .option('--latent <n>', `size of the code (default ${DEFAULT_LATENT}; with --init, the model's)`, limitOption('latentDim'))
     .option('--optimizer <name>', OPTIMIZERS.join(', '), choiceOption(OPTIMIZERS), 'rmsprop')
     .option('--lr <rate>', 'learning rate (default Keras\'s: rmsprop 1e-3, adam 1e-3, sgd 0.01)', numberOption(0, Infinity, true))
-    .option('--seed <n>', 'seed for the initial weights and the batch order', integerOption(0, 2 ** 32 - 1), 0)
+    .option('--seed <n>', 'seed for the initial weights and the batch order', limitOption('seed'), 0)
     .option('--no-shuffle', 'keep the windows in file order')
     .option('--init <model>', "start from the weights of a saved model.json (its T, D and latent size must fit); its history goes on, its optimizer state does not")
     .option('--checkpoint-every <n>', 'save the model and a resumable checkpoint every N epochs (0: only at the end or when stopped)', integerOption(0), 1)
@@ -114,7 +114,7 @@ export function registerTrain(program: Command): void {
       divergenceFactorOption,
       DEFAULT_DIVERGENCE_FACTOR,
     )
-    .option('--threads <n>', 'threads for training, all cores unless given (with --resume: the run\'s; others change the last bits)', integerOption(1, 256), availableParallelism())
+    .option('--threads <n>', 'threads for training, all cores unless given (with --resume: the run\'s; others change the last bits)', limitOption('threads'), defaultThreads())
     .option('--engine <name>', `${ENGINES.join(' or ')}: the SIMD engine, or the readable one it is tested against`, choiceOption(ENGINES), 'fast')
     .option('--lstm-bias-pair', LSTM_BIAS_PAIR_HELP)
     .option('--json', 'print one JSON summary line on stdout')
@@ -170,7 +170,8 @@ async function train(o: TrainOptions, given: (name: string) => boolean): Promise
   const x = readSequences(trainPath);
   const [N, T, D] = x.shape;
   const testPath = join(dataDir, 'X_test.npy');
-  const validation = existsSync(testPath) ? readSequences(testPath, { timesteps: T, inputDim: D, what: trainPath }) : undefined;
+  // lstat, not exists: a dangling X_test.npy link is an error to report, not "no validation"
+  const validation = lstatSync(testPath, { throwIfNoEntry: false }) ? readSequences(testPath, { timesteps: T, inputDim: D, what: trainPath }) : undefined;
   const dataSums = { trainSha256: fileSha256(trainPath), testSha256: validation ? fileSha256(testPath) : null };
 
   let settings: RunSettings;
@@ -193,9 +194,9 @@ async function train(o: TrainOptions, given: (name: string) => boolean): Promise
       checkpointEvery: given('checkpointEvery') ? o.checkpointEvery : s.checkpointEvery,
       divergenceFactor: given('divergenceFactor') ? o.divergenceFactor : s.divergenceFactor,
     };
-    const { dims, recurrentActivation, weights } = resumed.saved;
+    const { dims } = resumed.saved;
     if (dims.timesteps !== T || dims.inputDim !== D) throw new InputError(`${trainPath}: windows of T=${T}, D=${D}; the run in ${out} expects T=${dims.timesteps}, D=${dims.inputDim}`);
-    model = LstmAutoencoder.fromWeights({ ...dims, recurrentActivation, seed: s.seed }, weights);
+    model = modelFromFile(resumed.saved, s.seed);
     try {
       model.shuffleRng.setState(resumed.record.resume.random);
     } catch (err) {
@@ -215,7 +216,7 @@ async function train(o: TrainOptions, given: (name: string) => boolean): Promise
       if (o.latent !== undefined && o.latent !== latentDim) {
         throw new InputError(`--latent ${o.latent} contradicts the --init model ${o.init}, whose latent size is ${latentDim}`);
       }
-      model = LstmAutoencoder.fromWeights({ ...init.dims, recurrentActivation: init.recurrentActivation, seed: o.seed }, init.weights);
+      model = modelFromFile(init, o.seed);
       // the model's history goes on: this run's epochs are numbered after it, and nothing of it is lost
       before = initHistory(o.init) ?? before;
       const k = nextEpoch(before);
@@ -239,6 +240,8 @@ async function train(o: TrainOptions, given: (name: string) => boolean): Promise
     tidyModelFolder(out);
   }
   try {
+    // a model or history written over the data being trained on (through links) would destroy it
+    refuseInputs([MODEL_FILE, HISTORY_FILE].map((name) => join(out, name)), [trainPath, testPath]);
     await runTraining({ o, out, settings, model, x, validation, before, resumed: resumed?.record.resume, lock });
   } finally {
     lock.release();

@@ -80,7 +80,7 @@ export async function runArticleExperiment(o: ArticleExperimentOptions): Promise
     const t0 = performance.now();
     const result = await work();
     timings[stage] = (performance.now() - t0) / 1000;
-    log(`${stage}: ${timings[stage]!.toFixed(2)} s`);
+    log(`${stage}: ${timings[stage].toFixed(2)} s`);
     return result;
   };
 

@@ -51,9 +51,18 @@ export class DivergenceGuard {
 
 export const DEFAULT_DIVERGENCE_FACTOR = 2;
 
-/** Mean of x^2 over all values, in float64: the loss of a model that outputs zeros. */
-export function meanSquare(x: ArrayLike<number>): number {
+/**
+ * Mean of x^2 in float64 over the real steps of (N,T,D) windows (all of them without
+ * `lengths`): the loss of a model that outputs zeros.
+ */
+export function meanSquare(x: ArrayLike<number>, timesteps: number, inputDim: number, lengths?: Int32Array): number {
   let sum = 0;
-  for (let i = 0; i < x.length; i++) sum += x[i]! * x[i]!;
-  return x.length === 0 ? 0 : sum / x.length;
+  let count = 0;
+  const windowSize = timesteps * inputDim;
+  for (let n = 0, start = 0; start < x.length; n++, start += windowSize) {
+    const end = start + (lengths ? lengths[n]! : timesteps) * inputDim;
+    for (let i = start; i < end; i++) sum += x[i]! * x[i]!;
+    count += end - start;
+  }
+  return count === 0 ? 0 : sum / count;
 }

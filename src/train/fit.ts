@@ -9,12 +9,16 @@ import { createOptimizer, type OptimizerConfig, type OptimizerName } from './opt
 import { forwardInChunks } from './forward-chunks.js';
 import { asFloat32, checkSequences, type Sequences } from './sequences.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
+import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
+import { splitValidation } from './validation-split.js';
 
 
 /** Keras's History: epoch numbers (from 0, as Keras counts) and one list per metric. */
 export interface History {
   epoch: number[];
   history: { loss: number[]; val_loss?: number[]; seconds: number[] };
+  /** with earlyStopping: the best epoch (0-based), its val_loss, and the epoch training stopped after (-1 if it ran to the end) */
+  earlyStopping?: { bestEpoch: number; bestValLoss: number; stoppedEpoch: number; restoredBestWeights: boolean };
 }
 
 export interface EpochLogs {
@@ -43,6 +47,10 @@ export interface FitOptions extends EngineOptions {
   shuffle?: boolean;
   /** measured (MSE) after every epoch as val_loss */
   validationData?: Sequences;
+  /** Keras's validation_split: the last fraction of x (before shuffling) becomes validationData */
+  validationSplit?: number;
+  /** Keras's EarlyStopping on val_loss (needs validation data); epochs is then the most it trains */
+  earlyStopping?: EarlyStoppingOptions;
   /**
    * default 'rmsprop' with Keras's settings. A name or config starts a fresh state at every
    * fit call; an Optimizer (createOptimizer's) keeps its state across calls, so a caller can
@@ -68,9 +76,9 @@ export interface FitOptions extends EngineOptions {
   gradientStep?: GradientStep;
 }
 
-/** What fit needs of the model: its sizes, its flat weights, its own random stream. */
+/** What fit needs of the model: its sizes (and maskValue, to check lengths), its flat weights, its own random stream. */
 export interface Trainable {
-  readonly config: ModelDims;
+  readonly config: ModelDims & { maskValue?: number | null };
   readonly params: Float32Array;
   readonly shuffleRng: RandomState;
   /** [start, end) of each LSTM bias in params, for lstmBiasPair */
@@ -78,6 +86,7 @@ export interface Trainable {
 }
 
 const optionsSchema = z.object({
+  validationSplit: z.number().gt(0).lt(1).optional(),
   epochs: z.number().int().min(0).max(1e9).default(1),
   initialEpoch: z.number().int().min(0).max(1e9).default(0),
   batchSize: z.number().int().min(1).max(2 ** 31 - 1).default(32),
@@ -89,7 +98,12 @@ const optionsSchema = z.object({
 export function parseFitOptions(options: FitOptions): z.infer<typeof optionsSchema> {
   return parseSettings(optionsSchema, options, {
     name: (field) => `fit option ${field}`,
-    expected: (field) => (field === 'shuffle' || field === 'lstmBiasPair' ? 'true or false' : `an integer from ${field === 'epochs' || field === 'initialEpoch' ? 0 : 1} up`),
+    expected: (field) =>
+      field === 'shuffle' || field === 'lstmBiasPair'
+        ? 'true or false'
+        : field === 'validationSplit'
+          ? 'a number between 0 and 1'
+          : `an integer from ${field === 'epochs' || field === 'initialEpoch' ? 0 : 1} up`,
     unknown: (keys) => `unknown fit option ${keys.join(', ')}`,
   });
 }
@@ -128,15 +142,24 @@ function isOptimizer(spec: FitOptions['optimizer']): spec is Optimizer {
  * rolled back to it, so the model is always at the end of a finished, sound epoch, and
  * callbacks (onEpochEnd, where a caller saves checkpoints) only ever see such epochs.
  */
-export async function fitLoop(model: Trainable, x: Sequences, options: FitOptions, step: GradientStep): Promise<History> {
-  const { epochs, initialEpoch, batchSize, shuffle, lstmBiasPair } = parseFitOptions(options);
+export async function fitLoop(model: Trainable, given: Sequences, options: FitOptions, step: GradientStep): Promise<History> {
+  const { epochs, initialEpoch, batchSize, shuffle, lstmBiasPair, validationSplit } = parseFitOptions(options);
   if (initialEpoch > epochs) throw new InputError(`fit option initialEpoch ${initialEpoch} is past epochs ${epochs}: epochs is the epoch to train up to, as in Keras`);
   const { config, params } = model;
   const { timesteps: T, inputDim: D } = config;
-  checkSequences(x, config, 'x');
+  checkSequences(given, config, 'x');
+  if (validationSplit !== undefined && options.validationData) {
+    throw new InputError('fit takes validationData or validationSplit, not both');
+  }
+  const split = validationSplit === undefined ? undefined : splitValidation(given, validationSplit);
+  const x = split ? split.train : given;
   const N = x.shape[0];
   if (N === 0) throw new InputError('x holds no windows: fit needs at least one');
-  const validation = options.validationData;
+  const validation = split ? split.validation : options.validationData;
+  if (options.earlyStopping && !validation) {
+    throw new InputError('early stopping watches val_loss: give validationData or validationSplit');
+  }
+  const stopper = options.earlyStopping ? new EarlyStopping(params.length, options.earlyStopping) : undefined;
   if (validation) {
     checkSequences(validation, config, 'validationData');
     if (validation.shape[0] === 0) throw new InputError('validationData holds no windows: leave it out or give at least one');
@@ -154,6 +177,7 @@ export async function fitLoop(model: Trainable, x: Sequences, options: FitOption
 
   const data = asFloat32(x.data);
   const xBatch = new Float32Array(maxBatch * T * D);
+  const lengthsBatch = x.lengths ? new Int32Array(maxBatch) : undefined;
   const grads = new Float32Array(params.length);
   const before = new Float32Array(pairedBiases.length > 0 ? params.length : 0);
   const order = new Int32Array(N);
@@ -189,11 +213,12 @@ export async function fitLoop(model: Trainable, x: Sequences, options: FitOption
       for (let k = 0; k < size; k++) {
         const from = order[start + k]! * T * D;
         xBatch.set(data.subarray(from, from + T * D), k * T * D);
+        if (lengthsBatch) lengthsBatch[k] = x.lengths![order[start + k]!]!;
       }
       if (pairedBiases.length > 0) before.set(params);
-      const loss = await step.lossAndGradient(params, grads, xBatch, size);
+      const loss = await step.lossAndGradient(params, grads, xBatch, size, lengthsBatch);
       if (!Number.isFinite(loss)) throw diverged(epoch, batch, `the loss became ${loss}`);
-      if (guard.reference === undefined) guard.start(loss, meanSquare(data));
+      if (guard.reference === undefined) guard.start(loss, meanSquare(data, T, D, x.lengths));
       optimizer.step(params, grads);
       repeatLstmBiasStep(params, before, pairedBiases);
       if (!allFinite(params)) throw diverged(epoch, batch, 'the update made a weight non-finite');
@@ -209,7 +234,7 @@ export async function fitLoop(model: Trainable, x: Sequences, options: FitOption
     const verdict = guard.verdict(logs.loss);
     if (verdict !== undefined) throw diverged(epoch, undefined, verdict);
     if (validation) {
-      logs.val_loss = await forwardInChunks(step, params, validation.data, validation.shape[0], { loss: true });
+      logs.val_loss = await forwardInChunks(step, params, validation.data, validation.shape[0], { loss: true }, validation.lengths);
       if (!Number.isFinite(logs.val_loss)) throw diverged(epoch, undefined, `the validation loss became ${logs.val_loss}`);
     }
     logs.seconds = (performance.now() - started) / 1000;
@@ -218,6 +243,13 @@ export async function fitLoop(model: Trainable, x: Sequences, options: FitOption
     if (logs.val_loss !== undefined) history.history.val_loss!.push(logs.val_loss);
     history.history.seconds.push(logs.seconds);
     await callbacks.onEpochEnd?.(epoch, logs);
+    if (stopper && logs.val_loss !== undefined && stopper.update(epoch, logs.val_loss, params)) break;
+  }
+  if (stopper) {
+    // stopped early: update() has put the best weights back; ran to the end: put them back now
+    const restoredBestWeights = stopper.stoppedEpoch >= 0 ? stopper.restoreBestWeights && stopper.bestEpoch >= 0 : stopper.restore(params);
+    const { bestEpoch, bestLoss: bestValLoss, stoppedEpoch } = stopper;
+    history.earlyStopping = { bestEpoch, bestValLoss, stoppedEpoch, restoredBestWeights };
   }
   await callbacks.onTrainEnd?.();
   return history;

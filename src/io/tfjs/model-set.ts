@@ -7,7 +7,7 @@ import { makeFolder } from '../make-folder.js';
 import { faultPoint } from '../test-faults.js';
 import { encodeTrainingRecord, historyJson, readTrainingRecord, trainingFileName, type TrainingRecord } from '../training-record.js';
 import { parseJsonText } from './json.js';
-import type { TfjsModelContents } from './read.js';
+import { METADATA_KEY, type TfjsModelContents } from './read.js';
 import { encodeTfjsModel } from './write.js';
 
 /*
@@ -15,7 +15,8 @@ import { encodeTfjsModel } from './write.js';
  *
  *   RUN/model.json          the current model, and the commit point: a complete TF.js
  *                           model.json whose manifest names this generation's weights and
- *                           whose userDefinedMetadata.lstmAe names its training record
+ *                           whose userDefinedMetadata["lstm-ae"] gives the generation and
+ *                           names its training record
  *   RUN/weights.G.bin       the weights of generation G (float32, TF.js's layout)
  *   RUN/training.G.json     the history, and for a checkpoint the state to resume
  *   RUN/optimizer.G.bin     a checkpoint's optimizer buffers
@@ -86,11 +87,11 @@ export function readModelSetInfo(dir: string): ModelSetInfo | undefined {
   } catch {
     return foreign; // not ours to judge here: a reader says what is wrong with it
   }
-  const top = json as { weightsManifest?: Array<{ paths?: unknown }>; userDefinedMetadata?: { lstmAe?: { generation?: unknown; training?: unknown } } };
+  const top = json as { weightsManifest?: Array<{ paths?: unknown }>; userDefinedMetadata?: Record<string, { generation?: unknown; training?: unknown } | undefined> };
   const weightsFiles = Array.isArray(top?.weightsManifest)
     ? top.weightsManifest.flatMap((group) => (Array.isArray(group?.paths) ? group.paths.filter((p): p is string => typeof p === 'string') : []))
     : [];
-  const meta = top?.userDefinedMetadata?.lstmAe;
+  const meta = top?.userDefinedMetadata?.[METADATA_KEY];
   const generation = meta?.generation;
   if (!Number.isSafeInteger(generation) || (generation as number) < 1) return { ...foreign, weightsFiles };
   const training = meta?.training === trainingFileName(generation as number) ? (meta.training as string) : undefined;
@@ -118,7 +119,7 @@ export function commitModelSet(dir: string, model: TfjsModelContents, record?: T
     const mode = before?.mode;
     const weightsFile = `weights.${generation}.bin`;
     const training = record ? trainingFileName(generation) : undefined;
-    const encoded = encodeTfjsModel(model, weightsFile, { lstmAe: { generation, ...(training ? { training } : {}) } });
+    const encoded = encodeTfjsModel(model, weightsFile, { generation, ...(training ? { training } : {}) });
     const files: Array<[string, string | Uint8Array]> = [[weightsFile, encoded.weights]];
     if (record && training) {
       const { json, optimizer } = encodeTrainingRecord(record, generation, { file: weightsFile, bytes: encoded.weights });
