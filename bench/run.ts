@@ -8,7 +8,8 @@ import { buildReport, BASELINE_THREADS, type ForwardTiming } from './bench-repor
 import { plural, progress } from './child-run.js';
 import { formatReport } from './format-table.js';
 import { cpuSnapshot, otherProcessesShare } from './machine-load.js';
-import { runForwardOnce, runTrainOnce } from './our-runs.js';
+import { runForwardOnce, runTaskOnce, runTrainOnce, TASK_CHILDREN } from './our-runs.js';
+import type { TaskTiming } from './child-protocol.js';
 import { ARTICLE_BATCH_SIZE, ARTICLE_LATENT_DIM, ARTICLE_OPTIMIZER, articleTrainingData } from './article-workload.js';
 
 /**
@@ -49,6 +50,7 @@ const [windows, timesteps, inputDim] = seed.shape;
 const rows: BenchRow[] = [];
 const notes: string[] = [];
 const forward: ForwardTiming[] = [];
+const tasks: TaskTiming[] = [];
 
 type Step = { title: string; run: () => Promise<void> };
 const steps: Step[] = [];
@@ -81,6 +83,17 @@ for (const op of ['encode', 'predict'] as const) {
     run: async () => {
       const outcome = await runForwardOnce(repoRoot, op, BASELINE_THREADS);
       if ('timing' in outcome) forward.push(outcome.timing);
+      else addNote(outcome.note);
+    },
+  });
+}
+
+for (const child of TASK_CHILDREN) {
+  steps.push({
+    title: `lstm-ae ${child.script.replace(/-once\.js$/, '')}`,
+    run: async () => {
+      const outcome = await runTaskOnce(repoRoot, child);
+      if ('timing' in outcome) tasks.push(outcome.timing);
       else addNote(outcome.note);
     },
   });
@@ -138,6 +151,7 @@ const report = buildReport(
   { windows, timesteps, inputDim, latentDim: ARTICLE_LATENT_DIM, batchSize: ARTICLE_BATCH_SIZE, optimizer: ARTICLE_OPTIMIZER },
   rows,
   forward,
+  tasks,
   notes,
   otherLoad,
 );
