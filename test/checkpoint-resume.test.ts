@@ -203,7 +203,7 @@ test('a second writer of a run folder gets exit 2 and one line naming the first;
   writeFileSync(join(run, '.lstm-ae.lock'), `${2 ** 22 + 99} train\n`);
   const after = await cli(['train', '--resume', run, '--epochs', '1']);
   assertOneLine(after, 2, /--epochs 1: the run in .* has done \d+ epochs already/);
-  const again = await cli(trainArgs(run, 2));
+  const again = await cli(trainArgs(run, 2, '--force'));
   assert.equal(again.code, 0, again.stderr);
   assert.ok(!existsSync(join(run, '.lstm-ae.lock')));
 });
@@ -212,9 +212,9 @@ test('--lr 1e6 stops at epoch 1 with exit 2 and one line, and the good model alr
   const run = join(scratch, 'good-then-diverged');
   cpSync(REFERENCE, run, { recursive: true });
   const before = new Map(readdirSync(run).map((f) => [f, readFileSync(join(run, f))]));
-  const r = await cli(trainArgs(run, EPOCHS, '--lr', '1e6'));
+  const r = await cli(trainArgs(run, EPOCHS, '--lr', '1e6', '--force'));
   // exit 2, as for every error the user can fix by changing the command: here the learning rate
-  assertOneLine(r, 2, /^lstm-ae: training diverged at epoch 1 \(the loss \d\.\d+ exceeds 2 times the untrained loss \d\.\d+\); nothing of this run was saved \(.*good-then-diverged is as it was\); try a smaller --lr$/);
+  assertOneLine(r, 2, /^lstm-ae: training diverged at epoch 1 \(the loss [\d.e+]+ exceeds 2 times the untrained loss \d\.\d+\); nothing of this run was saved \(.*good-then-diverged is as it was\); try a smaller --lr$/);
   assert.deepEqual(new Map(readdirSync(run).map((f) => [f, readFileSync(join(run, f))])), before);
 });
 
@@ -224,7 +224,7 @@ test('a full disk at the final save: exit 2, one line, the model already there i
     const run = join(scratch, `full-${nth}`);
     cpSync(REFERENCE, run, { recursive: true });
     const before = new Map(readdirSync(run).map((f) => [f, readFileSync(join(run, f))]));
-    const r = await cli(trainArgs(run, 2, '--seed', '9', '--checkpoint-every', '0'), { LSTM_AE_TEST_ENOSPC_AT: `write@${nth}` });
+    const r = await cli(trainArgs(run, 2, '--seed', '9', '--checkpoint-every', '0', '--force'), { LSTM_AE_TEST_ENOSPC_AT: `write@${nth}` });
     assertOneLine(r, 2, /^lstm-ae: .*full-\d: cannot save the model \(ENOSPC: no space left on the device\); the model already there \(.*model\.json\) is unchanged$/);
     assert.deepEqual(new Map(readdirSync(run).map((f) => [f, readFileSync(join(run, f))])), before, `write ${nth}`);
   }

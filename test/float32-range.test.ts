@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../src/input-error.js';
 import { writeNpy } from '../src/io/npy.js';
-import { readSequences } from '../src/io/read-sequences.js';
+import { readTrainingData } from '../src/io/training-data.js';
 import { checkSequences } from '../src/train/sequences.js';
 import { FLOAT32_MAX } from '../src/train/non-finite.js';
 import { runCli } from './run-cli.js';
@@ -38,11 +38,11 @@ test('1e39 and -1e39 in float64 are refused with their position; ±FLOAT32_MAX a
   for (const value of [1e39, -1e39, 2 * FLOAT32_MAX]) {
     const path = fileWith(`big${value}.npy`, value);
     assert.throws(
-      () => readSequences(path),
-      (err: unknown) => err instanceof InputError && err.message === `${path}: value ${value} at window 1, step 2, feature 0 (index [1, 2, 0]); ${RANGE}`,
+      () => readTrainingData(path, undefined),
+      (err: unknown) => err instanceof InputError && err.message === `${path}: series 1, step 2, channel 0 holds ${value}; ${RANGE}`,
     );
   }
-  for (const value of [FLOAT32_MAX, -FLOAT32_MAX]) assert.equal(readSequences(fileWith(`max${value}.npy`, value)).data[8], value);
+  for (const value of [FLOAT32_MAX, -FLOAT32_MAX]) assert.equal(readTrainingData(fileWith(`max${value}.npy`, value), undefined).x.data[8], value);
 });
 
 test('the library refuses 1e39 as well (fit, predict, encode go through checkSequences)', () => {
@@ -59,6 +59,6 @@ test('encode --input with 1e39: exit 2, one line, nothing written', async () => 
   const out = join(scratch, 'codes.npy');
   const r = await runCli('encode', '--model', MODEL, '--input', input, '--out', out);
   assert.equal(r.code, 2, r.stderr);
-  assert.equal(r.stderr, `lstm-ae: ${input}: value 1e+39 at window 1, step 2, feature 0 (index [1, 2, 0]); ${RANGE}\n`);
+  assert.equal(r.stderr, `lstm-ae: ${input}: series 1, step 2, channel 0 holds 1e+39; ${RANGE}\n`);
   assert.equal(existsSync(out), false);
 });

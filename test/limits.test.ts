@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { InputError } from '../src/input-error.js';
 import { LIMITS } from '../src/limits.js';
 import { writeNpy } from '../src/io/npy.js';
-import { readSequences } from '../src/io/read-sequences.js';
+import { readTrainingData } from '../src/io/training-data.js';
 import { parseAutoencoderConfig } from '../src/models/autoencoder/config.js';
 import { runCli } from './run-cli.js';
 
@@ -72,10 +72,10 @@ test('windows longer or wider than the limits are refused by the reader, naming 
   const long = join(scratch, 'long.npy');
   writeNpy(long, { dtype: 'float32', shape: [1, 10_001, 1], data: new Float32Array(10_001) });
   assert.throws(
-    () => readSequences(long),
-    (err: unknown) => err instanceof InputError && err.message === `${long}: shape (1, 10001, 1) has 10001 steps T per window; expected an integer from 1 to 10000`,
+    () => readTrainingData(long, undefined),
+    (err: unknown) => err instanceof InputError && err.message === `${long}: series 0 has 10001 steps; expected an integer from 1 to 10000`,
   );
   const wide = join(scratch, 'wide.npy');
-  writeNpy(wide, { dtype: 'float32', shape: [1, 1, 10_001], data: new Float32Array(10_001) });
-  assert.throws(() => readSequences(wide), (err: unknown) => err instanceof InputError && /10001 features D per window; expected an integer from 1 to 10000$/.test(err.message));
+  writeNpy(wide, { dtype: 'float32', shape: [1, 2, 10_001], data: new Float32Array(20_002) });
+  assert.throws(() => readTrainingData(wide, undefined), (err: unknown) => err instanceof InputError && err.message === `${wide}: 10001 channels; expected an integer from 1 to 10000`);
 });

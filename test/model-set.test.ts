@@ -267,6 +267,22 @@ test('a training record reads back what was saved, and refuses files of another 
   assert.throws(() => readTrainingRecord(dir, 1), new RegExp(`optimizer\\.1\\.bin: is ${bin.length - 1} bytes, expected ${bin.length}`));
 });
 
+test('a training record carries early stopping\'s state (its best weights among the optimizer\'s buffers) and hands the optimizer only its own', (t) => {
+  const dir = scratchFolder(t);
+  const model = LstmAutoencoder.create(config);
+  const optimizer = new Adam(model.params.length);
+  const earlyStopping = { bestEpoch: 2, bestLoss: 0.125, stoppedEpoch: -1, wait: 1, bestWeights: Float32Array.from(model.params, (p) => p * 2) };
+  const resume = { epochsDone: 4, settings: {}, random: model.shuffleRng.getState(), optimizer: optimizer.getState(), earlyStopping };
+  const history = { epoch: [0, 1, 2, 3], history: { loss: [4, 3, 2, 1], seconds: [1, 1, 1, 1] } };
+  commitModelSet(dir, { dims: model.dims, recurrentActivation: 'sigmoid', weights: model.getWeights() }, { history, resume });
+  const record = readTrainingRecord(dir, 1);
+  assert.deepEqual(record.resume?.earlyStopping, earlyStopping);
+  assert.deepEqual(Object.keys(record.resume?.optimizer.buffers ?? {}).sort(), Object.keys(optimizer.getState().buffers).sort());
+  // before any epoch has a validation loss, the best is Infinity, which JSON spells null
+  commitModelSet(dir, { dims: model.dims, recurrentActivation: 'sigmoid', weights: model.getWeights() }, { history, resume: { ...resume, earlyStopping: { ...earlyStopping, bestEpoch: -1, bestLoss: Infinity } } });
+  assert.equal(readTrainingRecord(dir, 2).resume?.earlyStopping?.bestLoss, Infinity);
+});
+
 // ---- the folder lock -----------------------------------------------------------------------------
 
 test('lockFolder: one writer at a time; a live owner is named in one line, a dead one\'s lock is taken over', async (t) => {

@@ -6,6 +6,7 @@ import { InputError } from '../input-error.js';
 import type { OptimizerState } from '../ops/optimizers.js';
 import type { RandomStateSnapshot } from '../ops/random-state.js';
 import type { History } from '../train/fit.js';
+import type { EarlyStoppingState } from '../train/early-stopping.js';
 import { parseJsonText } from './tfjs/json.js';
 
 /**
@@ -33,7 +34,12 @@ export interface ResumeState {
   divergenceReference?: number;
   random: RandomStateSnapshot;
   optimizer: OptimizerState;
+  /** early stopping's state, when the run stops early (its best weights travel in optimizer.G.bin) */
+  earlyStopping?: EarlyStoppingState;
 }
+
+/** The name early stopping's best weights take among the buffers of optimizer.G.bin. */
+const BEST_WEIGHTS_BUFFER = 'earlyStoppingBestWeights';
 
 export const TRAINING_FORMAT = 'lstm-ae-training';
 
@@ -63,7 +69,11 @@ export function encodeTrainingRecord(
   const base = { format: TRAINING_FORMAT, version: 1, generation, history: historyJson(record.history) };
   const resume = record.resume;
   if (!resume) return { json: JSON.stringify(base, null, 1) + '\n' };
-  const buffers = Object.entries(resume.optimizer.buffers);
+  const stopping = resume.earlyStopping;
+  const buffers: Array<[string, Float32Array | Float64Array]> = [
+    ...Object.entries(resume.optimizer.buffers),
+    ...(stopping ? [[BEST_WEIGHTS_BUFFER, stopping.bestWeights] as [string, Float32Array]] : []),
+  ];
   const size = buffers.reduce((sum, [, b]) => sum + b.byteLength, 0);
   const bytes = new Uint8Array(size);
   const view = new DataView(bytes.buffer);
@@ -82,6 +92,9 @@ export function encodeTrainingRecord(
       epochsDone: resume.epochsDone,
       settings: resume.settings,
       ...(resume.divergenceReference === undefined ? {} : { divergenceReference: resume.divergenceReference }),
+      ...(stopping
+        ? { earlyStopping: { bestEpoch: stopping.bestEpoch, bestLoss: jsonNumber(stopping.bestLoss), stoppedEpoch: stopping.stoppedEpoch, wait: stopping.wait } }
+        : {}),
       random: { key: Array.from(resume.random.key), position: resume.random.position, hasGauss: resume.random.hasGauss, gauss: resume.random.gauss },
       optimizer: {
         name: resume.optimizer.name,
@@ -110,6 +123,14 @@ const recordSchema = z.object({
       epochsDone: z.number().int().min(0),
       settings: z.record(z.string(), z.unknown()),
       divergenceReference: z.number().min(0).optional(),
+      earlyStopping: z
+        .object({
+          bestEpoch: z.number().int().min(-1),
+          bestLoss: z.number().nullable(),
+          stoppedEpoch: z.number().int().min(-1),
+          wait: z.number().int().min(0),
+        })
+        .optional(),
       random: z.object({
         key: z.array(z.number().int().min(0).max(0xffffffff)).length(624),
         position: z.number().int().min(0).max(624),
@@ -178,16 +199,30 @@ export function readTrainingRecord(dir: string, generation: number, { historyOnl
     for (let i = 0; i < b.length; i++, at += wide ? 8 : 4) buffer[i] = wide ? view.getFloat64(at, true) : view.getFloat32(at, true);
     buffers[b.name] = buffer;
   }
+  let earlyStopping: EarlyStoppingState | undefined;
+  if (resume.earlyStopping) {
+    const best = buffers[BEST_WEIGHTS_BUFFER];
+    if (!(best instanceof Float32Array)) fail(`records early stopping but ${optimizerPath} holds no float32 ${BEST_WEIGHTS_BUFFER}`);
+    const { bestEpoch, bestLoss, stoppedEpoch, wait } = resume.earlyStopping;
+    earlyStopping = { bestEpoch, bestLoss: bestLoss ?? Infinity, stoppedEpoch, wait, bestWeights: best as Float32Array };
+  }
+  delete buffers[BEST_WEIGHTS_BUFFER];
   return {
     history,
     resume: {
       epochsDone: resume.epochsDone,
       settings: resume.settings,
       ...(resume.divergenceReference === undefined ? {} : { divergenceReference: resume.divergenceReference }),
+      ...(earlyStopping ? { earlyStopping } : {}),
       random: { key: Uint32Array.from(resume.random.key), position: resume.random.position, hasGauss: resume.random.hasGauss, gauss: resume.random.gauss },
       optimizer: { name: resume.optimizer.name, iterations: resume.optimizer.iterations, buffers },
     },
   };
+}
+
+/** Infinity (no best loss yet) has no JSON form: null stands for it. */
+function jsonNumber(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
 }
 
 /** A plain file's bytes, its size checked first (at most `limit`, or exactly it when `exact`). */

@@ -15,6 +15,16 @@ export interface EarlyStoppingOptions {
   restoreBestWeights?: boolean;
 }
 
+/** Everything a resumed run needs to stop where the uninterrupted one would have. */
+export interface EarlyStoppingState {
+  bestEpoch: number;
+  bestLoss: number;
+  stoppedEpoch: number;
+  wait: number;
+  /** the best epoch's weights (empty when not restoring) */
+  bestWeights: Float32Array;
+}
+
 export class EarlyStopping {
   readonly patience: number;
   readonly minDelta: number;
@@ -25,7 +35,7 @@ export class EarlyStopping {
   /** the epoch training stopped after (0-based), or -1 while it runs */
   stoppedEpoch = -1;
   private wait = 0;
-  private readonly bestWeights: Float32Array;
+  private bestWeights: Float32Array;
 
   constructor(parameterCount: number, options: EarlyStoppingOptions) {
     this.patience = options.patience;
@@ -48,6 +58,22 @@ export class EarlyStopping {
     this.stoppedEpoch = epoch;
     this.restore(params);
     return true;
+  }
+
+  getState(): EarlyStoppingState {
+    const { bestEpoch, bestLoss, stoppedEpoch, wait } = this;
+    return { bestEpoch, bestLoss, stoppedEpoch, wait, bestWeights: Float32Array.from(this.bestWeights) };
+  }
+
+  setState(state: EarlyStoppingState): void {
+    if (state.bestWeights.length !== this.bestWeights.length) {
+      throw new Error(`early stopping state holds ${state.bestWeights.length} best weights, the model has ${this.bestWeights.length}`);
+    }
+    this.bestEpoch = state.bestEpoch;
+    this.bestLoss = state.bestLoss;
+    this.stoppedEpoch = state.stoppedEpoch;
+    this.wait = state.wait;
+    this.bestWeights = Float32Array.from(state.bestWeights);
   }
 
   /** At the end of training: the best epoch's weights into `params` (when restoring, and there was a best). */

@@ -49,8 +49,11 @@ export interface FitOptions extends EngineOptions {
   validationData?: Sequences;
   /** Keras's validation_split: the last fraction of x (before shuffling) becomes validationData */
   validationSplit?: number;
-  /** Keras's EarlyStopping on val_loss (needs validation data); epochs is then the most it trains */
-  earlyStopping?: EarlyStoppingOptions;
+  /**
+   * Keras's EarlyStopping on val_loss (needs validation data); epochs is then the most it
+   * trains. An EarlyStopping instance keeps its state across calls (a resumed run's).
+   */
+  earlyStopping?: EarlyStoppingOptions | EarlyStopping;
   /**
    * default 'rmsprop' with Keras's settings. A name or config starts a fresh state at every
    * fit call; an Optimizer (createOptimizer's) keeps its state across calls, so a caller can
@@ -159,7 +162,8 @@ export async function fitLoop(model: Trainable, given: Sequences, options: FitOp
   if (options.earlyStopping && !validation) {
     throw new InputError('early stopping watches val_loss: give validationData or validationSplit');
   }
-  const stopper = options.earlyStopping ? new EarlyStopping(params.length, options.earlyStopping) : undefined;
+  const stopping = options.earlyStopping;
+  const stopper = stopping instanceof EarlyStopping ? stopping : stopping ? new EarlyStopping(params.length, stopping) : undefined;
   if (validation) {
     checkSequences(validation, config, 'validationData');
     if (validation.shape[0] === 0) throw new InputError('validationData holds no windows: leave it out or give at least one');
@@ -242,8 +246,10 @@ export async function fitLoop(model: Trainable, given: Sequences, options: FitOp
     history.history.loss.push(logs.loss);
     if (logs.val_loss !== undefined) history.history.val_loss!.push(logs.val_loss);
     history.history.seconds.push(logs.seconds);
+    // before the callbacks, so a checkpoint saved there holds early stopping's verdict on this epoch
+    const stop = stopper !== undefined && logs.val_loss !== undefined && stopper.update(epoch, logs.val_loss, params);
     await callbacks.onEpochEnd?.(epoch, logs);
-    if (stopper && logs.val_loss !== undefined && stopper.update(epoch, logs.val_loss, params)) break;
+    if (stop) break;
   }
   if (stopper) {
     // stopped early: update() has put the best weights back; ran to the end: put them back now
