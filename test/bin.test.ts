@@ -25,8 +25,11 @@ test('the bin runs as a program, and through npx from the package folder', (t) =
   assert.equal(direct.status, 0, direct.stderr);
   assert.match(direct.stdout, /^Usage: lstm-ae \[options\] \[command\]/);
 
-  // --no: never fetch from a registry; the package's own bin must be found
-  const npx = spawnSync('npx', ['--no', '--', 'lstm-ae', '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  // --no: never fetch from a registry; the package's own bin must be found. npx links the
+  // package into its cache the first time, which would run its `prepare` (the build, whose
+  // first step empties dist/ under the tests running beside this one): no scripts here.
+  const env = { ...process.env, npm_config_ignore_scripts: 'true' };
+  const npx = spawnSync('npx', ['--no', '--', 'lstm-ae', '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env });
   if (npx.error && (npx.error as NodeJS.ErrnoException).code === 'ENOENT') {
     t.skip('npx is not on PATH');
     return;
