@@ -31,17 +31,36 @@ export async function forwardInChunks(
     if (reconstruction) reconstruction.set(chunkOut!.subarray(0, batch * size), start * size);
     if (loss) {
       // against x as given (float64 stays float64), as referenceForward measures it
-      // (the reconstruction comes in data order, so step t meets x[t] whatever the target order)
-      const offset = start * size;
-      for (let n = 0; n < batch; n++) {
-        const real = (chunkLengths ? chunkLengths[n]! : T) * D;
-        for (let i = n * size; i < n * size + real; i++) {
-          const e = chunkOut![i]! - x[offset + i]!;
-          squaredErrors += e * e;
-        }
-        realValues += real;
-      }
+      const errors = realStepSquaredErrors(chunkOut!, x.subarray(start * size, (start + batch) * size), batch, T, D, chunkLengths);
+      squaredErrors += errors.sum;
+      realValues += errors.count;
     }
   }
   return loss ? squaredErrors / realValues : NaN;
+}
+
+/**
+ * The squared errors of a reconstruction y against x over each window's real steps (all T
+ * without lengths), and how many values they cover. y is in data order, so step t meets
+ * x[t] whatever the target order.
+ */
+export function realStepSquaredErrors(
+  y: ArrayLike<number>,
+  x: ArrayLike<number>,
+  batch: number,
+  T: number,
+  D: number,
+  lengths?: Int32Array,
+): { sum: number; count: number } {
+  let sum = 0;
+  let count = 0;
+  for (let n = 0; n < batch; n++) {
+    const real = (lengths ? lengths[n]! : T) * D;
+    for (let i = n * T * D; i < n * T * D + real; i++) {
+      const e = y[i]! - x[i]!;
+      sum += e * e;
+    }
+    count += real;
+  }
+  return { sum, count };
 }

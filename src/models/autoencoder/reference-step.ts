@@ -6,6 +6,7 @@ import { mseBackward, mseForward, type StepMask } from '../../ops/mse.js';
 import { autoencoderLayout, decoderInputSize, type AutoencoderDims, type DecoderKind, type WeightName } from './layout.js';
 import type { OutputActivation } from './config.js';
 import type { ForwardOutputs, GradientStep } from '../../train/gradient-step.js';
+import { realStepSquaredErrors } from '../../train/forward-chunks.js';
 
 export type { ForwardOutputs } from '../../train/gradient-step.js';
 
@@ -346,14 +347,9 @@ export function referenceForward(
     if (reconstruction) step.copyReconstruction(reconstruction, batch, chunkLengths, start * T * D);
     if (chunkOut) {
       step.copyReconstruction(chunkOut, batch, chunkLengths);
-      for (let n = 0; n < batch; n++) {
-        const len = chunkLengths ? chunkLengths[n]! : T;
-        for (let i = n * T * D; i < (n * T + len) * D; i++) {
-          const e = chunkOut[i]! - chunk[i]!;
-          squaredErrors += e * e;
-        }
-        realValues += len * D;
-      }
+      const errors = realStepSquaredErrors(chunkOut, chunk, batch, T, D, chunkLengths);
+      squaredErrors += errors.sum;
+      realValues += errors.count;
     }
   }
   return loss ? squaredErrors / realValues : NaN;
