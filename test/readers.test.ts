@@ -314,3 +314,21 @@ test('.npy errors name the series or index', () => {
     assertInputError(() => readSeries(path), path, /not a \.npy file/);
   });
 });
+
+// ---- found by test/fuzz-readers.test.ts ----
+
+test('a gap between values near ±1.8e308 is filled with finite values between them (their difference overflows)', () => {
+  const place = { where: 'x', channel: (c: number) => `channel ${c}` };
+  const NaN = Number.NaN;
+  const MAX = Number.MAX_VALUE;
+  // the midpoint of -MAX and MAX is 0; before the fix the gap held Infinity
+  assert.deepEqual(finishSeries([[-MAX, NaN, MAX]], place), new Float64Array([-MAX, 0, MAX]));
+  // 0 to 1.5e308 over 3 steps: 0.5e308 and 1e308 (2 * 1.5e308 overflowed before the division)
+  const [a, b, c, d] = parseUcrTsv('x\t0\tNaN\tNaN\t1.5e308\n', 'big.tsv').series[0]!;
+  assert.deepEqual([a, d], [0, 1.5e308]);
+  assert.ok(Math.abs(b! - 0.5e308) <= 1e293 && Math.abs(c! - 1e308) <= 1e293, `${b}, ${c}`);
+  // every reader fills the same way: .ts, CSV and .npy too
+  assert.deepEqual(parseTs('@data\n-1.7976931348623157e308,?,1.7976931348623157e308\n', 'big.ts').series, [new Float64Array([-MAX, 0, MAX])]);
+  assert.deepEqual(parseCsvSeries('-1.7976931348623157e308,,1.7976931348623157e308\n', 'big.csv').series, [new Float64Array([-MAX, 0, MAX])]);
+  assert.deepEqual(seriesFromNpy({ dtype: 'float64', shape: [1, 3], data: new Float64Array([-MAX, NaN, MAX]) }, 'big.npy').series, [new Float64Array([-MAX, 0, MAX])]);
+});
