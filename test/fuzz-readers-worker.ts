@@ -2,39 +2,33 @@
  * The body of test/fuzz-readers.test.ts, run in a worker thread so that the test can stop it:
  * the readers are synchronous, and a reader that hangs would otherwise hang the test process
  * with it. Posts `{ kind: 'case', label }` before each input (so a hang can be located),
- * then `{ kind: 'done', counts, failures }`.
+ * then `{ kind: 'done', counts, failures }`. The .npy reader and the model loader are fuzzed
+ * here, the series readers and the entry points the commands use in fuzz-series-readers.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import fs, { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, { mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { syncBuiltinESMExports } from 'node:module';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { InputError } from '../src/input-error.js';
+import type { InputError } from '../src/input-error.js';
 import { encodeNpy, parseNpy, readNpy, type NpyArray, type NpyDtype } from '../src/io/npy.js';
 import { readTfjsModel, type TfjsModelRead } from '../src/io/tfjs/read.js';
+import { announce, attempt, check, counts, failures, mutate, mutation, namesFile, tally, type Outcome } from './fuzz-support.js';
+import { fuzzSeriesReaders, type SeriesRuns } from './fuzz-series-readers.js';
 
-export interface ReaderCounts {
-  tried: number;
-  accepted: number;
-  rejected: number;
-}
+export type { ReaderCounts } from './fuzz-support.js';
 
 export interface FuzzSettings {
   seed: number;
   /** an empty folder for the model folder and its canary; the test removes it, even after a hang */
   root: string;
   /** inputs per property; the test's defaults keep the whole file well under 30 s */
-  runs: { npyValid: number; npyMutated: number; npyHeaders: number; npyFiles: number; modelText: number; modelStructure: number; modelWeights: number; modelRandom: number };
+  runs: { npyValid: number; npyMutated: number; npyHeaders: number; npyFiles: number; modelText: number; modelStructure: number; modelWeights: number; modelRandom: number } & SeriesRuns;
 }
 
 const settings = workerData as FuzzSettings;
-const counts: Record<'npy' | 'model', ReaderCounts> = {
-  npy: { tried: 0, accepted: 0, rejected: 0 },
-  model: { tried: 0, accepted: 0, rejected: 0 },
-};
-const failures: string[] = [];
 
 const FIXTURE_DIR = fileURLToPath(new URL('../../test/fixtures/tfjs-model-seed-architecture', import.meta.url));
 const fixtureText = readFileSync(join(FIXTURE_DIR, 'model.json'), 'utf8');
@@ -96,81 +90,9 @@ function stopWatching(): void {
 
 // ---------------------------------------------------------------- outcomes
 
-type Outcome<T> = { value: T } | { error: unknown };
-
-function attempt<T>(work: () => T): Outcome<T> {
-  try {
-    return { value: work() };
-  } catch (error) {
-    return { error };
-  }
-}
-
-/** A rejection must be one InputError line that tells nothing of the canary. */
-function checkRejection(error: unknown, canary: boolean): void {
-  if (!(error instanceof InputError)) {
-    throw new Error(`not an InputError: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
-  }
-  if (/[\n\r\u2028\u2029]/.test(error.message)) throw new Error(`a message of more than one line: ${JSON.stringify(error.message)}`);
-  if (canary && (error.message.includes(CANARY_TEXT) || new RegExp(`\\b${CANARY_SIZE}\\b`).test(error.message))) throw new Error(`the message tells of the canary: ${error.message}`);
-}
-
-function tally<T>(reader: 'npy' | 'model', outcome: Outcome<T>, accept: (value: T) => void): void {
-  counts[reader].tried++;
-  if ('error' in outcome) {
-    checkRejection(outcome.error, reader === 'model');
-    counts[reader].rejected++;
-  } else {
-    accept(outcome.value);
-    counts[reader].accepted++;
-  }
-}
-
-/**
- * fc.assert, but a failure is kept as a short line (the error and the start of the input;
- * the seed and path replay it) and the next property still runs.
- */
-function check<Ts extends [unknown, ...unknown[]]>(property: fc.IProperty<Ts>, params: fc.Parameters<Ts>): void {
-  const details = fc.check(property, params);
-  if (!details.failed) return;
-  const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-  const input = fc.stringify(details.counterexample).slice(0, 300);
-  failures.push(`seed ${details.seed}, path ${details.counterexamplePath}: ${error.slice(0, 500)}; input ${input}`);
-}
-
-let caseNumber = 0;
-function announce(label: string): void {
-  parentPort?.postMessage({ kind: 'case', label: `${label} #${caseNumber++}` });
-}
-
-// ---------------------------------------------------------------- byte mutations
-
-type Mutation =
-  | { op: 'set'; at: number; byte: number }
-  | { op: 'insert'; at: number; bytes: Uint8Array }
-  | { op: 'delete'; at: number; length: number }
-  | { op: 'truncate'; at: number }
-  | { op: 'extend'; bytes: Uint8Array };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ op: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 24 }) }),
-  fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 64 }) }),
-  fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('extend' as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 256 }) }),
-);
-
-function mutate(bytes: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
-  let b = Buffer.from(bytes);
-  for (const m of mutations) {
-    const at = b.length === 0 ? 0 : ('at' in m ? m.at % (b.length + 1) : 0);
-    if (m.op === 'set' && at < b.length) b[at] = m.byte;
-    else if (m.op === 'insert') b = Buffer.concat([b.subarray(0, at), m.bytes, b.subarray(at)]);
-    else if (m.op === 'delete') b = Buffer.concat([b.subarray(0, at), b.subarray(at + m.length)]);
-    else if (m.op === 'truncate') b = b.subarray(0, at);
-    else if (m.op === 'extend') b = Buffer.concat([b, m.bytes]);
-  }
-  return b;
+/** A rejection of a model folder must tell nothing of the canary. */
+function tellsNothingOfCanary(error: InputError): void {
+  if (error.message.includes(CANARY_TEXT) || new RegExp(`\\b${CANARY_SIZE}\\b`).test(error.message)) throw new Error(`the message tells of the canary: ${error.message}`);
 }
 
 // ---------------------------------------------------------------- .npy
@@ -240,21 +162,21 @@ function fuzzNpy(): void {
       announce('npy valid');
       tally('npy', attempt(() => parseNpy(encodeNpy(array), 'fuzz.npy')), (read) => {
         if (!sameArray(read, array)) throw new Error('a valid file read back different');
-      });
+      }, namesFile('fuzz.npy'));
     }),
     { seed, numRuns: runs.npyValid, endOnFailure: true },
   );
   check(
     fc.property(npyArray, fc.array(mutation, { minLength: 1, maxLength: 6 }), (array, mutations) => {
       announce('npy mutated');
-      tally('npy', attempt(() => parseNpy(mutate(encodeNpy(array), mutations), 'fuzz.npy')), checkNpyResult);
+      tally('npy', attempt(() => parseNpy(mutate(encodeNpy(array), mutations), 'fuzz.npy')), checkNpyResult, namesFile('fuzz.npy'));
     }),
     { seed: seed + 1, numRuns: runs.npyMutated, endOnFailure: true },
   );
   check(
     fc.property(npyFromHeader, (bytes) => {
       announce('npy header');
-      tally('npy', attempt(() => parseNpy(bytes, 'fuzz.npy')), checkNpyResult);
+      tally('npy', attempt(() => parseNpy(bytes, 'fuzz.npy')), checkNpyResult, namesFile('fuzz.npy'));
     }),
     { seed: seed + 2, numRuns: runs.npyHeaders, endOnFailure: true },
   );
@@ -263,8 +185,9 @@ function fuzzNpy(): void {
   check(
     fc.property(npyArray, fc.array(mutation, { maxLength: 3 }), (array, mutations) => {
       announce('npy file');
+      rmSync(file, { force: true });
       writeFileSync(file, mutate(encodeNpy(array), mutations));
-      tally('npy', attempt(() => readNpy(file)), checkNpyResult);
+      tally('npy', attempt(() => readNpy(file)), checkNpyResult, namesFile(file));
     }),
     { seed: seed + 3, numRuns: runs.npyFiles, endOnFailure: true },
   );
@@ -276,6 +199,9 @@ const modelJsonPath = join(modelDir, 'model.json');
 
 /** Loads the folder as it now is, watching every file opened. */
 function loadModelFolder(modelJson: string | Uint8Array, weights: Uint8Array, canaryValuesMeanRead: boolean): void {
+  // a fresh file each time: overwriting (truncating) a file is many times slower on some file systems
+  rmSync(modelJsonPath, { force: true });
+  rmSync(join(modelDir, 'weights.bin'), { force: true });
   writeFileSync(modelJsonPath, modelJson);
   writeFileSync(join(modelDir, 'weights.bin'), weights);
   opened.length = 0;
@@ -294,7 +220,7 @@ function loadModelFolder(modelJson: string | Uint8Array, weights: Uint8Array, ca
       if (!values.every(Number.isFinite)) throw new Error(`accepted non-finite weights in ${name}`);
       if (canaryValuesMeanRead && values.some((v) => Math.abs(v) >= 500)) throw new Error(`weights of ${name} came from the canary`);
     }
-  });
+  }, tellsNothingOfCanary);
 }
 
 /** Every path to a value inside the fixture's JSON: where structural edits land. */
@@ -387,4 +313,5 @@ function fuzzModel(): void {
 
 fuzzNpy();
 fuzzModel();
+fuzzSeriesReaders(settings.seed + 100, root, settings.runs);
 parentPort?.postMessage({ kind: 'done', counts, failures });

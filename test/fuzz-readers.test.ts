@@ -6,24 +6,36 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FuzzSettings, ReaderCounts } from './fuzz-readers-worker.js';
 
-// Thousands of generated and mutated inputs for the .npy reader and the model loader
-// (model.json + weights.bin): valid files, byte-wise mutations, truncations, extensions,
-// hostile headers and weights paths, random JSON, nesting up to 20,000 deep. Each must end
-// in a correct result or one InputError line, never another exception, a hang, or a file
-// opened outside the model's folder (a canary beside it must stay unread and unmentioned).
+// Thousands of generated and mutated inputs for every reader of the user's files: the .npy
+// reader and the model loader (model.json + weights.bin: valid files, byte-wise mutations,
+// truncations, extensions, hostile headers and weights paths, random JSON, nesting up to
+// 20,000 deep), and the series readers (.ts, .tsv, CSV, .npy series, labels files) with the
+// entry points the commands use (readSeries, readTrainingData, readModelInput): valid sets
+// with a known answer, and the real fixtures mutated line by line and byte by byte
+// (fuzz-series-readers.ts). Each must end in a correct result or one InputError line naming
+// the file, never another exception, a hang, or (for a model) a file opened outside the
+// model's folder (a canary beside it must stay unread and unmentioned).
 // Seeded, so a failure names an input that can be replayed.
 
 const SETTINGS: FuzzSettings = {
   seed: 16,
   root: mkdtempSync(join(tmpdir(), 'lstm-ae-fuzz-')),
-  runs: { npyValid: 500, npyMutated: 3000, npyHeaders: 2000, npyFiles: 500, modelText: 1500, modelStructure: 1500, modelWeights: 500, modelRandom: 500 },
+  runs: {
+    npyValid: 500, npyMutated: 3000, npyHeaders: 2000, npyFiles: 500, modelText: 1500, modelStructure: 1500, modelWeights: 500, modelRandom: 500,
+    tsValid: 500, tsMutated: 2500, tsvValid: 500, tsvMutated: 2000, csvValid: 500, csvMutated: 2500, npySeriesValid: 500, npySeriesMutated: 2000,
+    labels: 2000, readSeries: 2000, trainingData: 1500, modelInput: 1500,
+  },
 };
 /** The readers are synchronous: only a worker that can be terminated turns a hang into a failure. */
 const HANG_LIMIT_MS = 120_000;
+/** Each input is small (a very long line is 12,000 values): one that takes this long is a hang. */
+const CASE_LIMIT_MS = 15_000;
+
+const READERS = ['npy', 'model', 'ts', 'tsv', 'csv', 'npy series', 'labels', 'readSeries', 'readTrainingData', 'readModelInput'] as const;
 
 interface Done {
   kind: 'done';
-  counts: Record<'npy' | 'model', ReaderCounts>;
+  counts: Record<(typeof READERS)[number], ReaderCounts>;
   failures: string[];
 }
 
@@ -31,37 +43,57 @@ function runFuzz(): Promise<Done> {
   const worker = new Worker(new URL('./fuzz-readers-worker.js', import.meta.url), { workerData: SETTINGS });
   let last = 'none yet';
   return new Promise<Done>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const stop = (why: string) => {
+      clearTimeout(timer);
+      clearTimeout(caseTimer);
       void worker.terminate();
-      reject(new Error(`the readers did not finish within ${HANG_LIMIT_MS / 1000} s (a hang?); last input: ${last}`));
-    }, HANG_LIMIT_MS);
+      reject(new Error(why));
+    };
+    const timer = setTimeout(() => stop(`the readers did not finish within ${HANG_LIMIT_MS / 1000} s (a hang?); last input: ${last}`), HANG_LIMIT_MS);
+    const startCase = () => setTimeout(() => stop(`one input took more than ${CASE_LIMIT_MS / 1000} s (a hang?): ${last}`), CASE_LIMIT_MS);
+    let caseTimer = startCase();
     worker.on('message', (m: { kind: 'case'; label: string } | Done) => {
-      if (m.kind === 'case') last = m.label;
-      else {
+      if (m.kind === 'case') {
+        last = m.label;
+        clearTimeout(caseTimer);
+        caseTimer = startCase();
+      } else {
         clearTimeout(timer);
+        clearTimeout(caseTimer);
         resolve(m);
       }
     });
-    worker.on('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`the fuzz worker crashed at ${last}: ${err.message}`));
-    });
+    worker.on('error', (err) => stop(`the fuzz worker crashed at ${last}: ${err.message}`));
   });
 }
 
-test('fuzzed .npy files and model folders end in a result or one InputError line, and nothing outside the folder is read', async (t) => {
+test('fuzzed .npy files, model folders and series files end in a result or one InputError line, and nothing outside the folder is read', async (t) => {
   t.after(() => rmSync(SETTINGS.root, { recursive: true, force: true }));
   const { counts, failures } = await runFuzz();
-  for (const [reader, c] of Object.entries(counts)) {
+  for (const reader of READERS) {
+    const c = counts[reader];
     t.diagnostic(`${reader}: ${c.tried} inputs tried, ${c.accepted} accepted, ${c.rejected} rejected with one InputError line`);
   }
   assert.deepEqual(failures, []);
   const r = SETTINGS.runs;
-  assert.equal(counts.npy.tried, r.npyValid + r.npyMutated + r.npyHeaders + r.npyFiles);
-  assert.equal(counts.model.tried, r.modelText + r.modelStructure + r.modelWeights + r.modelRandom);
-  for (const c of Object.values(counts)) {
-    assert.equal(c.accepted + c.rejected, c.tried);
-    // both outcomes occur, or the generators are not reaching the readers' checks
-    assert.ok(c.accepted >= r.npyValid / 2 && c.rejected >= 1000, JSON.stringify(c));
+  const expected: Record<(typeof READERS)[number], { tried: number; accepted: number; rejected: number }> = {
+    // the least of each outcome: both occur, or the generators are not reaching the readers' checks
+    npy: { tried: r.npyValid + r.npyMutated + r.npyHeaders + r.npyFiles, accepted: r.npyValid / 2, rejected: 1000 },
+    model: { tried: r.modelText + r.modelStructure + r.modelWeights + r.modelRandom, accepted: r.npyValid / 2, rejected: 1000 },
+    ts: { tried: r.tsValid + r.tsMutated, accepted: r.tsValid, rejected: 1000 },
+    tsv: { tried: r.tsvValid + r.tsvMutated, accepted: r.tsvValid, rejected: 1000 },
+    csv: { tried: r.csvValid + r.csvMutated, accepted: r.csvValid, rejected: 1000 },
+    'npy series': { tried: r.npySeriesValid + r.npySeriesMutated, accepted: r.npySeriesValid, rejected: 1000 },
+    labels: { tried: r.labels, accepted: r.labels / 4, rejected: r.labels / 4 },
+    readSeries: { tried: r.readSeries, accepted: r.readSeries / 20, rejected: r.readSeries / 4 },
+    readTrainingData: { tried: r.trainingData, accepted: r.trainingData / 20, rejected: r.trainingData / 4 },
+    readModelInput: { tried: r.modelInput, accepted: r.modelInput / 20, rejected: r.modelInput / 4 },
+  };
+  for (const reader of READERS) {
+    const c = counts[reader];
+    const want = expected[reader];
+    assert.equal(c.tried, want.tried, reader);
+    assert.equal(c.accepted + c.rejected, c.tried, reader);
+    assert.ok(c.accepted >= want.accepted && c.rejected >= want.rejected, `${reader}: ${JSON.stringify(c)}`);
   }
 });

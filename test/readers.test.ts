@@ -7,6 +7,7 @@ import { InputError } from '../src/input-error.js';
 import { encodeNpy } from '../src/io/npy.js';
 import { formatOfPath, readSeries } from '../src/io/read-series.js';
 import { seriesLength, type SeriesSet } from '../src/io/series-set.js';
+import { MASK_VALUE, readModelInput, readTrainingData } from '../src/io/training-data.js';
 import { parseCsvSeries } from '../src/io/readers/csv.js';
 import { finishSeries } from '../src/io/readers/missing-values.js';
 import { seriesFromNpy } from '../src/io/readers/npy-series.js';
@@ -312,5 +313,35 @@ test('.npy errors name the series or index', () => {
     const path = join(dir, 'garbage.npy');
     writeFileSync(path, 'not numpy');
     assertInputError(() => readSeries(path), path, /not a \.npy file/);
+  });
+});
+
+// ---- found by test/fuzz-readers.test.ts ----
+
+test('a gap between values near ±1.8e308 is filled with finite values between them (their difference overflows)', () => {
+  const place = { where: 'x', channel: (c: number) => `channel ${c}` };
+  const NaN = Number.NaN;
+  const MAX = Number.MAX_VALUE;
+  // the midpoint of -MAX and MAX is 0; before the fix the gap held Infinity
+  assert.deepEqual(finishSeries([[-MAX, NaN, MAX]], place), new Float64Array([-MAX, 0, MAX]));
+  // 0 to 1.5e308 over 3 steps: 0.5e308 and 1e308 (2 * 1.5e308 overflowed before the division)
+  const [a, b, c, d] = parseUcrTsv('x\t0\tNaN\tNaN\t1.5e308\n', 'big.tsv').series[0]!;
+  assert.deepEqual([a, d], [0, 1.5e308]);
+  assert.ok(Math.abs(b! - 0.5e308) <= 1e293 && Math.abs(c! - 1e308) <= 1e293, `${b}, ${c}`);
+  // every reader fills the same way: .ts, CSV and .npy too
+  assert.deepEqual(parseTs('@data\n-1.7976931348623157e308,?,1.7976931348623157e308\n', 'big.ts').series, [new Float64Array([-MAX, 0, MAX])]);
+  assert.deepEqual(parseCsvSeries('-1.7976931348623157e308,,1.7976931348623157e308\n', 'big.csv').series, [new Float64Array([-MAX, 0, MAX])]);
+  assert.deepEqual(seriesFromNpy({ dtype: 'float64', shape: [1, 3], data: new Float64Array([-MAX, NaN, MAX]) }, 'big.npy').series, [new Float64Array([-MAX, 0, MAX])]);
+});
+
+test('many short series beside one of 10,000 steps: one InputError line, not a RangeError from padding them all', () => {
+  withTempDir((dir) => {
+    // 430,001 series padded to 10,000 steps make 4,300,010,000 values, more than a Float32Array holds (2^32)
+    const path = join(dir, 'many.tsv');
+    writeFileSync(path, 'a\t1\t2\n'.repeat(430_000) + `b${'\t1'.repeat(10_000)}\n`);
+    const pattern = /430001 series padded to 10000 steps of 1 channel make 4300010000 values, more than the 4294967296 a Float32Array holds; expected fewer series in one file/;
+    assertInputError(() => readTrainingData(path, undefined), path, pattern);
+    // a model of 10,000 steps pads them the same way
+    assertInputError(() => readModelInput(path, { timesteps: 10_000, inputDim: 1, maskValue: MASK_VALUE }, 'the model'), path, pattern);
   });
 });

@@ -52,8 +52,8 @@ export function readTrainingData(data: string, validationPath: string | undefine
   }
   const longest = (set: SeriesSet) => set.series.reduce((m, s) => Math.max(m, s.length / set.channels), 0);
   const timesteps = Math.max(longest(train), validation ? longest(validation) : 0);
-  const x = toSequences(train, MASK_VALUE, timesteps);
-  const v = validation && toSequences(validation, MASK_VALUE, timesteps);
+  const x = padded(train, MASK_VALUE, timesteps);
+  const v = validation && padded(validation, MASK_VALUE, timesteps);
   return {
     trainPath,
     ...(validationPath === undefined ? {} : { validationPath }),
@@ -101,5 +101,30 @@ export function readModelInput(
       throw new InputError(`${path}: series ${n} has ${steps} steps; ${what} takes ${takes}`);
     }
   });
-  return toSequences(set, masked ? (model.maskValue as number) : 0, T);
+  return padded(set, masked ? (model.maskValue as number) : 0, T);
+}
+
+/** The most values a padded set may make: all a Float32Array holds in Node 20 (16 GiB). */
+const MAX_PADDED_VALUES = 2 ** 32;
+
+/**
+ * The set padded to T steps. Many short series padded to one long one can make more values
+ * than a Float32Array holds or memory allows (half a million 2-step rows beside one of 10,000
+ * steps make 5 billion): one line naming the file (the set's source), not a RangeError.
+ */
+function padded(set: SeriesSet, pad: number, T: number): Sequences {
+  const N = set.series.length;
+  const D = set.channels;
+  const tooMany = (why: string) =>
+    new InputError(
+      `${set.source}: ${N} series padded to ${T} steps of ${D} channel${D === 1 ? '' : 's'} make ${N * T * D} values, ${why}; ` +
+        'expected fewer series in one file',
+    );
+  if (N * T * D > MAX_PADDED_VALUES) throw tooMany(`more than the ${MAX_PADDED_VALUES} a Float32Array holds`);
+  try {
+    return toSequences(set, pad, T);
+  } catch (err) {
+    if (err instanceof RangeError) throw tooMany(`more than can be allocated (${err.message})`);
+    throw err;
+  }
 }

@@ -97,7 +97,13 @@ function fillGaps(values: ArrayLike<number>, length: number): Float64Array {
       // the gap (previous, t) is missing: fill it
       const start = previous < 0 ? value : out[previous]!;
       for (let g = previous + 1; g < t; g++) {
-        out[g] = previous < 0 ? value : start + ((value - start) * (g - previous)) / (t - previous);
+        let filled = previous < 0 ? value : start + ((value - start) * (g - previous)) / (t - previous);
+        if (!Number.isFinite(filled)) {
+          // near ±1.8e308 the difference overflows: the same point from the halves, which cannot
+          const half = (value / 2 - start / 2) * ((g - previous) / (t - previous));
+          filled = start + half + half;
+        }
+        out[g] = filled;
       }
     }
     previous = t;
