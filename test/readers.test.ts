@@ -345,3 +345,10 @@ test('many short series beside one of 10,000 steps: one InputError line, not a R
     assertInputError(() => readModelInput(path, { timesteps: 10_000, inputDim: 1, maskValue: MASK_VALUE }, 'the model'), path, pattern);
   });
 });
+
+test('a message quoting a huge line keeps its start (the file and line) and end, and stays short', () => {
+  const long = new InputError(`data.ts: line 7: ${'x'.repeat(200_000)}; expected a number`);
+  assert.ok(long.message.length <= 1000, `${long.message.length} characters`);
+  assert.match(long.message, /^data\.ts: line 7: x+ … \(\d+ characters left out\) … x+; expected a number$/);
+  assert.equal(new InputError('short').message, 'short');
+});
