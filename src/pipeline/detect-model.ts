@@ -1,0 +1,99 @@
+/**
+ * The model `detect` trains, and how, in ONE place: every run (the CLI, `npm run nab`, the
+ * tests) builds it here, so changing a setting is one line. Small on purpose: a short window,
+ * a small code, few epochs with early stopping, so that a series of tens of thousands of rows
+ * trains and scores in seconds on two cores.
+ *
+ * The output layer is tanh (the library's only one today), so the data are scaled into
+ * ±0.8 first (analysis/anomaly/scaling.ts). When the library gains `outputActivation:
+ * 'linear'` and `decoder: 'unconditional'`, they go into DETECT_MODEL below. The default
+ * (conditional) decoder is fed the window reversed in time, so it sees the values it
+ * reconstructs; an unconditional decoder must rebuild them from the code alone.
+ */
+import { LstmAutoencoder, type FitCallbacks, type Sequences } from '../models/autoencoder/lstm-autoencoder.js';
+import type { OptimizerConfig } from '../train/optimizer-config.js';
+
+/** The model's settings beyond the window's shape. */
+export const DETECT_MODEL = {
+  latentDim: 8,
+} as const;
+
+/** Training: the most epochs, early stopping's patience on the held-out loss, batch and optimizer. */
+export const DETECT_TRAINING = {
+  epochs: 30,
+  patience: 3,
+  batchSize: 32,
+  optimizer: { name: 'adam', learningRate: 3e-3 } satisfies OptimizerConfig,
+} as const;
+
+export interface DetectModelSettings {
+  window: number;
+  channels: number;
+  seed: number;
+  latentDim?: number;
+}
+
+export function createDetectModel(s: DetectModelSettings): LstmAutoencoder {
+  return LstmAutoencoder.create({ timesteps: s.window, inputDim: s.channels, latentDim: s.latentDim ?? DETECT_MODEL.latentDim, seed: s.seed });
+}
+
+export interface TrainingOutcome {
+  loss: number[];
+  valLoss: number[];
+  /** the epoch (from 1) whose weights were kept: the lowest held-out loss */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  seconds: number;
+}
+
+/** Thrown from the epoch callback to end fit early; caught in trainDetectModel. */
+class StopTraining extends Error {}
+
+/**
+ * Fits with early stopping: after each epoch the held-out loss is measured; the weights of
+ * the best epoch are kept, and training stops once `patience` epochs in a row have not
+ * improved on it.
+ */
+export async function trainDetectModel(
+  model: LstmAutoencoder,
+  train: Sequences,
+  validation: Sequences,
+  options: { epochs?: number; threads?: number; callbacks?: FitCallbacks } = {},
+): Promise<TrainingOutcome> {
+  const epochs = options.epochs ?? DETECT_TRAINING.epochs;
+  const best = new Float32Array(model.params);
+  const outcome: TrainingOutcome = { loss: [], valLoss: [], bestEpoch: 0, stoppedEarly: false, seconds: 0 };
+  let bestLoss = Infinity;
+  const started = performance.now();
+  try {
+    await model.fit(train, {
+      epochs,
+      batchSize: Math.min(DETECT_TRAINING.batchSize, train.shape[0]),
+      validationData: validation,
+      optimizer: DETECT_TRAINING.optimizer,
+      threads: options.threads,
+      callbacks: {
+        ...options.callbacks,
+        onEpochEnd: async (epoch, logs) => {
+          await options.callbacks?.onEpochEnd?.(epoch, logs);
+          outcome.loss.push(logs.loss);
+          const val = logs.val_loss ?? logs.loss;
+          outcome.valLoss.push(val);
+          if (val < bestLoss) {
+            bestLoss = val;
+            outcome.bestEpoch = epoch + 1;
+            best.set(model.params);
+          } else if (epoch + 1 - outcome.bestEpoch >= DETECT_TRAINING.patience) {
+            throw new StopTraining();
+          }
+        },
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof StopTraining)) throw err;
+    outcome.stoppedEarly = true;
+  }
+  model.params.set(best);
+  outcome.seconds = (performance.now() - started) / 1000;
+  return outcome;
+}
