@@ -82,7 +82,7 @@ export function registerDetect(program: Command): void {
     .option('--calibration <kind>', 'what anomaly_score is a tail probability under: running (the held-out rows and every row scored since) or held-out (the held-out training rows only)', choiceOption(CALIBRATIONS), d.calibration.kind)
     .option('--history <rows>', 'rows the running calibration keeps', integerOption(2), d.calibration.history)
     .option('--time-column <name|index>', 'the time-stamp column (default: one named timestamp/time/date, else the first column of dates)')
-    .option('--label-column <name|index>', 'a 0/1 column marking anomalous rows: precision, recall, F1, the NAB score, and --threshold fbeta')
+    .option('--label-column <name|index>', "a 0/1 column of --input marking anomalous rows (default: one named label or is_anomaly; 'none': no label column): precision, recall, F1, the NAB score, and --threshold fbeta")
     .option('--time-order <order>', 'strict: time stamps must increase; rows: take rows in file order (repeated or out-of-order stamps allowed)', choiceOption(TIME_ORDERS), 'strict')
     .option('--threshold <rule>', `how rows are flagged: ${RULES.join(', ')} (default fpr, or the rule whose setting is given)`, choiceOption(RULES))
     .option('--threshold-fpr <p>', 'fpr: flag what normal rows reach with probability at most p (anomaly_score >= 1 - p)', numberOption(0, 1, true), 0.001)
@@ -144,7 +144,7 @@ async function detect(o: DetectOptions, given: (name: string) => boolean): Promi
     train: o.train,
     trainFraction: o.trainFraction,
     timeColumn: column(o.timeColumn),
-    labelColumn: column(o.labelColumn),
+    labelColumn: o.labelColumn === 'none' ? false : column(o.labelColumn),
     timeOrder: o.timeOrder,
     settings: {
       window: o.window,

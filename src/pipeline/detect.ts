@@ -36,7 +36,7 @@ export interface DetectJobOptions {
   train?: string;
   trainFraction: number;
   timeColumn?: string | number;
-  labelColumn?: string | number;
+  labelColumn?: string | number | false;
   timeOrder: TimeOrder;
   settings: DetectorSettings;
   threshold: ThresholdChoice;
@@ -129,6 +129,9 @@ function fitThreshold(choice: ThresholdChoice, detector: FittedDetector, series:
       const start = Math.max(from, series.first);
       const end = start + Math.floor(choice.validationFraction * (series.rows - start));
       if (end <= start) throw new InputError(`${table.source}: no rows to choose the F-beta threshold on after the training span; give a larger --validation-fraction`);
+      if (!table.labels.subarray(start, end).some((l) => l === 1)) {
+        throw new InputError(`${table.source}: the F-beta threshold needs labelled anomalies in its span (rows ${start} to ${end - 1}), and there are none; give a larger --validation-fraction or choose another --threshold`);
+      }
       const choice_ = bestFBetaThreshold(series.anomalyScore.subarray(start, end), table.labels.subarray(start, end), choice.beta);
       // no threshold catches anything: one above every score flags nothing
       const score = Number.isFinite(choice_.threshold) ? choice_.threshold : 2;
@@ -173,7 +176,7 @@ export async function runDetectJob(o: DetectJobOptions): Promise<DetectMetrics> 
   const readOptions = { timeColumn: o.timeColumn, labelColumn: o.labelColumn, timeOrder: o.timeOrder };
   const { table, trainTable } = await timed('reading', () => {
     const table = readTimeSeriesCsv(o.input, readOptions);
-    const trainTable = o.train === undefined ? undefined : readTimeSeriesCsv(o.train, { ...readOptions, labelColumn: undefined });
+    const trainTable = o.train === undefined ? undefined : readTimeSeriesCsv(o.train, { timeColumn: o.timeColumn, timeOrder: o.timeOrder });
     if (trainTable) checkSameColumns(trainTable, table);
     return { table, trainTable };
   });

@@ -1,5 +1,4 @@
 import { CsvError, parse as parseSync } from 'csv-parse/sync';
-import { parse as parseStream } from 'csv-parse';
 import { InputError } from '../../input-error.js';
 import { parseValue } from './missing-values.js';
 import { readTextFile } from './text-file.js';
@@ -15,6 +14,9 @@ import { readTextFile } from './text-file.js';
  * - the time column is the one named by `timeColumn`, else a column named timestamp, time,
  *   date, datetime or ts (any case), else the first column whose first value is a date;
  *   without one, rows are numbered from 0;
+ * - the label column is the one named by `labelColumn`, else a column named label or
+ *   is_anomaly (any case), so that labels are never read as a channel; `labelColumn: false`
+ *   reads every other column as values;
  * - time stamps must increase strictly (`timeOrder: 'strict'`, the default): a duplicate or a
  *   step back is an InputError naming the line. With `timeOrder: 'rows'` rows are taken in
  *   file order and time stamps are only labels (NAB's own files have both, and NAB reads
@@ -33,8 +35,8 @@ export type TimeOrder = 'strict' | 'rows';
 export interface TimeSeriesCsvOptions {
   /** the time-stamp column by header name or 0-based index; detected when not given */
   timeColumn?: string | number;
-  /** a column of 0/1 (or true/false) marking anomalous rows, by header name or 0-based index */
-  labelColumn?: string | number;
+  /** a column of 0/1 (or true/false) marking anomalous rows, by header name or 0-based index; found by name when not given; false: none */
+  labelColumn?: string | number | false;
   /** 'strict' (default): time stamps must increase; 'rows': file order, duplicates and steps back allowed */
   timeOrder?: TimeOrder;
 }
@@ -85,6 +87,7 @@ export interface TimeSeriesRow {
 }
 
 const TIME_NAMES = /^(time_?stamp|time|date|datetime|date_?time|ts)$/i;
+const LABEL_NAMES = /^(label|is_anomaly)$/i;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -134,7 +137,10 @@ export function planColumns(source: string, header: string[], headerLine: number
   }
   const repeated = header.find((h, k) => h !== '' && header.indexOf(h) !== k);
   if (repeated !== undefined) throw new InputError(`${source}: line ${headerLine}: column '${repeated}' is named twice; expected distinct column names`);
-  const label = options.labelColumn === undefined ? -1 : columnIndex(source, header, headerLine, options.labelColumn, 'label column');
+  const label =
+    options.labelColumn === false ? -1
+    : options.labelColumn === undefined ? header.findIndex((h) => LABEL_NAMES.test(h))
+    : columnIndex(source, header, headerLine, options.labelColumn, 'label column');
   let time: number;
   if (options.timeColumn !== undefined) {
     time = columnIndex(source, header, headerLine, options.timeColumn, 'time column');
@@ -297,8 +303,11 @@ export function parseTimeSeriesCsv(text: string, source: string, options: TimeSe
 
 /**
  * Rows from a stream (standard input, say) as they arrive: the header first, then each row
- * checked as soon as its line is complete. The columns are those of `expected` (the names the
- * detector was trained on), which the header must hold.
+ * checked as soon as its line is complete. (csv-parse's own stream holds a chunk's last record
+ * back until more input comes, which a live stream cannot wait for; so the stream is cut into
+ * records here, at each line end outside quotes, and each record is parsed by csv-parse on its
+ * own.) The columns are those of `expected` (the names the detector was trained on), which the
+ * header must hold.
  */
 export async function* streamTimeSeriesCsv(
   input: AsyncIterable<string | Uint8Array>,
@@ -307,30 +316,57 @@ export async function* streamTimeSeriesCsv(
   timeOrder: TimeOrder = 'strict',
   onHeader?: (plan: ColumnPlan) => void,
 ): AsyncGenerator<TimeSeriesRow> {
-  const parser = parseStream({ ...CSV_OPTIONS, info: true });
-  const feed = (async () => {
-    try {
-      for await (const chunk of input) if (!parser.write(chunk)) await new Promise((go) => parser.once('drain', go));
-      parser.end();
-    } catch (err) {
-      parser.destroy(err as Error);
-    }
-  })();
+  const decoder = new TextDecoder('utf-8');
   let checker: RowChecker | undefined;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (checker === undefined) {
-        checker = new RowChecker(source, streamPlan(source, record, info.lines, expected), timeOrder);
-        onHeader?.(checker.plan);
-        continue;
-      }
-      yield checker.check(record, info.lines);
+  let pending = '';
+  let nextLine = 1; // the line the pending text starts on
+  let quotes = 0; // quote characters in pending[0, scanned)
+  let scanned = 0;
+  const take = function* (record: string): Generator<TimeSeriesRow> {
+    const first = nextLine;
+    nextLine += (record.match(/\n/g) ?? []).length;
+    let records: string[][];
+    try {
+      records = parseSync(record, CSV_OPTIONS);
+    } catch (err) {
+      if (err instanceof CsvError) throw new InputError(`${source}: line ${first + Number(err.lines) - 1}: ${err.message}; expected CSV with a header and one row per time step`);
+      throw err;
     }
-  } catch (err) {
-    csvError(source, err);
-  } finally {
-    await feed;
+    const cells = records[0];
+    if (cells === undefined || (cells.length === 1 && cells[0] === '')) return; // an empty line
+    const line = nextLine - (record.endsWith('\n') ? 1 : 0);
+    if (checker === undefined) {
+      checker = new RowChecker(source, streamPlan(source, cells, line, expected), timeOrder);
+      onHeader?.(checker.plan);
+      return;
+    }
+    yield checker.check(cells, line);
+  };
+  const cut = function* (): Generator<TimeSeriesRow> {
+    for (;;) {
+      const end = pending.indexOf('\n', scanned);
+      if (end < 0) {
+        for (let i = scanned; i < pending.length; i++) if (pending[i] === '"') quotes++;
+        scanned = pending.length;
+        return;
+      }
+      for (let i = scanned; i < end; i++) if (pending[i] === '"') quotes++;
+      scanned = end + 1;
+      if (quotes % 2 === 1) continue; // a line end inside quotes: the record goes on
+      const record = pending.slice(0, end + 1);
+      pending = pending.slice(end + 1);
+      scanned = 0;
+      quotes = 0;
+      yield* take(record);
+    }
+  };
+  for await (const chunk of input) {
+    pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    yield* cut();
   }
+  pending += decoder.decode();
+  yield* cut();
+  if (pending.trim() !== '') yield* take(pending);
   if (checker === undefined) throw new InputError(`${source}: no header; expected a row naming the columns, then one row per time step`);
 }
 
