@@ -65,7 +65,7 @@ export async function writeDetectReport(path: string, input: DetectReportInput):
       scoreDomain
         ? '-log10 of the tail probability (anomaly_score = 1 - that probability): 3 means normal rows reach this score about once in 1000. The dashed line is the threshold.'
         : 'The smoothed anomaly statistic (squared Mahalanobis distance of the reconstruction errors, EWMA) with the threshold, dashed.',
-      scoreChart({ values, thresholds, title: scoreDomain ? '-log10 tail probability' : 'smoothed statistic', log: !scoreDomain, flagged })),
+      scoreChart({ values, thresholds, title: scoreDomain ? '-log10 tail probability' : 'smoothed statistic', scale: scoreDomain ? 'symlog' : 'log', flagged })),
     await figure('Error distribution', 'The anomaly statistic on the held-out normal rows (what the tail probability starts from) and on the rows scored after the training span.',
       distributionChart({
         heldOut: Array.from(input.heldOutSmoothed ?? []),

@@ -131,7 +131,8 @@ export interface ScoreChartInput {
   thresholds: Numbers;
   /** what the y axis shows */
   title: string;
-  log: boolean;
+  /** 'log' for a positive statistic; 'symlog' for -log10 probabilities, which start at 0 and reach hundreds */
+  scale: 'log' | 'symlog';
   flagged: readonly Span[];
 }
 
@@ -149,13 +150,14 @@ export function scoreChart(input: ScoreChartInput): TopLevelSpec {
       const t = input.thresholds[r]!;
       if (Number.isFinite(t)) threshold = Number.isNaN(threshold) ? t : Math.min(threshold, t);
     }
-    if (Number.isFinite(hi) && (!input.log || hi > 0)) points.push({ row: start, value: round6(hi), series: 'score' });
-    if (Number.isFinite(threshold) && (!input.log || threshold > 0)) points.push({ row: start, value: round6(threshold), series: 'threshold' });
+    const log = input.scale === 'log';
+    if (Number.isFinite(hi) && (!log || hi > 0)) points.push({ row: start, value: round6(hi), series: 'score' });
+    if (Number.isFinite(threshold) && (!log || threshold > 0)) points.push({ row: start, value: round6(threshold), series: 'threshold' });
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: chartConfig,
-    title: { text: 'Anomaly score and threshold', subtitle: `${input.title}; the highest value of each bucket of rows${input.log ? ', log scale' : ''}` },
+    title: { text: 'Anomaly score and threshold', subtitle: `${input.title}; the highest value of each bucket of rows, ${input.scale === 'log' ? 'log' : 'symmetric log'} scale` },
     width: 820,
     height: 200,
     layer: [
@@ -169,7 +171,7 @@ export function scoreChart(input: ScoreChartInput): TopLevelSpec {
         mark: { type: 'line', strokeWidth: 1, clip: true },
         encoding: {
           x: { field: 'row', type: 'quantitative', title: 'row', scale: { domain: [0, Math.max(1, rows - 1)], nice: false } },
-          y: { field: 'value', type: 'quantitative', title: input.title, scale: input.log ? { type: 'log' } : { zero: true } },
+          y: { field: 'value', type: 'quantitative', title: input.title, scale: { type: input.scale } },
           color: {
             field: 'series', type: 'nominal', title: null,
             scale: { domain: ['score', 'threshold'], range: [BLUE, RED] },
