@@ -35,6 +35,7 @@ const program = new Command('nab')
   .option('--steps <n>', 'newest steps of each window scored', numberArg(1), DEFAULT_DETECTOR_SETTINGS.steps)
   .option('--smoothing <rows>', 'EWMA span of the anomaly statistic', numberArg(1), DEFAULT_DETECTOR_SETTINGS.smoothingSpan)
   .option('--history <rows>', "rows the running calibration keeps (0: only the held-out rows, no running calibration)", numberArg(0), DEFAULT_DETECTOR_SETTINGS.calibration.history)
+  .option('--no-code', "score the reconstruction error alone, not also the code's novelty")
   .option('--latent <n>', 'code size', numberArg(1))
   .option('--epochs <n>', 'most epochs (early stopping ends most runs sooner)', numberArg(1))
   .option('--seed <n>', 'seed of every model', numberArg(0), 0)
@@ -45,7 +46,7 @@ const program = new Command('nab')
   .parse();
 
 const o = program.opts<{
-  data: string; labels: string; window: number; steps: number; smoothing: number; history: number; latent?: number; epochs?: number;
+  data: string; labels: string; window: number; steps: number; smoothing: number; history: number; code: boolean; latent?: number; epochs?: number;
   seed: number; threads: number; only?: string; perFile?: boolean; out?: string;
 }>();
 
@@ -60,6 +61,7 @@ const windows = JSON.parse(readInputFile(o.labels, "NAB's combined_windows.json"
 const settings: DetectorSettings = {
   window: o.window, steps: o.steps, smoothingSpan: o.smoothing, heldOutShare: DEFAULT_DETECTOR_SETTINGS.heldOutShare,
   calibration: o.history > 0 ? { ...DEFAULT_DETECTOR_SETTINGS.calibration, history: o.history } : { kind: 'held-out' },
+  useCode: o.code,
   seed: o.seed, latentDim: o.latent, epochs: o.epochs, threads: o.threads,
 };
 

@@ -11,7 +11,8 @@ import { fitTail, tailProbability } from '../src/analysis/anomaly/tail.js';
 import { bestFBetaThreshold, fprThreshold, meanStd, sigmaThreshold, telemanomEpsilon } from '../src/analysis/anomaly/thresholds.js';
 import { groupIntervals } from '../src/analysis/anomaly/intervals.js';
 import { eventMetrics, nabScores, pointMetrics, runsOf } from '../src/analysis/anomaly/evaluate.js';
-import { OnlineScorer, OnlineThreshold, type ScorerModel } from '../src/analysis/anomaly/scorer.js';
+import { heldOutSurprises, OnlineScorer, OnlineThreshold, type ScorerModel } from '../src/analysis/anomaly/scorer.js';
+import { nearestCodeDistance, thinCodes } from '../src/analysis/anomaly/novelty.js';
 import { fitScaling, scaleValues } from '../src/analysis/anomaly/scaling.js';
 import { newestStepErrors, trailingWindows } from '../src/analysis/anomaly/windows.js';
 
@@ -284,10 +285,14 @@ test('the online scorer: d² -> EWMA -> tail probability under the held-out rows
   const s = new OnlineScorer(scorerModel(held, { kind: 'held-out' }, 3));
   // e = 2 -> d² 4 -> s 4: p = (#{≥4} + 1)/11 = 8/11; then e = 0 -> s = 2: p = 10/11
   const a = s.push([2]);
-  assert.deepEqual([a.distance2, a.smoothed, a.tailProbability], [4, 4, 8 / 11]);
-  assert.equal(a.anomalyScore, 1 - 8 / 11);
+  assert.deepEqual([a.distance2, a.smoothed], [4, 4]);
+  close(a.tailProbability, 8 / 11, 1e-15, 'p');
+  close(a.surprise, Math.log10(11 / 8), 1e-15, 'surprise');
+  close(a.anomalyScore, 3 / 11, 1e-15, 'score');
+  assert.ok(Number.isNaN(a.novelty));
   const b = s.push([0]);
-  assert.deepEqual([b.smoothed, b.tailProbability], [2, 10 / 11]);
+  assert.equal(b.smoothed, 2);
+  close(b.tailProbability, 10 / 11, 1e-15, 'p');
   assert.equal(b.contributions[0], b.smoothed);
   // two correlated channels: the smoothed terms still sum to the smoothed statistic
   const two = new OnlineScorer({
@@ -310,14 +315,42 @@ test('running calibration: each row is measured against the held-out rows and ev
     const e = rng.uniform(0, 3);
     const row = s.push([e]);
     const tail = fitTail(seen);
-    close(row.tailProbability, tailProbability(tail, e * e), 1e-15, `row ${t}`);
+    close(row.tailProbability, tailProbability(tail, e * e), 1e-14, `row ${t}`);
     seen.push(e * e);
   }
   // a history of 5: only the last 5 rows count
   const short = new OnlineScorer(scorerModel(held, { kind: 'running', history: 5, every: 1 }));
   short.push([0]);
   // history is 7, 8, 9, 10 and 0 (u = 10): 3² = 9 has 2 values >= it, so p = (2 + 1)/6
-  assert.equal(short.push([3]).tailProbability, 3 / 6);
+  close(short.push([3]).tailProbability, 3 / 6, 1e-15, 'p');
+});
+
+test('with the code: the surprises of the two statistics add, each against its own held-out rows', () => {
+  const held = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const novelty = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
+  const s = new OnlineScorer({ ...scorerModel(held, { kind: 'held-out' }), heldOutNovelty: novelty });
+  // d² = 4: p = 8/11 as above; novelty 0.95: one held-out value (1.0) >= it, but 0.95 > u = 0.9, so the tail:
+  // q = (1 + 1)/11 · exp(-(0.95 - 0.9)/0.1)
+  const r = s.push([2], 0, 0.95);
+  const q = (2 / 11) * Math.exp(-0.5);
+  close(r.tailProbability, (8 / 11) * q, 1e-14, 'p·q');
+  close(r.surprise, -Math.log10(8 / 11) - Math.log10(q), 1e-14, 'surprise');
+  assert.equal(r.novelty, 0.95);
+  assert.throws(() => s.push([1]), /pass its novelty/);
+  // the held-out rows' own surprises: each against all of them
+  const own = heldOutSurprises({ ...scorerModel(held, { kind: 'held-out' }), heldOutNovelty: novelty });
+  close(own[0]!, 0 + 0, 1e-15, 'the smallest is not surprising');
+  close(own[4]!, -Math.log10(7 / 11) * 2, 1e-14, 'the middle one, on both counts');
+});
+
+test('nearest training code: distances by hand, and an even thinning of the reference', () => {
+  // reference codes (0,0), (3,4), (10,0); the code (3,0) is 3 from (0,0), 4 from (3,4), 7 from (10,0)
+  const reference = [0, 0, 3, 4, 10, 0];
+  assert.equal(nearestCodeDistance(reference, 2, [3, 0]), 3);
+  assert.equal(nearestCodeDistance(reference, 2, [9, 9, 3, 5], 2), 1);
+  // 10 codes of 1, at most 4 kept: every 3rd, codes 0, 3, 6, 9
+  assert.deepEqual([...thinCodes([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 10, 1, 4)], [0, 3, 6, 9]);
+  assert.deepEqual([...thinCodes([0, 1, 2], 3, 1, 4)], [0, 1, 2]);
 });
 
 test('the dynamic threshold is Telemanom\'s epsilon over the trailing window, chosen every `every` rows', () => {
@@ -331,11 +364,11 @@ test('the dynamic threshold is Telemanom\'s epsilon over the trailing window, ch
     const s = t === 33 ? 9 : rng.uniform(0, 1);
     seen.push(s);
     if (t % 7 === 0) expected = telemanomEpsilon(seen.slice(-40), { errorBuffer: 3 }).epsilon;
-    const r = online.push({ smoothed: s, anomalyScore: 0 });
+    const r = online.push({ surprise: s, anomalyScore: 0 });
     assert.equal(r.threshold, expected, `row ${t}`);
     assert.equal(r.flag, s >= expected);
   }
   // fixed rules compare anomaly_score (fpr, fbeta) or the statistic (sigma)
-  assert.equal(new OnlineThreshold({ rule: 'fpr', fpr: 0.01, score: 0.99 }).push({ smoothed: 0, anomalyScore: 0.99 }).flag, true);
-  assert.equal(new OnlineThreshold({ rule: 'sigma', k: 3, statistic: 5 }).push({ smoothed: 4.9, anomalyScore: 1 }).flag, false);
+  assert.equal(new OnlineThreshold({ rule: 'fpr', fpr: 0.01, score: 0.99 }).push({ surprise: 0, anomalyScore: 0.99 }).flag, true);
+  assert.equal(new OnlineThreshold({ rule: 'sigma', k: 3, surprise: 5 }).push({ surprise: 4.9, anomalyScore: 1 }).flag, false);
 });

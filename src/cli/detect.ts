@@ -23,6 +23,7 @@ interface DetectOptions {
   smoothing: number;
   calibration: (typeof CALIBRATIONS)[number];
   history: number;
+  code: boolean;
   timeColumn?: string;
   labelColumn?: string;
   timeOrder: TimeOrder;
@@ -81,6 +82,7 @@ export function registerDetect(program: Command): void {
     .option('--smoothing <rows>', 'EWMA span of the anomaly statistic (1: none)', numberOption(1, 1e6), d.smoothingSpan)
     .option('--calibration <kind>', 'what anomaly_score is a tail probability under: running (the held-out rows and every row scored since) or held-out (the held-out training rows only)', choiceOption(CALIBRATIONS), d.calibration.kind)
     .option('--history <rows>', 'rows the running calibration keeps', integerOption(2), d.calibration.history)
+    .option('--no-code', "score the reconstruction error alone, not also the code's novelty (its distance to the nearest training code)")
     .option('--time-column <name|index>', 'the time-stamp column (default: one named timestamp/time/date, else the first column of dates)')
     .option('--label-column <name|index>', "a 0/1 column of --input marking anomalous rows (default: one named label or is_anomaly; 'none': no label column): precision, recall, F1, the NAB score, and --threshold fbeta")
     .option('--time-order <order>', 'strict: time stamps must increase; rows: take rows in file order (repeated or out-of-order stamps allowed)', choiceOption(TIME_ORDERS), 'strict')
@@ -152,6 +154,7 @@ async function detect(o: DetectOptions, given: (name: string) => boolean): Promi
       smoothingSpan: o.smoothing,
       heldOutShare: DEFAULT_DETECTOR_SETTINGS.heldOutShare,
       calibration: o.calibration === 'held-out' ? { kind: 'held-out' } : { ...DEFAULT_DETECTOR_SETTINGS.calibration, history: o.history },
+      useCode: o.code,
       seed: o.seed,
       latentDim: o.latent,
       epochs: o.epochs,

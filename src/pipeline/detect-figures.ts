@@ -36,7 +36,7 @@ export function describeRule(rule: ThresholdRule): string {
     case 'fpr':
       return `A row is flagged when its anomaly_score is at least ${rule.score} (1 - ${rule.fpr}): normal rows score that high with probability ${rule.fpr}.`;
     case 'sigma':
-      return `A row is flagged when its smoothed statistic is at least ${rule.statistic.toPrecision(6)}: the held-out normal rows' mean plus ${rule.k} standard deviations.`;
+      return `A row is flagged when its surprise (-log10 of its tail probability) is at least ${rule.surprise.toPrecision(6)}: the held-out normal rows' mean surprise plus ${rule.k} standard deviations.`;
     case 'fbeta':
       return `A row is flagged when its anomaly_score is at least ${rule.score}: the threshold with the best F${rule.beta} on the labelled validation rows.`;
     case 'dynamic':
@@ -52,25 +52,21 @@ export async function writeDetectReport(path: string, input: DetectReportInput):
   const { table, series, flags, rule, metrics } = input;
   const flagged = spans(runsOf(flags));
   const labelled = table.labels ? spans(runsOf(table.labels)) : undefined;
+  // every rule's threshold shown as a surprise: -log10 of the tail probability it stands for
   const scoreDomain = rule.rule === 'fpr' || rule.rule === 'fbeta';
-  const surprise = (p: number) => (p > 0 ? -Math.log10(p) : 320);
-  const values = scoreDomain ? Float64Array.from(series.tailProbability, (p) => (Number.isNaN(p) ? NaN : surprise(p))) : series.smoothed;
-  const thresholds = scoreDomain ? Float64Array.from(input.thresholds, (t) => (Number.isNaN(t) ? NaN : surprise(1 - t))) : input.thresholds;
+  const thresholds = scoreDomain ? Float64Array.from(input.thresholds, (t) => (Number.isNaN(t) ? NaN : -Math.log10(1 - t))) : input.thresholds;
 
   const figure = async (title: string, caption: string, spec: Parameters<typeof renderSvg>[0]): Promise<ReportFigure> => ({ title, caption, svg: await renderSvg(spec) });
   const figures: ReportFigure[] = [
     await figure('The series', 'Each channel as read (missing values carried forward), with the flagged intervals, the labelled anomalies and the training span.',
       seriesChart({ values: table.values, channels: table.valueColumns, flagged, labelled, trainRows: input.trainRows })),
     await figure('Anomaly score',
-      scoreDomain
-        ? '-log10 of the tail probability (anomaly_score = 1 - that probability): 3 means normal rows reach this score about once in 1000. The dashed line is the threshold.'
-        : 'The smoothed anomaly statistic (squared Mahalanobis distance of the reconstruction errors, EWMA) with the threshold, dashed.',
-      scoreChart({ values, thresholds, title: scoreDomain ? '-log10 tail probability' : 'smoothed statistic', scale: scoreDomain ? 'symlog' : 'log', flagged })),
-    await figure('Error distribution', 'The anomaly statistic on the held-out normal rows (what the tail probability starts from) and on the rows scored after the training span.',
+      '-log10 of the tail probability (anomaly_score = 1 - that probability): 3 means normal rows are this unusual about once in 1000. The dashed line is the threshold.',
+      scoreChart({ values: series.surprise, thresholds, title: '-log10 tail probability', scale: 'symlog', flagged })),
+    await figure('Error distribution', 'The reconstruction statistic (smoothed squared Mahalanobis distance of the errors) on the held-out normal rows, where its tail probability starts from, and on the rows scored after the training span.',
       distributionChart({
         heldOut: Array.from(input.heldOutSmoothed ?? []),
         scored: series.smoothed.subarray(Math.max(series.first, input.trainRows)),
-        threshold: rule.rule === 'sigma' ? rule.statistic : undefined,
       })),
   ];
   if (table.channels > 1) {

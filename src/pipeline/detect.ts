@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { readTimeSeriesCsv, streamTimeSeriesCsv, type ColumnPlan, type TimeOrder, type TimeSeriesTable } from '../io/readers/timeseries-csv.js';
 import { eventMetrics, nabScores, pointMetrics, type PrecisionRecall } from '../analysis/anomaly/evaluate.js';
 import { groupIntervals, type AnomalyInterval } from '../analysis/anomaly/intervals.js';
-import { OnlineThreshold, type ThresholdRule } from '../analysis/anomaly/scorer.js';
+import { heldOutSurprises, OnlineThreshold, type ThresholdRule } from '../analysis/anomaly/scorer.js';
 import { bestFBetaThreshold, fprThreshold, sigmaThreshold } from '../analysis/anomaly/thresholds.js';
 import { COMPLETION_FILE } from './run-folder.js';
 import { fitDetector, LiveDetector, scoreSeries, trainingWindows, type DetectorSettings, type FittedDetector, type ScoredSeries } from './detector.js';
@@ -121,7 +121,7 @@ function fitThreshold(choice: ThresholdChoice, detector: FittedDetector, series:
     case 'fpr':
       return { rule: { rule: 'fpr', fpr: choice.fpr, score: fprThreshold(choice.fpr) } };
     case 'sigma':
-      return { rule: { rule: 'sigma', k: choice.k, statistic: sigmaThreshold(detector.scorer.heldOutSmoothed, choice.k) } };
+      return { rule: { rule: 'sigma', k: choice.k, surprise: sigmaThreshold(heldOutSurprises(detector.scorer), choice.k) } };
     case 'dynamic':
       return { rule: { rule: 'dynamic', window: choice.window, every: choice.every, errorBuffer: choice.errorBuffer, sdLimit: choice.sdLimit } };
     case 'fbeta': {
@@ -198,9 +198,9 @@ export async function runDetectJob(o: DetectJobOptions): Promise<DetectMetrics> 
     const { rule, validation } = fitThreshold(o.threshold, detector, series, table, evaluatedFrom);
     const thresholds = new Float64Array(rows).fill(NaN);
     const flags = new Uint8Array(rows);
-    const online = new OnlineThreshold(rule, detector.scorer.heldOutSmoothed);
+    const online = new OnlineThreshold(rule, heldOutSurprises(detector.scorer));
     for (let t = series.first; t < rows; t++) {
-      const r = online.push({ smoothed: series.smoothed[t]!, anomalyScore: series.anomalyScore[t]! });
+      const r = online.push({ surprise: series.surprise[t]!, anomalyScore: series.anomalyScore[t]! });
       thresholds[t] = r.threshold;
       flags[t] = r.flag ? 1 : 0;
     }
@@ -231,6 +231,7 @@ export async function runDetectJob(o: DetectJobOptions): Promise<DetectMetrics> 
       smoothing_span: o.settings.smoothingSpan,
       held_out_share: o.settings.heldOutShare,
       calibration: o.settings.calibration,
+      scoring: o.settings.useCode ? 'reconstruction error and code novelty' : 'reconstruction error',
       seed: o.settings.seed,
       max_epochs: o.settings.epochs ?? DETECT_TRAINING.epochs,
       patience: DETECT_TRAINING.patience,
@@ -314,7 +315,7 @@ export async function runDetectJob(o: DetectJobOptions): Promise<DetectMetrics> 
 export async function followDetect(detectorPath: string, input: AsyncIterable<string | Uint8Array>, write: (line: string) => void | Promise<void>, json = false, source = 'stdin'): Promise<number> {
   const { detector, columns, threshold } = loadDetector(detectorPath);
   const live = new LiveDetector(detector);
-  const online = new OnlineThreshold(threshold, detector.scorer.heldOutSmoothed);
+  const online = new OnlineThreshold(threshold, heldOutSurprises(detector.scorer));
   let plan: ColumnPlan | undefined;
   let rows = 0;
   try {

@@ -49,9 +49,11 @@ const schema = z.object({
     z.object({ kind: z.literal('running'), history: whole, every: whole }),
   ]),
   heldOutSmoothed: numbers.min(2),
+  /** present when the detector scores the code's novelty too */
+  code: z.object({ latent: whole, reference: numbers.min(1), heldOutNovelty: numbers.min(2) }).nullable(),
   threshold: z.discriminatedUnion('rule', [
     z.object({ rule: z.literal('fpr'), fpr: z.number().gt(0).lt(1), score: finite }),
-    z.object({ rule: z.literal('sigma'), k: z.number().min(0), statistic: finite }),
+    z.object({ rule: z.literal('sigma'), k: z.number().min(0), surprise: finite }),
     z.object({ rule: z.literal('fbeta'), beta: z.number().positive(), score: z.number() }),
     z.object({ rule: z.literal('dynamic'), window: whole, every: whole, errorBuffer: whole, sdLimit: z.number().gt(2.5) }),
   ]),
@@ -76,6 +78,10 @@ export function saveDetector(dir: string, detector: Detector, columns: DetectorC
     smoothingSpan: detector.scorer.smoothingSpan,
     calibration: detector.scorer.calibration,
     heldOutSmoothed: Array.from(detector.scorer.heldOutSmoothed),
+    code:
+      detector.codeReference && detector.scorer.heldOutNovelty
+        ? { latent: detector.model.config.latentDim, reference: Array.from(detector.codeReference), heldOutNovelty: Array.from(detector.scorer.heldOutNovelty) }
+        : null,
     threshold,
     training,
   };
@@ -114,9 +120,12 @@ export function loadDetector(path: string): { detector: Detector; columns: Detec
   }
   const modelPath = join(dirname(path), j.model);
   const model = loadModel(modelPath);
-  const { timesteps, inputDim } = model.config;
+  const { timesteps, inputDim, latentDim } = model.config;
   if (timesteps !== j.window || inputDim !== D) {
     throw new InputError(`${modelPath}: the model takes windows of ${timesteps} rows of ${inputDim} channel(s), but ${path} says ${j.window} rows of ${D}`);
+  }
+  if (j.code && (j.code.latent !== latentDim || j.code.reference.length % latentDim !== 0 || j.code.heldOutNovelty.length !== j.heldOutSmoothed.length)) {
+    throw new InputError(`${path}: code: the reference codes or held-out novelty do not fit the model's code of ${latentDim} and ${j.heldOutSmoothed.length} held-out rows`);
   }
   const detector: Detector = {
     model,
@@ -131,7 +140,9 @@ export function loadDetector(path: string): { detector: Detector; columns: Detec
       smoothingSpan: j.smoothingSpan,
       calibration: j.calibration,
       heldOutSmoothed: Float64Array.from(j.heldOutSmoothed),
+      ...(j.code ? { heldOutNovelty: Float64Array.from(j.code.heldOutNovelty) } : {}),
     },
+    ...(j.code ? { codeReference: Float64Array.from(j.code.reference) } : {}),
   };
   const columns: DetectorColumns = { time: j.columns.time ?? undefined, values: j.columns.values, label: j.columns.label ?? undefined, timeOrder: j.columns.timeOrder };
   return { detector, columns, threshold: j.threshold, json: j };

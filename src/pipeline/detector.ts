@@ -11,6 +11,7 @@ import { fitScaling, scaleRow, scaleValues, type ChannelScaling } from '../analy
 import { OnlineScorer, type Calibration, type ScorerModel } from '../analysis/anomaly/scorer.js';
 import { ewma } from '../analysis/anomaly/smoothing.js';
 import { newestStepErrors, trailingWindows } from '../analysis/anomaly/windows.js';
+import { nearestCodeDistance, thinCodes } from '../analysis/anomaly/novelty.js';
 import type { FitCallbacks, LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
 import { createDetectModel, trainDetectModel, type TrainingOutcome } from './detect-model.js';
 
@@ -25,6 +26,8 @@ export interface DetectorSettings {
   heldOutShare: number;
   /** what the tail probability is measured against (see Calibration) */
   calibration: Calibration;
+  /** score the code's novelty beside the reconstruction error (see scorer.ts) */
+  useCode: boolean;
   seed: number;
   latentDim?: number;
   epochs?: number;
@@ -38,6 +41,7 @@ export const DEFAULT_DETECTOR_SETTINGS = {
   smoothingSpan: 1,
   heldOutShare: 0.3,
   calibration: { kind: 'running', history: 10_000, every: 50 },
+  useCode: true,
   seed: 0,
 } as const satisfies Omit<DetectorSettings, 'threads' | 'epochs' | 'latentDim' | 'callbacks'>;
 
@@ -52,6 +56,8 @@ export interface Detector {
   channels: number;
   scaling: ChannelScaling;
   scorer: ScorerModel;
+  /** the training windows' codes the novelty is measured against, (M, latent); absent when the code is not used */
+  codeReference?: Float64Array;
 }
 
 /** A detector just fitted, with how its training went. */
@@ -66,6 +72,10 @@ export interface ScoredSeries {
   first: number;
   distance2: Float64Array;
   smoothed: Float64Array;
+  /** the code's novelty (NaN without the code) */
+  novelty: Float64Array;
+  /** -log10 of the tail probability */
+  surprise: Float64Array;
   tailProbability: Float64Array;
   anomalyScore: Float64Array;
   /** (rows, channels) */
@@ -119,13 +129,25 @@ export async function fitDetector(values: Float64Array, channels: number, trainR
   const gaussian: ErrorGaussian = fitErrorGaussian(errors, heldOut, dim);
   const d2 = Float64Array.from({ length: heldOut }, (_, k) => mahalanobis2(gaussian, errors, k * dim));
   const heldOutSmoothed = ewma(d2, settings.smoothingSpan);
+  let code: { reference: Float64Array; heldOutNovelty: Float64Array } | undefined;
+  if (settings.useCode) {
+    const L = model.config.latentDim;
+    const reference = thinCodes(await model.encode({ data: trainX, shape: shape(windows - heldOut) }, { threads: settings.threads }), windows - heldOut, L);
+    const heldCodes = await model.encode({ data: heldX, shape: shape(heldOut) }, { threads: settings.threads });
+    const novelty = Float64Array.from({ length: heldOut }, (_, k) => nearestCodeDistance(reference, L, heldCodes, k * L));
+    code = { reference, heldOutNovelty: ewma(novelty, settings.smoothingSpan) };
+  }
   return {
     model,
     window: W,
     steps,
     channels,
     scaling,
-    scorer: { steps, channels, gaussian, smoothingSpan: settings.smoothingSpan, calibration: settings.calibration, heldOutSmoothed },
+    scorer: {
+      steps, channels, gaussian, smoothingSpan: settings.smoothingSpan, calibration: settings.calibration, heldOutSmoothed,
+      ...(code ? { heldOutNovelty: code.heldOutNovelty } : {}),
+    },
+    ...(code ? { codeReference: code.reference } : {}),
     training: { ...outcome, rows: trainRows, trainWindows: windows - heldOut, heldOutWindows: heldOut },
   };
 }
@@ -137,6 +159,8 @@ function emptySeries(rows: number, channels: number, first: number): ScoredSerie
     first,
     distance2: nan(),
     smoothed: nan(),
+    novelty: nan(),
+    surprise: nan(),
     tailProbability: nan(),
     anomalyScore: nan(),
     contributions: new Float64Array(rows * channels).fill(NaN),
@@ -146,6 +170,8 @@ function emptySeries(rows: number, channels: number, first: number): ScoredSerie
 function record(series: ScoredSeries, t: number, row: ReturnType<OnlineScorer['push']>): void {
   series.distance2[t] = row.distance2;
   series.smoothed[t] = row.smoothed;
+  series.novelty[t] = row.novelty;
+  series.surprise[t] = row.surprise;
   series.tailProbability[t] = row.tailProbability;
   series.anomalyScore[t] = row.anomalyScore;
   series.contributions.set(row.contributions, t * row.contributions.length);
@@ -162,9 +188,19 @@ export async function scoreSeries(detector: Detector, values: Float64Array, thre
   const n = rows - W + 1;
   const recon = await detector.model.predict({ data: x, shape: [n, W, D] }, { threads });
   const errors = newestStepErrors(x, recon, n, W, D, steps);
+  const novelty = await codeNovelty(detector, x, n, threads);
   const scorer = new OnlineScorer(detector.scorer);
-  for (let k = 0; k < n; k++) record(series, W - 1 + k, scorer.push(errors, k * steps * D));
+  for (let k = 0; k < n; k++) record(series, W - 1 + k, scorer.push(errors, k * steps * D, novelty[k]));
   return series;
+}
+
+/** Each window's code's distance to the nearest training code; NaN when the detector does not use the code. */
+async function codeNovelty(detector: Detector, x: Float32Array, n: number, threads?: number): Promise<Float64Array> {
+  const reference = detector.codeReference;
+  if (reference === undefined) return new Float64Array(n).fill(NaN);
+  const L = detector.model.config.latentDim;
+  const codes = await detector.model.encode({ data: x, shape: [n, detector.window, detector.channels] }, { threads });
+  return Float64Array.from({ length: n }, (_, k) => nearestCodeDistance(reference, L, codes, k * L));
 }
 
 /**
@@ -198,6 +234,7 @@ export class LiveDetector {
     for (let k = 0; k < W; k++) this.x.set(this.recent.subarray(((start + k) % W) * D, ((start + k) % W + 1) * D), k * D);
     const recon = await this.detector.model.predict({ data: this.x, shape: [1, W, D] }, { threads: 1 });
     const errors = newestStepErrors(this.x, recon, 1, W, D, steps);
-    return this.scorer.push(errors);
+    const novelty = await codeNovelty(this.detector, this.x, 1, 1);
+    return this.scorer.push(errors, 0, novelty[0]);
   }
 }

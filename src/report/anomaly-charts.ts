@@ -125,7 +125,7 @@ export function seriesChart(input: SeriesChartInput): TopLevelSpec {
 }
 
 export interface ScoreChartInput {
-  /** per row, in the rule's domain: -log10 of the tail probability ('score' rules) or the smoothed statistic */
+  /** per row: -log10 of the tail probability */
   values: Numbers;
   /** per row, the threshold in the same domain (NaN where there is none) */
   thresholds: Numbers;
@@ -189,8 +189,6 @@ export interface DistributionChartInput {
   heldOut: Numbers;
   /** the scored rows' (after the training span) */
   scored: Numbers;
-  /** a threshold on the statistic, when the rule has one */
-  threshold?: number;
 }
 
 /** Histograms of log10 of the anomaly statistic: held-out normal rows against the scored rows. */
@@ -224,9 +222,6 @@ export function distributionChart(input: DistributionChartInput): TopLevelSpec {
           color: { field: 'set', type: 'nominal', title: null, scale: { domain: ['held-out normal rows', 'scored rows'], range: [GREY, BLUE] }, legend: { orient: 'top', direction: 'horizontal' } },
         },
       },
-      ...(input.threshold !== undefined && Number.isFinite(input.threshold) && input.threshold > 0
-        ? [{ data: { values: [{ x: round6(Math.log10(input.threshold)) }] }, mark: { type: 'rule' as const, color: RED, strokeDash: [5, 3] }, encoding: { x: { field: 'x', type: 'quantitative' as const } } }]
-        : []),
     ],
   } as TopLevelSpec;
 }

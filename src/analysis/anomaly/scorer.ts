@@ -3,33 +3,41 @@
  * through the same steps in the same order:
  *   error vector e_t (|x - x̂| of the newest steps of the window ending at t, every channel)
  *   -> d²_t, EncDec-AD's squared Mahalanobis distance, split into per-channel terms
- *   -> s_t, their EWMA (the terms smoothed alike, so they still sum to s_t)
- *   -> p_t, the tail probability of s_t under the held-out normal rows
- *   -> anomaly_score_t = 1 - p_t
- * and then, separately (thresholds can be chosen after scoring), a flag per row.
+ *   -> s_t, its EWMA (the terms smoothed alike, so they still sum to s_t)
+ *   -> p_t, the tail probability of s_t: how often normal rows reach it (tail.ts)
+ * and, when the detector uses the code too, the same for the code's novelty n_t (its distance
+ * to the nearest training code, novelty.ts), whose tail probability q_t multiplies in:
+ *   anomaly_score_t = 1 - p_t·q_t     (1 - p_t without the code)
+ * the chance that a normal row is at least as unusual on both counts, were the two independent.
+ * The surprise -log10(p_t·q_t) is the same number on a scale that does not run out at 1e-16.
+ * Flags come after, separately (thresholds can be chosen after scoring).
  */
 import { type ErrorGaussian, mahalanobis2 } from './gaussian.js';
 import { Ewma, ewmaAlpha } from './smoothing.js';
-import { fitTail, type TailModel, tailProbability } from './tail.js';
+import { fitTail, type TailModel, tailSurprise } from './tail.js';
 import { telemanomEpsilon } from './thresholds.js';
 
 export interface ScoredRow {
   /** squared Mahalanobis distance of the row's error vector */
   distance2: number;
-  /** its EWMA: the anomaly statistic */
+  /** its EWMA: the reconstruction statistic */
   smoothed: number;
   /** per channel: its share of `smoothed` */
   contributions: Float64Array;
+  /** the EWMA of the code's distance to the nearest training code (NaN without the code) */
+  novelty: number;
+  /** -log10 of the tail probability */
+  surprise: number;
   tailProbability: number;
   anomalyScore: number;
 }
 
 /**
- * Which normal rows the tail probability is measured against: only the held-out training rows
+ * Which normal rows a tail probability is measured against: only the held-out training rows
  * ('held-out': a false-alarm rate then means one on training data), or those and every row
  * scored since, the latest `history` of them, refitted every `every` rows ('running': a level
  * or a noise floor that changes for good stops looking anomalous, as in HTM's anomaly
- * likelihood). Either way p_t is measured against rows before t.
+ * likelihood). Either way row t is measured against rows before it.
  */
 export type Calibration = { readonly kind: 'held-out' } | { readonly kind: 'running'; readonly history: number; readonly every: number };
 
@@ -40,33 +48,28 @@ export interface ScorerModel {
   gaussian: ErrorGaussian;
   smoothingSpan: number;
   calibration: Calibration;
-  /** the held-out rows' smoothed scores, in time order: the first history */
+  /** the held-out rows' reconstruction statistic, in time order: the first history */
   heldOutSmoothed: ArrayLike<number>;
+  /** the held-out rows' code novelty, in time order; absent when the code is not used */
+  heldOutNovelty?: ArrayLike<number>;
 }
 
-/** Error vectors in, scored rows out, one at a time. */
-export class OnlineScorer {
-  private readonly smoothed: Ewma;
-  private readonly channelSmoothers: Ewma[];
-  private readonly terms: Float64Array;
-  /** the running calibration's scores, a ring (order does not matter to the tail fit) */
+/** One statistic's tail probabilities against the held-out rows, and with 'running' every row since. */
+export class RunningTail {
   private readonly history: Float64Array;
   private filled = 0;
   private next = 0;
   private sinceFit = 0;
-  /** the tail model the last row was measured against */
+  /** the model the next value is measured against */
   tail: TailModel;
 
-  constructor(readonly model: ScorerModel) {
-    const alpha = ewmaAlpha(model.smoothingSpan);
-    this.smoothed = new Ewma(alpha);
-    this.channelSmoothers = Array.from({ length: model.channels }, () => new Ewma(alpha));
-    this.terms = new Float64Array(model.gaussian.dim);
-    const held = model.heldOutSmoothed;
-    const c = model.calibration;
-    this.history = new Float64Array(c.kind === 'running' ? c.history : 0);
-    for (let i = Math.max(0, held.length - this.history.length); i < held.length; i++) this.remember(held[i]!);
-    this.tail = c.kind === 'running' ? fitTail(this.history.subarray(0, this.filled)) : fitTail(held);
+  constructor(
+    private readonly calibration: Calibration,
+    heldOut: ArrayLike<number>,
+  ) {
+    this.history = new Float64Array(calibration.kind === 'running' ? calibration.history : 0);
+    for (let i = Math.max(0, heldOut.length - this.history.length); i < heldOut.length; i++) this.remember(heldOut[i]!);
+    this.tail = calibration.kind === 'running' ? fitTail(this.history.subarray(0, this.filled)) : fitTail(heldOut);
   }
 
   private remember(s: number): void {
@@ -76,8 +79,54 @@ export class OnlineScorer {
     this.filled = Math.min(this.filled + 1, this.history.length);
   }
 
-  /** e: the row's error vector, (steps, channels) row-major, from `offset`. */
-  push(e: ArrayLike<number>, offset = 0): ScoredRow {
+  /** -log10 of the tail probability of s against the rows so far; then s joins them. */
+  push(s: number): number {
+    const surprise = tailSurprise(this.tail, s);
+    const c = this.calibration;
+    if (c.kind === 'running') {
+      this.remember(s);
+      if (++this.sinceFit >= c.every) {
+        this.tail = fitTail(this.history.subarray(0, this.filled));
+        this.sinceFit = 0;
+      }
+    }
+    return surprise;
+  }
+}
+
+/**
+ * The held-out rows' own surprises, each against all the held-out rows (in-sample): where the
+ * thresholds that work on the surprise (k·σ, Telemanom's) start from.
+ */
+export function heldOutSurprises(model: ScorerModel): Float64Array {
+  const reconstruction = fitTail(model.heldOutSmoothed);
+  const code = model.heldOutNovelty ? fitTail(model.heldOutNovelty) : undefined;
+  return Float64Array.from({ length: model.heldOutSmoothed.length }, (_, i) =>
+    tailSurprise(reconstruction, model.heldOutSmoothed[i]!) + (code ? tailSurprise(code, model.heldOutNovelty![i]!) : 0),
+  );
+}
+
+/** Error vectors (and codes' novelty) in, scored rows out, one at a time. */
+export class OnlineScorer {
+  private readonly smoothed: Ewma;
+  private readonly noveltySmoother: Ewma;
+  private readonly channelSmoothers: Ewma[];
+  private readonly terms: Float64Array;
+  private readonly reconstructionTail: RunningTail;
+  private readonly codeTail: RunningTail | undefined;
+
+  constructor(readonly model: ScorerModel) {
+    const alpha = ewmaAlpha(model.smoothingSpan);
+    this.smoothed = new Ewma(alpha);
+    this.noveltySmoother = new Ewma(alpha);
+    this.channelSmoothers = Array.from({ length: model.channels }, () => new Ewma(alpha));
+    this.terms = new Float64Array(model.gaussian.dim);
+    this.reconstructionTail = new RunningTail(model.calibration, model.heldOutSmoothed);
+    this.codeTail = model.heldOutNovelty ? new RunningTail(model.calibration, model.heldOutNovelty) : undefined;
+  }
+
+  /** e: the row's error vector, (steps, channels) row-major, from `offset`; novelty: its code's distance (when the code is used). */
+  push(e: ArrayLike<number>, offset = 0, novelty = NaN): ScoredRow {
     const { channels: D, steps } = this.model;
     const distance2 = mahalanobis2(this.model.gaussian, e, offset, this.terms);
     const smoothed = this.smoothed.push(distance2);
@@ -87,27 +136,26 @@ export class OnlineScorer {
       for (let s = 0; s < steps; s++) sum += this.terms[s * D + c]!;
       contributions[c] = this.channelSmoothers[c]!.push(sum);
     }
-    const p = tailProbability(this.tail, smoothed);
-    const c = this.model.calibration;
-    if (c.kind === 'running') {
-      this.remember(smoothed);
-      if (++this.sinceFit >= c.every) {
-        this.tail = fitTail(this.history.subarray(0, this.filled));
-        this.sinceFit = 0;
-      }
+    let surprise = this.reconstructionTail.push(smoothed);
+    let smoothedNovelty = NaN;
+    if (this.codeTail) {
+      if (Number.isNaN(novelty)) throw new Error('OnlineScorer: this detector scores the code too; pass its novelty');
+      smoothedNovelty = this.noveltySmoother.push(novelty);
+      surprise += this.codeTail.push(smoothedNovelty);
     }
-    return { distance2, smoothed, contributions, tailProbability: p, anomalyScore: 1 - p };
+    const p = 10 ** -surprise;
+    return { distance2, smoothed, contributions, novelty: smoothedNovelty, surprise, tailProbability: p, anomalyScore: 1 - p };
   }
 }
 
-/** How a row is flagged: a fixed threshold on anomaly_score, or Telemanom's dynamic one. */
+/** How a row is flagged: a fixed threshold on anomaly_score or on the surprise, or Telemanom's dynamic one. */
 export type ThresholdRule =
   | { readonly rule: 'fpr'; readonly fpr: number; readonly score: number }
-  | { readonly rule: 'sigma'; readonly k: number; readonly statistic: number }
+  | { readonly rule: 'sigma'; readonly k: number; readonly surprise: number }
   | { readonly rule: 'fbeta'; readonly beta: number; readonly score: number }
   | {
       readonly rule: 'dynamic';
-      /** the trailing window of smoothed scores ε is chosen over (Telemanom: 30 batches of 70) */
+      /** the trailing window of surprises ε is chosen over (Telemanom: 30 batches of 70) */
       readonly window: number;
       /** ε is chosen again every this many rows (Telemanom's batch) */
       readonly every: number;
@@ -117,18 +165,18 @@ export type ThresholdRule =
 
 /** The threshold of one row, in the domain its rule works in, and the flag. */
 export interface RowThreshold {
-  /** 'score': compared with anomaly_score; 'statistic': with the smoothed statistic */
-  domain: 'score' | 'statistic';
+  /** 'score': compared with anomaly_score; 'surprise': with -log10 of the tail probability */
+  domain: 'score' | 'surprise';
   threshold: number;
   flag: boolean;
 }
 
 /**
  * Thresholds row by row. fpr and fbeta compare anomaly_score with a fixed value; sigma
- * compares the smoothed statistic with the held-out mean + k·sd; the dynamic rule keeps the
- * last `window` smoothed statistics (starting from the held-out rows' own, so the first rows of
- * a stream have a history), chooses Telemanom's ε over them every `every` rows, and flags a
- * statistic >= ε (nothing when the window has no spread).
+ * compares the surprise with the held-out mean + k·sd; the dynamic rule keeps the last
+ * `window` surprises (starting from the held-out rows' own, so the first rows of a stream have
+ * a history), chooses Telemanom's ε over them every `every` rows, and flags a surprise >= ε
+ * (nothing when the window has no spread).
  */
 export class OnlineThreshold {
   private readonly history: Float64Array;
@@ -139,12 +187,12 @@ export class OnlineThreshold {
 
   constructor(
     readonly rule: ThresholdRule,
-    heldOutSmoothed: ArrayLike<number> = [],
+    heldOutSurprise: ArrayLike<number> = [],
   ) {
     this.history = new Float64Array(rule.rule === 'dynamic' ? rule.window : 0);
     if (rule.rule === 'dynamic') {
-      const from = Math.max(0, heldOutSmoothed.length - rule.window);
-      for (let i = from; i < heldOutSmoothed.length; i++) this.remember(heldOutSmoothed[i]!);
+      const from = Math.max(0, heldOutSurprise.length - rule.window);
+      for (let i = from; i < heldOutSurprise.length; i++) this.remember(heldOutSurprise[i]!);
     }
   }
 
@@ -154,11 +202,11 @@ export class OnlineThreshold {
     this.filled = Math.min(this.filled + 1, this.history.length);
   }
 
-  push(row: { smoothed: number; anomalyScore: number }): RowThreshold {
+  push(row: { surprise: number; anomalyScore: number }): RowThreshold {
     const rule = this.rule;
     if (rule.rule === 'fpr' || rule.rule === 'fbeta') return { domain: 'score', threshold: rule.score, flag: row.anomalyScore >= rule.score };
-    if (rule.rule === 'sigma') return { domain: 'statistic', threshold: rule.statistic, flag: row.smoothed >= rule.statistic };
-    this.remember(row.smoothed);
+    if (rule.rule === 'sigma') return { domain: 'surprise', threshold: rule.surprise, flag: row.surprise >= rule.surprise };
+    this.remember(row.surprise);
     if (this.rows % rule.every === 0) {
       // the window in time order: oldest first
       const n = this.filled;
@@ -168,6 +216,6 @@ export class OnlineThreshold {
       this.epsilon = telemanomEpsilon(ordered, { errorBuffer: rule.errorBuffer, sdLimit: rule.sdLimit }).epsilon;
     }
     this.rows++;
-    return { domain: 'statistic', threshold: this.epsilon, flag: row.smoothed >= this.epsilon };
+    return { domain: 'surprise', threshold: this.epsilon, flag: row.surprise >= this.epsilon };
   }
 }

@@ -57,3 +57,9 @@ export function tailProbability(model: TailModel, s: number): number {
   if (s > model.u) return model.pU * Math.exp(-(s - model.u) / model.beta);
   return (countAtLeast(model.sorted, s) + 1) / (model.sorted.length + 1);
 }
+
+/** -log10 p(s), computed in logs so that it stays finite far past where p underflows to 0. */
+export function tailSurprise(model: TailModel, s: number): number {
+  if (s > model.u) return -Math.log10(model.pU) + (s - model.u) / model.beta / Math.LN10;
+  return -Math.log10(tailProbability(model, s));
+}

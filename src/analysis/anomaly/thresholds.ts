@@ -2,7 +2,8 @@
  * Thresholds a user can read, each a rule that turns scores into flags:
  * - a false-alarm rate: flag what normal data would reach with probability at most `fpr`,
  *   i.e. anomaly_score >= 1 - fpr (the score is 1 - that probability, see tail.ts);
- * - k·σ: flag a smoothed score above the held-out scores' mean plus k standard deviations;
+ * - k·σ: flag a surprise (-log10 of the tail probability) above the held-out rows' mean
+ *   surprise plus k standard deviations;
  * - the best F-β on labelled rows: the threshold that maximises F-β there;
  * - Telemanom's nonparametric dynamic threshold (Hundman et al. 2018, section 3.3; khundman/
  *   telemanom errors.py, find_epsilon): over a trailing window of smoothed errors, the
@@ -22,7 +23,7 @@ export function meanStd(values: ArrayLike<number>, from = 0, to = values.length)
   return { mean, std: Math.sqrt(squares / n) };
 }
 
-/** The k·σ rule's threshold on the smoothed score: mean + k·std of the held-out smoothed scores. */
+/** The k·σ rule's threshold: mean + k·std of the held-out values. */
 export function sigmaThreshold(heldOut: ArrayLike<number>, k: number): number {
   if (!(Number.isFinite(k) && k >= 0)) throw new InputError(`threshold sigma ${k}; expected a number of standard deviations >= 0`);
   const { mean, std } = meanStd(heldOut);
