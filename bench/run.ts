@@ -5,7 +5,8 @@ import { writeFileAtomic } from '../src/io/atomic-write.js';
 import { probeTorch, runTfjsAnchor, runTorchAnchor } from './anchors/run-anchors.js';
 import type { BenchRow, RowOutcome } from './bench-row.js';
 import { buildReport, BASELINE_THREADS, type ForwardTiming } from './bench-report.js';
-import { plural, progress } from './child-run.js';
+import { describeFailure, plural, progress, runChild } from './child-run.js';
+import type { DetectOnceResult } from './detect-once.js';
 import { formatReport } from './format-table.js';
 import { cpuSnapshot, otherProcessesShare } from './machine-load.js';
 import { runForwardOnce, runTrainOnce } from './our-runs.js';
@@ -85,6 +86,26 @@ for (const op of ['encode', 'predict'] as const) {
     },
   });
 }
+
+// anomaly detection end to end: one line under the table
+steps.push({
+  title: 'lstm-ae detect on the synthetic anomaly series, 20000 rows of 2 channels',
+  run: async () => {
+    const timeoutSeconds = 300;
+    const child = await runChild(process.execPath, [fileURLToPath(new URL('detect-once.js', import.meta.url)), '--threads', String(BASELINE_THREADS)], {
+      cwd: repoRoot, timeoutSeconds, label: 'lstm-ae detect', echoStderr: true,
+    });
+    const failure = describeFailure(child, timeoutSeconds);
+    const line = child.stdoutLines.find((l) => l.startsWith('{'));
+    if (failure || line === undefined) return addNote(`lstm-ae detect failed: ${failure ?? 'no result line'}`);
+    const r = JSON.parse(line) as DetectOnceResult;
+    addNote(
+      `lstm-ae detect, ${r.rows} rows x ${r.channels} channels, window ${r.window}, ${plural(r.threads, 'thread')}: ` +
+        `fit on ${r.trainRows} rows ${r.fitSeconds.toFixed(2)} s (${plural(r.epochs, 'epoch')}), scoring ${r.scoreSeconds.toFixed(2)} s ` +
+        `(${Math.round(r.rowsPerSecond)} rows/s), --follow ${r.liveMsPerRow.toFixed(2)} ms per row`,
+    );
+  },
+});
 
 if (options.skipAnchors) {
   notes.push('anchors skipped (--skip-anchors)');
