@@ -210,18 +210,20 @@ test("Telemanom's epsilon: hand-worked windows, and its Python loop written out 
 test('intervals: runs of flags, merged across short gaps, with the peak and its severity', () => {
   const flags = [0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 1];
   const p = [1, 0.01, 0.001, 1, 1, 0.1, 1, 1, 1, 1, 1e-5];
+  const surprises = p.map((x) => -Math.log10(x));
   const times = flags.map((_, i) => `t${i}`);
   const scores = p.map((x) => 1 - x);
-  const adjacent = groupIntervals({ flags, scores, tailProbabilities: p, times });
+  const adjacent = groupIntervals({ flags, scores, surprises, times });
   assert.deepEqual(adjacent.map((i) => [i.startRow, i.endRow, i.peakRow]), [[1, 2, 2], [5, 5, 5], [10, 10, 10]]);
   close(adjacent[0]!.severity, 3, 1e-12, 'severity');
+  close(adjacent[0]!.peakTailProbability, 0.001, 1e-12, 'p');
   assert.equal(adjacent[2]!.start, 't10');
   // a gap of 2 unflagged rows merges with mergeGap 3, not 4 rows
-  const merged = groupIntervals({ flags, scores, tailProbabilities: p, times, mergeGap: 3 });
+  const merged = groupIntervals({ flags, scores, surprises, times, mergeGap: 3 });
   assert.deepEqual(merged.map((i) => [i.startRow, i.endRow, i.peakRow]), [[1, 5, 2], [10, 10, 10]]);
   // the channel with the largest contribution at the peak
   const contributions = { values: flags.flatMap((_, i) => (i === 2 ? [1, 5] : [3, 0])), channels: ['a', 'b'] };
-  assert.equal(groupIntervals({ flags, scores, tailProbabilities: p, times, contributions })[0]!.peakChannel, 'b');
+  assert.equal(groupIntervals({ flags, scores, surprises, times, contributions })[0]!.peakChannel, 'b');
 });
 
 test('point and event precision and recall by hand, and NAB: a detection at the left edge of the only window is perfect', () => {

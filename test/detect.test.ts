@@ -166,3 +166,24 @@ test('bad input is one line and exit code 2: a bad cell, a short training span, 
   assert.equal(notDetector.code, 2);
   assert.match(notDetector.stderr, /metrics\.json: format: .*expected a detector\.json written by lstm-ae detect/);
 });
+
+test('a constant series is scored, not refused: the constant channel is named and nothing is flagged', async () => {
+  const flat = join(dir, 'flat.csv');
+  const stamp = (t: number) => new Date(Date.UTC(2024, 0, 1) + t * 300_000).toISOString().slice(0, 19).replace('T', ' ');
+  writeFileSync(flat, 'timestamp,value\n' + Array.from({ length: 400 }, (_, t) => `${stamp(t)},45`).join('\n') + '\n');
+  const r = await runCli('detect', '--input', flat, '--out', join(dir, 'flat'), ...TINY, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const summary = JSON.parse(r.stdout) as { flagged_rows: number; warnings: string[] };
+  assert.equal(summary.flagged_rows, 0);
+  assert.deepEqual(summary.warnings, ["'value' is constant over the training span (45): it is scaled by 1 unit, so any change in it stands out"]);
+  // the same file with one row repeated: refused, unless rows are taken in file order
+  const repeated = join(dir, 'repeated.csv');
+  const text = readFileSync(flat, 'utf8').split('\n');
+  text.splice(200, 0, text[199]!);
+  writeFileSync(repeated, text.join('\n'));
+  const strict = await runCli('detect', '--input', repeated, '--out', join(dir, 'repeated'), ...TINY);
+  assert.equal(strict.code, 2);
+  assert.match(strict.stderr, /repeated\.csv: line 201: time stamp '2024-01-01 16:30:00' repeats the previous row's/);
+  const rows = await runCli('detect', '--input', repeated, '--time-order', 'rows', '--out', join(dir, 'repeated-rows'), ...TINY);
+  assert.equal(rows.code, 0, rows.stderr);
+});

@@ -8,7 +8,7 @@ import type { DetectMetrics, ThresholdChoice } from '../pipeline/detect.js';
 import { TELEMANOM_DEFAULTS } from '../pipeline/detect.js';
 import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
 import { choiceOption, integerOption, numberOption } from './options.js';
-import { trainingFeedback } from './train-progress.js';
+import { trainingProgressBar } from './train-progress.js';
 
 const RULES = ['fpr', 'sigma', 'fbeta', 'dynamic'] as const;
 const CALIBRATIONS = ['running', 'held-out'] as const;
@@ -164,7 +164,8 @@ async function detect(o: DetectOptions, given: (name: string) => boolean): Promi
     outDir,
     report: o.report,
     log: say,
-    progress: (epochs, batches) => trainingFeedback(epochs, batches, o.json ?? false),
+    // a bar on a terminal; elsewhere the stage lines are enough (epochs take milliseconds)
+    progress: !o.json && process.stderr.isTTY ? (epochs, batches) => trainingProgressBar(epochs, batches) : undefined,
   });
   if (o.json) process.stdout.write(JSON.stringify({ out: outDir, ...summary(metrics) }) + '\n');
   else process.stdout.write(resultLines(metrics, outDir).join('\n') + '\n');

@@ -207,9 +207,11 @@ export async function runDetectJob(o: DetectJobOptions): Promise<DetectMetrics> 
     const intervals: AnomalyInterval[] = groupIntervals({
       flags,
       scores: series.anomalyScore,
-      tailProbabilities: series.tailProbability,
+      surprises: series.surprise,
       times: table.times,
       contributions: { values: series.contributions, channels: table.valueColumns },
+      // one event moves the windows of the next W rows: flags closer than that are one interval
+      mergeGap: detector.window,
     });
 
     let evaluation: DetectMetrics['evaluation'];

@@ -13,9 +13,9 @@ export interface AnomalyInterval {
   peakRow: number;
   peakTime: string;
   peakScore: number;
-  /** the peak's tail probability under normal data */
+  /** the peak's tail probability under normal data (0 when it is below the smallest double) */
   peakTailProbability: number;
-  /** -log10(peakTailProbability) */
+  /** -log10(peakTailProbability), kept finite however small the probability */
   severity: number;
   /** the channel with the largest contribution at the peak, when there are channels */
   peakChannel?: string;
@@ -24,7 +24,8 @@ export interface AnomalyInterval {
 export interface IntervalInput {
   flags: ArrayLike<number>;
   scores: ArrayLike<number>;
-  tailProbabilities: ArrayLike<number>;
+  /** per row: -log10 of the tail probability */
+  surprises: ArrayLike<number>;
   times: readonly string[];
   /** per row, per channel contributions (rows, channels), for the peak's channel */
   contributions?: { values: ArrayLike<number>; channels: readonly string[] };
@@ -33,14 +34,14 @@ export interface IntervalInput {
 }
 
 export function groupIntervals(input: IntervalInput): AnomalyInterval[] {
-  const { flags, scores, tailProbabilities, times } = input;
+  const { flags, scores, surprises, times } = input;
   const mergeGap = input.mergeGap ?? 1;
   const intervals: AnomalyInterval[] = [];
   let open: { start: number; end: number; peak: number } | undefined;
   const close = () => {
     if (!open) return;
     const { start, end, peak } = open;
-    const p = tailProbabilities[peak]!;
+    const surprise = surprises[peak]!;
     const interval: AnomalyInterval = {
       startRow: start,
       endRow: end,
@@ -49,8 +50,8 @@ export function groupIntervals(input: IntervalInput): AnomalyInterval[] {
       peakRow: peak,
       peakTime: times[peak]!,
       peakScore: scores[peak]!,
-      peakTailProbability: p,
-      severity: p > 0 ? -Math.log10(p) : Infinity,
+      peakTailProbability: 10 ** -surprise,
+      severity: surprise,
     };
     const c = input.contributions;
     if (c && c.channels.length > 0) {
@@ -66,7 +67,7 @@ export function groupIntervals(input: IntervalInput): AnomalyInterval[] {
     if (!flags[i]) continue;
     if (open && i - open.end <= mergeGap) {
       open.end = i;
-      if (tailProbabilities[i]! < tailProbabilities[open.peak]!) open.peak = i;
+      if (surprises[i]! > surprises[open.peak]!) open.peak = i;
     } else {
       close();
       open = { start: i, end: i, peak: i };
