@@ -90,7 +90,7 @@ function follow(model: string, feed: (stdin: NodeJS.WritableStream, stdout: Node
 }
 
 test('--follow prints exactly what scores.csv holds, row for row, for every threshold rule', async () => {
-  for (const rule of ['fpr', 'sigma', 'dynamic']) {
+  for (const rule of ['fpr', 'sigma', 'fbeta', 'dynamic']) {
     const out = join(dir, `batch-${rule}`);
     const r = await runCli('detect', '--input', input, '--label-column', 'label', '--threshold', rule, '--out', out, ...TINY);
     assert.equal(r.code, 0, r.stderr);
@@ -132,9 +132,10 @@ test('the F-beta threshold is chosen on the labelled validation rows and evaluat
   const out = join(dir, 'fbeta');
   const r = await runCli('detect', '--input', input, '--label-column', 'label', '--threshold', 'fbeta', '--fbeta', '2', '--out', out, ...TINY, '--json');
   assert.equal(r.code, 0, r.stderr);
-  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { threshold: { rule: string; beta: number; score: number }; evaluation: { rows: [number, number] } };
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { threshold: { rule: string; beta: number; surprise: number }; evaluation: { rows: [number, number] } };
   assert.equal(metrics.threshold.rule, 'fbeta');
   assert.equal(metrics.threshold.beta, 2);
+  assert.ok(metrics.threshold.surprise > 0 && Number.isFinite(metrics.threshold.surprise));
   // chosen on the first half of the rows after training (360 .. 779); evaluated on the rest
   assert.deepEqual(metrics.evaluation.rows, [360 + Math.floor(0.5 * (ROWS - 360)), ROWS]);
   const noLabels = await runCli('detect', '--input', train, '--label-column', 'none', '--threshold', 'fbeta', '--out', join(dir, 'nolabels'), ...TINY);

@@ -38,7 +38,7 @@ export function describeRule(rule: ThresholdRule): string {
     case 'sigma':
       return `A row is flagged when its surprise (-log10 of its tail probability) is at least ${rule.surprise.toPrecision(6)}: the held-out normal rows' mean surprise plus ${rule.k} standard deviations.`;
     case 'fbeta':
-      return `A row is flagged when its anomaly_score is at least ${rule.score}: the threshold with the best F${rule.beta} on the labelled validation rows.`;
+      return `A row is flagged when its surprise (-log10 of its tail probability) is at least ${rule.surprise.toPrecision(6)}: the threshold with the best F${rule.beta} on the labelled validation rows.`;
     case 'dynamic':
       return `A row is flagged by Telemanom's dynamic threshold: over the last ${rule.window} rows, chosen again every ${rule.every} rows (error buffer ${rule.errorBuffer}, z up to ${rule.sdLimit}).`;
   }
@@ -53,7 +53,7 @@ export async function writeDetectReport(path: string, input: DetectReportInput):
   const flagged = spans(runsOf(flags));
   const labelled = table.labels ? spans(runsOf(table.labels)) : undefined;
   // every rule's threshold shown as a surprise: -log10 of the tail probability it stands for
-  const scoreDomain = rule.rule === 'fpr' || rule.rule === 'fbeta';
+  const scoreDomain = rule.rule === 'fpr';
   const thresholds = scoreDomain ? Float64Array.from(input.thresholds, (t) => (Number.isNaN(t) ? NaN : -Math.log10(1 - t))) : input.thresholds;
 
   const figure = async (title: string, caption: string, spec: Parameters<typeof renderSvg>[0]): Promise<ReportFigure> => ({ title, caption, svg: await renderSvg(spec) });

@@ -80,7 +80,7 @@ export interface DetectMetrics {
   settings: Record<string, unknown>;
 }
 
-/** Fixed-width-free numbers: full precision, so a saved file and a live run print the same text. */
+/** Numbers at full precision, so a saved file and a live run print the same text. */
 function cell(x: number): string {
   return Number.isNaN(x) ? '' : String(x);
 }
@@ -132,10 +132,11 @@ function fitThreshold(choice: ThresholdChoice, detector: FittedDetector, series:
       if (!table.labels.subarray(start, end).some((l) => l === 1)) {
         throw new InputError(`${table.source}: the F-beta threshold needs labelled anomalies in its span (rows ${start} to ${end - 1}), and there are none; give a larger --validation-fraction or choose another --threshold`);
       }
-      const choice_ = bestFBetaThreshold(series.anomalyScore.subarray(start, end), table.labels.subarray(start, end), choice.beta);
-      // no threshold catches anything: one above every score flags nothing
-      const score = Number.isFinite(choice_.threshold) ? choice_.threshold : 2;
-      return { rule: { rule: 'fbeta', beta: choice.beta, score }, validation: [start, end] };
+      // on the surprise: anomaly_score runs out of digits at 1 - 1e-16, the surprise does not
+      const best = bestFBetaThreshold(series.surprise.subarray(start, end), table.labels.subarray(start, end), choice.beta);
+      // when no threshold catches anything, one above every surprise flags nothing
+      const surprise = Number.isFinite(best.threshold) ? best.threshold : Number.MAX_VALUE;
+      return { rule: { rule: 'fbeta', beta: choice.beta, surprise }, validation: [start, end] };
     }
   }
 }

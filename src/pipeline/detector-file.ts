@@ -54,7 +54,7 @@ const schema = z.object({
   threshold: z.discriminatedUnion('rule', [
     z.object({ rule: z.literal('fpr'), fpr: z.number().gt(0).lt(1), score: finite }),
     z.object({ rule: z.literal('sigma'), k: z.number().min(0), surprise: finite }),
-    z.object({ rule: z.literal('fbeta'), beta: z.number().positive(), score: z.number() }),
+    z.object({ rule: z.literal('fbeta'), beta: z.number().positive(), surprise: finite }),
     z.object({ rule: z.literal('dynamic'), window: whole, every: whole, errorBuffer: whole, sdLimit: z.number().gt(2.5) }),
   ]),
   training: z.record(z.string(), z.unknown()),

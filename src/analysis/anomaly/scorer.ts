@@ -152,7 +152,7 @@ export class OnlineScorer {
 export type ThresholdRule =
   | { readonly rule: 'fpr'; readonly fpr: number; readonly score: number }
   | { readonly rule: 'sigma'; readonly k: number; readonly surprise: number }
-  | { readonly rule: 'fbeta'; readonly beta: number; readonly score: number }
+  | { readonly rule: 'fbeta'; readonly beta: number; readonly surprise: number }
   | {
       readonly rule: 'dynamic';
       /** the trailing window of surprises ε is chosen over (Telemanom: 30 batches of 70) */
@@ -172,8 +172,8 @@ export interface RowThreshold {
 }
 
 /**
- * Thresholds row by row. fpr and fbeta compare anomaly_score with a fixed value; sigma
- * compares the surprise with the held-out mean + k·sd; the dynamic rule keeps the last
+ * Thresholds row by row. fpr compares anomaly_score with 1 - fpr; fbeta compares the surprise
+ * with the value chosen on labelled rows, sigma with the held-out mean + k·sd; the dynamic rule keeps the last
  * `window` surprises (starting from the held-out rows' own, so the first rows of a stream have
  * a history), chooses Telemanom's ε over them every `every` rows, and flags a surprise >= ε
  * (nothing when the window has no spread).
@@ -204,8 +204,8 @@ export class OnlineThreshold {
 
   push(row: { surprise: number; anomalyScore: number }): RowThreshold {
     const rule = this.rule;
-    if (rule.rule === 'fpr' || rule.rule === 'fbeta') return { domain: 'score', threshold: rule.score, flag: row.anomalyScore >= rule.score };
-    if (rule.rule === 'sigma') return { domain: 'surprise', threshold: rule.surprise, flag: row.surprise >= rule.surprise };
+    if (rule.rule === 'fpr') return { domain: 'score', threshold: rule.score, flag: row.anomalyScore >= rule.score };
+    if (rule.rule === 'sigma' || rule.rule === 'fbeta') return { domain: 'surprise', threshold: rule.surprise, flag: row.surprise >= rule.surprise };
     this.remember(row.surprise);
     if (this.rows % rule.every === 0) {
       // the window in time order: oldest first
