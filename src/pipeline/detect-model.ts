@@ -8,7 +8,13 @@
  * ±0.8 first (analysis/anomaly/scaling.ts). When the library gains `outputActivation:
  * 'linear'` and `decoder: 'unconditional'`, they go into DETECT_MODEL below. The default
  * (conditional) decoder is fed the window reversed in time, so it sees the values it
- * reconstructs; an unconditional decoder must rebuild them from the code alone.
+ * reconstructs; an unconditional decoder must rebuild them from the code alone. Measured on
+ * NAB's 18 files with the masking branch's unconditional decoder (reference path, seeds 0-2,
+ * standard profile): scoring the reconstruction alone, conditional 41.6/27.3/30.6 against
+ * unconditional 30.7/28.9/33.4 (31.0 mean; with a linear output 26.5/30.2/29.5); with the
+ * code's novelty too, conditional 49.0/43.1/46.3 against unconditional 38.0/41.3/37.3. Seeing
+ * its input does not hurt the conditional decoder here: the newest step, the one scored, is the
+ * one it must carry longest (fed first, reconstructed last), and the code carries the rest.
  */
 import { LstmAutoencoder, type FitCallbacks, type Sequences } from '../models/autoencoder/lstm-autoencoder.js';
 import type { OptimizerConfig } from '../train/optimizer-config.js';
