@@ -88,7 +88,7 @@ export function registerDetect(program: Command): void {
     .option('--time-order <order>', 'strict: time stamps must increase; rows: take rows in file order (repeated or out-of-order stamps allowed)', choiceOption(TIME_ORDERS), 'strict')
     .option('--threshold <rule>', `how rows are flagged: ${RULES.join(', ')} (default fpr, or the rule whose setting is given)`, choiceOption(RULES))
     .option('--threshold-fpr <p>', 'fpr: flag what normal rows reach with probability at most p (anomaly_score >= 1 - p)', numberOption(0, 1, true), 0.001)
-    .option('--threshold-sigma <k>', 'sigma: flag a smoothed statistic above the held-out mean + k standard deviations', numberOption(0, 1e6), 3)
+    .option('--threshold-sigma <k>', 'sigma: flag a surprise (-log10 of the tail probability) above the held-out rows\' mean + k standard deviations', numberOption(0, 1e6), 3)
     .option('--fbeta <beta>', 'fbeta: the threshold with the best F-beta on labelled validation rows', numberOption(0, 1e6, true), 1)
     .option('--validation-fraction <f>', 'fbeta: share of the rows after the training span that the threshold is chosen on', numberOption(0, 1, true), 0.5)
     .option('--latent <n>', 'size of the code', integerOption(1, 1024), DETECT_MODEL.latentDim)
