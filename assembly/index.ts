@@ -2,54 +2,58 @@
 // forward pass over blocks of 4 windows, f32x4 SIMD. One instance per thread; the host
 // writes params and staged input (see src/models/autoencoder/fast-kernels.ts), calls, reads results.
 import {
-  T, D, L, paramCount as count, params, grads, gacc, xs, masks, outputs, codes, encH,
+  T, D, L, paramCount as count, params, grads, gacc, xs, xrevs, stepMasks, blockSteps, outputs, codes,
 } from './memory-plan';
 import {
   encoderForward, decoderForward, denseForward, lossAndOutputGradient,
   denseBackward, decoderBackward, encoderBackward, transposeWeights,
 } from './autoencoder';
 import { tanh4, sigmoid4 } from './activations';
+import { TENSOR_COUNT, setBlockSteps } from './memory-plan';
 
 export { configure, placeTensor, tensorOffset, tensorSize } from './memory-plan';
-import { TENSOR_COUNT } from './memory-plan';
 
 export function tensorCount(): i32 { return TENSOR_COUNT; }
-
 export function paramCount(): i32 { return count; }
 export function paramsPtr(): usize { return params; }
 export function gradsPtr(): usize { return grads; }
 export function inputsPtr(): usize { return xs; }
-export function masksPtr(): usize { return masks; }
+export function reversedInputsPtr(): usize { return xrevs; }
+export function stepMasksPtr(): usize { return stepMasks; }
+export function blockStepsPtr(): usize { return blockSteps; }
 export function outputsPtr(): usize { return outputs; }
 export function codesPtr(): usize { return codes; }
 
 function blockInput(b: i32): usize { return xs + (<usize>(b * T * D) << 4); }
+function blockReversed(b: i32): usize { return xrevs + (<usize>(b * T * D) << 4); }
+function blockMask(b: i32): usize { return stepMasks + (<usize>(b * T) << 4); }
 function blockOutput(b: i32): usize { return outputs + (<usize>(b * T * D) << 4); }
 function blockCode(b: i32): usize { return codes + (<usize>(b * L) << 4); }
 
-function encodeBlock(b: i32): void {
-  encoderForward(blockInput(b));
-  memory.copy(blockCode(b), encH + (<usize>((T - 1) * L) << 4), <usize>L << 4);
+/** Makes block b the current one: its steps (its longest window) bound every loop over time. */
+function enterBlock(b: i32): void {
+  setBlockSteps(load<i32>(blockSteps + (<usize>b << 2)));
 }
 
 /**
  * Loss and gradient over the first `blocks` staged blocks: returns the sum of squared
- * errors and leaves dLoss/dParams in `grads`, the output gradient being scale*(out - x)
- * (scale = 2/N for a mean over N values).
+ * errors and leaves dLoss/dParams in `grads`, the output gradient being scale*(out - target)
+ * (scale = 2/N for a mean over N real values).
  */
 export function trainStep(blocks: i32, scale: f32): f64 {
   memory.fill(gacc, 0, <usize>count << 4);
   transposeWeights();
   let sse: f64 = 0;
   for (let b = 0; b < blocks; b++) {
-    const x = blockInput(b);
-    encodeBlock(b);
-    decoderForward(x, blockCode(b));
+    enterBlock(b);
+    const x = blockInput(b), xrev = blockReversed(b), mask = blockMask(b);
+    encoderForward(x, mask, blockCode(b));
+    decoderForward(xrev, blockCode(b));
     denseForward(blockOutput(b));
-    sse += lossAndOutputGradient(blockOutput(b), x, masks + (<usize>b << 4), scale);
+    sse += lossAndOutputGradient(blockOutput(b), x, xrev, mask, scale);
     denseBackward();
-    decoderBackward(x, blockCode(b));
-    encoderBackward(x);
+    decoderBackward(xrev, blockCode(b));
+    encoderBackward(x, mask);
   }
   // lanes summed in one fixed order: a step is deterministic
   for (let p = 0; p < count; p++) {
@@ -60,12 +64,13 @@ export function trainStep(blocks: i32, scale: f32): f64 {
   return sse;
 }
 
-/** Forward pass over the first `blocks` staged blocks: codes, and the reconstruction when `decode`. */
+/** Forward pass over the first `blocks` staged blocks: codes, and the output when `decode`. */
 export function forwardBlocks(blocks: i32, decode: bool): void {
   for (let b = 0; b < blocks; b++) {
-    encodeBlock(b);
+    enterBlock(b);
+    encoderForward(blockInput(b), blockMask(b), blockCode(b));
     if (!decode) continue;
-    decoderForward(blockInput(b), blockCode(b));
+    decoderForward(blockReversed(b), blockCode(b));
     denseForward(blockOutput(b));
   }
 }

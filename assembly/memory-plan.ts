@@ -10,6 +10,24 @@ export let L: i32 = 0;
 export let G: i32 = 0;
 /** hard_sigmoid instead of sigmoid as the recurrent activation */
 export let hard: bool = false;
+/** the decoder sees the input reversed beside the code (the article's); false: the code alone */
+export let conditional: bool = true;
+/** the target is the input reversed within its own length (Srivastava et al.'s order) */
+export let reverseTarget: bool = false;
+/** the output layer is linear instead of tanh */
+export let linearOutput: bool = false;
+/** steps of the block being processed: its longest window's length (<= T) */
+export let Tb: i32 = 0;
+
+/** Makes the next loops over time run `steps` steps (the current block's longest window). */
+export function setBlockSteps(steps: i32): void {
+  Tb = steps;
+}
+
+/** configure's `variant` bits */
+export const UNCONDITIONAL: i32 = 1;
+export const REVERSE_TARGET: i32 = 2;
+export const LINEAR_OUTPUT: i32 = 4;
 export let maxBlocks: i32 = 0;
 export let paramCount: i32 = 0;
 
@@ -36,7 +54,7 @@ export function tensorSize(i: i32): i32 {
     case 0: return D * G; // encoder/kernel (D,4L)
     case 1: return L * G; // encoder/recurrent_kernel (L,4L)
     case 2: return G; // encoder/bias (4L)
-    case 3: return (L + D) * G; // decoder/kernel (L+D,4L): code rows, then input rows
+    case 3: return (conditional ? L + D : L) * G; // decoder/kernel (L+D,4L): code rows, then input rows; (L,4L) unconditional
     case 4: return L * G; // decoder/recurrent_kernel (L,4L)
     case 5: return G; // decoder/bias (4L)
     case 6: return L * L; // dense_hidden/kernel (L,L)
@@ -102,9 +120,16 @@ export let decCodeT: usize = 0;
 export let encRT: usize = 0;
 /** one v128 per parameter: gradients summed per lane over the step's blocks */
 export let gacc: usize = 0;
-/** input (maxBlocks, T, D) v128, and a 1/0 lane mask per block (padding windows are 0) */
+/**
+ * Staged by the host per block: the input (maxBlocks, T, D) v128; the input reversed within
+ * each window's own length (the decoder's input, and the target when reverseTarget);
+ * a 1/0 mask per step and lane (1 for a window's real steps, 0 for padding and for the
+ * empty lanes of a last block); and each block's step count (i32).
+ */
 export let xs: usize = 0;
-export let masks: usize = 0;
+export let xrevs: usize = 0;
+export let stepMasks: usize = 0;
+export let blockSteps: usize = 0;
 /** reconstruction (maxBlocks, T, D) and codes (maxBlocks, L) */
 export let outputs: usize = 0;
 export let codes: usize = 0;
@@ -127,6 +152,7 @@ export let dzSum: usize = 0; // (4L) sum over steps of the decoder's dz
 export let dh: usize = 0; // (L)
 export let dhNext: usize = 0; // (L)
 export let dcNext: usize = 0; // (L)
+export let dhIn: usize = 0; // (L) the encoder's dh at a step: from the next step, plus dcode where the window ends
 export let zeros: usize = 0; // (max(L, D)) h and c before the first step; also scalar zeros
 export let ones: usize = 0; // one v128 of 1.0
 
@@ -143,8 +169,12 @@ function take(bytes: usize): usize {
  * of params; the host then places each tensor (placeTensor). Returns 0, or 1 if memory
  * could not grow.
  */
-export function configure(timesteps: i32, inputDim: i32, latentDim: i32, blocks: i32, hardSigmoid: bool, parameters: i32): i32 {
+export function configure(timesteps: i32, inputDim: i32, latentDim: i32, blocks: i32, hardSigmoid: bool, parameters: i32, variant: i32): i32 {
   T = timesteps; D = inputDim; L = latentDim; G = 4 * latentDim; hard = hardSigmoid; maxBlocks = blocks;
+  conditional = (variant & UNCONDITIONAL) == 0;
+  reverseTarget = (variant & REVERSE_TARGET) != 0;
+  linearOutput = (variant & LINEAR_OUTPUT) != 0;
+  Tb = timesteps;
   paramCount = parameters;
 
   top = (__heap_base + 15) & ~(<usize>15);
@@ -160,7 +190,9 @@ export function configure(timesteps: i32, inputDim: i32, latentDim: i32, blocks:
   decCodeT = take(tG * tL * 4);
   encRT = take(tG * tL * 4);
   xs = take(nB * tT * tD * v);
-  masks = take(nB * v);
+  xrevs = take(nB * tT * tD * v);
+  stepMasks = take(nB * tT * v);
+  blockSteps = take(nB * 4);
   outputs = take(nB * tT * tD * v);
   codes = take(nB * tL * v);
   encGates = take(tT * tG * v);
@@ -180,6 +212,7 @@ export function configure(timesteps: i32, inputDim: i32, latentDim: i32, blocks:
   dh = take(tL * v);
   dhNext = take(tL * v);
   dcNext = take(tL * v);
+  dhIn = take(tL * v);
   zeros = take((tL > tD ? tL : tD) * v);
   ones = take(v);
 

@@ -1,5 +1,6 @@
 import { cpus, availableParallelism } from 'node:os';
 import type { BenchRow } from './bench-row.js';
+import type { TaskTiming } from './child-protocol.js';
 
 /** How long the public API's `encode` or `predict` took on every training window, in its own process. */
 export interface ForwardTiming {
@@ -42,6 +43,8 @@ export interface BenchReport {
   rows: Array<BenchRow & { ratioToOurs: number | null }>;
   speedupVsPyTorch: SpeedupVsPyTorch | null;
   forward: ForwardTiming[];
+  /** each command's line: ours against a yardstick timed in the same run */
+  tasks: TaskTiming[];
   /** Rows that are missing, and why. */
   notes: string[];
 }
@@ -52,6 +55,7 @@ export function buildReport(
   workload: BenchReport['workload'],
   rows: BenchRow[],
   forward: ForwardTiming[],
+  tasks: TaskTiming[],
   notes: string[],
   otherProcessesCpuShare: number | null,
 ): BenchReport {
@@ -82,6 +86,7 @@ export function buildReport(
           }
         : null,
     forward,
+    tasks,
     notes,
   };
 }

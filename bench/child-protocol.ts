@@ -31,3 +31,16 @@ export interface ForwardOnceResult {
   seconds: number[];
   peakRssKB: number;
 }
+
+/**
+ * A command's speed line (`npm run bench`): ours against a yardstick timed in the same run,
+ * ratio = ours / yardstick; `bar` the ratio an issue asked for, when one did.
+ */
+export interface TaskTiming {
+  task: string;
+  ours: { label: string; seconds: number };
+  yardstick: { label: string; seconds: number };
+  ratio: number;
+  bar?: number;
+  details?: Record<string, unknown>;
+}

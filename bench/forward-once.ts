@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { LstmAutoencoder } from '../src/index.js';
 import type { ForwardOnceResult } from './child-protocol.js';
-import { SEED_LATENT_DIM, seedTrainingData } from './seed-workload.js';
+import { positiveIntegerOption, ARTICLE_LATENT_DIM, articleTrainingData } from './article-workload.js';
 
 /**
  * Times the public API's `encode` or `predict` on every seed training window, in a process
@@ -19,15 +19,13 @@ const { values } = parseArgs({
   },
 });
 const op = values.op;
-const threads = Number(values.threads);
-const repeat = Number(values.repeat);
+const threads = positiveIntegerOption('threads', values.threads);
+const repeat = positiveIntegerOption('repeat', values.repeat);
 if (op !== 'encode' && op !== 'predict') throw new Error(`--op must be encode or predict, got ${op}`);
-if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads must be a positive integer, got ${values.threads}`);
-if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
 
-const x = seedTrainingData();
+const x = articleTrainingData();
 const [windows, timesteps, inputDim] = x.shape;
-const model = LstmAutoencoder.create({ timesteps, inputDim, latentDim: SEED_LATENT_DIM, seed: 0 });
+const model = LstmAutoencoder.create({ timesteps, inputDim, latentDim: ARTICLE_LATENT_DIM, seed: 0 });
 const run = (data: typeof x, engine: 'fast' | 'reference') =>
   op === 'encode' ? model.encode(data, { engine, threads }) : model.predict(data, { engine, threads });
 try {

@@ -3,7 +3,7 @@ import { describeFailure, runChild } from './child-run.js';
 import { kilobytesToMB, type RowOutcome } from './bench-row.js';
 import type { ForwardTiming } from './bench-report.js';
 import { median } from '../src/analysis/metrics.js';
-import type { ForwardOnceResult, Engine, TrainOnceResult } from './child-protocol.js';
+import type { ForwardOnceResult, Engine, TaskTiming, TrainOnceResult } from './child-protocol.js';
 
 /** Runs our own configurations, each in a child process (train-once.js, forward-once.js). */
 
@@ -73,4 +73,24 @@ export async function runForwardOnce(repoRoot: string, op: 'encode' | 'predict',
 function lastJsonLine<T>(lines: readonly string[]): T | undefined {
   const line = [...lines].reverse().find((l) => l.startsWith('{'));
   return line === undefined ? undefined : (JSON.parse(line) as T);
+}
+
+/** Each command's bench child: its script and arguments. A new command adds one line here. */
+export const TASK_CHILDREN: Array<{ script: string; args: string[]; timeoutSeconds: number }> = [
+  { script: 'masked-epoch-once.js', args: ['--threads', '2', '--epochs', '3'], timeoutSeconds: 300 },
+  { script: 'detect-once.js', args: ['--threads', '2'], timeoutSeconds: 300 },
+];
+
+export async function runTaskOnce(repoRoot: string, child: (typeof TASK_CHILDREN)[number]): Promise<{ timing: TaskTiming } | { note: string }> {
+  const label = child.script.replace(/\.js$/, '');
+  const run = await runChild(process.execPath, [childScript(child.script), ...child.args], {
+    cwd: repoRoot,
+    timeoutSeconds: child.timeoutSeconds,
+    label,
+    echoStderr: true,
+  });
+  const failure = describeFailure(run, child.timeoutSeconds);
+  if (failure) return { note: `${label} failed: ${failure}` };
+  const timing = lastJsonLine<TaskTiming>(run.stdoutLines);
+  return timing ? { timing } : { note: `${label} failed: no result line` };
 }

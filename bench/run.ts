@@ -5,12 +5,12 @@ import { writeFileAtomic } from '../src/io/atomic-write.js';
 import { probeTorch, runTfjsAnchor, runTorchAnchor } from './anchors/run-anchors.js';
 import type { BenchRow, RowOutcome } from './bench-row.js';
 import { buildReport, BASELINE_THREADS, type ForwardTiming } from './bench-report.js';
-import { describeFailure, plural, progress, runChild } from './child-run.js';
-import type { DetectOnceResult } from './detect-once.js';
+import { plural, progress } from './child-run.js';
 import { formatReport } from './format-table.js';
 import { cpuSnapshot, otherProcessesShare } from './machine-load.js';
-import { runForwardOnce, runTrainOnce } from './our-runs.js';
-import { SEED_BATCH_SIZE, SEED_LATENT_DIM, SEED_OPTIMIZER, seedTrainingData } from './seed-workload.js';
+import { runForwardOnce, runTaskOnce, runTrainOnce, TASK_CHILDREN } from './our-runs.js';
+import type { TaskTiming } from './child-protocol.js';
+import { ARTICLE_BATCH_SIZE, ARTICLE_LATENT_DIM, ARTICLE_OPTIMIZER, articleTrainingData } from './article-workload.js';
 
 /**
  * `npm run bench`: the seed model, one epoch of the seed data, our reference and fast paths
@@ -45,11 +45,12 @@ const options = program.opts<{
   tfjsWasmWindows: number;
 }>();
 
-const seed = seedTrainingData();
+const seed = articleTrainingData();
 const [windows, timesteps, inputDim] = seed.shape;
 const rows: BenchRow[] = [];
 const notes: string[] = [];
 const forward: ForwardTiming[] = [];
+const tasks: TaskTiming[] = [];
 
 type Step = { title: string; run: () => Promise<void> };
 const steps: Step[] = [];
@@ -87,25 +88,16 @@ for (const op of ['encode', 'predict'] as const) {
   });
 }
 
-// anomaly detection end to end: one line under the table
-steps.push({
-  title: 'lstm-ae detect on the synthetic anomaly series, 20000 rows of 2 channels',
-  run: async () => {
-    const timeoutSeconds = 300;
-    const child = await runChild(process.execPath, [fileURLToPath(new URL('detect-once.js', import.meta.url)), '--threads', String(BASELINE_THREADS)], {
-      cwd: repoRoot, timeoutSeconds, label: 'lstm-ae detect', echoStderr: true,
-    });
-    const failure = describeFailure(child, timeoutSeconds);
-    const line = child.stdoutLines.find((l) => l.startsWith('{'));
-    if (failure || line === undefined) return addNote(`lstm-ae detect failed: ${failure ?? 'no result line'}`);
-    const r = JSON.parse(line) as DetectOnceResult;
-    addNote(
-      `lstm-ae detect, ${r.rows} rows x ${r.channels} channels, window ${r.window}, ${plural(r.threads, 'thread')}: ` +
-        `fit on ${r.trainRows} rows ${r.fitSeconds.toFixed(2)} s (${plural(r.epochs, 'epoch')}), scoring ${r.scoreSeconds.toFixed(2)} s ` +
-        `(${Math.round(r.rowsPerSecond)} rows/s), --follow ${r.liveMsPerRow.toFixed(2)} ms per row`,
-    );
-  },
-});
+for (const child of TASK_CHILDREN) {
+  steps.push({
+    title: `lstm-ae ${child.script.replace(/-once\.js$/, '')}`,
+    run: async () => {
+      const outcome = await runTaskOnce(repoRoot, child);
+      if ('timing' in outcome) tasks.push(outcome.timing);
+      else addNote(outcome.note);
+    },
+  });
+}
 
 if (options.skipAnchors) {
   notes.push('anchors skipped (--skip-anchors)');
@@ -156,9 +148,10 @@ if (otherLoad !== null && otherLoad > OTHER_LOAD_WORTH_NOTING) {
 }
 
 const report = buildReport(
-  { windows, timesteps, inputDim, latentDim: SEED_LATENT_DIM, batchSize: SEED_BATCH_SIZE, optimizer: SEED_OPTIMIZER },
+  { windows, timesteps, inputDim, latentDim: ARTICLE_LATENT_DIM, batchSize: ARTICLE_BATCH_SIZE, optimizer: ARTICLE_OPTIMIZER },
   rows,
   forward,
+  tasks,
   notes,
   otherLoad,
 );

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { LstmAutoencoder } from '../src/models/autoencoder/lstm-autoencoder.js';
 import type { Engine, TrainOnceResult } from './child-protocol.js';
 import { createGradientStep } from '../src/models/autoencoder/lstm-autoencoder.js';
-import { SEED_BATCH_SIZE, SEED_LATENT_DIM, seedTrainingData } from './seed-workload.js';
+import { positiveIntegerOption, ARTICLE_BATCH_SIZE, ARTICLE_LATENT_DIM, articleTrainingData } from './article-workload.js';
 
 /**
  * One training configuration in a process of its own, for bench/run.ts:
@@ -19,21 +19,19 @@ const { values } = parseArgs({
   },
 });
 const engine = values.engine as Engine;
-const threads = Number(values.threads);
-const epochs = Number(values.epochs);
+const threads = positiveIntegerOption('threads', values.threads);
+const epochs = positiveIntegerOption('epochs', values.epochs);
 if (engine !== 'fast' && engine !== 'reference') throw new Error(`--engine must be fast or reference, got ${engine}`);
-if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`--threads must be a positive integer, got ${values.threads}`);
-if (!(Number.isInteger(epochs) && epochs >= 1)) throw new Error(`--epochs must be a positive integer, got ${values.epochs}`);
 
-const x = seedTrainingData();
+const x = articleTrainingData();
 const [windows, timesteps, inputDim] = x.shape;
-const model = LstmAutoencoder.create({ timesteps, inputDim, latentDim: SEED_LATENT_DIM, seed: 0 });
+const model = LstmAutoencoder.create({ timesteps, inputDim, latentDim: ARTICLE_LATENT_DIM, seed: 0 });
 // the step is made here (not by fit) so that its start-up is not part of the first epoch
-const step = await createGradientStep(model.config, Math.min(SEED_BATCH_SIZE, windows), { engine, threads });
+const step = await createGradientStep(model.config, Math.min(ARTICLE_BATCH_SIZE, windows), { engine, threads });
 try {
   const history = await model.fit(x, {
     epochs,
-    batchSize: SEED_BATCH_SIZE,
+    batchSize: ARTICLE_BATCH_SIZE,
     shuffle: true,
     optimizer: 'rmsprop',
     gradientStep: step,

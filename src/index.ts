@@ -10,14 +10,15 @@ export { installFastPlatform, fastPlatform, type FastPlatform, type WorkerGroup,
 export { ParamLayout, type FloatArray, type TensorSpec } from './ops/param-layout.js';
 export { lstmForward, lstmBackward, lstmBackwardScratch } from './ops/lstm.js';
 export { denseForward, denseBackward } from './ops/dense.js';
-export { mseForward, mseBackward } from './ops/mse.js';
+export { mseForward, mseBackward, type StepMask } from './ops/mse.js';
 export { glorotUniform, orthogonal, unitForgetBias, zeros } from './ops/initializers.js';
-export { Rmsprop, Adam, Sgd, type Optimizer } from './ops/optimizers.js';
-export { RandomState } from './ops/random-state.js';
+export { Rmsprop, Adam, Sgd, type Optimizer, type OptimizerState } from './ops/optimizers.js';
+export { RandomState, type RandomStateSnapshot } from './ops/random-state.js';
 
 // models and training
-export { autoencoderLayout, WEIGHT_NAMES, type WeightName, type AutoencoderDims } from './models/autoencoder/layout.js';
-export { LstmAutoencoder, TrainingDivergedError } from './models/autoencoder/lstm-autoencoder.js';
+export { autoencoderLayout, WEIGHT_NAMES, type WeightName, type AutoencoderDims, type DecoderKind } from './models/autoencoder/layout.js';
+export { DEFAULT_VARIANT, variantOf, type AutoencoderVariant, type OutputActivation } from './models/autoencoder/config.js';
+export { LstmAutoencoder, TrainingDivergedError, DivergenceGuard, DEFAULT_DIVERGENCE_FACTOR, createOptimizer } from './models/autoencoder/lstm-autoencoder.js';
 export type {
   AutoencoderConfig, AutoencoderConfigInput, Sequences, OptimizerName, OptimizerConfig,
   EpochLogs, FitCallbacks, FitOptions, History,

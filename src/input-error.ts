@@ -5,7 +5,9 @@
  */
 export class InputError extends Error {
   constructor(message: string) {
-    super(message);
+    // one line whatever a file put into it: a newline or a terminal escape in a layer name or
+    // a path is shown as \u000a, \u001b, never acted on
+    super(message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
     this.name = 'InputError';
   }
 }

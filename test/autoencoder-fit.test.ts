@@ -136,7 +136,7 @@ test('fit: a huge learning rate diverges with TrainingDivergedError and keeps th
   assert.ok(model.params.every(Number.isFinite));
 });
 
-test('fit: a NaN loss from the gradient step stops at that epoch and batch (1-based) with the weights before it', async () => {
+test('fit: a NaN loss from the gradient step stops at that epoch and batch (1-based), the weights back where that epoch began', async () => {
   const model = LstmAutoencoder.create(config);
   const reference = new ReferenceStep(model.config, 8, 'float32');
   let calls = 0;
@@ -152,9 +152,10 @@ test('fit: a NaN loss from the gradient step stops at that epoch and batch (1-ba
     forward: (params, x, batch, out) => reference.forward(params, x, batch, out),
     dispose() {},
   };
+  // the weights that made a NaN loss are not "good": those of the last finished epoch are
   let lastGood = Float32Array.from(model.params);
   const error = await model
-    .fit(sineWindows(32), { epochs: 3, batchSize: 8, gradientStep: poisoned, callbacks: { onBatchEnd: () => void (lastGood = Float32Array.from(model.params)) } })
+    .fit(sineWindows(32), { epochs: 3, batchSize: 8, gradientStep: poisoned, callbacks: { onEpochEnd: () => void (lastGood = Float32Array.from(model.params)) } })
     .catch((e: unknown) => e);
   assert.ok(error instanceof TrainingDivergedError);
   assert.deepEqual([error.epoch, error.batch], [2, 3]);

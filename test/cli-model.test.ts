@@ -37,11 +37,20 @@ writeNpy(join(DATA, 'X_train.npy'), { dtype: 'float64', shape: [N, T, D], data: 
 writeNpy(join(DATA, 'X_test.npy'), { dtype: 'float32', shape: [4, T, D], data: xTest });
 
 const RUN = join(scratch, 'run');
-const trained = run('train', '--data', DATA, '--out', RUN, '--epochs', '3', '--batch-size', '5', '--latent', String(L), '--seed', '7', '--json');
+/** The article's model and training, as the library's defaults make them: no scaling, tanh output, every epoch kept. */
+const AS_LIBRARY = ['--normalize', 'none', '--output-activation', 'tanh', '--no-early-stopping'];
+const WITH_TEST = ['--validation', join(DATA, 'X_test.npy')];
+const trained = run('train', '--data', DATA, ...WITH_TEST, ...AS_LIBRARY, '--out', RUN, '--epochs', '3', '--batch-size', '5', '--latent', String(L), '--seed', '7', '--json');
 
-test('train writes model.json, weights.bin and a history of every epoch, and the library trains the same weights', async () => {
+/** The weights file a model.json names (a model set's generation: weights.G.bin). */
+function weightsFileOf(dir: string): string {
+  return join(dir, JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).weightsManifest[0].paths[0]);
+}
+
+test('train writes model.json, its weights and a history of every epoch, and the library trains the same weights', async () => {
   assert.equal(trained.status, 0, trained.stderr);
-  for (const f of ['model.json', 'weights.bin', 'history.json']) assert.ok(existsSync(join(RUN, f)), f);
+  for (const f of ['model.json', 'history.json']) assert.ok(existsSync(join(RUN, f)), f);
+  assert.ok(existsSync(weightsFileOf(RUN)));
   const history = JSON.parse(readFileSync(join(RUN, 'history.json'), 'utf8'));
   assert.deepEqual(history.epoch, [0, 1, 2]);
   for (const key of ['loss', 'val_loss', 'seconds']) {
@@ -71,7 +80,7 @@ test('train writes model.json, weights.bin and a history of every epoch, and the
 
 test('train --lstm-bias-pair passes the option through: the same weights as the library with lstmBiasPair, not those without', async () => {
   const out = join(scratch, 'run-pair');
-  const r = run('train', '--data', DATA, '--out', out, '--epochs', '2', '--batch-size', '5', '--latent', String(L), '--seed', '7', '--lstm-bias-pair', '--json');
+  const r = run('train', '--data', DATA, ...WITH_TEST, ...AS_LIBRARY, '--out', out, '--epochs', '2', '--batch-size', '5', '--latent', String(L), '--seed', '7', '--lstm-bias-pair', '--json');
   assert.equal(r.status, 0, r.stderr);
   const saved = loadModel(join(out, 'model.json')).getWeights();
   const fitted = async (lstmBiasPair: boolean) => {
@@ -127,7 +136,7 @@ test('sgd, lr 1, one epoch, one batch of all the data, no shuffle: the saved wei
   const data = join(scratch, 'data-sgd');
   writeNpy(join(data, 'X_train.npy'), { dtype: 'float64', shape: [N, T, D], data: xTrain });
   const out = join(scratch, 'run-sgd');
-  const sgd = ['--init', initPath, '--optimizer', 'sgd', '--lr', '1', '--epochs', '1', '--no-shuffle', '--batch-size', String(N)];
+  const sgd = ['--init', initPath, '--optimizer', 'sgd', '--lr', '1', '--epochs', '1', '--no-shuffle', '--batch-size', String(N), '--validation-split', '0'];
   const r = run('train', '--data', data, '--out', out, ...sgd, '--engine', 'reference');
   assert.equal(r.status, 0, r.stderr);
   // the fast engine's gradient is the same up to float32 rounding (its own test bounds it)
@@ -164,20 +173,22 @@ test('sgd, lr 1, one epoch, one batch of all the data, no shuffle: the saved wei
   }
 });
 
-test('a run whose weights blow up stops with exit 2, names the epoch and batch, and saves the last good weights', () => {
+test('a run whose weights blow up stops with exit 2, names the epoch and batch, and leaves the model already in --out as it was', () => {
   const init = join(scratch, 'init', 'model.json'); // saved by the sgd test above
   const initWeights = loadModel(init).getWeights();
   const out = join(scratch, 'run-diverged');
+  saveModel(out, loadModel(init), { history: { epoch: [0], history: { loss: [0.25], seconds: [1] } } });
+  const historyBefore = readFileSync(join(out, 'history.json'), 'utf8');
   // 1e300 times any nonzero gradient is beyond float32: the first update is non-finite
-  const r = run('train', '--data', DATA, '--out', out, '--init', init, '--optimizer', 'sgd', '--lr', '1e300', '--epochs', '2', '--batch-size', '5');
+  const r = run('train', '--data', DATA, '--out', out, '--force', '--init', init, '--optimizer', 'sgd', '--lr', '1e300', '--epochs', '2', '--batch-size', '5');
   assert.equal(r.status, 2);
   const lines = r.stderr.trimEnd().split('\n');
   assert.equal(lines.length, 1, r.stderr);
   assert.match(lines[0]!, /diverged at epoch 1, batch 1\b/);
-  assert.match(lines[0]!, /run-diverged\/model\.json/);
+  assert.match(lines[0]!, /nothing of this run was saved \(.*run-diverged is as it was\)/);
   const saved = loadModel(out).getWeights();
   for (const name of WEIGHT_NAMES) assert.deepEqual(saved[name], initWeights[name], name);
-  assert.deepEqual(JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')).loss, []);
+  assert.equal(readFileSync(join(out, 'history.json'), 'utf8'), historyBefore);
 });
 
 /** Exit 2, exactly one line on stderr matching every fragment, nothing on stdout, no new files. */
@@ -203,33 +214,36 @@ test('bad input: exit 2, one line, nothing written', () => {
 
   const shortT = join(bad, 'short-t.npy');
   writeNpy(shortT, { dtype: 'float32', shape: [2, T - 1, D], data: new Float32Array(2 * (T - 1) * D) });
-  assertRejected(['encode', '--model', model, '--input', shortT, '--out', z], outDir, /short-t\.npy/, /T=4/, /expects T=5, D=2/);
+  assertRejected(['encode', '--model', model, '--input', shortT, '--out', z], outDir, /short-t\.npy: series 0 has 4 steps; the model .* takes exactly 5 steps/);
   const wideD = join(bad, 'wide-d.npy');
   writeNpy(wideD, { dtype: 'float64', shape: [2, T, D + 1], data: new Float64Array(2 * T * (D + 1)) });
-  assertRejected(['reconstruct', '--model', model, '--input', wideD, '--out', z], outDir, /wide-d\.npy/, /D=3/);
+  assertRejected(['reconstruct', '--model', model, '--input', wideD, '--out', z], outDir, /wide-d\.npy: series of 3 channels; the model .* takes 2/);
 
   const withNaN = join(bad, 'nan.npy');
   const nanData = new Float64Array(2 * T * D);
   nanData[1 * T * D + 2 * D + 1] = NaN;
-  writeNpy(withNaN, { dtype: 'float64', shape: [2, T, D], data: nanData });
-  assertRejected(['encode', '--model', model, '--input', withNaN, '--out', z], outDir, /nan\.npy/, /NaN at window 1, step 2, feature 1/);
+  // one NaN is a missing value the readers fill in; a series of nothing but NaN has no value at all
+  const allMissing = join(bad, 'all-nan.npy');
+  writeNpy(allMissing, { dtype: 'float64', shape: [2, T, D], data: nanData.map((v, i) => (i >= T * D ? NaN : v)) });
+  assertRejected(['encode', '--model', model, '--input', allMissing, '--out', z], outDir, /all-nan\.npy/, /series 1/);
   const withInf = join(bad, 'inf.npy');
   writeNpy(withInf, { dtype: 'float32', shape: [1, T, D], data: Float32Array.from({ length: T * D }, (_, i) => (i === 3 ? -Infinity : 0)) });
-  assertRejected(['reconstruct', '--model', model, '--input', withInf, '--out', z], outDir, /-Infinity at window 0, step 1, feature 1/);
+  assertRejected(['reconstruct', '--model', model, '--input', withInf, '--out', z], outDir, /inf\.npy: value -Infinity at index \[0, 1, 1\]/);
 
   const ints = join(bad, 'ints.npy');
   writeNpy(ints, { dtype: 'int32', shape: [1, T, D], data: new Int32Array(T * D) });
-  assertRejected(['encode', '--model', model, '--input', ints, '--out', z], outDir, /ints\.npy/, /int32/, /float64 or float32/);
+  assertRejected(['encode', '--model', model, '--input', ints, '--out', z], outDir, /ints\.npy/, /int32/, /float32 or float64/);
 
   const json = JSON.parse(readFileSync(model, 'utf8'));
-  const weights = readFileSync(join(RUN, 'weights.bin'));
+  const weights = readFileSync(weightsFileOf(RUN));
+  const weightsName = JSON.parse(readFileSync(model, 'utf8')).weightsManifest[0].paths[0];
   const copy = (name: string, edit: (j: any) => void, bin: Uint8Array = weights): string => {
     const dir = join(bad, name);
     mkdirSync(dir);
     const j = structuredClone(json);
     edit(j);
     writeFileSync(join(dir, 'model.json'), JSON.stringify(j));
-    writeFileSync(join(dir, 'weights.bin'), bin);
+    writeFileSync(join(dir, weightsName), bin);
     return join(dir, 'model.json');
   };
   const unsupported = copy('gru', (j) => (j.modelTopology.config.layers[1].class_name = 'GRU'));
@@ -248,19 +262,21 @@ test('bad input: exit 2, one line, nothing written', () => {
   assertRejected(['encode', '--model', model, '--input', join(DATA, 'X_test.npy'), '--out', bad], bad, /--out .*bad: is a folder/);
 
   const runOut = join(scratch, 'bad-run');
-  assertRejected(['train', '--data', join(bad, 'no-data'), '--out', runOut], runOut, /no-data\/X_train\.npy: file not found/);
+  assertRejected(['train', '--data', join(bad, 'no-data'), '--out', runOut], runOut, /no-data: file not found/);
   assertRejected(['train', '--data', DATA, '--out', runOut, '--epochs', '0'], runOut, /--epochs/, /integer from 1/);
   assertRejected(['train', '--data', DATA, '--out', runOut, '--optimizer', 'adagrad'], runOut, /rmsprop, adam, sgd/);
   assertRejected(['train', '--data', DATA, '--out', runOut, '--lr', '-1'], runOut, /--lr/);
   assertRejected(['train', '--out', runOut], runOut, /--data/);
 
-  const nanData2 = join(bad, 'nan-data');
-  writeNpy(join(nanData2, 'X_train.npy'), { dtype: 'float64', shape: [2, T, D], data: nanData });
-  assertRejected(['train', '--data', nanData2, '--out', runOut], runOut, /X_train\.npy/, /NaN at window 1/);
+  // NaN is a missing value to the readers (interpolated inside a series); an infinity is not a value at all
+  const infData = join(bad, 'inf-data');
+  writeNpy(join(infData, 'X_train.npy'), { dtype: 'float64', shape: [2, T, D], data: nanData.map((v) => (Number.isNaN(v) ? Infinity : v)) });
+  assertRejected(['train', '--data', infData, '--out', runOut], runOut, /X_train\.npy: value Infinity at index \[1, 2, 1\]/);
   const mismatchedTest = join(bad, 'mismatched-test');
   writeNpy(join(mismatchedTest, 'X_train.npy'), { dtype: 'float64', shape: [N, T, D], data: xTrain });
-  writeNpy(join(mismatchedTest, 'X_test.npy'), { dtype: 'float32', shape: [2, T - 1, D], data: new Float32Array(2 * (T - 1) * D) });
-  assertRejected(['train', '--data', mismatchedTest, '--out', runOut], runOut, /X_test\.npy/, /T=4/);
+  writeNpy(join(mismatchedTest, 'X_test.npy'), { dtype: 'float32', shape: [2, T, D + 1], data: new Float32Array(2 * T * (D + 1)) });
+  const otherChannels = join(mismatchedTest, 'X_test.npy');
+  assertRejected(['train', '--data', mismatchedTest, '--validation', otherChannels, '--out', runOut], runOut, /X_test\.npy: series of 3 channels; the training data .*X_train\.npy has 2/);
   const otherT = join(bad, 'other-t');
   writeNpy(join(otherT, 'X_train.npy'), { dtype: 'float64', shape: [2, T + 1, D], data: new Float64Array(2 * (T + 1) * D) });
   assertRejected(['train', '--data', otherT, '--out', runOut, '--init', model], runOut, /X_train\.npy/, /T=6/, /--init model/);

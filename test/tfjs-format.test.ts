@@ -8,7 +8,7 @@ import { InputError } from '../src/input-error.js';
 import { WEIGHT_NAMES, type WeightName } from '../src/models/autoencoder/layout.js';
 import { jsonErrorOffset } from '../src/io/tfjs/json.js';
 import { readTfjsModel } from '../src/io/tfjs/read.js';
-import { writeTfjsModel } from '../src/io/tfjs/write.js';
+import { writeTfjsModel } from '../src/io/tfjs/format.js';
 import { flat, torch } from './torch-fixture.js';
 
 // The fixture was written by TensorFlow.js 4.22's model.save; its weights are PyTorch's
@@ -155,11 +155,12 @@ test('writeTfjsModel writes what readTfjsModel reads back, bit for bit, with eve
   assert.equal(again.recurrentActivation, 'hard_sigmoid');
   assert.deepEqual(again.dims, original.dims);
   assertFixtureWeights(again.weights);
-  assert.deepEqual(readFileSync(join(dir, 'weights.bin')), fixtureBin); // same manifest order as TF.js
   const json = JSON.parse(readFileSync(path, 'utf8'));
+  // a model set's first generation (model-set.ts), in the same manifest order as TF.js
+  assert.deepEqual(json.weightsManifest[0].paths, ['weights.1.bin']);
+  assert.deepEqual(readFileSync(join(dir, 'weights.1.bin')), fixtureBin);
   assert.equal(json.format, 'layers-model');
   assert.match(json.generatedBy, /^lstm-ae /);
-  assert.deepEqual(json.weightsManifest[0].paths, ['weights.bin']);
   const layers = json.modelTopology.config.layers as { class_name: string; config: Record<string, unknown> }[];
   assert.deepEqual(
     layers.map((l) => l.class_name),
@@ -200,9 +201,10 @@ test('bad files: one line naming the file and what was expected', () => {
   layerNamed(relu, 'decoder').config.recurrent_activation = 'relu';
   assertInputError(modelDir(relu), "'decoder'", 'recurrent_activation relu', 'supported: sigmoid, hard_sigmoid');
 
-  const linear = clone();
-  layerNamed(linear, 'dense_out').config.activation = 'linear';
-  assertInputError(modelDir(linear), "Dense layer 'dense_out' has activation linear", 'needs tanh');
+  // (linear is a supported output activation since the masking branch; sigmoid is not)
+  const sigmoidOut = clone();
+  layerNamed(sigmoidOut, 'dense_out').config.activation = 'sigmoid';
+  assertInputError(modelDir(sigmoidOut), "Dense layer 'dense_out' has activation sigmoid", 'needs tanh or linear');
 
   const softsign = clone();
   layerNamed(softsign, 'encoder').config.activation = 'softsign';
@@ -247,6 +249,50 @@ test('bad files: one line naming the file and what was expected', () => {
   const graph = clone();
   graph.format = 'graph-model';
   assertInputError(modelDir(graph), 'graph-model');
+});
+
+test('Masking and the variants: written, read back, and the inconsistent ones refused in one line', () => {
+  const original = readTfjsModel(join(FIXTURE_DIR, 'model.json'));
+  const dir = join(scratch, 'masked');
+  const path = writeTfjsModel(dir, { ...original, variant: { maskValue: -5, reverseTarget: true, outputActivation: 'linear' } });
+  const json = JSON.parse(readFileSync(path, 'utf8'));
+  const layers = json.modelTopology.config.layers as { name: string; class_name: string; config: Record<string, unknown> }[];
+  assert.deepEqual(
+    layers.map((l) => l.class_name),
+    ['InputLayer', 'Masking', 'LSTM', 'RepeatVector', 'InputLayer', 'Masking', 'Concatenate', 'LSTM', 'Dense', 'Dense'],
+  );
+  assert.deepEqual(layers.filter((l) => l.class_name === 'Masking').map((l) => l.config.mask_value), [-5, -5]);
+  assert.equal(json.userDefinedMetadata['lstm-ae'].reverseTarget, true);
+  const again = readTfjsModel(path);
+  assert.deepEqual(again.variant, { decoder: 'conditional', reverseTarget: true, outputActivation: 'linear', maskValue: -5 });
+  assertFixtureWeights(again.weights);
+  // a file without our metadata, or without masks, is the article's model
+  assert.deepEqual(readTfjsModel(join(FIXTURE_DIR, 'model.json')).variant, { decoder: 'conditional', reverseTarget: false, outputActivation: 'tanh', maskValue: null });
+
+  const withLayers = (edit: (layers: Record<string, any>[]) => void, metadata: unknown = json.userDefinedMetadata): string => {
+    const copy = structuredClone(json);
+    edit(copy.modelTopology.config.layers);
+    copy.userDefinedMetadata = metadata;
+    const shard = json.weightsManifest[0].paths[0]; // a model set's weights.G.bin
+    return modelDir(copy, { [shard]: readFileSync(join(dir, shard)) });
+  };
+  const named = (ls: Record<string, any>[], name: string) => ls.find((l) => l.name === name)!;
+  // only the encoder masked is fine (the decoder's extra steps touch no real one); only the decoder is not
+  const encoderOnly = withLayers((ls) => {
+    named(ls, 'concatenate').inbound_nodes[0][1][0] = 'input_2';
+    ls.splice(ls.indexOf(named(ls, 'masking_2')), 1);
+  });
+  assert.equal(readTfjsModel(encoderOnly).variant.maskValue, -5);
+  assertInputError(
+    withLayers((ls) => {
+      named(ls, 'encoder').inbound_nodes[0][0][0] = 'input_1';
+      ls.splice(ls.indexOf(named(ls, 'masking_1')), 1);
+    }),
+    "the decoder's input 'input_2' is masked but the encoder's input 'input_1' is not",
+  );
+  assertInputError(withLayers((ls) => (named(ls, 'masking_2').config.mask_value = 0)), 'mask_value -5 and 0', 'expected the same');
+  assertInputError(withLayers((ls) => (named(ls, 'masking_1').config.mask_value = 'pad')), `Masking layer 'masking_1' has mask_value "pad"`);
+  assertInputError(withLayers(() => {}, { 'lstm-ae': { reverseTarget: 'yes' } }), 'userDefinedMetadata["lstm-ae"].reverseTarget is "yes"; expected true or false');
 });
 
 test('the JSON fault locator points at the first character that cannot continue a document', () => {

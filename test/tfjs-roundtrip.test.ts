@@ -138,3 +138,101 @@ for (const recurrentActivation of ['sigmoid', 'hard_sigmoid'] as const) {
     theirs.dispose();
   });
 }
+
+// Masked models: windows of unequal length, post-padded with the model's mask value.
+
+/** The real steps of (N,T,D) windows, each reversed within its own length, or as they are. */
+function realSteps(values: Float32Array, T: number, D: number, lengths: Int32Array, reversed: boolean): Float32Array {
+  const out: number[] = [];
+  lengths.forEach((len, n) => {
+    for (let t = 0; t < len; t++) {
+      const from = (n * T + (reversed ? len - 1 - t : t)) * D;
+      out.push(...values.subarray(from, from + D));
+    }
+  });
+  return Float32Array.from(out);
+}
+
+/** Windows whose steps from lengths[n] on are `pad` in every feature; and the same reversed within each length, padded alike. */
+function paddedPair(T: number, D: number, lengths: Int32Array, pad: number): { x: Float32Array; reversed: Float32Array } {
+  const x = windows(lengths.length, T, D);
+  const reversed = new Float32Array(x.length).fill(pad);
+  lengths.forEach((len, n) => {
+    x.fill(pad, (n * T + len) * D, (n + 1) * T * D);
+    for (let t = 0; t < len; t++) reversed.set(x.subarray((n * T + len - 1 - t) * D, (n * T + len - t) * D), (n * T + t) * D);
+  });
+  return { x, reversed };
+}
+
+test('a masked, unconditional, reversed-target model we save: TF.js gives our codes and reconstructions, and reads the flag', async () => {
+  const [T, D, L, MASK] = [7, 2, 5, -9];
+  const ours = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: L, seed: 3, maskValue: MASK, decoder: 'unconditional', reverseTarget: true });
+  randomizeBiases(ours, 5);
+  const lengths = Int32Array.from([7, 3, 5, 2]);
+  const { x } = paddedPair(T, D, lengths, MASK);
+  const input = { data: x, shape: [4, T, D] as [number, number, number], lengths };
+  const path = saveModel(join(scratch, 'ours-masked-unconditional'), ours);
+  const json = JSON.parse(readFileSync(path, 'utf8'));
+  assert.deepEqual(
+    json.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name),
+    ['InputLayer', 'Masking', 'LSTM', 'RepeatVector', 'LSTM', 'Dense', 'Dense'],
+  );
+  const theirs = await tfjsLoad(path);
+  assert.equal(theirs.inputs.length, 1);
+  assert.equal((theirs.getUserDefinedMetadata() as Record<string, { reverseTarget: boolean }>)['lstm-ae']!.reverseTarget, true);
+  const encoder = tf.model({ inputs: theirs.inputs, outputs: theirs.getLayer('encoder').output as tf.SymbolicTensor });
+  const theirCodes = tf.tidy(() => (encoder.predict(tf.tensor3d(x, [4, T, D])) as tf.Tensor).dataSync() as Float32Array);
+  assertClose(theirCodes, await ours.encode(input, { engine: 'reference' }), TOLERANCE, 'codes');
+  // TF.js gives the model's order (step t guesses x[len-1-t]); ours comes back in data order, 0 on padding
+  const theirOutput = tf.tidy(() => (theirs.predict(tf.tensor3d(x, [4, T, D])) as tf.Tensor).dataSync() as Float32Array);
+  const ourReconstruction = await ours.predict(input, { engine: 'reference' });
+  assertClose(realSteps(theirOutput, T, D, lengths, true), realSteps(ourReconstruction, T, D, lengths, false), TOLERANCE, 'reconstructions');
+  assert.equal(ourReconstruction.subarray((T + 3) * D, 2 * T * D).reduce((a, v) => a + Math.abs(v), 0), 0, 'window 1\'s padded steps are 0');
+  // the Masking layer does the work: the same windows padded with something else read the padding
+  const { x: otherPad } = paddedPair(T, D, lengths, 0.25);
+  const unmaskedCodes = tf.tidy(() => (encoder.predict(tf.tensor3d(otherPad, [4, T, D])) as tf.Tensor).dataSync() as Float32Array);
+  assert.ok(Math.max(...unmaskedCodes.map((v, i) => Math.abs(v - theirCodes[i]!))) > 1e-3);
+  // and our own reader gets the same model back
+  const again = loadModel(path);
+  assert.deepEqual([again.config.maskValue, again.config.decoder, again.config.reverseTarget], [MASK, 'unconditional', true]);
+  assert.deepEqual(await again.predict(input, { engine: 'reference' }), ourReconstruction);
+  theirs.dispose();
+});
+
+test('a masked conditional model with a linear output we save: TF.js, fed x and x reversed within each length, predicts ours', async () => {
+  const [T, D, L, MASK] = [6, 3, 4, 100];
+  const ours = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: L, seed: 8, maskValue: MASK, outputActivation: 'linear' });
+  randomizeBiases(ours, 8);
+  ours.setWeights({ 'dense_out/bias': [1.5, -1.5, 1.2] }); // outputs beyond tanh's reach
+  const lengths = Int32Array.from([2, 6, 4]);
+  const { x, reversed } = paddedPair(T, D, lengths, MASK);
+  const path = saveModel(join(scratch, 'ours-masked-conditional'), ours);
+  const theirs = await tfjsLoad(path);
+  const theirOutput = tf.tidy(() => (theirs.predict([tf.tensor3d(x, [3, T, D]), tf.tensor3d(reversed, [3, T, D])]) as tf.Tensor).dataSync() as Float32Array);
+  const ourReconstruction = await ours.predict({ data: x, shape: [3, T, D], lengths }, { engine: 'reference' });
+  assertClose(realSteps(theirOutput, T, D, lengths, false), realSteps(ourReconstruction, T, D, lengths, false), TOLERANCE, 'reconstructions');
+  assert.ok(Math.max(...theirOutput.map(Math.abs)) > 1, 'a linear output reaches beyond tanh');
+  theirs.dispose();
+});
+
+test('a masked unconditional model TF.js builds (Masking mask_value 0, default names) and saves, loaded by us, predicts what TF.js predicts', async () => {
+  const [T, D, L] = [8, 2, 5];
+  const input = tf.input({ shape: [T, D] });
+  const masked = tf.layers.masking({ maskValue: 0 }).apply(input) as tf.SymbolicTensor;
+  const code = tf.layers.lstm({ units: L, recurrentActivation: 'sigmoid' }).apply(masked) as tf.SymbolicTensor;
+  const repeated = tf.layers.repeatVector({ n: T }).apply(code) as tf.SymbolicTensor;
+  const decoded = tf.layers.lstm({ units: L, recurrentActivation: 'sigmoid', returnSequences: true }).apply(repeated);
+  const hidden = tf.layers.dense({ units: L, activation: 'relu' }).apply(decoded);
+  const y = tf.layers.dense({ units: D, activation: 'linear' }).apply(hidden) as tf.SymbolicTensor;
+  const theirs = tf.model({ inputs: input, outputs: y });
+  theirs.setWeights(theirs.getWeights().map((w, i) => tf.randomUniform(w.shape, -0.6, 0.6, 'float32', 40 + i)));
+  const path = await tfjsSave(theirs, join(scratch, 'theirs-masked-unconditional'));
+  const ours = loadModel(path);
+  assert.deepEqual([ours.config.maskValue, ours.config.decoder, ours.config.outputActivation, ours.config.reverseTarget], [0, 'unconditional', 'linear', undefined]);
+  const lengths = Int32Array.from([3, 8, 5, 2, 6]);
+  const { x } = paddedPair(T, D, lengths, 0);
+  const theirOutput = tf.tidy(() => (theirs.predict(tf.tensor3d(x, [5, T, D])) as tf.Tensor).dataSync() as Float32Array);
+  const ourReconstruction = await ours.predict({ data: x, shape: [5, T, D], lengths }, { engine: 'reference' });
+  assertClose(realSteps(ourReconstruction, T, D, lengths, false), realSteps(theirOutput, T, D, lengths, false), TOLERANCE, 'ours on the TF.js file');
+  theirs.dispose();
+});

@@ -9,6 +9,7 @@
  * data (the article's features are) the 0.5‖w‖² term keeps the optimum finite.
  */
 import { InputError } from '../input-error.js';
+import { fitStandardizer, type Standardizer } from './standardize.js';
 
 /** A row-major (rows, cols) matrix: one sample per row, one feature per column. */
 export interface FeatureMatrix {
@@ -258,4 +259,438 @@ export function fitLogisticRegression(
     return Int32Array.from(linearScores(Xnew, coef, intercept), (z) => (z > 0 ? 1 : 0));
   };
   return { coef, intercept, iterations, converged, gradientNorm: maxAbs(gradient), predictProba, predict };
+}
+
+// ─── Multinomial (softmax) logistic regression ──────────────────────────────────────────
+
+/**
+ * scikit-learn's multinomial objective over K classes, W (K, F) and b (K):
+ *
+ *   J(W, b) = 0.5 ‖W‖²_F + C · Σ_i −log softmax(W x_i + b)[y_i],
+ *
+ * the intercepts not penalised. Solved by L-BFGS in float64 (a dense Newton step would
+ * need a (K·(F+1))² Hessian, 1.7 GB for 11 classes of 1344 raw time steps). W is unique
+ * (J is strictly convex in it); b only up to a common constant, which softmax cancels:
+ * we return the b that sums to zero, the one scikit-learn's lbfgs returns too (started
+ * at 0, every gradient's intercept part sums to zero over the classes).
+ */
+export interface MultinomialLogisticRegressionOptions {
+  /** Inverse regularisation strength, as in scikit-learn (default 1). */
+  C?: number;
+  /** Number of classes K ≥ 2 (default: one more than the largest label). */
+  classCount?: number;
+  /** L-BFGS iterations allowed (default 10000; a cap against endless loops, not a stopping rule). */
+  maxIterations?: number;
+  /** Stop when max|∇J| ≤ tolerance · max(1, max|∇J at the start|) (default 1e-10). */
+  tolerance?: number;
+}
+
+export interface MultinomialLogisticRegressionModel {
+  classCount: number;
+  /** (classCount, features) row-major: row k holds class k's weights, as scikit-learn's coef_. */
+  coef: Float64Array;
+  /** One per class, summing to zero. */
+  intercept: Float64Array;
+  /** L-BFGS iterations taken. */
+  iterations: number;
+  /** True when the gradient test was met; false means maxIterations ran out or the line search hit float64's limits. */
+  converged: boolean;
+  /** max|∇J| at the returned solution. */
+  gradientNorm: number;
+  /** (rows, classCount) row-major: W x + b for each row. */
+  decisionFunction(X: FeatureMatrix): Float64Array;
+  /** (rows, classCount) row-major: the softmax of the decision function, each row summing to 1. */
+  predictProba(X: FeatureMatrix): Float64Array;
+  /** Class index (0..classCount-1) of the largest decision value for each row, the first on ties as numpy's argmax. */
+  predict(X: FeatureMatrix): Int32Array;
+}
+
+/** Scores (rows, K): z_ik = b_k + Σ_j x_ij W_kj. */
+function softmaxScores(X: FeatureMatrix, W: Float64Array, b: ArrayLike<number>, K: number): Float64Array {
+  const F = X.cols;
+  const z = new Float64Array(X.rows * K);
+  const x = new Float64Array(F);
+  for (let i = 0; i < X.rows; i++) {
+    for (let j = 0; j < F; j++) x[j] = X.data[i * F + j]!;
+    for (let k = 0; k < K; k++) {
+      let sum = b[k]!;
+      const row = k * F;
+      for (let j = 0; j < F; j++) sum += W[row + j]! * x[j]!;
+      z[i * K + k] = sum;
+    }
+  }
+  return z;
+}
+
+/** Row-wise softmax of (rows, K) scores, in place; returns log Σ_k e^{z_k} of each row. */
+function softmaxInPlace(z: Float64Array, K: number): Float64Array {
+  const rows = z.length / K;
+  const logNormaliser = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let largest = -Infinity;
+    for (let k = 0; k < K; k++) largest = Math.max(largest, z[i * K + k]!);
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += Math.exp(z[i * K + k]! - largest);
+    const lse = largest + Math.log(sum);
+    for (let k = 0; k < K; k++) z[i * K + k] = Math.exp(z[i * K + k]! - lse);
+    logNormaliser[i] = lse;
+  }
+  return logNormaliser;
+}
+
+/**
+ * J and ∇J at θ = (W row-major (K, F), then b (K)); the gradient goes into `gradient`:
+ *   ∂J/∂W_k = W_k + C Σ_i (p_ik − [y_i = k]) x_i,   ∂J/∂b_k = C Σ_i (p_ik − [y_i = k]).
+ */
+function multinomialObjective(X: FeatureMatrix, y: ArrayLike<number>, K: number, C: number, theta: Float64Array, gradient: Float64Array): number {
+  const F = X.cols;
+  const W = theta.subarray(0, K * F);
+  const b = theta.subarray(K * F);
+  const p = softmaxScores(X, W, b, K);
+  // log softmax(z)[y] = z_y − lse; read z_y before the softmax overwrites it.
+  let loss = 0;
+  for (let i = 0; i < X.rows; i++) loss -= p[i * K + y[i]!]!;
+  const lse = softmaxInPlace(p, K);
+  for (let i = 0; i < X.rows; i++) loss += lse[i]!;
+
+  gradient.fill(0);
+  const residual = new Float64Array(K);
+  for (let i = 0; i < X.rows; i++) {
+    for (let k = 0; k < K; k++) residual[k] = C * (p[i * K + k]! - (y[i] === k ? 1 : 0));
+    for (let k = 0; k < K; k++) {
+      const r = residual[k]!;
+      const row = k * F;
+      for (let j = 0; j < F; j++) gradient[row + j] = gradient[row + j]! + r * X.data[i * F + j]!;
+      gradient[K * F + k] = gradient[K * F + k]! + r;
+    }
+  }
+  let wSquared = 0;
+  for (let m = 0; m < K * F; m++) {
+    wSquared += W[m]! * W[m]!;
+    gradient[m] = gradient[m]! + W[m]!;
+  }
+  return 0.5 * wSquared + C * loss;
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let sum = 0;
+  for (let m = 0; m < a.length; m++) sum += a[m]! * b[m]!;
+  return sum;
+}
+
+interface LbfgsResult {
+  theta: Float64Array;
+  iterations: number;
+  converged: boolean;
+  gradientNorm: number;
+}
+
+/**
+ * L-BFGS (Nocedal & Wright, Algorithm 7.4, memory 10 as scipy's default) for a smooth
+ * convex f. The line search brackets a step meeting the weak Wolfe conditions (so sᵀy > 0
+ * and the update stays positive definite); near the optimum, where float64 can no longer
+ * see f decrease, it accepts Hager & Zhang's approximate Wolfe conditions instead, which
+ * judge by the directional derivative. That is what lets the gradient go to ~1e-10.
+ */
+function minimizeLbfgs(
+  f: (theta: Float64Array, gradient: Float64Array) => number,
+  theta0: Float64Array,
+  maxIterations: number,
+  tolerance: number,
+): LbfgsResult {
+  const n = theta0.length;
+  const memory = 10;
+  const c1 = 1e-4;
+  const c2 = 0.9;
+  const sHistory: Float64Array[] = [];
+  const yHistory: Float64Array[] = [];
+  const rhoHistory: number[] = [];
+
+  let theta = theta0.slice();
+  let gradient = new Float64Array(n);
+  let J = f(theta, gradient);
+  const threshold = tolerance * Math.max(1, maxAbs(gradient));
+  let iterations = 0;
+  let converged = maxAbs(gradient) <= threshold;
+  const alpha = new Float64Array(memory);
+
+  while (!converged && iterations < maxIterations) {
+    // Two-loop recursion: d = −H ∇J, H0 = γ I with γ = sᵀy / yᵀy of the latest pair.
+    const d = gradient.map((g) => -g);
+    for (let h = sHistory.length - 1; h >= 0; h--) {
+      const a = rhoHistory[h]! * dot(sHistory[h]!, d);
+      alpha[h] = a;
+      const yh = yHistory[h]!;
+      for (let m = 0; m < n; m++) d[m] = d[m]! - a * yh[m]!;
+    }
+    const last = sHistory.length - 1;
+    const gamma = last >= 0 ? 1 / (rhoHistory[last]! * dot(yHistory[last]!, yHistory[last]!)) : 1;
+    for (let m = 0; m < n; m++) d[m] = d[m]! * gamma;
+    for (let h = 0; h < sHistory.length; h++) {
+      const beta = rhoHistory[h]! * dot(yHistory[h]!, d);
+      const sh = sHistory[h]!;
+      const a = alpha[h]!;
+      for (let m = 0; m < n; m++) d[m] = d[m]! + (a - beta) * sh[m]!;
+    }
+    const slope = dot(gradient, d);
+    if (!(slope < 0)) break; // not a descent direction: only float64 noise is left
+
+    // Line search along d from t0: 1 once curvature is known, a unit-length first step otherwise.
+    let t = last >= 0 ? 1 : Math.min(1, 1 / Math.sqrt(dot(gradient, gradient)));
+    let low = 0;
+    let high = Infinity;
+    const thetaNext = new Float64Array(n);
+    const gradientNext = new Float64Array(n);
+    let JNext = J;
+    let accepted = false;
+    for (let trial = 0; trial < 60; trial++) {
+      for (let m = 0; m < n; m++) thetaNext[m] = theta[m]! + t * d[m]!;
+      JNext = f(thetaNext, gradientNext);
+      const slopeNext = dot(gradientNext, d);
+      const sufficientDecrease =
+        JNext <= J + c1 * t * slope ||
+        (JNext <= J + 1e-10 * Math.abs(J) && slopeNext <= (2 * c1 - 1) * slope); // approximate Wolfe
+      if (sufficientDecrease && slopeNext >= c2 * slope) {
+        accepted = true;
+        break;
+      }
+      if (!sufficientDecrease || slopeNext >= 0) high = t;
+      else low = t;
+      t = Number.isFinite(high) ? (low + high) / 2 : 2 * t;
+    }
+    if (!accepted) break; // float64 cannot find a better point along d
+
+    const s = new Float64Array(n);
+    const yDiff = new Float64Array(n);
+    for (let m = 0; m < n; m++) {
+      s[m] = thetaNext[m]! - theta[m]!;
+      yDiff[m] = gradientNext[m]! - gradient[m]!;
+    }
+    const sy = dot(s, yDiff);
+    if (sy > 0) {
+      if (sHistory.length === memory) {
+        sHistory.shift();
+        yHistory.shift();
+        rhoHistory.shift();
+      }
+      sHistory.push(s);
+      yHistory.push(yDiff);
+      rhoHistory.push(1 / sy);
+    }
+    theta = thetaNext;
+    gradient = gradientNext;
+    J = JNext;
+    iterations++;
+    converged = maxAbs(gradient) <= threshold;
+  }
+  return { theta, iterations, converged, gradientNorm: maxAbs(gradient) };
+}
+
+function validateClassIndices(what: string, X: FeatureMatrix, y: ArrayLike<number>, K: number): void {
+  if (y.length !== X.rows) throw new InputError(`${what}: y has ${y.length} labels but X has ${X.rows} rows; expected one label per row`);
+  const seen = new Uint8Array(K);
+  for (let i = 0; i < y.length; i++) {
+    const label = y[i]!;
+    if (!Number.isInteger(label) || label < 0 || label >= K) {
+      throw new InputError(`${what}: y[${i}] is ${label}; expected a class index in 0..${K - 1}`);
+    }
+    seen[label] = 1;
+  }
+  const missing = seen.indexOf(0);
+  if (missing >= 0) throw new InputError(`${what}: class ${missing} has no samples; expected samples of every class 0..${K - 1}`);
+}
+
+function validateOptions(what: string, C: number, maxIterations: number, tolerance: number): void {
+  if (!(Number.isFinite(C) && C > 0)) throw new InputError(`${what}: C is ${C}; expected a positive finite number`);
+  if (!(Number.isInteger(maxIterations) && maxIterations >= 1)) {
+    throw new InputError(`${what}: maxIterations is ${maxIterations}; expected a positive integer`);
+  }
+  if (!(Number.isFinite(tolerance) && tolerance > 0)) throw new InputError(`${what}: tolerance is ${tolerance}; expected a positive finite number`);
+}
+
+/** Index of the largest of each row of (rows, K) values; the first on ties. */
+function rowArgmax(z: Float64Array, K: number): Int32Array {
+  const rows = z.length / K;
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (z[i * K + k]! > z[i * K + best]!) best = k;
+    out[i] = best;
+  }
+  return out;
+}
+
+export function fitMultinomialLogisticRegression(
+  X: FeatureMatrix,
+  y: ArrayLike<number>,
+  options: MultinomialLogisticRegressionOptions = {},
+): MultinomialLogisticRegressionModel {
+  const what = 'fitMultinomialLogisticRegression';
+  const C = options.C ?? 1;
+  const maxIterations = options.maxIterations ?? 10000;
+  const tolerance = options.tolerance ?? 1e-10;
+  validateOptions(what, C, maxIterations, tolerance);
+  validateMatrix(what, X);
+  let largest = -1;
+  for (let i = 0; i < y.length; i++) if (Number.isFinite(y[i]!)) largest = Math.max(largest, y[i]!);
+  const K = options.classCount ?? Math.max(2, largest + 1);
+  if (!(Number.isInteger(K) && K >= 2)) throw new InputError(`${what}: classCount is ${K}; expected an integer ≥ 2`);
+  validateClassIndices(what, X, y, K);
+
+  const F = X.cols;
+  const result = minimizeLbfgs((theta, gradient) => multinomialObjective(X, y, K, C, theta, gradient), new Float64Array(K * (F + 1)), maxIterations, tolerance);
+  const coef = result.theta.slice(0, K * F);
+  const intercept = result.theta.slice(K * F);
+  // Remove the rounding drift along the one direction softmax cannot see.
+  const shift = intercept.reduce((sum, v) => sum + v, 0) / K;
+  for (let k = 0; k < K; k++) intercept[k] = intercept[k]! - shift;
+
+  const check = (name: string, Xnew: FeatureMatrix): void => {
+    validateMatrix(name, Xnew);
+    if (Xnew.cols !== F) throw new InputError(`${name}: X has ${Xnew.cols} columns; expected ${F}, as in training`);
+  };
+  const decisionFunction = (Xnew: FeatureMatrix): Float64Array => {
+    check('decisionFunction', Xnew);
+    return softmaxScores(Xnew, coef, intercept, K);
+  };
+  const predictProba = (Xnew: FeatureMatrix): Float64Array => {
+    check('predictProba', Xnew);
+    const z = softmaxScores(Xnew, coef, intercept, K);
+    softmaxInPlace(z, K);
+    return z;
+  };
+  const predict = (Xnew: FeatureMatrix): Int32Array => {
+    check('predict', Xnew);
+    return rowArgmax(softmaxScores(Xnew, coef, intercept, K), K);
+  };
+  return {
+    classCount: K,
+    coef,
+    intercept,
+    iterations: result.iterations,
+    converged: result.converged,
+    gradientNorm: result.gradientNorm,
+    decisionFunction,
+    predictProba,
+    predict,
+  };
+}
+
+// ─── A classifier on class names: standardise, then scikit-learn's LogisticRegression ───
+
+/** A class label as a file spells it (the readers give strings) or as a number. */
+export type ClassLabel = string | number;
+
+export interface ClassifierOptions {
+  /** Inverse regularisation strength (default 1, scikit-learn's). */
+  C?: number;
+  /** Standardise each feature by the training mean and population std first (default true). */
+  standardize?: boolean;
+  /** L-BFGS iterations allowed (default 10000; a cap against endless loops, not a stopping rule). */
+  maxIterations?: number;
+  /** Relative gradient tolerance (default 1e-10), as in fitMultinomialLogisticRegression. */
+  tolerance?: number;
+}
+
+export interface Classifier<L extends ClassLabel> {
+  /** The distinct training labels in np.unique's order: numbers ascending, strings by code point. */
+  classes: L[];
+  /** The fitted standardiser, or null when `standardize` was false. */
+  standardizer: Standardizer | null;
+  /**
+   * scikit-learn's coef_, on the standardised features: (1, F) for two classes (the binary
+   * objective; positive scores mean classes[1]), (classes.length, F) otherwise.
+   */
+  coef: Float64Array;
+  /** scikit-learn's intercept_: 1 value for two classes, one per class otherwise. */
+  intercept: Float64Array;
+  iterations: number;
+  converged: boolean;
+  gradientNorm: number;
+  /** (rows, classes.length) row-major, columns in `classes` order, each row summing to 1. */
+  predictProba(X: FeatureMatrix): Float64Array;
+  /** The most probable class of each row (the first in `classes` order on ties). */
+  predict(X: FeatureMatrix): L[];
+}
+
+/** Compare by Unicode code point, as numpy orders strings (JS's `<` compares UTF-16 units). */
+function compareCodePoints(a: string, b: string): number {
+  const x = Array.from(a, (c) => c.codePointAt(0)!);
+  const y = Array.from(b, (c) => c.codePointAt(0)!);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
+/** The distinct labels sorted as np.unique sorts them; all numbers or all strings. */
+export function sortedClasses<L extends ClassLabel>(labels: readonly L[]): L[] {
+  const distinct = [...new Set(labels)];
+  const numbers = distinct.filter((label) => typeof label === 'number');
+  if (numbers.length > 0 && numbers.length < distinct.length) {
+    throw new InputError(`classes: the labels mix numbers and strings (${String(numbers[0])} and ${JSON.stringify(distinct.find((l) => typeof l === 'string'))}); expected one kind`);
+  }
+  for (const label of numbers) {
+    if (!Number.isFinite(label)) throw new InputError(`classes: label ${label} is not a finite number`);
+  }
+  return numbers.length > 0
+    ? distinct.sort((a, b) => (a as number) - (b as number))
+    : distinct.sort((a, b) => compareCodePoints(a as string, b as string));
+}
+
+/**
+ * scikit-learn's `make_pipeline(StandardScaler(), LogisticRegression(C=C))` on labels of
+ * any kind. With three or more classes it solves the multinomial objective. With two it
+ * solves the binary one, 0.5‖w‖² + C Σ logloss, as scikit-learn does; that is the same
+ * problem as the two-class multinomial one at C/2 (at the optimum W = [−w/2, w/2] and
+ * b = [−c/2, c/2], so 0.5‖W‖² = 0.25‖w‖², and softmax(±z/2) = σ(±z); doubling the objective
+ * gives back C), so one solver serves both, and w = W₁ − W₀, c = b₁ − b₀.
+ */
+export function fitClassifier<L extends ClassLabel>(
+  features: FeatureMatrix,
+  labels: readonly L[],
+  options: ClassifierOptions = {},
+): Classifier<L> {
+  const what = 'fitClassifier';
+  const C = options.C ?? 1;
+  if (!(Number.isFinite(C) && C > 0)) throw new InputError(`${what}: C is ${C}; expected a positive finite number`);
+  validateMatrix(what, features);
+  if (labels.length !== features.rows) {
+    throw new InputError(`${what}: ${labels.length} labels for ${features.rows} rows; expected one label per row`);
+  }
+  const classes = sortedClasses(labels);
+  if (classes.length < 2) {
+    throw new InputError(`${what}: every label is ${JSON.stringify(classes[0])}; expected at least two classes`);
+  }
+  const K = classes.length;
+  const indexOf = new Map(classes.map((label, k) => [label, k] as const));
+  const y = Int32Array.from(labels, (label) => indexOf.get(label)!);
+  const standardizer = (options.standardize ?? true) ? fitStandardizer(features) : null;
+  const X = standardizer ? standardizer.transform(features) : features;
+  const binary = K === 2;
+  const model = fitMultinomialLogisticRegression(X, y, {
+    C: binary ? C / 2 : C,
+    classCount: K,
+    ...(options.maxIterations !== undefined && { maxIterations: options.maxIterations }),
+    ...(options.tolerance !== undefined && { tolerance: options.tolerance }),
+  });
+
+  const F = features.cols;
+  let coef = model.coef;
+  let intercept = model.intercept;
+  if (binary) {
+    coef = new Float64Array(F);
+    for (let j = 0; j < F; j++) coef[j] = model.coef[F + j]! - model.coef[j]!;
+    intercept = Float64Array.of(model.intercept[1]! - model.intercept[0]!);
+  }
+  const prepare = (Xnew: FeatureMatrix): FeatureMatrix => (standardizer ? standardizer.transform(Xnew) : Xnew);
+  return {
+    classes,
+    standardizer,
+    coef,
+    intercept,
+    iterations: model.iterations,
+    converged: model.converged,
+    gradientNorm: model.gradientNorm,
+    predictProba: (Xnew) => model.predictProba(prepare(Xnew)),
+    predict: (Xnew) => Array.from(model.predict(prepare(Xnew)), (k) => classes[k]!),
+  };
 }

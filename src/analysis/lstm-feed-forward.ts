@@ -13,6 +13,8 @@
  *   h  = o ∘ tanh(c)
  *
  * starting from h = c = 0, one time step at a time; the result is h after the last step.
+ * A sequence with a length (padded after it, as Keras's Masking expects) stops there: its
+ * result is h after step length-1, and the padding is never read.
  */
 import { InputError } from '../input-error.js';
 
@@ -23,10 +25,11 @@ export interface LstmWeights {
   bias: ArrayLike<number>;
 }
 
-/** Input sequences, row-major (N, T, D). */
+/** Input sequences, row-major (N, T, D); sequence n has lengths[n] real steps (all T when absent). */
 export interface LstmInput {
   data: ArrayLike<number>;
   shape: [number, number, number];
+  lengths?: ArrayLike<number>;
 }
 
 /** The article's feature check passes when the model's encode and this feed-forward agree this well. */
@@ -123,6 +126,13 @@ function validate(weights: LstmWeights, x: LstmInput): { N: number; T: number; D
   if (weights.recurrentKernel.length !== L * 4 * L) {
     throw new InputError(`lstmFinalHidden: recurrent kernel has ${weights.recurrentKernel.length} values; expected L*4L = ${L * 4 * L} (L=${L})`);
   }
+  if (x.lengths !== undefined) {
+    if (x.lengths.length !== N) throw new InputError(`lstmFinalHidden: x.lengths has ${x.lengths.length} values; expected one per sequence, N = ${N}`);
+    for (let n = 0; n < N; n++) {
+      const len = x.lengths[n]!;
+      if (!Number.isInteger(len) || len < 1 || len > T) throw new InputError(`lstmFinalHidden: x.lengths[${n}] is ${len}; expected an integer from 1 to T = ${T}`);
+    }
+  }
   return { N, T, D, L };
 }
 
@@ -145,7 +155,8 @@ export function lstmFinalHidden(weights: LstmWeights, x: LstmInput, options: Lst
   for (let n = 0; n < N; n++) {
     const h = new Float64Array(L);
     const c = new Float64Array(L);
-    for (let t = 0; t < T; t++) {
+    const length = x.lengths ? x.lengths[n]! : T;
+    for (let t = 0; t < length; t++) {
       for (let d = 0; d < D; d++) x_t[d] = x.data[(n * T + t) * D + d]!;
       // z_g = x_t W_g + h U_g + b_g. Every gate reads the previous h, so all four are formed before h changes.
       gateInput(x_t, h, p.i, z_i);

@@ -5,8 +5,8 @@ import { InputError } from '../input-error.js';
 import { encodeNpy, pythonTuple } from '../io/npy.js';
 import { makeSineData } from '../data/sine-data.js';
 import { DEFAULT_SINE_DATA_CONFIG, parseSineDataConfig, type SineDataOptionNames } from '../data/sine-data-config.js';
-import { writeFilesAtomic } from '../io/atomic-write.js';
-import { integerOption, numberOption } from './options.js';
+import { commitFileSet } from '../io/file-set.js';
+import { integerOption, limitOption, numberOption } from './options.js';
 import { anomalySeriesCsv, DEFAULT_ANOMALY_SERIES, makeAnomalySeries } from '../data/anomaly-series.js';
 
 /** How errors about the data settings name them here: by the flags the user typed. */
@@ -77,11 +77,14 @@ function runData(options: DataOptions): void {
     { name: 'y_test', shape: [data.testShape[0]], bytes: encodeNpy({ dtype: 'int64', shape: [data.testShape[0]], data: toInt64(data.yTest) }) },
   ];
 
-  // as one set: an earlier data set in the folder is replaced only once all four new files are on disk
+  // as one set (io/file-set.ts): an earlier data set in the folder is replaced whole or not at all
   try {
-    writeFilesAtomic(files.map((file) => ({ path: join(options.out, `${file.name}.npy`), data: file.bytes })));
+    commitFileSet(options.out, files.map((file) => ({ name: `${file.name}.npy`, data: file.bytes })));
   } catch (err) {
-    throw new InputError(`--out ${options.out}: cannot write the data files (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a writable folder path`);
+    if (err instanceof InputError) throw new InputError(`--out ${err.message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw err;
+    throw new InputError(`--out ${options.out}: cannot write the data files (${code}); give a writable folder path`);
   }
   // the article prints each array's shape; numpy's notation lets a Python user compare at a glance
   for (const file of files) process.stdout.write(`${file.name} ${pythonTuple(file.shape)}\n`);
@@ -97,13 +100,17 @@ function runAnomalyData(options: DataOptions, given: (name: string) => boolean):
   assertFolderUsable(options.out);
   const csvPath = join(options.out, 'series.csv');
   const eventsPath = join(options.out, 'anomalies.json');
+  // as one set, like the sine data: the series and its anomalies' list never disagree
   try {
-    writeFilesAtomic([
-      { path: csvPath, data: anomalySeriesCsv(series) },
-      { path: eventsPath, data: JSON.stringify({ config: series.config, channels: series.channels, events: series.events }, null, 1) + '\n' },
+    commitFileSet(options.out, [
+      { name: 'series.csv', data: anomalySeriesCsv(series) },
+      { name: 'anomalies.json', data: JSON.stringify({ config: series.config, channels: series.channels, events: series.events }, null, 1) + '\n' },
     ]);
   } catch (err) {
-    throw new InputError(`--out ${options.out}: cannot write the data files (${(err as NodeJS.ErrnoException).code ?? String(err)}); give a writable folder path`);
+    if (err instanceof InputError) throw new InputError(`--out ${err.message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw err;
+    throw new InputError(`--out ${options.out}: cannot write the data files (${code}); give a writable folder path`);
   }
   const labelled = series.labels.reduce((a, b) => a + b, 0);
   process.stdout.write(`${csvPath}: ${options.rows} rows, ${series.channels.length} channel(s), ${series.events.length} anomalies (${labelled} labelled rows); the first ${Math.round(100 * series.config.normalFraction)}% is normal\n`);
@@ -121,14 +128,14 @@ export function registerData(program: Command): void {
         'as X_train.npy, y_train.npy, X_test.npy, y_test.npy (X float64 (N, T, 1), y int64)',
     )
     .requiredOption('--out <dir>', 'folder to write the four .npy files into (created if missing)')
-    .addOption(new Option('--seed <n>', 'np.random.seed for the phase noise').argParser(integerOption(0, 2 ** 32 - 1)).default(defaults.seed))
+    .addOption(new Option('--seed <n>', 'np.random.seed for the phase noise').argParser(limitOption('seed')).default(defaults.seed))
     .addOption(
       new Option('--random-factor <f>', 'phase noise: each value is shifted by uniform(-1, 1) times this')
         .argParser(numberOption(0, Number.POSITIVE_INFINITY))
         .default(defaults.randomFactor),
     )
     .addOption(new Option('--cycles <n>', 'periods in each series').argParser(integerOption(1)).default(defaults.numberOfCycles))
-    .addOption(new Option('--timesteps <n>', 'window length T').argParser(integerOption(1)).default(defaults.timesteps))
+    .addOption(new Option('--timesteps <n>', 'window length T').argParser(limitOption('timesteps')).default(defaults.timesteps))
     .addOption(
       new Option('--sampling <a,b>', 'samples per period of class 0 and class 1')
         .argParser(samplingPair)

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
 import type { ArticleMetrics, ArticleExperimentOptions } from '../pipeline/article-experiment.js';
@@ -6,7 +5,7 @@ import type { SeedSweepSummary, SweepSettings } from '../pipeline/article-sweep.
 import { ENGINES, type EngineName } from '../train/gradient-step.js';
 import type { RecurrentActivation } from '../ops/activations.js';
 import { ARTICLE } from '../pipeline/article-experiment.js';
-import { choiceOption, integerOption, LSTM_BIAS_PAIR_HELP, seedListOption } from './options.js';
+import { choiceOption, defaultThreads, limitOption, LSTM_BIAS_PAIR_HELP, seedListOption } from './options.js';
 import { trainingFeedback } from './train-progress.js';
 
 const RECURRENT_ACTIVATIONS = ['sigmoid', 'hard_sigmoid'] as const satisfies readonly RecurrentActivation[];
@@ -30,18 +29,18 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description("the article's experiment end to end: data, training, reconstructions, features two ways, logistic regression, figures and report.html")
-    .option('--epochs <n>', 'passes over the training data', integerOption(1, 100000), 30)
-    .option('--seed <n>', 'seed for the initial weights and the batch order (the data are always the article\'s)', integerOption(0, 2 ** 32 - 1), 0)
+    .option('--epochs <n>', 'passes over the training data', limitOption('epochs'), 30)
+    .option('--seed <n>', 'seed for the initial weights and the batch order (the data are always the article\'s)', limitOption('seed'), 0)
     .addOption(
       new Option('--seeds <list>', 'run the experiment once per seed (e.g. 0-4 or 0,3,7), each in <out>/seed-<n>/, and print one table; seeds.json is written last')
         .argParser(seedListOption)
         .conflicts('seed'),
     )
-    .option('--latent <n>', 'size of the code (the encoder\'s units)', integerOption(1, 1024), 10)
+    .option('--latent <n>', 'size of the code (the encoder\'s units)', limitOption('latentDim'), 10)
     .option('--recurrent-activation <name>', 'the gates\' function: sigmoid (today\'s Keras) or hard_sigmoid (the article\'s Keras 2.0.5)', choiceOption(RECURRENT_ACTIVATIONS), 'sigmoid')
     .option('--out <dir>', 'run folder (default: a new folder under runs/)')
     .option('--force', 'reuse --out even if it is not empty')
-    .option('--threads <n>', 'threads for training, all cores unless given', integerOption(1, 256), availableParallelism())
+    .option('--threads <n>', 'threads for training, all cores unless given', limitOption('threads'), defaultThreads())
     .option('--engine <name>', `training engine: ${ENGINES.join(' or ')}`, choiceOption(ENGINES), 'fast')
     .option('--lstm-bias-pair', LSTM_BIAS_PAIR_HELP)
     .option('--json', 'print one JSON summary on stdout and nothing else')

@@ -1,13 +1,12 @@
-import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { writeNpy } from '../io/npy.js';
 import { ENGINES, type EngineName, type EngineOptions } from '../train/gradient-step.js';
 import type { Sequences } from '../train/sequences.js';
 import type { LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
-import { loadModel } from '../io/tfjs/format.js';
-import { choiceOption, integerOption } from './options.js';
+import { loadModelAndFiles } from '../io/tfjs/format.js';
+import { choiceOption, defaultThreads, limitOption } from './options.js';
 import { ensureOutputFile } from '../io/output-location.js';
-import { readSequences } from '../io/read-sequences.js';
+import { readModelInput } from '../io/training-data.js';
 
 export interface ForwardCommand {
   name: string;
@@ -23,16 +22,16 @@ export function registerForwardCommand(program: Command, c: ForwardCommand): voi
     .command(c.name)
     .description(c.description)
     .requiredOption('--model <model.json>', 'a saved model (TF.js Layers format)')
-    .requiredOption('--input <X.npy>', 'windows (N, T, D), float64 or float32')
+    .requiredOption('--input <file>', "series as the model's training data were given: .ts, .tsv, .csv or .npy ((N, T) or (N, T, D))")
     .requiredOption('--out <file.npy>', c.outHelp)
-    .option('--threads <n>', 'threads, all cores unless given', integerOption(1, 256), availableParallelism())
+    .option('--threads <n>', 'threads, all cores unless given', limitOption('threads'), defaultThreads())
     .option('--engine <name>', `${ENGINES.join(' or ')}`, choiceOption(ENGINES), 'fast')
     .action(async (o: { model: string; input: string; out: string; threads: number; engine: EngineName }) => {
-      const model = loadModel(o.model);
-      const { timesteps, inputDim } = model.config;
-      const x = readSequences(o.input, { timesteps, inputDim, what: `the model ${o.model}` });
-      // after the inputs, so a bad one leaves no folder behind; before the work, so it can be saved
-      ensureOutputFile(o.out);
+      const { model, files } = loadModelAndFiles(o.model);
+      const x = readModelInput(o.input, model.config, `the model ${o.model}`);
+      // after the inputs, so a bad one leaves no folder behind; before the work, so it can be
+      // saved; never over one of the files just read
+      ensureOutputFile(o.out, '--out', [o.input, ...files]);
       try {
         const result = await c.run(model, x, { engine: o.engine, threads: o.threads });
         writeNpy(o.out, { dtype: 'float32', ...result });
@@ -56,8 +55,14 @@ export function registerEncode(program: Command): void {
 export function registerReconstruct(program: Command): void {
   registerForwardCommand(program, {
     name: 'reconstruct',
-    description: "write the autoencoder's reconstruction of each window as float32 (N, T, D)",
+    description: "write the autoencoder's reconstruction of each series as float32 (N, T, D), in the data's units; NaN past a series' end",
     outHelp: 'where to write the reconstructions',
-    run: async (model, x, engine) => ({ data: await model.predict(x, engine), shape: [...x.shape] }),
+    run: async (model, x, engine) => {
+      const data = await model.predict(x, engine);
+      const [N, T, D] = x.shape;
+      // padded steps as the readers read them back: NaN, the UCR archive's mark for "no value"
+      if (x.lengths) for (let n = 0; n < N; n++) data.fill(NaN, (n * T + x.lengths[n]!) * D, (n + 1) * T * D);
+      return { data, shape: [...x.shape] };
+    },
   });
 }

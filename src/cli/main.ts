@@ -31,9 +31,9 @@ try {
     process.exit(2);
   }
   const io = err as NodeJS.ErrnoException;
-  if (typeof io?.code === 'string' && typeof io.path === 'string') {
-    // a file the user named could not be read or written (permissions, a full disk, ...)
-    process.stderr.write(`lstm-ae: ${io.path}: ${io.code} during ${io.syscall ?? 'file access'}\n`);
+  if (typeof io?.code === 'string' && (typeof io.path === 'string' || typeof io.syscall === 'string')) {
+    // the system refused a file operation (permissions, a full disk, ...): a write names no path
+    process.stderr.write(`lstm-ae: ${io.path === undefined ? '' : `${io.path}: `}${io.code} during ${io.syscall ?? 'file access'}\n`);
     process.exit(2);
   }
   throw err;

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from 'commander';
+import { LIMITS, type LimitName } from '../limits.js';
 
 /** Option parsers for commander: each rejects a bad value with what would work instead. */
 
@@ -10,6 +12,16 @@ export function integerOption(min: number, max = Number.MAX_SAFE_INTEGER) {
     }
     return n;
   };
+}
+
+/** An integer within the one range src/limits.ts sets for this setting in every command. */
+export function limitOption(name: LimitName) {
+  return integerOption(LIMITS[name].min, LIMITS[name].max);
+}
+
+/** All cores, but never more threads than --threads itself accepts. */
+export function defaultThreads(): number {
+  return Math.min(availableParallelism(), LIMITS.threads.max);
 }
 
 /** A finite number in [min, max] (or (min, max] when exclusiveMin). */

@@ -6,7 +6,7 @@ import type { FitCallbacks } from '../models/autoencoder/lstm-autoencoder.js';
  * left (cli-progress estimates it from the batches done so far). Drawn on stderr so that
  * stdout stays clean for --json.
  */
-export function trainingProgressBar(epochs: number, batchesPerEpoch: number): FitCallbacks & { stop(): void } {
+export function trainingProgressBar(epochs: number, batchesPerEpoch: number, firstEpoch = 0): FitCallbacks & { stop(): void } {
   const bar = new cliProgress.SingleBar(
     {
       format: 'epoch {epoch}/{epochs} |{bar}| batch {batch}/{batches}  loss {loss}  {eta_formatted} left',
@@ -26,7 +26,7 @@ export function trainingProgressBar(epochs: number, batchesPerEpoch: number): Fi
     onEpochBegin(epoch: number) {
       epochNumber = epoch + 1;
       if (!started) {
-        bar.start(epochs * batchesPerEpoch, 0, payload(0));
+        bar.start((epochs - firstEpoch) * batchesPerEpoch, 0, payload(0));
         started = true;
       } else bar.update(payload(0));
     },
@@ -47,10 +47,12 @@ export function trainingProgressBar(epochs: number, batchesPerEpoch: number): Fi
 /**
  * What a person sees while a model trains: the progress bar on a terminal; elsewhere one
  * plain line per epoch on stderr; with --json nothing, so stdout stays one JSON line.
+ * `epochs` is the epoch trained up to, `firstEpoch` the first this run trains (a resumed
+ * run's epochs are numbered as the whole run's).
  */
-export function trainingFeedback(epochs: number, batchesPerEpoch: number, json: boolean): FitCallbacks & { stop(): void } {
+export function trainingFeedback(epochs: number, batchesPerEpoch: number, json: boolean, firstEpoch = 0): FitCallbacks & { stop(): void } {
   if (json) return { stop() {} };
-  if (process.stderr.isTTY) return trainingProgressBar(epochs, batchesPerEpoch);
+  if (process.stderr.isTTY) return trainingProgressBar(epochs, batchesPerEpoch, firstEpoch);
   return {
     onEpochEnd(epoch, logs) {
       const val = logs.val_loss === undefined ? '' : ` val_loss ${logs.val_loss.toFixed(5)}`;

@@ -1,29 +1,66 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import type { Command } from 'commander';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import { z } from 'zod';
 import { InputError } from '../input-error.js';
-import { LstmAutoencoder, TrainingDivergedError, type OptimizerName } from '../models/autoencoder/lstm-autoencoder.js';
+import {
+  createOptimizer,
+  DEFAULT_DIVERGENCE_FACTOR,
+  DivergenceGuard,
+  LstmAutoencoder,
+  TrainingDivergedError,
+  type OptimizerName,
+} from '../models/autoencoder/lstm-autoencoder.js';
 import type { History } from '../train/fit.js';
-import { writeHistoryFile } from '../io/history-file.js';
 import { readTfjsModel } from '../io/tfjs/read.js';
-import { saveModel } from '../io/tfjs/format.js';
+import { commitModelSet, HISTORY_FILE, MODEL_FILE, readModelSetInfo, tidyModelFolder } from '../io/tfjs/model-set.js';
+import { modelContents, modelFromFile } from '../io/tfjs/format.js';
+import { readTrainingRecord, type ResumeState, type TrainingRecord } from '../io/training-record.js';
+import { LOCK_FILE, lockFolder, type FolderLock } from '../io/folder-lock.js';
+import { settleFileSet } from '../io/file-set.js';
+import { faultPoint } from '../io/test-faults.js';
 import { ENGINES, type EngineName } from '../train/gradient-step.js';
-import { choiceOption, integerOption, LSTM_BIAS_PAIR_HELP, numberOption } from './options.js';
-import { ensureOutputFolder } from '../io/output-location.js';
-import { readSequences } from '../io/read-sequences.js';
+import { choiceOption, defaultThreads, integerOption, limitOption, LSTM_BIAS_PAIR_HELP, numberOption } from './options.js';
+import { LIMITS } from '../limits.js';
+import { ensureOutputFolder, refuseInputs } from '../io/output-location.js';
+import { readTrainingData, MASK_VALUE, type TrainingData } from '../io/training-data.js';
+import { SERIES_FORMATS, type SeriesFormat } from '../io/read-series.js';
+import { NORMALIZATIONS, type Normalization } from '../train/scaling.js';
+import { EarlyStopping } from '../train/early-stopping.js';
+import { splitValidationRandom } from '../train/validation-split.js';
+import type { Sequences } from '../train/sequences.js';
 import { trainingFeedback } from './train-progress.js';
 
 const OPTIMIZERS = ['rmsprop', 'adam', 'sgd'] as const satisfies readonly OptimizerName[];
 /** Keras's default learning rates, so `--optimizer adam` alone means what it means in Keras. */
 const DEFAULT_LEARNING_RATE: Record<OptimizerName, number> = { rmsprop: 1e-3, adam: 1e-3, sgd: 0.01 };
 const DEFAULT_LATENT = 10;
+/** Keras's default batch size */
+const KERAS_BATCH = 32;
+const DECODERS = ['conditional', 'unconditional'] as const;
+const OUTPUT_ACTIVATIONS = ['linear', 'tanh'] as const;
+/** Exit codes of a run stopped by a signal, as a shell reports them (128 + the signal's number). */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 interface TrainOptions {
-  data: string;
-  out: string;
+  data?: string;
+  validation?: string;
+  validationSplit: number;
+  patience: number;
+  earlyStopping: boolean;
+  normalize: Normalization;
+  decoder: (typeof DECODERS)[number];
+  reverseTarget?: boolean;
+  outputActivation: (typeof OUTPUT_ACTIVATIONS)[number];
+  format?: SeriesFormat;
+  labelColumn?: string;
+  force?: boolean;
+  out?: string;
+  resume?: string;
   epochs: number;
-  batchSize: number;
+  batchSize?: number;
   latent?: number;
   optimizer: OptimizerName;
   lr?: number;
@@ -34,105 +71,485 @@ interface TrainOptions {
   threads: number;
   engine: EngineName;
   lstmBiasPair?: boolean;
+  checkpointEvery: number;
+  divergenceFactor: number;
 }
 
-/** `lstm-ae train`: fit the autoencoder on DIR/X_train.npy and save it in the TF.js Layers format. */
+/**
+ * What a checkpoint records of the command, so `--resume` repeats it: everything that
+ * decides the weights (data by content, sizes, optimizer, seed, order, threads, engine) and
+ * how the run saves and stops.
+ */
+const settingsSchema = z.object({
+  data: z.string(),
+  trainSha256: z.string(),
+  validation: z.string().nullable(),
+  validationSha256: z.string().nullable(),
+  validationSplit: z.number().min(0).lt(1),
+  /** where validation comes from: the --validation file, Keras's last fraction (--validation-split given), or a seeded random fraction (the default) */
+  validationFrom: z.enum(['file', 'last', 'random']),
+  patience: z.number().int().min(0),
+  earlyStopping: z.boolean(),
+  normalize: z.enum(NORMALIZATIONS),
+  decoder: z.enum(DECODERS),
+  reverseTarget: z.boolean(),
+  outputActivation: z.enum(OUTPUT_ACTIVATIONS),
+  format: z.enum(SERIES_FORMATS).nullable(),
+  labelColumn: z.string().nullable(),
+  epochs: z.number().int().min(1),
+  batchSize: z.number().int().min(0),
+  latent: z.number().int().min(1),
+  optimizer: z.enum(OPTIMIZERS),
+  lr: z.number().gt(0),
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  shuffle: z.boolean(),
+  lstmBiasPair: z.boolean(),
+  threads: z.number().int().min(1),
+  engine: z.enum(ENGINES),
+  checkpointEvery: z.number().int().min(0),
+  divergenceFactor: z.number().min(0),
+  init: z.string().optional(),
+});
+type RunSettings = z.infer<typeof settingsSchema>;
+
+/** Options a resumed run takes from its checkpoint: giving one is a mistake worth naming. */
+const FIXED_ON_RESUME: Array<[keyof TrainOptions, string]> = [
+  ['validation', '--validation'],
+  ['validationSplit', '--validation-split'],
+  ['patience', '--patience'],
+  ['earlyStopping', '--no-early-stopping'],
+  ['normalize', '--normalize'],
+  ['decoder', '--decoder'],
+  ['reverseTarget', '--reverse-target'],
+  ['outputActivation', '--output-activation'],
+  ['format', '--format'],
+  ['labelColumn', '--label-column'],
+  ['batchSize', '--batch-size'],
+  ['latent', '--latent'],
+  ['optimizer', '--optimizer'],
+  ['lr', '--lr'],
+  ['seed', '--seed'],
+  ['shuffle', '--no-shuffle'],
+  ['init', '--init'],
+  ['lstmBiasPair', '--lstm-bias-pair'],
+];
+
+/** `lstm-ae train`: fit the autoencoder on a file of series and save it in the TF.js Layers format. */
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description('train the LSTM autoencoder on DIR/X_train.npy (DIR/X_test.npy, if present, is the validation data)')
-    .requiredOption('--data <dir>', 'folder holding X_train.npy (and optionally X_test.npy), (N, T, D) float64 or float32')
-    .requiredOption('--out <run>', 'folder to write model.json, weights.bin and history.json to')
-    .option('--epochs <n>', 'passes over the training data', integerOption(1), 30)
-    .option('--batch-size <n>', 'windows per gradient step', integerOption(1), 500)
-    .option('--latent <n>', `size of the code (default ${DEFAULT_LATENT}; with --init, the model's)`, integerOption(1))
+    .description(
+      'train the LSTM autoencoder on a file of series (.ts, .tsv, .csv, .npy; unequal lengths are padded and masked), ' +
+        'keeping the epoch with the best validation loss',
+    )
+    .option('--data <file>', "training series: a .ts, .tsv, .csv or .npy file ((N, T) or (N, T, D)); a folder from 'lstm-ae data' means its X_train.npy")
+    .option('--validation <file>', 'validation series, in any of those formats (default: the last --validation-split of --data)')
+    .option(
+      '--validation-split <f>',
+      "without --validation, validate on the last fraction F of --data, as Keras's validation_split (0: none); " +
+        'by default a random 20% chosen by --seed, since UCR/UEA files sorted by class would leave classes out of training',
+      numberOption(0, 0.99),
+      0.2,
+    )
+    .option('--patience <n>', 'stop after N epochs without a better validation loss, and keep the best epoch', integerOption(0, LIMITS.epochs.max), 10)
+    .option('--no-early-stopping', 'train every --epochs epoch and keep the last')
+    .option('--normalize <how>', `${NORMALIZATIONS.join(', ')}: how the data is scaled (saved with the model)`, choiceOption(NORMALIZATIONS), 'per-channel')
+    .option('--decoder <kind>', 'conditional: the decoder also reads the input reversed (the article); unconditional: the code alone', choiceOption(DECODERS), 'conditional')
+    .option('--reverse-target', 'reconstruct each series in reverse order (Srivastava et al.)')
+    .option('--output-activation <f>', 'linear (any range) or tanh (the article, data in [-1, 1])', choiceOption(OUTPUT_ACTIVATIONS), 'linear')
+    .option('--format <f>', `read --data and --validation as ${SERIES_FORMATS.join(', ')} whatever their extension`, choiceOption(SERIES_FORMATS))
+    .option('--label-column <name|index>', 'CSV: the column holding labels (skipped when training)')
+    .option('--force', 'write into a non-empty --out folder (replacing the model there)')
+    .option('--out <run>', 'folder to save the model in: model.json (naming weights.G.bin and training.G.json), history.json')
+    .option('--resume <run>', "continue the run saved in RUN from its last checkpoint, with its settings: the same weights, bit for bit, as if it had never stopped")
+    .option('--epochs <n>', 'the most passes over the training data (with --resume: the total to reach, default the run\'s)', limitOption('epochs'), 200)
+    .option('--batch-size <n>', `series per gradient step (default Keras's ${KERAS_BATCH}, but at most a quarter of the training series, so a small set still takes several steps an epoch)`, limitOption('batchSize'))
+    .option('--latent <n>', `size of the code (default ${DEFAULT_LATENT}; with --init, the model's)`, limitOption('latentDim'))
     .option('--optimizer <name>', OPTIMIZERS.join(', '), choiceOption(OPTIMIZERS), 'rmsprop')
     .option('--lr <rate>', 'learning rate (default Keras\'s: rmsprop 1e-3, adam 1e-3, sgd 0.01)', numberOption(0, Infinity, true))
-    .option('--seed <n>', 'seed for the initial weights and the batch order', integerOption(0, 2 ** 32 - 1), 0)
+    .option('--seed <n>', 'seed for the initial weights and the batch order', limitOption('seed'), 0)
     .option('--no-shuffle', 'keep the windows in file order')
-    .option('--init <model>', 'start from the weights of a saved model.json (its T, D and latent size must fit)')
-    .option('--threads <n>', 'threads for training, all cores unless given', integerOption(1, 256), availableParallelism())
+    .option('--init <model>', "start from the weights of a saved model.json (its T, D and latent size must fit); its history goes on, its optimizer state does not")
+    .option('--checkpoint-every <n>', 'save the model and a resumable checkpoint every N epochs (0: only at the end or when stopped)', integerOption(0), 1)
+    .option(
+      '--divergence-factor <f>',
+      "stop when an epoch's loss exceeds F times the untrained loss (the larger of the first batch's and the data's mean square); 0: only a non-finite loss stops",
+      divergenceFactorOption,
+      DEFAULT_DIVERGENCE_FACTOR,
+    )
+    .option('--threads <n>', 'threads for training, all cores unless given (with --resume: the run\'s; others change the last bits)', limitOption('threads'), defaultThreads())
     .option('--engine <name>', `${ENGINES.join(' or ')}: the SIMD engine, or the readable one it is tested against`, choiceOption(ENGINES), 'fast')
     .option('--lstm-bias-pair', LSTM_BIAS_PAIR_HELP)
     .option('--json', 'print one JSON summary line on stdout')
-    .action(async (options: TrainOptions) => train(options));
+    .action(async (options: TrainOptions, command: Command) => train(options, (name) => command.getOptionValueSource(name) === 'cli'));
 }
 
-async function train(o: TrainOptions): Promise<void> {
+function divergenceFactorOption(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || !(n === 0 || n >= 1)) throw new InvalidArgumentError('expected 0 (off) or a number from 1 up.');
+  return n;
+}
+
+/** A file's SHA-256: a resumed run must train on the very data the run began with. */
+function fileSha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** The run to resume: its lock (held from here to the end), model, checkpoint and settings. */
+function openResumedRun(run: string, given: (name: string) => boolean) {
+  if (given('out')) throw new InputError(`--out cannot be given with --resume: the run goes on in its own folder, ${run}`);
+  for (const [key, flag] of FIXED_ON_RESUME) {
+    if (given(key)) throw new InputError(`${flag} cannot be given with --resume: the run goes on with the settings it began with (see ${join(run, MODEL_FILE)})`);
+  }
+  if (!existsSync(run) || !statSync(run).isDirectory()) throw new InputError(`--resume ${run}: not a folder; expected the --out folder of an earlier train`);
+  const lock = lockFolder(run, 'train');
+  const info = tidyModelFolder(run);
+  if (!info) throw new InputError(`--resume ${run}: holds no model yet (the run stopped before its first checkpoint); start it again without --resume`);
+  if (!info.training) {
+    throw new InputError(`--resume ${run}: its ${MODEL_FILE} has no checkpoint (an older lstm-ae's or a plain save); train on from its weights with --init ${join(run, MODEL_FILE)}`);
+  }
+  const record = readTrainingRecord(run, info.generation);
+  if (!record.resume) {
+    throw new InputError(`--resume ${run}: its ${MODEL_FILE} was saved without a checkpoint; train on from its weights with --init ${join(run, MODEL_FILE)}`);
+  }
+  if (info.weightsFiles.join() !== `weights.${info.generation}.bin`) throw new InputError(`--resume ${run}: its ${MODEL_FILE} names weights ${info.weightsFiles.join(', ')}, not its checkpoint's weights.${info.generation}.bin`);
+  const parsed = settingsSchema.safeParse(record.resume.settings);
+  if (!parsed.success) throw new InputError(`--resume ${run}: the checkpoint's settings are not a train run's (${parsed.error.issues[0]?.path.join('.')}); it was not written by this lstm-ae`);
+  const saved = readTfjsModel(run);
+  return { lock, record: record as TrainingRecord & { resume: ResumeState }, settings: parsed.data, saved };
+}
+
+async function train(o: TrainOptions, given: (name: string) => boolean): Promise<void> {
+  const resumed = o.resume === undefined ? undefined : openResumedRun(o.resume, given);
+  const out = resumed ? o.resume! : o.out;
+  if (out === undefined) throw new InputError("required option '--out <run>' not specified (or --resume <run> to continue a run)");
+  const dataPath = o.data ?? resumed?.settings.data;
+  if (dataPath === undefined) throw new InputError("required option '--data <file>' not specified");
+
   // Everything the user gave is checked before any training or writing starts: the inputs
   // first, so a bad one leaves no trace, then the output folder, so a long run can save.
-  const trainPath = join(o.data, 'X_train.npy');
-  const x = readSequences(trainPath);
+  if (!resumed) settleFileSet(dataPath, `--data ${dataPath}`);
+  const read = resumed ? resumed.settings : { format: o.format ?? null, labelColumn: o.labelColumn ?? null, validation: o.validation ?? null };
+  const labelColumn = read.labelColumn === null ? undefined : /^\d+$/.test(read.labelColumn) ? Number(read.labelColumn) : read.labelColumn;
+  const data = readTrainingData(dataPath, read.validation ?? undefined, {
+    ...(read.format === null ? {} : { format: read.format }),
+    ...(labelColumn === undefined ? {} : { labelColumn }),
+  });
+  const { trainPath, x } = data;
   const [N, T, D] = x.shape;
-  const testPath = join(o.data, 'X_test.npy');
-  const validation = existsSync(testPath) ? readSequences(testPath, { timesteps: T, inputDim: D, what: trainPath }) : undefined;
+  const validationPath = data.validationPath;
+  const dataSums = { trainSha256: fileSha256(trainPath), validationSha256: validationPath ? fileSha256(validationPath) : null };
+  const validates = data.validation !== undefined || (resumed ? resumed.settings.validationSplit : o.validationSplit) > 0;
 
+  let settings: RunSettings;
   let model: LstmAutoencoder;
-  if (o.init !== undefined) {
-    const init = readTfjsModel(o.init);
-    const { timesteps, inputDim, latentDim } = init.dims;
-    if (timesteps !== T || inputDim !== D) {
-      throw new InputError(`${trainPath}: windows of T=${T} steps and D=${D} features; the --init model ${o.init} expects T=${timesteps}, D=${inputDim}`);
+  let before: History = { epoch: [], history: { loss: [], seconds: [], ...(validates ? { val_loss: [] } : {}) } };
+  if (resumed) {
+    const s = resumed.settings;
+    if (dataSums.trainSha256 !== s.trainSha256 || dataSums.validationSha256 !== s.validationSha256) {
+      throw new InputError(`${trainPath}${validationPath ? ` or ${validationPath}` : ''} differs from the data the run in ${out} was trained on; resume needs the same files`);
     }
-    if (o.latent !== undefined && o.latent !== latentDim) {
-      throw new InputError(`--latent ${o.latent} contradicts the --init model ${o.init}, whose latent size is ${latentDim}`);
+    const done = resumed.record.resume.epochsDone;
+    const epochs = given('epochs') ? o.epochs : s.epochs;
+    if (epochs < done) throw new InputError(`--epochs ${epochs}: the run in ${out} has done ${done} epochs already; give a total from ${done} up`);
+    settings = {
+      ...s,
+      data: resolve(trainPath),
+      epochs,
+      threads: given('threads') ? o.threads : s.threads,
+      engine: given('engine') ? o.engine : s.engine,
+      checkpointEvery: given('checkpointEvery') ? o.checkpointEvery : s.checkpointEvery,
+      divergenceFactor: given('divergenceFactor') ? o.divergenceFactor : s.divergenceFactor,
+    };
+    const { dims } = resumed.saved;
+    if (dims.timesteps !== T || dims.inputDim !== D) throw new InputError(`${trainPath}: windows of T=${T}, D=${D}; the run in ${out} expects T=${dims.timesteps}, D=${dims.inputDim}`);
+    model = modelFromFile(resumed.saved, s.seed);
+    try {
+      model.shuffleRng.setState(resumed.record.resume.random);
+    } catch (err) {
+      throw new InputError(`--resume ${out}: the checkpoint's random state is damaged (${(err as Error).message})`);
     }
-    model = LstmAutoencoder.fromWeights({ ...init.dims, recurrentActivation: init.recurrentActivation, seed: o.seed }, init.weights);
+    before = resumed.record.history;
   } else {
-    model = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: o.latent ?? DEFAULT_LATENT, seed: o.seed });
+    const base = {
+      data: resolve(trainPath),
+      ...dataSums,
+      validation: validationPath ? resolve(validationPath) : null,
+      validationSplit: data.validation ? 0 : o.validationSplit,
+      validationFrom: data.validation ? ('file' as const) : given('validationSplit') ? ('last' as const) : ('random' as const),
+      patience: o.patience,
+      earlyStopping: o.earlyStopping && validates,
+      normalize: o.normalize,
+      decoder: o.decoder,
+      reverseTarget: o.reverseTarget ?? false,
+      outputActivation: o.outputActivation,
+      format: o.format ?? null,
+      labelColumn: o.labelColumn ?? null,
+      batchSize: o.batchSize ?? 0, // 0: the default, fixed once the training windows are known (runTraining)
+      optimizer: o.optimizer,
+      lr: o.lr ?? DEFAULT_LEARNING_RATE[o.optimizer],
+    };
+    const rest = { seed: o.seed, shuffle: o.shuffle, lstmBiasPair: o.lstmBiasPair ?? false, threads: o.threads, engine: o.engine };
+    const how = { checkpointEvery: o.checkpointEvery, divergenceFactor: o.divergenceFactor };
+    if (o.init !== undefined) {
+      const init = readTfjsModel(o.init);
+      const { timesteps, inputDim, latentDim } = init.dims;
+      if (timesteps !== T || inputDim !== D) {
+        throw new InputError(`${trainPath}: windows of T=${T} steps and D=${D} features; the --init model ${o.init} expects T=${timesteps}, D=${inputDim}`);
+      }
+      if (o.latent !== undefined && o.latent !== latentDim) {
+        throw new InputError(`--latent ${o.latent} contradicts the --init model ${o.init}, whose latent size is ${latentDim}`);
+      }
+      model = modelFromFile(init, o.seed);
+      // the model's history goes on: this run's epochs are numbered after it, and nothing of it is lost
+      before = initHistory(o.init) ?? before;
+      const k = nextEpoch(before);
+      settings = { ...base, ...rest, ...how, latent: latentDim, epochs: k + o.epochs, init: resolve(o.init) };
+      if (k > 0) {
+        process.stderr.write(`--init ${o.init}: its history of ${k} epoch${k === 1 ? '' : 's'} goes on (this run's are ${k + 1} to ${k + o.epochs}); the optimizer starts afresh (--resume would continue it)\n`);
+      }
+    } else {
+      model = LstmAutoencoder.create({
+        timesteps: T,
+        inputDim: D,
+        latentDim: o.latent ?? DEFAULT_LATENT,
+        seed: o.seed,
+        decoder: base.decoder,
+        reverseTarget: base.reverseTarget,
+        outputActivation: base.outputActivation,
+        normalize: base.normalize,
+        ...(data.masked ? { maskValue: MASK_VALUE } : {}),
+      });
+      settings = { ...base, ...rest, ...how, latent: model.config.latentDim, epochs: o.epochs };
+    }
+    // one list per metric, aligned with epoch: epochs that had no validation data have NaN there (null in JSON)
+    if (validates && !before.history.val_loss) before.history.val_loss = before.epoch.map(() => NaN);
   }
 
-  ensureOutputFolder(o.out);
-
-  const batchSize = Math.min(o.batchSize, N);
-  const progress = trainingFeedback(o.epochs, Math.ceil(N / batchSize), o.json ?? false);
-  const started = performance.now();
-  let history: History;
-  let diverged: TrainingDivergedError | undefined;
+  let lock: FolderLock;
+  if (resumed) lock = resumed.lock;
+  else {
+    ensureOutputFolder(out);
+    lock = lockFolder(out, 'train');
+    try {
+      tidyModelFolder(out); // what a killed run left is ours to clear, and does not count as content
+      refuseNonEmpty(out, o);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
   try {
-    history = await model.fit(x, {
-      epochs: o.epochs,
+    // a model or history written over the data being trained on (through links) would destroy it
+    refuseInputs([MODEL_FILE, HISTORY_FILE].map((name) => join(out, name)), [trainPath, ...(validationPath ? [validationPath] : [])]);
+    await runTraining({ o, out, settings, model, data, before, resumed: resumed?.record.resume, lock });
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * A folder that already holds files is replaced only when asked (--force), as `demo` does,
+ * or when it is the --init model's own folder (training a saved model on, in place).
+ */
+function refuseNonEmpty(out: string, o: TrainOptions): void {
+  const content = readdirSync(out).filter((name) => name !== LOCK_FILE && !name.startsWith(`${LOCK_FILE}.`));
+  if (o.force || content.length === 0) return;
+  const initFolder = o.init === undefined ? undefined : existsSync(o.init) && statSync(o.init).isDirectory() ? o.init : dirname(o.init);
+  if (initFolder !== undefined && resolve(initFolder) === resolve(out)) return;
+  throw new InputError(`--out ${out}: the folder is not empty; give an empty or new folder, or --force to replace the model there`);
+}
+
+/** The history saved with the --init model, if lstm-ae saved it (as a set's model.json) with one. */
+function initHistory(init: string): History | undefined {
+  const isFolder = existsSync(init) && statSync(init).isDirectory();
+  if (!isFolder && basename(init) !== MODEL_FILE) return undefined;
+  const dir = isFolder ? init : dirname(init);
+  const info = readModelSetInfo(dir);
+  if (!info?.training) return undefined;
+  return readTrainingRecord(dir, info.generation, { historyOnly: true }).history;
+}
+
+function nextEpoch(history: History): number {
+  const last = history.epoch[history.epoch.length - 1];
+  return last === undefined ? 0 : last + 1;
+}
+
+interface Run {
+  o: TrainOptions;
+  out: string;
+  settings: RunSettings;
+  model: LstmAutoencoder;
+  data: TrainingData;
+  /** the epochs before this run (a resumed checkpoint's, an --init model's) */
+  before: History;
+  resumed: ResumeState | undefined;
+  lock: FolderLock;
+}
+
+async function runTraining({ o, out, settings: s, model, data, before, resumed, lock }: Run): Promise<void> {
+  let x = data.x;
+  let validation: Sequences | undefined = data.validation;
+  if (s.validationFrom === 'random' && s.validationSplit > 0) ({ train: x, validation } = splitValidationRandom(x, s.validationSplit, s.seed));
+  const N = x.shape[0];
+  const initialEpoch = resumed ? resumed.epochsDone : nextEpoch(before);
+  const optimizer = createOptimizer({ name: s.optimizer, learningRate: s.lr }, model.params.length);
+  if (resumed) {
+    try {
+      optimizer.setState(resumed.optimizer);
+    } catch (err) {
+      throw new InputError(`--resume ${out}: the checkpoint's optimizer state does not fit (${(err as Error).message})`);
+    }
+  }
+  const guard = new DivergenceGuard({ factor: s.divergenceFactor, reference: resumed?.divergenceReference });
+
+  // the history of record: the epochs before this run and this run's, saved with each checkpoint
+  const history: History = structuredClone(before);
+  const contents = () => modelContents(model);
+  // early stopping's state is part of a checkpoint: a resumed run stops where the straight one would
+  const stopper = s.earlyStopping ? new EarlyStopping(model.params.length, { patience: s.patience }) : undefined;
+  if (stopper && resumed?.earlyStopping) {
+    try {
+      stopper.setState(resumed.earlyStopping);
+    } catch (err) {
+      throw new InputError(`--resume ${out}: the checkpoint's early stopping state does not fit (${(err as Error).message})`);
+    }
+  }
+  let saved = initialEpoch; // the epochs in the set on disk (for a new run: none of its own yet)
+  let savedPath: string | undefined;
+  const save = (epochsDone: number): void => {
+    const record: TrainingRecord = {
+      history,
+      resume: {
+        epochsDone,
+        settings: s,
+        ...(guard.reference === undefined ? {} : { divergenceReference: guard.reference }),
+        random: model.shuffleRng.getState(),
+        optimizer: optimizer.getState(),
+        ...(stopper ? { earlyStopping: stopper.getState() } : {}),
+      },
+    };
+    const resumeHint = `free some space, then go on with: lstm-ae train --resume ${out}`;
+    let result;
+    try {
+      result = commitModelSet(out, contents(), record, lock);
+    } catch (err) {
+      if (!(err instanceof InputError) || saved === initialEpoch) throw err;
+      throw new InputError(`${err.message}: it holds epoch ${saved}; ${resumeHint}`);
+    }
+    savedPath = result.modelPath;
+    saved = epochsDone;
+    if (result.historyError) {
+      throw new InputError(`${result.historyError.message}${epochsDone < s.epochs ? ` (epoch ${epochsDone}); ${resumeHint}` : ''}`);
+    }
+  };
+
+  // Ctrl-C or a TERM: stop after the current batch, keep the last finished epoch, say how to go on
+  const controller = new AbortController();
+  let stoppedBy: keyof typeof SIGNAL_EXIT | undefined;
+  const onSignal = (name: keyof typeof SIGNAL_EXIT) => {
+    if (stoppedBy) process.exit(SIGNAL_EXIT[name]); // a second signal: at once (the set on disk is whole either way)
+    stoppedBy = name;
+    controller.abort();
+  };
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+
+  const split = s.validationFrom === 'last' && s.validationSplit > 0 ? s.validationSplit : undefined;
+  const trainingWindows = split === undefined ? N : Math.floor(N * (1 - split));
+  if (s.batchSize === 0) s.batchSize = Math.max(1, Math.min(KERAS_BATCH, Math.ceil(trainingWindows / 4)));
+  const batchSize = Math.min(s.batchSize, trainingWindows);
+  const stoppedBefore = stopper !== undefined && stopper.stoppedEpoch >= 0;
+  const progress = trainingFeedback(s.epochs, Math.ceil(trainingWindows / batchSize), o.json ?? false, initialEpoch);
+  const started = performance.now();
+  let diverged: TrainingDivergedError | undefined;
+  let fitted: History | undefined;
+  try {
+    fitted = await model.fit(x, {
+      // a run that early stopping ended has nothing left to train
+      epochs: stoppedBefore ? initialEpoch : s.epochs,
+      initialEpoch,
+      ...(split === undefined ? {} : { validationSplit: split }),
+      ...(stopper ? { earlyStopping: stopper } : {}),
       batchSize,
-      shuffle: o.shuffle,
+      shuffle: s.shuffle,
       validationData: validation,
-      engine: o.engine,
-      threads: o.threads,
-      lstmBiasPair: o.lstmBiasPair ?? false,
-      optimizer: { name: o.optimizer, learningRate: o.lr ?? DEFAULT_LEARNING_RATE[o.optimizer] },
-      callbacks: progress,
+      engine: s.engine,
+      threads: s.threads,
+      lstmBiasPair: s.lstmBiasPair,
+      optimizer,
+      divergence: guard,
+      signal: controller.signal,
+      callbacks: {
+        onEpochBegin: (epoch) => progress.onEpochBegin?.(epoch),
+        async onBatchEnd(batch, logs) {
+          progress.onBatchEnd?.(batch, logs);
+          faultPoint('batch');
+          await nextTurn(); // let a signal's handler run even when every step is synchronous
+        },
+        onEpochEnd(epoch, logs) {
+          history.epoch.push(epoch);
+          history.history.loss.push(logs.loss);
+          if (history.history.val_loss) history.history.val_loss.push(logs.val_loss ?? NaN);
+          history.history.seconds.push(logs.seconds);
+          progress.onEpochEnd?.(epoch, logs);
+          const done = epoch + 1;
+          const stopsHere = stopper !== undefined && stopper.stoppedEpoch === epoch;
+          if (stopsHere || done === s.epochs || (s.checkpointEvery > 0 && done % s.checkpointEvery === 0)) save(done);
+        },
+      },
     });
   } catch (err) {
     if (!(err instanceof TrainingDivergedError)) throw err;
-    diverged = err; // fit has put the last good weights back: save them and the epochs before below
-    history = err.history;
+    diverged = err; // fit has put the model back at the end of the last sound epoch
   } finally {
     progress.stop();
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    await model.dispose();
   }
+  const done = nextEpoch(history);
+  // what finished since the last checkpoint (--checkpoint-every > 1, or a stop) is saved now: it is sound;
+  // so are the best epoch's weights that early stopping put back at the end of a full run
+  const restoredAtEnd = fitted?.earlyStopping?.restoredBestWeights === true && fitted.earlyStopping.stoppedEpoch < 0;
+  if (done > saved || (restoredAtEnd && done > initialEpoch)) save(done);
+  const modelPath = join(out, MODEL_FILE);
+  const holds = saved > initialEpoch || resumed ? `${modelPath} holds epoch ${saved}` : `nothing of this run was saved (${out} is as it was)`;
 
-  const modelPath = saveModel(o.out, model);
-  const historyPath = join(o.out, 'history.json');
-  writeHistoryFile(historyPath, history);
   if (diverged) {
-    throw new InputError(
-      `training diverged at epoch ${diverged.epoch}, batch ${diverged.batch} (${diverged.what}); ` +
-        `the last good weights are saved in ${modelPath} (try a smaller --lr)`,
-    );
+    const where = `epoch ${diverged.epoch}${diverged.batch === undefined ? '' : `, batch ${diverged.batch}`}`;
+    const kept = saved > initialEpoch || resumed ? `${holds}, the last sound one` : holds;
+    throw new InputError(`training diverged at ${where} (${diverged.what}); ${kept}; try a smaller --lr`);
+  }
+  if (stoppedBy) {
+    const goOn = saved > 0 && saved < s.epochs ? `; go on with: lstm-ae train --resume ${out}` : '';
+    process.stderr.write(`lstm-ae: stopped by ${stoppedBy} after epoch ${done} of ${s.epochs}; ${holds}${goOn}\n`);
+    process.exit(SIGNAL_EXIT[stoppedBy]);
   }
 
   const { loss, val_loss } = history.history;
-  const lastLoss = loss[loss.length - 1];
-  const lastValLoss = val_loss?.[val_loss.length - 1];
+  // the model kept: early stopping's best epoch, or the last
+  const kept = stopper && stopper.bestEpoch >= 0 ? history.epoch.indexOf(stopper.bestEpoch) : loss.length - 1;
+  const keptValLoss = val_loss?.[kept];
   const summary = {
-    model: modelPath,
-    history: historyPath,
+    model: savedPath ?? modelPath,
+    history: join(out, 'history.json'),
     epochs: history.epoch.length,
-    loss: lastLoss,
-    ...(lastValLoss !== undefined ? { val_loss: lastValLoss } : {}),
+    epoch_kept: (history.epoch[kept] ?? -1) + 1,
+    stopped_early: stopper !== undefined && stopper.stoppedEpoch >= 0,
+    loss: loss[kept],
+    ...(keptValLoss !== undefined ? { val_loss: keptValLoss } : {}),
     seconds: Number(((performance.now() - started) / 1000).toFixed(3)),
   };
   if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else {
+  else if (initialEpoch === s.epochs || stoppedBefore) {
+    const why = stoppedBefore ? `stopped early after epoch ${stopper.stoppedEpoch + 1}` : `has done its ${s.epochs} epochs already; give --epochs N (more) to train on`;
+    process.stderr.write(`the run in ${out} ${why}\n`);
+  } else {
     const val = summary.val_loss !== undefined ? `, val_loss ${summary.val_loss.toPrecision(4)}` : '';
-    process.stderr.write(`loss ${summary.loss?.toPrecision(4)}${val}; saved ${modelPath}\n`);
+    const how = summary.stopped_early ? `stopped early after ${summary.epochs} epochs, kept epoch ${summary.epoch_kept}` : `${summary.epochs} epochs, kept epoch ${summary.epoch_kept}`;
+    process.stderr.write(`${how}: loss ${summary.loss?.toPrecision(4)}${val}; ${summary.seconds} s; saved ${summary.model}\n`);
   }
 }

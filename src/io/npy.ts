@@ -22,6 +22,10 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 const ALIGNMENT = 64;
 // np.save (numpy >= 1.23) leaves room for the first axis to grow to 21 digits in place
 const GROWTH_AXIS_MAX_DIGITS = 21;
+// np.load's own default limit (max_header_size, numpy >= 1.24): a real header is about 128 bytes
+const MAX_HEADER_BYTES = 10_000;
+// the header is a dict holding a tuple: two levels; anything far deeper is not a .npy header
+const MAX_HEADER_DEPTH = 8;
 
 const DESCR: Record<NpyDtype, string> = { float64: '<f8', float32: '<f4', int64: '<i8', int32: '<i4' };
 const DTYPE_OF_DESCR = new Map(Object.entries(DESCR).map(([dtype, descr]) => [descr, dtype as NpyDtype]));
@@ -83,6 +87,7 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   if (bytes.length < 8 + lengthFieldSize) fail('truncated .npy header');
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = 8 + lengthFieldSize;
+  if (headerLength > MAX_HEADER_BYTES) fail(`.npy header of ${headerLength} bytes; expected at most ${MAX_HEADER_BYTES}, as np.load reads`);
   const dataOffset = headerStart + headerLength;
   if (dataOffset > bytes.length) fail(`truncated .npy header: it declares ${headerLength} bytes, the file has ${bytes.length - headerStart}`);
   const headerText = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataOffset));
@@ -152,8 +157,11 @@ function parseHeader(text: string, fail: (what: string) => never): { descr: stri
  * The small part of Python's literal syntax a .npy header uses: dicts, tuples and lists,
  * quoted strings, integers (with Python 2's L suffix, found in old files), True and False. Throws an Error saying where it stopped.
  */
+const WORD = /True|False|[+-]?\d+L?/y;
+
 function parsePythonLiteral(text: string): PythonValue {
   let at = 0;
+  let depth = 0;
   const skipSpace = () => {
     while (at < text.length && /\s/.test(text[at]!)) at++;
   };
@@ -179,6 +187,9 @@ function parsePythonLiteral(text: string): PythonValue {
   const value = (): PythonValue => {
     skipSpace();
     const char = text[at];
+    if (char === '{' || char === '(' || char === '[') {
+      if (++depth > MAX_HEADER_DEPTH) throw new Error(`nested more than ${MAX_HEADER_DEPTH} deep at character ${at}`);
+    }
     if (char === '{') {
       at++;
       const entries = sequence('}', () => {
@@ -187,11 +198,14 @@ function parsePythonLiteral(text: string): PythonValue {
         expect(':');
         return [key, value()] as const;
       });
+      depth--;
       return Object.fromEntries(entries);
     }
     if (char === '(' || char === '[') {
       at++;
-      return sequence(char === '(' ? ')' : ']', value);
+      const items = sequence(char === '(' ? ')' : ']', value);
+      depth--;
+      return items;
     }
     if (char === "'" || char === '"') {
       const end = text.indexOf(char, at + 1);
@@ -200,7 +214,8 @@ function parsePythonLiteral(text: string): PythonValue {
       at = end + 1;
       return string;
     }
-    const word = /^(True|False|[+-]?\d+L?)/.exec(text.slice(at));
+    WORD.lastIndex = at;
+    const word = WORD.exec(text);
     if (word === null) throw new Error(`unexpected ${char === undefined ? 'end' : `'${char}'`} at character ${at}`);
     at += word[0].length;
     return word[0] === 'True' ? true : word[0] === 'False' ? false : Number(word[0].replace('L', ''));

@@ -1,17 +1,84 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
 import { InputError } from '../input-error.js';
 
+/** What a path that is not a plain file is, in words: 'a FIFO', 'a character device', ... */
+export function fileKind(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  return 'a plain file';
+}
+
+function cannotRead(path: string, err: unknown, expected: string): InputError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`;
+  return new InputError(`${path}: ${why}; expected ${expected}`);
+}
+
 /**
- * The bytes of a file the user named; a missing, unreadable or folder path is one
- * InputError line, worded the same for every kind of input: `PATH: file not found;
- * expected WHAT`.
+ * The size of a plain file the user (or a model.json) named, without opening it: a FIFO
+ * would block the open, a device would never end. Anything but a plain file is one
+ * InputError line: `PATH: is a FIFO; expected WHAT`.
  */
-export function readInputFile(path: string, expected: string): Buffer {
+export function statInputFile(path: string, expected: string): Stats {
+  let stats: Stats;
   try {
-    return readFileSync(path);
+    stats = statSync(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`;
-    throw new InputError(`${path}: ${why}; expected ${expected}`);
+    throw cannotRead(path, err, expected);
+  }
+  if (!stats.isFile()) throw new InputError(`${path}: is ${fileKind(stats)}; expected ${expected}`);
+  return stats;
+}
+
+export interface ReadLimits {
+  /** refuse a larger file before reading it (default: the largest Buffer Node makes) */
+  maxBytes?: number;
+  /** what the limit is, for the message: 'model.json files of at most 16 MiB' */
+  limitText?: string;
+}
+
+/**
+ * The bytes of a plain file the user named; a missing, unreadable, non-plain or too large
+ * file is one InputError line, worded the same for every kind of input: `PATH: file not
+ * found; expected WHAT`. Reads exactly the size it found, never more: the file is checked
+ * before it is opened (no FIFO is opened, no device read), opened non-blocking, and checked
+ * again through the open descriptor in case it was swapped in between.
+ */
+export function readInputFile(path: string, expected: string, limits: ReadLimits = {}): Buffer {
+  const maxBytes = Math.min(limits.maxBytes ?? Infinity, bufferConstants.MAX_LENGTH);
+  const before = statInputFile(path, expected);
+  const tooLarge = (size: number): InputError =>
+    new InputError(`${path}: is ${size} bytes, more than the ${maxBytes} this reader takes; expected ${limits.limitText ?? expected}`);
+  if (before.size > maxBytes) throw tooLarge(before.size);
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw cannotRead(path, err, expected);
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.ino !== before.ino || stats.dev !== before.dev) {
+      throw new InputError(`${path}: was replaced while being opened (now ${fileKind(stats)}); expected ${expected}`);
+    }
+    if (stats.size > maxBytes) throw tooLarge(stats.size);
+    const bytes = Buffer.alloc(stats.size);
+    let done = 0;
+    while (done < bytes.length) {
+      const n = readSync(fd, bytes, done, bytes.length - done, done);
+      if (n === 0) throw new InputError(`${path}: shrank from ${bytes.length} to ${done} bytes while being read; expected ${expected}`);
+      done += n;
+    }
+    return bytes;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw cannotRead(path, err, expected);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,3 +1,5 @@
+import type { Sequences } from '../train/sequences.js';
+
 /**
  * A labelled set of time series as the readers give it: each series its own length,
  * every series the same number of channels. The common currency between io/ (readers),
@@ -19,4 +21,22 @@ export function seriesLength(set: SeriesSet, i: number): number {
   const s = set.series[i];
   if (!s) throw new RangeError(`series ${i} is outside 0..${set.series.length - 1}`);
   return s.length / set.channels;
+}
+
+/**
+ * The set as the model takes it: (N, T, channels) float32, T the longest series (or
+ * `timesteps`, when given, at least that), each series post-padded with `padValue` (its real
+ * steps first, as Keras's pad_sequences(padding='post')), and its length in `lengths` when
+ * the lengths differ from T.
+ */
+export function toSequences(set: SeriesSet, padValue = 0, timesteps?: number): Sequences {
+  const D = set.channels;
+  const lengths = Int32Array.from(set.series, (s) => s.length / D);
+  const T = timesteps ?? lengths.reduce((a, b) => Math.max(a, b), 0);
+  if (lengths.some((len) => len > T)) throw new RangeError(`toSequences: a series is longer than timesteps ${T}`);
+  const N = set.series.length;
+  const data = new Float32Array(N * T * D).fill(padValue);
+  set.series.forEach((s, n) => data.set(s, n * T * D));
+  const equal = lengths.every((len) => len === T);
+  return { data, shape: [N, T, D], ...(equal ? {} : { lengths }) };
 }

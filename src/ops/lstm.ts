@@ -17,6 +17,14 @@ import {
  *
  * The forward pass keeps every h, c and the activated gates: that is all backward needs.
  * Use the whole h sequence, or only its last step (pass dh zero elsewhere).
+ *
+ * Masking, as Keras does it for post-padded sequences: with `lengths`, row n's steps
+ * t >= lengths[n] are padding. A padded step carries the state unchanged
+ * (h_t = h_{t-1}, c_t = c_{t-1}; its gates are left 0), so every h from the last real step
+ * on, the final one included, is the state after the last real step, and the padding's
+ * values never enter. Backward is the same identity read the other way: dLoss/dh and
+ * dLoss/dc pass through padded steps untouched to the last real one, and padded steps add
+ * nothing to any weight's gradient. Without `lengths` every row has length T.
  */
 export interface LstmDims {
   /** batch */
@@ -29,7 +37,8 @@ export interface LstmDims {
   L: number;
 }
 
-// x: (B,T,D)  W: (D,4L)  U: (L,4L)  b: (4L)  ->  h, c: (B,T,L)  gates: (B,T,4L) activated, order i,f,c,o as in Keras
+// x: (B,T,D)  W: (D,4L)  U: (L,4L)  b: (4L)  lengths: (B), 1 <= lengths[n] <= T, or absent
+//   ->  h, c: (B,T,L)  gates: (B,T,4L) activated, order i,f,c,o as in Keras (0 at padded steps)
 export function lstmForward(
   h: FloatArray,
   c: FloatArray,
@@ -40,12 +49,25 @@ export function lstmForward(
   b: FloatArray,
   { B, T, D, L }: LstmDims,
   recurrentActivation: RecurrentActivation,
+  lengths?: Int32Array,
 ): void {
   const G = 4 * L;
   const hard = recurrentActivation === 'hard_sigmoid';
+  checkLengths(lengths, B, T, 'lstmForward');
   for (let n = 0; n < B; n++) {
+    const len = lengths ? lengths[n]! : T;
     for (let t = 0; t < T; t++) {
       const z = (n * T + t) * G;
+      if (t >= len) {
+        // padding: carry h and c (t >= len >= 1, so step t-1 exists)
+        const s = (n * T + t) * L;
+        for (let k = 0; k < L; k++) {
+          h[s + k] = h[s - L + k]!;
+          c[s + k] = c[s - L + k]!;
+        }
+        gates.fill(0, z, z + G);
+        continue;
+      }
       for (let j = 0; j < G; j++) gates[z + j] = b[j]!;
       const xt = (n * T + t) * D;
       for (let d = 0; d < D; d++) {
@@ -94,8 +116,9 @@ export function lstmBackwardScratch(make: (n: number) => FloatArray, { B, T, L }
   return { dz: make(B * T * 4 * L), dhCarry: make(B * L), dcCarry: make(B * L) };
 }
 
-// dh: (B,T,L) dLoss/dh_t from above, zeros where unused  ->  dW (D,4L), dU (L,4L), db (4L) accumulated (+=);
-// dx: (B,T,D) overwritten, or null when the input needs no gradient
+// dh: (B,T,L) dLoss/dh_t from above, zeros where unused; lengths as given to lstmForward
+//   ->  dW (D,4L), dU (L,4L), db (4L) accumulated (+=);
+// dx: (B,T,D) overwritten (0 at padded steps), or null when the input needs no gradient
 export function lstmBackward(
   dx: FloatArray | null,
   dW: FloatArray,
@@ -111,9 +134,11 @@ export function lstmBackward(
   { B, T, D, L }: LstmDims,
   recurrentActivation: RecurrentActivation,
   { dz, dhCarry, dcCarry }: LstmBackwardScratch,
+  lengths?: Int32Array,
 ): void {
   const G = 4 * L;
   const hard = recurrentActivation === 'hard_sigmoid';
+  checkLengths(lengths, B, T, 'lstmBackward');
   dhCarry.fill(0, 0, B * L);
   dcCarry.fill(0, 0, B * L);
   // Through time, last step first: only dz and the carried dh, dc depend on the order.
@@ -122,6 +147,12 @@ export function lstmBackward(
       const s = (n * T + t) * L;
       const z = (n * T + t) * G;
       const carry = n * L;
+      if (lengths && t >= lengths[n]!) {
+        // padding: h_t = h_{t-1} and c_t = c_{t-1}, so both gradients pass straight through
+        for (let k = 0; k < L; k++) dhCarry[carry + k] = dhCarry[carry + k]! + dh[s + k]!;
+        dz.fill(0, z, z + G);
+        continue;
+      }
       for (let k = 0; k < L; k++) {
         const i = gates[z + k]!;
         const f = gates[z + L + k]!;
@@ -147,9 +178,14 @@ export function lstmBackward(
       }
     }
   }
-  // With every dz known, the weight gradients are plain sums over (batch, time).
+  // With every dz known, the weight gradients are plain sums over (batch, time) of the real steps.
   for (let n = 0; n < B; n++) {
+    const len = lengths ? lengths[n]! : T;
     for (let t = 0; t < T; t++) {
+      if (t >= len) {
+        if (dx) dx.fill(0, (n * T + t) * D, (n * T + t + 1) * D);
+        continue;
+      }
       const z = (n * T + t) * G;
       for (let j = 0; j < G; j++) db[j] = db[j]! + dz[z + j]!;
       const xt = (n * T + t) * D;
@@ -175,5 +211,15 @@ export function lstmBackward(
         }
       }
     }
+  }
+}
+
+/** A caller's bug, not the user's: lengths are checked at the API boundary (checkSequences). */
+function checkLengths(lengths: Int32Array | undefined, B: number, T: number, who: string): void {
+  if (!lengths) return;
+  if (lengths.length < B) throw new Error(`${who}: lengths has ${lengths.length} values, batch ${B} needs ${B}`);
+  for (let n = 0; n < B; n++) {
+    const len = lengths[n]!;
+    if (!(len >= 1 && len <= T)) throw new Error(`${who}: lengths[${n}] is ${len}, outside 1..${T}`);
   }
 }

@@ -10,12 +10,48 @@ export interface Optimizer {
   readonly iterations: number;
   /** params -= update(grads), in place */
   step(params: FloatArray, grads: FloatArray): void;
+  /** A copy of everything the next step depends on besides its settings (Keras's optimizer.variables()). */
+  getState(): OptimizerState;
+  /** Continues from a state getState gave (a checkpoint's): same optimizer, buffer sizes and precision, or an Error saying which differs. */
+  setState(state: OptimizerState): void;
+}
+
+/**
+ * An optimizer's state: its step count and its named buffers (RMSprop's `meanSquare`,
+ * Adam's `firstMoment` and `secondMoment`, SGD's `velocity`), each in the parameters' layout.
+ */
+export interface OptimizerState {
+  name: 'rmsprop' | 'adam' | 'sgd';
+  iterations: number;
+  buffers: Record<string, FloatArray>;
 }
 
 export type StatePrecision = 'float32' | 'float64';
 
 function stateBuffer(size: number, precision: StatePrecision): FloatArray {
   return precision === 'float64' ? new Float64Array(size) : new Float32Array(size);
+}
+
+/** Copies `state`'s buffers into `into` after checking that they are the same kind, sizes and precision. */
+function restoreState(name: OptimizerState['name'], into: Record<string, FloatArray>, state: OptimizerState): number {
+  if (state.name !== name) throw new Error(`optimizer state is ${state.name}'s, this optimizer is ${name}`);
+  if (!Number.isSafeInteger(state.iterations) || state.iterations < 0) throw new Error(`optimizer state: iterations ${state.iterations} is not a count`);
+  const expected = Object.keys(into).sort().join(',');
+  if (Object.keys(state.buffers).sort().join(',') !== expected) {
+    throw new Error(`optimizer state holds buffers ${Object.keys(state.buffers).join(', ') || 'none'}; ${name} keeps ${expected || 'none'}`);
+  }
+  for (const [key, target] of Object.entries(into)) {
+    const source = state.buffers[key]!;
+    if (source.length !== target.length || source.constructor !== target.constructor) {
+      throw new Error(`optimizer state: ${key} is a ${source.constructor.name} of ${source.length}, expected a ${target.constructor.name} of ${target.length}`);
+    }
+  }
+  for (const [key, target] of Object.entries(into)) target.set(state.buffers[key]!);
+  return state.iterations;
+}
+
+function copyOf(buffer: FloatArray): FloatArray {
+  return buffer.slice();
 }
 
 function checkSizes(name: string, state: FloatArray, params: FloatArray, grads: FloatArray): void {
@@ -54,6 +90,14 @@ export class Rmsprop implements Optimizer {
       params[i] = params[i]! - (lr * g) / (Math.sqrt(a[i]!) + eps);
     }
     this.iterations++;
+  }
+
+  getState(): OptimizerState {
+    return { name: 'rmsprop', iterations: this.iterations, buffers: { meanSquare: copyOf(this.meanSquare) } };
+  }
+
+  setState(state: OptimizerState): void {
+    this.iterations = restoreState('rmsprop', { meanSquare: this.meanSquare }, state);
   }
 }
 
@@ -101,6 +145,14 @@ export class Adam implements Optimizer {
     }
     this.iterations = t;
   }
+
+  getState(): OptimizerState {
+    return { name: 'adam', iterations: this.iterations, buffers: { firstMoment: copyOf(this.firstMoment), secondMoment: copyOf(this.secondMoment) } };
+  }
+
+  setState(state: OptimizerState): void {
+    this.iterations = restoreState('adam', { firstMoment: this.firstMoment, secondMoment: this.secondMoment }, state);
+  }
 }
 
 export interface SgdOptions {
@@ -135,5 +187,14 @@ export class Sgd implements Optimizer {
       }
     }
     this.iterations++;
+  }
+
+  /** without momentum, only the step count */
+  getState(): OptimizerState {
+    return { name: 'sgd', iterations: this.iterations, buffers: this.momentum === 0 ? {} : { velocity: copyOf(this.velocity) } };
+  }
+
+  setState(state: OptimizerState): void {
+    this.iterations = restoreState('sgd', this.momentum === 0 ? {} : { velocity: this.velocity }, state);
   }
 }

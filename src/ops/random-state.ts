@@ -17,6 +17,17 @@ export interface IndexableArray<T> {
   [index: number]: T;
 }
 
+/**
+ * Everything the next draw depends on, as numpy's `get_state()` gives it: the MT19937 key,
+ * the position in it, and the second normal of the last Box–Muller pair if one is kept.
+ */
+export interface RandomStateSnapshot {
+  key: Uint32Array;
+  position: number;
+  hasGauss: boolean;
+  gauss: number;
+}
+
 export class RandomState {
   private readonly key = new Uint32Array(STATE_LENGTH);
   private position = STATE_LENGTH;
@@ -36,6 +47,25 @@ export class RandomState {
       s = (Math.imul(1812433253, (s ^ (s >>> 30)) >>> 0) + i + 1) >>> 0;
     }
     this.position = STATE_LENGTH;
+  }
+
+  /** A copy of the state (numpy's `get_state()`): setState on any RandomState then continues this one's stream draw for draw. */
+  getState(): RandomStateSnapshot {
+    return { key: this.key.slice(), position: this.position, hasGauss: this.hasCachedGauss, gauss: this.cachedGauss };
+  }
+
+  /** numpy's `set_state()`; refuses (Error) a state no MT19937 can be in, so a damaged checkpoint is never drawn from. */
+  setState(state: RandomStateSnapshot): void {
+    const { key, position, hasGauss, gauss } = state;
+    if (!(key instanceof Uint32Array) || key.length !== STATE_LENGTH) throw new Error(`RandomState key must be ${STATE_LENGTH} unsigned 32-bit integers`);
+    if (!Number.isInteger(position) || position < 0 || position > STATE_LENGTH) throw new Error(`RandomState position must be an integer from 0 to ${STATE_LENGTH}, got ${position}`);
+    // an all-zero key would give zeros for ever (numpy refuses it too)
+    if (key.every((word) => word === 0)) throw new Error('RandomState key is all zeros');
+    if (typeof hasGauss !== 'boolean' || !Number.isFinite(gauss)) throw new Error('RandomState cached normal must be a finite number');
+    this.key.set(key);
+    this.position = position;
+    this.hasCachedGauss = hasGauss;
+    this.cachedGauss = hasGauss ? gauss : 0;
   }
 
   /** The next raw 32-bit output of MT19937, as an unsigned integer. */

@@ -7,7 +7,6 @@ import { lstmFinalHidden, type RecurrentActivation } from '../analysis/lstm-feed
 import { accuracy, classCounts, confusionMatrix, meanSquaredError } from '../analysis/metrics.js';
 import { LstmAutoencoder, type FitCallbacks, type History, type Sequences } from '../models/autoencoder/lstm-autoencoder.js';
 import { saveModel } from '../io/tfjs/format.js';
-import { writeHistoryFile } from '../io/history-file.js';
 import { writeReport } from '../report/html-report.js';
 import { COMPLETION_FILE } from './run-folder.js';
 import { writeArticleFigures } from './article-figures.js';
@@ -81,7 +80,7 @@ export async function runArticleExperiment(o: ArticleExperimentOptions): Promise
     const t0 = performance.now();
     const result = await work();
     timings[stage] = (performance.now() - t0) / 1000;
-    log(`${stage}: ${timings[stage]!.toFixed(2)} s`);
+    log(`${stage}: ${timings[stage].toFixed(2)} s`);
     return result;
   };
 
@@ -115,8 +114,7 @@ export async function runArticleExperiment(o: ArticleExperimentOptions): Promise
   } finally {
     await model.dispose();
   }
-  saveModel(o.outDir, model);
-  writeHistoryFile(join(o.outDir, 'history.json'), history);
+  saveModel(o.outDir, model, { history }); // with history.json, as one set
   const trainMse = meanSquaredError(reconstruction, data.xTrain);
 
   // (b): the article's calc_ht, an independent float64 feed-forward over the saved weights

@@ -52,13 +52,10 @@ export interface TrainingOutcome {
   seconds: number;
 }
 
-/** Thrown from the epoch callback to end fit early; caught in trainDetectModel. */
-class StopTraining extends Error {}
-
 /**
- * Fits with early stopping: after each epoch the held-out loss is measured; the weights of
- * the best epoch are kept, and training stops once `patience` epochs in a row have not
- * improved on it.
+ * Fits with early stopping on the held-out loss (fit's own, Keras's EarlyStopping): the
+ * weights of the best epoch are kept, and training stops once `patience` epochs in a row
+ * have not improved on it.
  */
 export async function trainDetectModel(
   model: LstmAutoencoder,
@@ -66,40 +63,22 @@ export async function trainDetectModel(
   validation: Sequences,
   options: { epochs?: number; threads?: number; callbacks?: FitCallbacks } = {},
 ): Promise<TrainingOutcome> {
-  const epochs = options.epochs ?? DETECT_TRAINING.epochs;
-  const best = new Float32Array(model.params);
-  const outcome: TrainingOutcome = { loss: [], valLoss: [], bestEpoch: 0, stoppedEarly: false, seconds: 0 };
-  let bestLoss = Infinity;
   const started = performance.now();
-  try {
-    await model.fit(train, {
-      epochs,
-      batchSize: Math.min(DETECT_TRAINING.batchSize, train.shape[0]),
-      validationData: validation,
-      optimizer: DETECT_TRAINING.optimizer,
-      threads: options.threads,
-      callbacks: {
-        ...options.callbacks,
-        onEpochEnd: async (epoch, logs) => {
-          await options.callbacks?.onEpochEnd?.(epoch, logs);
-          outcome.loss.push(logs.loss);
-          const val = logs.val_loss ?? logs.loss;
-          outcome.valLoss.push(val);
-          if (val < bestLoss) {
-            bestLoss = val;
-            outcome.bestEpoch = epoch + 1;
-            best.set(model.params);
-          } else if (epoch + 1 - outcome.bestEpoch >= DETECT_TRAINING.patience) {
-            throw new StopTraining();
-          }
-        },
-      },
-    });
-  } catch (err) {
-    if (!(err instanceof StopTraining)) throw err;
-    outcome.stoppedEarly = true;
-  }
-  model.params.set(best);
-  outcome.seconds = (performance.now() - started) / 1000;
-  return outcome;
+  const history = await model.fit(train, {
+    epochs: options.epochs ?? DETECT_TRAINING.epochs,
+    batchSize: Math.min(DETECT_TRAINING.batchSize, train.shape[0]),
+    validationData: validation,
+    optimizer: DETECT_TRAINING.optimizer,
+    earlyStopping: { patience: DETECT_TRAINING.patience, restoreBestWeights: true },
+    threads: options.threads,
+    ...(options.callbacks ? { callbacks: options.callbacks } : {}),
+  });
+  const stopping = history.earlyStopping;
+  return {
+    loss: history.history.loss,
+    valLoss: history.history.val_loss ?? [],
+    bestEpoch: (stopping?.bestEpoch ?? history.epoch.length - 1) + 1,
+    stoppedEarly: (stopping?.stoppedEpoch ?? -1) >= 0,
+    seconds: (performance.now() - started) / 1000,
+  };
 }

@@ -47,7 +47,7 @@ export function checkFeatures(model: LstmAutoencoder, sets: readonly FeatureSet[
   const float64Diff = Math.max(
     ...sets.map((s) => {
       const code = new Float64Array(s.plain.length);
-      referenceForward(model.params, model.config, s.windows.data, s.windows.shape[0], { code }, 'float64');
+      referenceForward(model.params, model.config, s.windows.data, s.windows.shape[0], { code }, 'float64', s.windows.lengths);
       return maxAbsDifference(code, s.plain);
     }),
   );

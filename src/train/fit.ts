@@ -1,18 +1,24 @@
 import { z } from 'zod';
 import { InputError } from '../input-error.js';
 import { parseSettings } from '../settings.js';
+import type { Optimizer } from '../ops/optimizers.js';
 import type { RandomState } from '../ops/random-state.js';
+import { DivergenceGuard, meanSquare } from './divergence.js';
 import type { EngineOptions, GradientStep, ModelDims } from './gradient-step.js';
 import { createOptimizer, type OptimizerConfig, type OptimizerName } from './optimizer-config.js';
 import { forwardInChunks } from './forward-chunks.js';
 import { asFloat32, checkSequences, type Sequences } from './sequences.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
+import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
+import { splitValidation } from './validation-split.js';
 
 
 /** Keras's History: epoch numbers (from 0, as Keras counts) and one list per metric. */
 export interface History {
   epoch: number[];
   history: { loss: number[]; val_loss?: number[]; seconds: number[] };
+  /** with earlyStopping: the best epoch (0-based), its val_loss, and the epoch training stopped after (-1 if it ran to the end) */
+  earlyStopping?: { bestEpoch: number; bestValLoss: number; stoppedEpoch: number; restoredBestWeights: boolean };
 }
 
 export interface EpochLogs {
@@ -31,16 +37,38 @@ export interface FitCallbacks {
 }
 
 export interface FitOptions extends EngineOptions {
-  /** default 1 */
+  /** default 1; as in Keras, the epoch to train up to: with initialEpoch k, epochs k … epochs-1 run */
   epochs?: number;
+  /** Keras's initial_epoch: the epochs already done (by a run this one resumes); default 0 */
+  initialEpoch?: number;
   /** default 32; the last batch of an epoch holds the remainder */
   batchSize?: number;
   /** a new permutation of the windows every epoch; default true */
   shuffle?: boolean;
   /** measured (MSE) after every epoch as val_loss */
   validationData?: Sequences;
-  /** default 'rmsprop' with Keras's settings; its state starts fresh at every fit call */
-  optimizer?: OptimizerName | OptimizerConfig;
+  /** Keras's validation_split: the last fraction of x (before shuffling) becomes validationData */
+  validationSplit?: number;
+  /**
+   * Keras's EarlyStopping on val_loss (needs validation data); epochs is then the most it
+   * trains. An EarlyStopping instance keeps its state across calls (a resumed run's).
+   */
+  earlyStopping?: EarlyStoppingOptions | EarlyStopping;
+  /**
+   * default 'rmsprop' with Keras's settings. A name or config starts a fresh state at every
+   * fit call; an Optimizer (createOptimizer's) keeps its state across calls, so a caller can
+   * save it (getState) and a resumed run continue it (setState)
+   */
+  optimizer?: OptimizerName | OptimizerConfig | Optimizer;
+  /**
+   * when it fires, fit stops after the current batch, puts the weights, optimizer state and
+   * random state back where the unfinished epoch began, and returns the finished epochs'
+   * history: what is left is exactly the end of the last finished epoch, from which a
+   * resumed run goes on as if never stopped
+   */
+  signal?: AbortSignal;
+  /** what counts as divergence (see DivergenceGuard); default a guard with factor 2 */
+  divergence?: DivergenceGuard;
   callbacks?: FitCallbacks;
   /**
    * train each LSTM's bias as PyTorch does, as two summed vectors (b_ih + b_hh) that move
@@ -51,9 +79,9 @@ export interface FitOptions extends EngineOptions {
   gradientStep?: GradientStep;
 }
 
-/** What fit needs of the model: its sizes, its flat weights, its own random stream. */
+/** What fit needs of the model: its sizes (and maskValue, to check lengths), its flat weights, its own random stream. */
 export interface Trainable {
-  readonly config: ModelDims;
+  readonly config: ModelDims & { maskValue?: number | null };
   readonly params: Float32Array;
   readonly shuffleRng: RandomState;
   /** [start, end) of each LSTM bias in params, for lstmBiasPair */
@@ -61,7 +89,9 @@ export interface Trainable {
 }
 
 const optionsSchema = z.object({
+  validationSplit: z.number().gt(0).lt(1).optional(),
   epochs: z.number().int().min(0).max(1e9).default(1),
+  initialEpoch: z.number().int().min(0).max(1e9).default(0),
   batchSize: z.number().int().min(1).max(2 ** 31 - 1).default(32),
   shuffle: z.boolean().default(true),
   lstmBiasPair: z.boolean().default(false),
@@ -71,7 +101,12 @@ const optionsSchema = z.object({
 export function parseFitOptions(options: FitOptions): z.infer<typeof optionsSchema> {
   return parseSettings(optionsSchema, options, {
     name: (field) => `fit option ${field}`,
-    expected: (field) => (field === 'shuffle' || field === 'lstmBiasPair' ? 'true or false' : `an integer from ${field === 'epochs' ? 0 : 1} up`),
+    expected: (field) =>
+      field === 'shuffle' || field === 'lstmBiasPair'
+        ? 'true or false'
+        : field === 'validationSplit'
+          ? 'a number between 0 and 1'
+          : `an integer from ${field === 'epochs' || field === 'initialEpoch' ? 0 : 1} up`,
     unknown: (keys) => `unknown fit option ${keys.join(', ')}`,
   });
 }
@@ -96,24 +131,45 @@ export function repeatLstmBiasStep(params: Float32Array, before: Float32Array, r
   }
 }
 
+function isOptimizer(spec: FitOptions['optimizer']): spec is Optimizer {
+  return typeof spec === 'object' && typeof (spec as Partial<Optimizer>).step === 'function';
+}
+
 /**
  * Keras's fit loop: per epoch a permutation (from the model's own RandomState, so a seed
  * fixes the run), batches of batchSize in that order, one optimizer step per batch; the
  * epoch's loss is the batch losses' mean weighted by batch size.
+ *
+ * Each epoch starts from a snapshot of everything the rest of the run depends on (weights,
+ * optimizer state, random state). An epoch that diverges, or is cut short by `signal`, is
+ * rolled back to it, so the model is always at the end of a finished, sound epoch, and
+ * callbacks (onEpochEnd, where a caller saves checkpoints) only ever see such epochs.
  */
-export async function fitLoop(model: Trainable, x: Sequences, options: FitOptions, step: GradientStep): Promise<History> {
-  const { epochs, batchSize, shuffle, lstmBiasPair } = parseFitOptions(options);
+export async function fitLoop(model: Trainable, given: Sequences, options: FitOptions, step: GradientStep): Promise<History> {
+  const { epochs, initialEpoch, batchSize, shuffle, lstmBiasPair, validationSplit } = parseFitOptions(options);
+  if (initialEpoch > epochs) throw new InputError(`fit option initialEpoch ${initialEpoch} is past epochs ${epochs}: epochs is the epoch to train up to, as in Keras`);
   const { config, params } = model;
   const { timesteps: T, inputDim: D } = config;
-  checkSequences(x, config, 'x');
+  checkSequences(given, config, 'x');
+  if (validationSplit !== undefined && options.validationData) {
+    throw new InputError('fit takes validationData or validationSplit, not both');
+  }
+  const split = validationSplit === undefined ? undefined : splitValidation(given, validationSplit);
+  const x = split ? split.train : given;
   const N = x.shape[0];
   if (N === 0) throw new InputError('x holds no windows: fit needs at least one');
-  const validation = options.validationData;
+  const validation = split ? split.validation : options.validationData;
+  if (options.earlyStopping && !validation) {
+    throw new InputError('early stopping watches val_loss: give validationData or validationSplit');
+  }
+  const stopping = options.earlyStopping;
+  const stopper = stopping instanceof EarlyStopping ? stopping : stopping ? new EarlyStopping(params.length, stopping) : undefined;
   if (validation) {
     checkSequences(validation, config, 'validationData');
     if (validation.shape[0] === 0) throw new InputError('validationData holds no windows: leave it out or give at least one');
   }
-  const optimizer = createOptimizer(options.optimizer ?? 'rmsprop', params.length);
+  const optimizer = isOptimizer(options.optimizer) ? options.optimizer : createOptimizer(options.optimizer ?? 'rmsprop', params.length);
+  const guard = options.divergence ?? new DivergenceGuard();
   const pairedBiases = lstmBiasPair ? model.lstmBiasRanges() : [];
 
   const maxBatch = Math.min(batchSize, N);
@@ -125,15 +181,33 @@ export async function fitLoop(model: Trainable, x: Sequences, options: FitOption
 
   const data = asFloat32(x.data);
   const xBatch = new Float32Array(maxBatch * T * D);
+  const lengthsBatch = x.lengths ? new Int32Array(maxBatch) : undefined;
   const grads = new Float32Array(params.length);
-  const lastGood = new Float32Array(params.length);
+  const before = new Float32Array(pairedBiases.length > 0 ? params.length : 0);
   const order = new Int32Array(N);
-  const { callbacks = {} } = options;
+  const { callbacks = {}, signal } = options;
   const history: History = { epoch: [], history: { loss: [], seconds: [], ...(validation ? { val_loss: [] } : {}) } };
 
+  // where the running epoch began: what a diverged or interrupted epoch is rolled back to
+  const epochStart = new Float32Array(params.length);
+  let optimizerAtStart = optimizer.getState();
+  let randomAtStart = model.shuffleRng.getState();
+  const rollBack = (): void => {
+    params.set(epochStart);
+    optimizer.setState(optimizerAtStart);
+    model.shuffleRng.setState(randomAtStart);
+  };
+  const diverged = (epoch: number, batch: number | undefined, what: string): TrainingDivergedError => {
+    rollBack();
+    return new TrainingDivergedError(epoch + 1, batch === undefined ? undefined : batch + 1, what, history);
+  };
+
   await callbacks.onTrainBegin?.();
-  for (let epoch = 0; epoch < epochs; epoch++) {
+  for (let epoch = initialEpoch; epoch < epochs && !signal?.aborted; epoch++) {
     const started = performance.now();
+    epochStart.set(params);
+    optimizerAtStart = optimizer.getState();
+    randomAtStart = model.shuffleRng.getState();
     await callbacks.onEpochBegin?.(epoch);
     for (let i = 0; i < N; i++) order[i] = i;
     if (shuffle) model.shuffleRng.shuffle(order);
@@ -143,32 +217,45 @@ export async function fitLoop(model: Trainable, x: Sequences, options: FitOption
       for (let k = 0; k < size; k++) {
         const from = order[start + k]! * T * D;
         xBatch.set(data.subarray(from, from + T * D), k * T * D);
+        if (lengthsBatch) lengthsBatch[k] = x.lengths![order[start + k]!]!;
       }
-      lastGood.set(params);
-      const loss = await step.lossAndGradient(params, grads, xBatch, size);
-      if (!Number.isFinite(loss)) {
-        params.set(lastGood);
-        throw new TrainingDivergedError(epoch + 1, batch + 1, `the loss became ${loss}`, history);
-      }
+      if (pairedBiases.length > 0) before.set(params);
+      const loss = await step.lossAndGradient(params, grads, xBatch, size, lengthsBatch);
+      if (!Number.isFinite(loss)) throw diverged(epoch, batch, `the loss became ${loss}`);
+      if (guard.reference === undefined) guard.start(loss, meanSquare(data, T, D, x.lengths));
       optimizer.step(params, grads);
-      repeatLstmBiasStep(params, lastGood, pairedBiases);
-      if (!allFinite(params)) {
-        params.set(lastGood);
-        throw new TrainingDivergedError(epoch + 1, batch + 1, 'the update made a weight non-finite', history);
-      }
+      repeatLstmBiasStep(params, before, pairedBiases);
+      if (!allFinite(params)) throw diverged(epoch, batch, 'the update made a weight non-finite');
       weightedLoss += loss * size;
       await callbacks.onBatchEnd?.(batch, { loss, size });
+      if (signal?.aborted) break;
+    }
+    if (signal?.aborted) {
+      rollBack();
+      break;
     }
     const logs: EpochLogs = { loss: weightedLoss / N, seconds: 0 };
+    const verdict = guard.verdict(logs.loss);
+    if (verdict !== undefined) throw diverged(epoch, undefined, verdict);
     if (validation) {
-      logs.val_loss = await forwardInChunks(step, params, validation.data, validation.shape[0], { loss: true });
+      logs.val_loss = await forwardInChunks(step, params, validation.data, validation.shape[0], { loss: true }, validation.lengths);
+      if (!Number.isFinite(logs.val_loss)) throw diverged(epoch, undefined, `the validation loss became ${logs.val_loss}`);
     }
     logs.seconds = (performance.now() - started) / 1000;
     history.epoch.push(epoch);
     history.history.loss.push(logs.loss);
     if (logs.val_loss !== undefined) history.history.val_loss!.push(logs.val_loss);
     history.history.seconds.push(logs.seconds);
+    // before the callbacks, so a checkpoint saved there holds early stopping's verdict on this epoch
+    const stop = stopper !== undefined && logs.val_loss !== undefined && stopper.update(epoch, logs.val_loss, params);
     await callbacks.onEpochEnd?.(epoch, logs);
+    if (stop) break;
+  }
+  if (stopper) {
+    // stopped early: update() has put the best weights back; ran to the end: put them back now
+    const restoredBestWeights = stopper.stoppedEpoch >= 0 ? stopper.restoreBestWeights && stopper.bestEpoch >= 0 : stopper.restore(params);
+    const { bestEpoch, bestLoss: bestValLoss, stoppedEpoch } = stopper;
+    history.earlyStopping = { bestEpoch, bestValLoss, stoppedEpoch, restoredBestWeights };
   }
   await callbacks.onTrainEnd?.();
   return history;

@@ -9,11 +9,11 @@ export interface ModelDims {
 
 /** What a forward pass writes, each only when asked for. */
 export interface ForwardOutputs {
-  /** (N,T,D) receives the reconstruction */
+  /** (N,T,D) receives the reconstruction, in the data's own time order (0 at padded steps) */
   reconstruction?: FloatArray;
-  /** (N,L) receives the codes (the encoder's last hidden states) */
+  /** (N,L) receives the codes (the encoder's states after each window's last real step) */
   code?: FloatArray;
-  /** measure the reconstruction's MSE against x, even without keeping the reconstruction */
+  /** measure the reconstruction's MSE against x over real steps, even without keeping the reconstruction */
   loss?: boolean;
 }
 
@@ -38,25 +38,34 @@ export interface EngineOptions {
  *
  * Loss = mean over all B*T*D values of (output - x)^2, the output being the reconstruction
  * of x (the decoder is fed x reversed in time, as in the article).
+ *
+ * With `lengths` (B), window b is lengths[b] steps long and post-padded (see Sequences):
+ * the loss is the mean over real steps only, sum_b sum_{t<len_b, d} err^2 / (D sum_b len_b),
+ * and nothing about a window depends on its padding or on the rest of its batch. The
+ * model's variant (decoder, reverseTarget, outputActivation) is fixed when the step is made.
  */
 export interface GradientStep {
   readonly dims: ModelDims;
   readonly maxBatch: number;
   /**
-   * x: (batch, T, D) row-major, batch <= maxBatch. Overwrites `grads` (same layout as
-   * `params`) with dLoss/dParams and returns the loss.
+   * x: (batch, T, D) row-major, batch <= maxBatch; lengths: (batch) or absent (all T).
+   * Overwrites `grads` (same layout as `params`) with dLoss/dParams and returns the loss.
    */
-  lossAndGradient(params: Float32Array, grads: Float32Array, x: Float32Array, batch: number): number | Promise<number>;
+  lossAndGradient(params: Float32Array, grads: Float32Array, x: Float32Array, batch: number, lengths?: Int32Array): number | Promise<number>;
   /**
    * The forward pass without gradients over `batch` <= maxBatch windows: the codes
    * (batch,L) into `out.code`, the reconstruction (batch,T,D) into `out.reconstruction`
-   * (the decoder runs only then). Validation, predict and encode use it (forwardInChunks).
+   * (the decoder runs only then). The reconstruction is in the data's own time order, to
+   * be compared with x step for step (a reverseTarget model's output is reversed back
+   * within each window's length), and 0 at padded steps. Validation, predict and encode
+   * use it (forwardInChunks).
    */
   forward(
     params: Float32Array,
     x: Float32Array,
     batch: number,
     out: { code?: Float32Array; reconstruction?: Float32Array },
+    lengths?: Int32Array,
   ): void | Promise<void>;
   /** Releases threads or other resources; the step is unusable afterwards. */
   dispose(): void | Promise<void>;

@@ -1,18 +1,32 @@
 import { InputError } from '../input-error.js';
-import { firstNonFinite } from './non-finite.js';
+import { firstNonFinite, FLOAT32_RANGE_TEXT } from './non-finite.js';
 import type { ModelDims } from './gradient-step.js';
 
-/** N windows of T steps of D features, row-major (N,T,D). */
+/**
+ * N windows of T steps of D features, row-major (N,T,D). With `lengths`, window n is
+ * lengths[n] steps long (2 <= lengths[n] <= T): its real steps come first and steps
+ * lengths[n] .. T-1 are padding, whose values are never read (post-padding, as Keras's
+ * pad_sequences(padding='post') and Masking expect). Without it every window is T long.
+ */
 export interface Sequences {
   data: Float32Array | Float64Array;
   shape: [number, number, number];
+  lengths?: Int32Array;
 }
 
 /**
  * Throws InputError unless `x` is (N,T,D) for the model's T and D, its data holds N*T*D
- * values and every value is finite; `what` names the input in the message (e.g. 'x').
+ * values and every value is a finite float32; `what` names the input in the message (e.g. 'x').
+ * Lengths are for a masked model only (maskValue set): a model file without Masking
+ * layers would read the padding as data. And no real step may have every feature equal
+ * to maskValue, since Keras's Masking would skip that step where we do not.
  */
-export function checkSequences(x: Sequences, { timesteps: T, inputDim: D }: Pick<ModelDims, 'timesteps' | 'inputDim'>, what: string): void {
+export function checkSequences(
+  x: Sequences,
+  model: Pick<ModelDims, 'timesteps' | 'inputDim'> & { maskValue?: number | null },
+  what: string,
+): void {
+  const { timesteps: T, inputDim: D } = model;
   if (!x || !(x.data instanceof Float32Array || x.data instanceof Float64Array)) {
     throw new InputError(`${what}: data must be a Float32Array or Float64Array of shape (N,T,D)`);
   }
@@ -29,8 +43,51 @@ export function checkSequences(x: Sequences, { timesteps: T, inputDim: D }: Pick
   }
   const bad = firstNonFinite(x.data, T, D);
   if (bad) {
-    throw new InputError(`${what} holds ${bad.value} at window ${bad.window}, step ${bad.step}, feature ${bad.feature} (flat index ${bad.index}); expected finite numbers`);
+    throw new InputError(`${what} holds ${bad.value} at window ${bad.window}, step ${bad.step}, feature ${bad.feature} (flat index ${bad.index}); expected ${FLOAT32_RANGE_TEXT}`);
   }
+  if (x.lengths !== undefined) checkLengths(x.lengths, N, T, model.maskValue ?? null, what);
+  if (model.maskValue !== undefined && model.maskValue !== null) {
+    const step = firstMaskedStep(x.data, T, D, model.maskValue, x.lengths);
+    if (step) {
+      throw new InputError(
+        `${what} window ${step.window}, step ${step.step} has every feature equal to the model's maskValue ${model.maskValue}: ` +
+          'Keras and TF.js would skip that step; expected a maskValue that real steps never take',
+      );
+    }
+  }
+}
+
+function checkLengths(lengths: unknown, N: number, T: number, maskValue: number | null, what: string): void {
+  if (!(lengths instanceof Int32Array)) throw new InputError(`${what}: lengths must be an Int32Array of N window lengths`);
+  if (maskValue === null) {
+    throw new InputError(`${what} has lengths but the model is not masked: create it with a maskValue (e.g. maskValue: -1e9, a value no real step takes)`);
+  }
+  if (lengths.length !== N) throw new InputError(`${what}: lengths holds ${lengths.length} values; expected one per window, ${N}`);
+  for (let n = 0; n < N; n++) {
+    const len = lengths[n]!;
+    if (len < 2 || len > T) throw new InputError(`${what}: lengths[${n}] is ${len}; expected from 2 to T = ${T}`);
+  }
+}
+
+/** The first real step (t < its window's length) whose every feature is maskValue, as float32 compares it. */
+function firstMaskedStep(
+  data: Float32Array | Float64Array,
+  T: number,
+  D: number,
+  maskValue: number,
+  lengths: Int32Array | undefined,
+): { window: number; step: number } | undefined {
+  const mask = Math.fround(maskValue);
+  const N = data.length / (T * D);
+  for (let n = 0; n < N; n++) {
+    const len = lengths ? lengths[n]! : T;
+    for (let t = 0; t < len; t++) {
+      let all = true;
+      for (let d = 0; d < D && all; d++) all = Math.fround(data[(n * T + t) * D + d]!) === mask;
+      if (all) return { window: n, step: t };
+    }
+  }
+  return undefined;
 }
 
 /** The data as float32, copied only when it is not float32 already. */

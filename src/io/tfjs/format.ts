@@ -1,30 +1,73 @@
 import type { RecurrentActivation } from '../../ops/activations.js';
 import type { WeightName } from '../../models/autoencoder/layout.js';
+import type { AutoencoderVariant } from '../../models/autoencoder/config.js';
 import { LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
-import { readTfjsModel } from './read.js';
-import { writeTfjsModel } from './write.js';
+import type { Scaling } from '../../train/scaling.js';
+import type { History } from '../../train/fit.js';
+import { readTfjsModel, type TfjsModelContents, type TfjsModelRead } from './read.js';
+import { commitModelSet } from './model-set.js';
 
 /**
- * The autoencoder in the TF.js Layers format (model.json + weights.bin): what
- * `tf.loadLayersModel` reads as the same two-input functional model (feed it x and x
- * reversed in time), and what Keras reaches through tensorflowjs_converter.
+ * The autoencoder in the TF.js Layers format (model.json + its weights shard): what
+ * `tf.loadLayersModel` reads as the same functional model (the conditional one takes two
+ * inputs: x and x reversed in time; a masked one wants its padding filled with maskValue),
+ * and what Keras reaches through tensorflowjs_converter.
  */
 export interface SavableAutoencoder {
-  readonly config: { timesteps: number; inputDim: number; latentDim: number; recurrentActivation: RecurrentActivation };
+  readonly config: { timesteps: number; inputDim: number; latentDim: number; recurrentActivation: RecurrentActivation } & Partial<AutoencoderVariant>;
   getWeights(): Record<WeightName, Float32Array>;
+  readonly scaling?: Scaling | undefined;
 }
 
-/** Writes dir/model.json and dir/weights.bin as one set (see writeTfjsModel); returns the model.json path. */
-export function saveModel(dir: string, model: SavableAutoencoder): string {
-  const { timesteps, inputDim, latentDim, recurrentActivation } = model.config;
-  return writeTfjsModel(dir, { dims: { timesteps, inputDim, latentDim }, recurrentActivation, weights: model.getWeights() });
+/**
+ * Saves the model in `dir` as one set (model-set.ts): dir/model.json names its weights
+ * file, and, given a history, its training record and dir/history.json. A model already
+ * in dir is replaced whole or, on failure, not at all. Returns the model.json path.
+ */
+export function saveModel(dir: string, model: SavableAutoencoder, options: { history?: History } = {}): string {
+  const saved = commitModelSet(dir, modelContents(model), options.history ? { history: options.history } : undefined);
+  if (saved.historyError) throw saved.historyError;
+  return saved.modelPath;
+}
+
+/** What a model's file holds: sizes, activation, variant, weights (views, not copies) and scaling. */
+export function modelContents(model: SavableAutoencoder): TfjsModelContents {
+  const { timesteps, inputDim, latentDim, recurrentActivation, decoder, reverseTarget, outputActivation, maskValue } = model.config;
+  const variant = { decoder, reverseTarget, outputActivation, maskValue };
+  const scaling = model.scaling;
+  return { dims: { timesteps, inputDim, latentDim }, recurrentActivation, variant, weights: model.getWeights(), ...(scaling ? { scaling } : {}) };
+}
+
+/** Writes TF.js model contents (e.g. readTfjsModel's) to dir as one set, as saveModel does; returns the model.json path. */
+export function writeTfjsModel(dir: string, contents: TfjsModelContents): string {
+  return commitModelSet(dir, contents).modelPath;
 }
 
 /** Loads a model.json (or a folder holding one) written by TF.js, Keras or us. */
 export function loadModel(modelJsonPath: string): LstmAutoencoder {
-  const { dims, recurrentActivation, weights } = readTfjsModel(modelJsonPath);
-  return LstmAutoencoder.fromWeights({ ...dims, recurrentActivation }, weights);
+  return loadModelAndFiles(modelJsonPath).model;
+}
+
+/** loadModel, and the files it read (model.json, then each shard): what an output must not replace. */
+export function loadModelAndFiles(modelJsonPath: string): { model: LstmAutoencoder; files: string[] } {
+  const read = readTfjsModel(modelJsonPath);
+  return { model: modelFromFile(read), files: read.files };
+}
+
+/** The model a file holds (readTfjsModel's), its batch order drawn from RandomState(seed) (train's --init and --resume give one). */
+export function modelFromFile({ dims, recurrentActivation, variant, weights, scaling }: TfjsModelRead, seed?: number): LstmAutoencoder {
+  const normalize = scaling && scaling.normalize !== 'none' ? { normalize: scaling.normalize } : {};
+  return LstmAutoencoder.fromWeights({ ...dims, recurrentActivation, ...nonDefault(variant), ...normalize, ...(seed === undefined ? {} : { seed }) }, weights, scaling);
+}
+
+/** The settings that differ from the article's, so the article model's config stays as short as one made by create. */
+function nonDefault(variant: AutoencoderVariant): Partial<AutoencoderVariant> {
+  const out: Partial<AutoencoderVariant> = {};
+  if (variant.decoder !== 'conditional') out.decoder = variant.decoder;
+  if (variant.reverseTarget) out.reverseTarget = true;
+  if (variant.outputActivation !== 'tanh') out.outputActivation = variant.outputActivation;
+  if (variant.maskValue !== null) out.maskValue = variant.maskValue;
+  return out;
 }
 
 export { readTfjsModel, type TfjsModelContents } from './read.js';
-export { writeTfjsModel } from './write.js';

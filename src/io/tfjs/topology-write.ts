@@ -1,16 +1,29 @@
 import type { RecurrentActivation } from '../../ops/activations.js';
-import type { AutoencoderDims } from '../../models/autoencoder/layout.js';
+import type { AutoencoderDims, DecoderKind } from '../../models/autoencoder/layout.js';
+import type { OutputActivation } from '../../models/autoencoder/config.js';
 
 /**
- * The conditional autoencoder as a Keras functional model in the TF.js Layers JSON, so
- * that `tf.loadLayersModel` (and Keras, via tensorflowjs_converter) rebuild the same
- * network. The layer names are the weight prefixes of autoencoder-layout.ts. Every
- * activation is written out: the library defaults differ (TF.js's LSTM defaults to
- * hard_sigmoid, TF2 Keras's to sigmoid), so a file that relied on them would be ambiguous.
- * The model has two inputs: x, and x reversed in time.
+ * The autoencoder as a Keras functional model in the TF.js Layers JSON, so that
+ * `tf.loadLayersModel` (and Keras, via tensorflowjs_converter) rebuild the same network.
+ * The layer names are the weight prefixes of layout.ts. Every activation is written out:
+ * the library defaults differ (TF.js's LSTM defaults to hard_sigmoid, TF2 Keras's to
+ * sigmoid), so a file that relied on them would be ambiguous.
+ *
+ * The conditional model has two inputs: x, and x reversed in time (within each window's
+ * length when windows are padded). The unconditional one has x alone:
+ * Input -> LSTM -> RepeatVector -> LSTM -> Dense -> Dense. A masked model (maskValue set)
+ * puts a Masking layer after each input, as Keras would build it: the encoder then carries
+ * its state through the padded steps (steps whose every feature is maskValue), and the
+ * conditional decoder, masked through the Concatenate, carries its own.
  */
 export interface TopologySettings extends AutoencoderDims {
   recurrentActivation: RecurrentActivation;
+  /** default 'conditional' */
+  decoder?: DecoderKind;
+  /** default 'tanh' */
+  outputActivation?: OutputActivation;
+  /** null or absent: no Masking layers */
+  maskValue?: number | null;
 }
 
 const GLOROT_UNIFORM = {
@@ -31,6 +44,10 @@ function inputLayer(name: string, timesteps: number, inputDim: number) {
 
 function from(...names: string[]) {
   return [names.map((name) => [name, 0, 0, {}])];
+}
+
+function maskingLayer(name: string, maskValue: number, input: string) {
+  return { name, class_name: 'Masking', config: { mask_value: maskValue, name, trainable: true, dtype: 'float32' }, inbound_nodes: from(input) };
 }
 
 function lstmLayer(name: string, units: number, recurrentActivation: string, returnSequences: boolean, input: string) {
@@ -92,29 +109,50 @@ function denseLayer(name: string, units: number, activation: string, input: stri
 
 export function autoencoderTopology(s: TopologySettings): Record<string, unknown> {
   const { timesteps: T, inputDim: D, latentDim: L, recurrentActivation } = s;
+  const conditional = (s.decoder ?? 'conditional') === 'conditional';
+  const maskValue = s.maskValue ?? null;
+  const layers: unknown[] = [inputLayer('input_1', T, D)];
+  let encoderInput = 'input_1';
+  if (maskValue !== null) {
+    layers.push(maskingLayer('masking_1', maskValue, 'input_1'));
+    encoderInput = 'masking_1';
+  }
+  layers.push(
+    lstmLayer('encoder', L, recurrentActivation, false, encoderInput),
+    { name: 'repeat_vector', class_name: 'RepeatVector', config: { n: T, name: 'repeat_vector', trainable: true }, inbound_nodes: from('encoder') },
+  );
+  let decoderInput = 'repeat_vector';
+  if (conditional) {
+    layers.push(inputLayer('input_2', T, D));
+    let reversed = 'input_2';
+    if (maskValue !== null) {
+      layers.push(maskingLayer('masking_2', maskValue, 'input_2'));
+      reversed = 'masking_2';
+    }
+    layers.push({
+      name: 'concatenate',
+      class_name: 'Concatenate',
+      config: { axis: -1, name: 'concatenate', trainable: true },
+      inbound_nodes: from('repeat_vector', reversed),
+    });
+    decoderInput = 'concatenate';
+  }
+  layers.push(
+    lstmLayer('decoder', L, recurrentActivation, true, decoderInput),
+    denseLayer('dense_hidden', L, 'relu', 'decoder'),
+    denseLayer('dense_out', D, s.outputActivation ?? 'tanh', 'dense_hidden'),
+  );
   return {
     class_name: 'Model',
     config: {
       name: 'lstm_autoencoder',
-      layers: [
-        inputLayer('input_1', T, D),
-        lstmLayer('encoder', L, recurrentActivation, false, 'input_1'),
-        { name: 'repeat_vector', class_name: 'RepeatVector', config: { n: T, name: 'repeat_vector', trainable: true }, inbound_nodes: from('encoder') },
-        inputLayer('input_2', T, D),
-        {
-          name: 'concatenate',
-          class_name: 'Concatenate',
-          config: { axis: -1, name: 'concatenate', trainable: true },
-          inbound_nodes: from('repeat_vector', 'input_2'),
-        },
-        lstmLayer('decoder', L, recurrentActivation, true, 'concatenate'),
-        denseLayer('dense_hidden', L, 'relu', 'decoder'),
-        denseLayer('dense_out', D, 'tanh', 'dense_hidden'),
-      ],
-      input_layers: [
-        ['input_1', 0, 0],
-        ['input_2', 0, 0],
-      ],
+      layers,
+      input_layers: conditional
+        ? [
+            ['input_1', 0, 0],
+            ['input_2', 0, 0],
+          ]
+        : [['input_1', 0, 0]],
       output_layers: [['dense_out', 0, 0]],
     },
   };

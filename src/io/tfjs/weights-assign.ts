@@ -22,7 +22,7 @@ export function assignWeights(weights: NamedWeight[], topology: AutoencoderTopol
   const fail = (what: string): never => {
     throw new InputError(`${source}: ${what}`);
   };
-  const layout = autoencoderLayout(topology.dims);
+  const layout = autoencoderLayout({ ...topology.dims, decoder: topology.decoder });
   const roles = Object.keys(ROLES) as Role[];
   const found = new Map<WeightName, NamedWeight>();
 
@@ -50,7 +50,7 @@ export function assignWeights(weights: NamedWeight[], topology: AutoencoderTopol
     if (w.shape.length !== slot.shape.length || w.shape.some((n, i) => n !== slot.shape[i])) {
       fail(`weight '${w.name}' has shape [${w.shape.join(',')}]; the model needs [${slot.shape.join(',')}]`);
     }
-    result[name] = name === 'decoder/kernel' && topology.inputFirstInConcat ? codeRowsFirst(w.data, topology.dims.inputDim, topology.dims.latentDim) : w.data;
+    result[name] = name === 'decoder/kernel' && topology.decoder === 'conditional' && topology.inputFirstInConcat ? codeRowsFirst(w.data, topology.dims.inputDim, topology.dims.latentDim) : w.data;
   }
   return result;
 }

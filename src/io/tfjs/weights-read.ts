@@ -1,10 +1,17 @@
-import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, join, sep } from 'node:path';
 import { InputError } from '../../input-error.js';
-import { readInputFile } from '../read-input-file.js';
+import { readInputFile, statInputFile } from '../read-input-file.js';
+import { shown } from './json.js';
 
 /**
  * The weights of a TF.js Layers model: the weightsManifest's groups, each a list of shard
  * files read end to end as one buffer, cut into tensors in manifest order.
+ *
+ * A model.json is not trusted with the file system: a shard must be a plain file inside
+ * model.json's folder (a relative name, no '..', no link that leads out, no FIFO or
+ * device), and the shards' sizes must add up to exactly what the manifest describes before
+ * a byte of them is read. No message says anything about a file outside the folder.
  */
 export interface NamedWeight {
   name: string;
@@ -19,14 +26,20 @@ function isObject(v: unknown): v is JsonObject {
 }
 
 /** Bytes per value of the dtypes TF.js writes (for skipping optimizer state we do not use). */
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+const DTYPE_BYTES = new Map<unknown, number>([
+  ['float32', 4],
+  ['int32', 4],
+  ['bool', 1],
+]);
 
-export function readWeightsManifest(manifest: unknown, dir: string, source: string): NamedWeight[] {
+export function readWeightsManifest(manifest: unknown, dir: string, source: string): { weights: NamedWeight[]; files: string[] } {
   const fail = (what: string): never => {
     throw new InputError(`${source}: ${what}`);
   };
   if (!Array.isArray(manifest)) return fail('weightsManifest is missing or not a list');
+  const root = realFolder(dir, source);
   const weights: NamedWeight[] = [];
+  const files: string[] = [];
   manifest.forEach((group, g) => {
     if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
       fail(`weightsManifest group ${g} needs "paths" and "weights" lists`);
@@ -38,27 +51,36 @@ export function readWeightsManifest(manifest: unknown, dir: string, source: stri
       if (!isObject(spec) || typeof spec.name !== 'string') return fail(`weightsManifest group ${g} weight ${s} has no name`);
       const shape = spec.shape;
       if (!Array.isArray(shape) || !shape.every((n) => Number.isSafeInteger(n) && n >= 0)) {
-        return fail(`weight '${spec.name}' has shape ${JSON.stringify(shape)}; expected a list of sizes`);
+        return fail(`weight '${spec.name}' has shape ${shown(shape)}; expected a list of sizes`);
       }
       if (spec.quantization !== undefined) fail(`weight '${spec.name}' is quantized; only plain float32 weights are supported`);
       const optimizerState = spec.group === 'optimizer';
-      const bytesPerValue = DTYPE_BYTES[String(spec.dtype)];
+      const bytesPerValue = DTYPE_BYTES.get(spec.dtype);
       if ((!optimizerState && spec.dtype !== 'float32') || bytesPerValue === undefined) {
-        fail(`weight '${spec.name}' has dtype ${String(spec.dtype)}; only float32 weights are supported`);
+        return fail(`weight '${spec.name}' has dtype ${shown(spec.dtype)}; only float32 weights are supported`);
       }
       const count = (shape as number[]).reduce((a, b) => a * b, 1);
-      return { name: spec.name, shape: shape as number[], count, bytes: count * bytesPerValue!, optimizerState };
+      return { name: spec.name, shape: shape as number[], count, bytes: count * bytesPerValue, optimizerState };
     });
 
-    const shardNames = paths.map((p) => String(p));
-    const shards = shardNames.map((p) => readShard(join(dir, p), source));
-    const total = shards.reduce((n, b) => n + b.length, 0);
+    // Where the shards are and how large, all before any is opened.
+    const shards = paths.map((p, k) => shardFile(p, dir, root, source, `weightsManifest group ${g} path ${k}`, fail));
     const expected = sized.reduce((n, s) => n + s.bytes, 0);
-    if (total !== expected) {
-      const what = shardNames.length === 1 ? `${shardNames[0]} is` : `the shards ${shardNames.join(', ')} are`;
-      fail(`${what} ${total} bytes but the weightsManifest describes ${expected} bytes`);
-    }
-    const bytes = Buffer.concat(shards);
+    const describe = (total: number): string => {
+      const what = shards.length === 1 ? `${shards[0]!.name} is` : `the shards ${shards.map((s) => s.name).join(', ')} are`;
+      return `${what} ${total} bytes but the weightsManifest describes ${expected} bytes`;
+    };
+    const sizes = shards.map((s) => statInputFile(s.real, `a weights file named in ${source}`).size);
+    const total = sizes.reduce((n, size) => n + size, 0);
+    if (total !== expected) fail(describe(total));
+
+    // Each read stops at the size just checked; a shard that changed since is caught by the sum.
+    const parts = shards.map((s, k) => readInputFile(s.real, `a weights file named in ${source}`, { maxBytes: sizes[k] }));
+    const read = parts.reduce((n, b) => n + b.length, 0);
+    if (read !== expected) fail(describe(read));
+    files.push(...shards.map((s) => s.real));
+
+    const bytes = Buffer.concat(parts);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let offset = 0;
     for (const s of sized) {
@@ -73,9 +95,45 @@ export function readWeightsManifest(manifest: unknown, dir: string, source: stri
       offset += s.bytes;
     }
   });
-  return weights;
+  return { weights, files };
 }
 
-function readShard(path: string, source: string): Buffer {
-  return readInputFile(path, `a weights file named in ${source}`);
+/** The folder's real path, links resolved: every shard's real path must lie under it. */
+function realFolder(dir: string, source: string): string {
+  try {
+    return realpathSync(dir);
+  } catch (err) {
+    throw new InputError(`${source}: its folder cannot be resolved (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/**
+ * One shard named in the manifest: a relative file name inside the model's folder, or one
+ * InputError line. `name` is the manifest's spelling, `real` the file's resolved path.
+ */
+function shardFile(
+  p: unknown,
+  dir: string,
+  root: string,
+  source: string,
+  where: string,
+  fail: (what: string) => never,
+): { name: string; real: string } {
+  const inside = `expected a file name inside the model's folder ${dir}`;
+  if (typeof p !== 'string' || p === '' || p.includes('\0')) return fail(`${where} is ${shown(JSON.stringify(p))}; ${inside}`);
+  const quoted = shown(JSON.stringify(p));
+  // absolute in POSIX or Windows spelling: a model.json from anywhere may hold either
+  if (isAbsolute(p) || p.startsWith('\\') || /^[A-Za-z]:/.test(p)) return fail(`weights path ${quoted} is absolute; ${inside}`);
+  if (p.split(/[\\/]/).includes('..')) return fail(`weights path ${quoted} climbs out with '..'; ${inside}`);
+  const full = join(dir, p);
+  let real: string;
+  try {
+    real = realpathSync(full);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // said of the name inside the folder: where a link leads stays unsaid
+    throw new InputError(`${full}: ${code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(err)})`}; expected a weights file named in ${source}`);
+  }
+  if (!real.startsWith(root.endsWith(sep) ? root : root + sep)) return fail(`weights path ${quoted} leads outside the model's folder through a symbolic link; ${inside}`);
+  return { name: p, real };
 }

@@ -1,21 +1,26 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFilesAtomic } from '../atomic-write.js';
 import { autoencoderLayout } from '../../models/autoencoder/layout.js';
-import type { TfjsModelContents } from './read.js';
+import { METADATA_KEY, type LstmAeMetadata, type TfjsModelContents } from './read.js';
+import { variantOf } from '../../models/autoencoder/config.js';
+import type { Scaling } from '../../train/scaling.js';
 import { autoencoderTopology } from './topology-write.js';
 
-export const WEIGHTS_FILE = 'weights.bin';
+/** A model in the TF.js Layers format as bytes: model.json's text and its one weights shard. */
+export interface EncodedTfjsModel {
+  modelJson: string;
+  weights: Uint8Array;
+}
 
 /**
- * Writes dir/weights.bin (float32 little-endian, in autoencoder-layout order, which is also the
- * manifest's order) and dir/model.json as one set: both are written in full before either
- * replaces an older model, and weights.bin is renamed first so that a model.json on disk
- * never announces weights that are not there yet.
- * Returns the path of model.json.
+ * The weights (float32 little-endian, in autoencoder-layout order, which is also the
+ * manifest's order) and a model.json naming them `weightsFile`. Our metadata goes into
+ * TF.js's own slot for it, userDefinedMetadata (which tf.loadLayersModel hands back as
+ * model.getUserDefinedMetadata()), with `set`: which generation of a model set this is and
+ * its training record (model-set.ts, which writes them as a set).
  */
-export function writeTfjsModel(dir: string, contents: TfjsModelContents): string {
-  const layout = autoencoderLayout(contents.dims);
+export function encodeTfjsModel(contents: TfjsModelContents, weightsFile: string, set?: Pick<LstmAeMetadata, 'generation' | 'training'>): EncodedTfjsModel {
+  const { decoder, reverseTarget, outputActivation, maskValue } = variantOf(contents.variant ?? {});
+  const layout = autoencoderLayout({ ...contents.dims, decoder });
   const bytes = new Uint8Array(4 * layout.size);
   const view = new DataView(bytes.buffer);
   for (const slot of layout.slots) {
@@ -27,20 +32,22 @@ export function writeTfjsModel(dir: string, contents: TfjsModelContents): string
     format: 'layers-model',
     generatedBy: `lstm-ae ${packageVersion()}`,
     convertedBy: null,
-    modelTopology: autoencoderTopology({ ...contents.dims, recurrentActivation: contents.recurrentActivation }),
+    modelTopology: autoencoderTopology({ ...contents.dims, recurrentActivation: contents.recurrentActivation, decoder, outputActivation, maskValue }),
     weightsManifest: [
       {
-        paths: [WEIGHTS_FILE],
+        paths: [weightsFile],
         weights: layout.slots.map((s) => ({ name: s.name, shape: s.shape, dtype: 'float32' })),
       },
     ],
+    userDefinedMetadata: { [METADATA_KEY]: { ...metadata(reverseTarget, contents.scaling), ...set } },
   };
-  const modelPath = join(dir, 'model.json');
-  writeFilesAtomic([
-    { path: join(dir, WEIGHTS_FILE), data: bytes },
-    { path: modelPath, data: JSON.stringify(modelJson, null, 1) + '\n' },
-  ]);
-  return modelPath;
+  return { modelJson: JSON.stringify(modelJson, null, 1) + '\n', weights: bytes };
+}
+
+function metadata(reverseTarget: boolean, scaling: Scaling | undefined): LstmAeMetadata {
+  const scaled = scaling && scaling.normalize !== 'none' ? { scaling } : {};
+  if (!reverseTarget) return { reverseTarget, ...scaled };
+  return { reverseTarget, ...scaled, note: 'output step t reconstructs x[len-1-t]: reverse it within each window\'s length to compare with x' };
 }
 
 function packageVersion(): string {

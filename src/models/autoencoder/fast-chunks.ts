@@ -1,5 +1,5 @@
 import type { RecurrentActivation } from '../../ops/activations.js';
-import { FastKernels } from './fast-kernels.js';
+import { FastKernels, type KernelVariant } from './fast-kernels.js';
 import { autoencoderLayout, type AutoencoderDims } from './layout.js';
 
 /**
@@ -14,12 +14,15 @@ export const CHUNK_WINDOWS = 16;
 export interface FastSharedSetup {
   dims: AutoencoderDims;
   recurrentActivation: RecurrentActivation;
+  variant: KernelVariant;
   module: WebAssembly.Module;
   /** params (P) f32 */
   params: SharedArrayBuffer;
   /** the batch x (maxBatch,T,D) f32 */
   x: SharedArrayBuffer;
-  /** the job: i32 [op, batch, next chunk to claim] */
+  /** the batch's window lengths (maxBatch) i32, read when job[HAS_LENGTHS] is 1 */
+  lengths: SharedArrayBuffer;
+  /** the job: i32 [op, batch, next chunk to claim, has lengths] */
   job: SharedArrayBuffer;
   /** f64 [gradient scale] */
   scale: SharedArrayBuffer;
@@ -37,7 +40,8 @@ export interface FastSharedSetup {
 export const OP = 0;
 export const BATCH = 1;
 export const NEXT_CHUNK = 2;
-export const JOB_FIELDS = 3;
+export const HAS_LENGTHS = 3;
+export const JOB_FIELDS = 4;
 
 /** What a job asks for (job[OP]). */
 export const FastOp = { train: 0, encode: 1, reconstruct: 2 } as const;
@@ -50,10 +54,13 @@ export type FastOp = (typeof FastOp)[keyof typeof FastOp];
  * chunk varies from run to run; what lands where does not.
  */
 export function createJobRunner(setup: FastSharedSetup): () => void {
-  const kernels = new FastKernels(setup.module, setup.dims, CHUNK_WINDOWS, setup.recurrentActivation);
-  const paramCount = autoencoderLayout(setup.dims).size;
+  const { dims, variant } = setup;
+  const layout = autoencoderLayout({ ...dims, decoder: variant.unconditional ? 'unconditional' : 'conditional' });
+  const kernels = new FastKernels(setup.module, dims, CHUNK_WINDOWS, setup.recurrentActivation, layout, variant);
+  const paramCount = layout.size;
   const params = new Float32Array(setup.params);
   const x = new Float32Array(setup.x);
+  const lengths = new Int32Array(setup.lengths);
   const job = new Int32Array(setup.job);
   const scale = new Float64Array(setup.scale);
   const chunkGrads = new Float32Array(setup.chunkGrads);
@@ -71,7 +78,7 @@ export function createJobRunner(setup: FastSharedSetup): () => void {
       if (chunk >= chunks) return;
       const first = chunk * CHUNK_WINDOWS;
       const count = Math.min(CHUNK_WINDOWS, batch - first);
-      kernels.stage(x, first, count);
+      kernels.stage(x, first, count, job[HAS_LENGTHS] === 1 ? lengths : undefined);
       if (op === FastOp.train) {
         chunkSse[chunk] = kernels.trainStep(count, scale[0]!);
         chunkGrads.set(kernels.gradients, chunk * paramCount);

@@ -11,7 +11,7 @@ export const KERNELS_NAME = 'autoencoder';
 /** The exports of assembly/index.ts. */
 interface KernelExports {
   memory: WebAssembly.Memory;
-  configure(T: number, D: number, L: number, maxBlocks: number, hard: number, parameters: number): number;
+  configure(T: number, D: number, L: number, maxBlocks: number, hard: number, parameters: number, variant: number): number;
   tensorCount(): number;
   placeTensor(i: number, offset: number, size: number): number;
   tensorOffset(i: number): number;
@@ -20,13 +20,32 @@ interface KernelExports {
   paramsPtr(): number;
   gradsPtr(): number;
   inputsPtr(): number;
-  masksPtr(): number;
+  reversedInputsPtr(): number;
+  stepMasksPtr(): number;
+  blockStepsPtr(): number;
   outputsPtr(): number;
   codesPtr(): number;
   trainStep(blocks: number, scale: number): number;
   forwardBlocks(blocks: number, decode: number): void;
   tanhInPlace(ptr: number, n: number): void;
   sigmoidInPlace(ptr: number, n: number): void;
+}
+
+/** The model variants the kernels compute, beside the article's (all false). */
+export interface KernelVariant {
+  /** the decoder sees the code alone, not [code | input reversed] */
+  unconditional: boolean;
+  /** the target is the input reversed within each window's length */
+  reverseTarget: boolean;
+  /** the output layer is linear instead of tanh */
+  linearOutput: boolean;
+}
+
+export const ARTICLE_VARIANT: KernelVariant = { unconditional: false, reverseTarget: false, linearOutput: false };
+
+/** configure's variant bits (assembly/memory-plan.ts) */
+function variantBits(v: KernelVariant): number {
+  return (v.unconditional ? 1 : 0) | (v.reverseTarget ? 2 : 0) | (v.linearOutput ? 4 : 0);
 }
 
 /** Where the kernels read one tensor: its offset in params and how many floats, as the instance reports them. */
@@ -42,8 +61,9 @@ export interface PlacedTensor {
  * host's (`layout`, by default autoencoderLayout(dims)): each tensor is placed where the
  * layout says, and the instance refuses a tensor whose size differs from what it reads.
  * Windows are staged into blocks of 4 (window-major, lanes innermost:
- * [block][t][d][lane]); a padding lane has x = 0 and mask 0, so it adds exactly nothing
- * to the loss or the gradients.
+ * [block][t][d][lane]), each with its length: steps past it (and the empty lanes of a last
+ * block) have x = 0 and step mask 0, so they add exactly nothing to the loss or the
+ * gradients, and a block runs only as many steps as its longest window has.
  */
 export class FastKernels {
   readonly dims: AutoencoderDims;
@@ -52,8 +72,13 @@ export class FastKernels {
   private readonly wasm: KernelExports;
   private readonly params: Float32Array;
   private readonly grads: Float32Array;
+  readonly variant: KernelVariant;
   private readonly inputs: Float32Array;
-  private readonly masks: Float32Array;
+  private readonly reversed: Float32Array;
+  private readonly stepMasks: Float32Array;
+  private readonly blockSteps: Int32Array;
+  /** each staged window's length, for unstaging */
+  private readonly stagedLengths: Int32Array;
   private readonly outputs: Float32Array;
   private readonly codes: Float32Array;
 
@@ -63,13 +88,15 @@ export class FastKernels {
     maxWindows: number,
     recurrentActivation: RecurrentActivation,
     layout: ParamLayout = autoencoderLayout(dims),
+    variant: KernelVariant = ARTICLE_VARIANT,
   ) {
     const { timesteps: T, inputDim: D, latentDim: L } = dims;
     this.dims = { timesteps: T, inputDim: D, latentDim: L };
     this.maxWindows = maxWindows;
+    this.variant = { ...variant };
     this.wasm = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
     const blocks = Math.max(1, Math.ceil(maxWindows / LANES));
-    if (this.wasm.configure(T, D, L, blocks, recurrentActivation === 'hard_sigmoid' ? 1 : 0, layout.size) !== 0) {
+    if (this.wasm.configure(T, D, L, blocks, recurrentActivation === 'hard_sigmoid' ? 1 : 0, layout.size, variantBits(variant)) !== 0) {
       throw new Error(`the fast path could not get WebAssembly memory for (T,D,L) = (${T},${D},${L}) and ${maxWindows} windows`);
     }
     if (this.wasm.tensorCount() !== WEIGHT_NAMES.length) {
@@ -87,7 +114,10 @@ export class FastKernels {
     this.params = f32(this.wasm.paramsPtr(), this.paramCount);
     this.grads = f32(this.wasm.gradsPtr(), this.paramCount);
     this.inputs = f32(this.wasm.inputsPtr(), blocks * T * D * LANES);
-    this.masks = f32(this.wasm.masksPtr(), blocks * LANES);
+    this.reversed = f32(this.wasm.reversedInputsPtr(), blocks * T * D * LANES);
+    this.stepMasks = f32(this.wasm.stepMasksPtr(), blocks * T * LANES);
+    this.blockSteps = new Int32Array(buffer, this.wasm.blockStepsPtr(), blocks);
+    this.stagedLengths = new Int32Array(blocks * LANES);
     this.outputs = f32(this.wasm.outputsPtr(), blocks * T * D * LANES);
     this.codes = f32(this.wasm.codesPtr(), blocks * L * LANES);
   }
@@ -101,26 +131,37 @@ export class FastKernels {
     this.params.set(params.subarray(0, this.paramCount));
   }
 
-  /** Stages windows [first, first + count) of x (N,T,D) as blocks; returns the block count. */
-  stage(x: Float32Array, first: number, count: number): number {
+  /**
+   * Stages windows [first, first + count) of x (N,T,D) as blocks, with their lengths
+   * (`lengths[first + w]`, every window T steps when absent); returns the block count.
+   */
+  stage(x: Float32Array, first: number, count: number, lengths?: Int32Array): number {
     const { timesteps: T, inputDim: D } = this.dims;
     if (count < 0 || count > this.maxWindows) throw new Error(`cannot stage ${count} windows, at most ${this.maxWindows}`);
     const row = T * D;
     const blocks = Math.ceil(count / LANES);
-    const inputs = this.inputs;
+    const { inputs, reversed, stepMasks } = this;
     for (let b = 0; b < blocks; b++) {
       const base = b * row * LANES;
+      let steps = 0;
       for (let lane = 0; lane < LANES; lane++) {
         const w = b * LANES + lane;
-        const valid = w < count;
-        this.masks[b * LANES + lane] = valid ? 1 : 0;
-        if (valid) {
-          const from = (first + w) * row;
-          for (let i = 0; i < row; i++) inputs[base + i * LANES + lane] = x[from + i]!;
-        } else {
-          for (let i = 0; i < row; i++) inputs[base + i * LANES + lane] = 0;
+        const length = w >= count ? 0 : lengths ? lengths[first + w]! : T;
+        if (!(Number.isInteger(length) && length >= 0 && length <= T)) throw new Error(`window ${first + w}: length ${length} outside 0..${T}`);
+        this.stagedLengths[w] = length;
+        steps = Math.max(steps, length);
+        const from = (first + w) * row;
+        for (let t = 0; t < T; t++) {
+          const real = t < length;
+          stepMasks[(b * T + t) * LANES + lane] = real ? 1 : 0;
+          for (let d = 0; d < D; d++) {
+            const at = base + (t * D + d) * LANES + lane;
+            inputs[at] = real ? x[from + t * D + d]! : 0;
+            reversed[at] = real ? x[from + (length - 1 - t) * D + d]! : 0;
+          }
         }
       }
+      this.blockSteps[b] = steps;
     }
     return blocks;
   }
@@ -140,14 +181,34 @@ export class FastKernels {
     this.wasm.forwardBlocks(Math.ceil(count / LANES), decode ? 1 : 0);
   }
 
-  /** Copies the reconstruction of the `count` staged windows into out (N,T,D) from window `at`. */
+  /**
+   * Copies the reconstruction of the `count` staged windows into out (N,T,D) from window
+   * `at`, in the data's own time order (a reversed target is turned back); steps past a
+   * window's length are 0.
+   */
   readOutputs(out: Float32Array, at: number, count: number): void {
-    this.unstage(this.outputs, this.dims.timesteps * this.dims.inputDim, out, at, count);
+    const { timesteps: T, inputDim: D } = this.dims;
+    const reverse = this.variant.reverseTarget;
+    for (let w = 0; w < count; w++) {
+      const base = Math.floor(w / LANES) * T * D * LANES;
+      const lane = w % LANES;
+      const length = this.stagedLengths[w]!;
+      const to = (at + w) * T * D;
+      for (let t = 0; t < T; t++) {
+        const source = reverse ? length - 1 - t : t;
+        for (let d = 0; d < D; d++) out[to + t * D + d] = t < length ? this.outputs[base + (source * D + d) * LANES + lane]! : 0;
+      }
+    }
   }
 
   /** Copies the codes of the `count` staged windows into out (N,L) from window `at`. */
   readCodes(out: Float32Array, at: number, count: number): void {
-    this.unstage(this.codes, this.dims.latentDim, out, at, count);
+    const L = this.dims.latentDim;
+    for (let w = 0; w < count; w++) {
+      const base = Math.floor(w / LANES) * L * LANES;
+      const lane = w % LANES;
+      for (let k = 0; k < L; k++) out[(at + w) * L + k] = this.codes[base + k * LANES + lane]!;
+    }
   }
 
   /** The vector tanh and sigmoid approximations the kernels use, applied to up to maxWindows*T*D values (for tests). */
@@ -157,14 +218,5 @@ export class FastKernels {
     this.inputs.fill(0, 0, n).set(values);
     (fn === 'tanh' ? this.wasm.tanhInPlace : this.wasm.sigmoidInPlace)(this.inputs.byteOffset, n);
     return this.inputs.slice(0, values.length);
-  }
-
-  private unstage(from: Float32Array, row: number, out: Float32Array, at: number, count: number): void {
-    for (let w = 0; w < count; w++) {
-      const base = Math.floor(w / LANES) * row * LANES;
-      const lane = w % LANES;
-      const to = (at + w) * row;
-      for (let i = 0; i < row; i++) out[to + i] = from[base + i * LANES + lane]!;
-    }
   }
 }

@@ -2,14 +2,16 @@ import type { RecurrentActivation } from '../../ops/activations.js';
 import { fastPlatform, type FastPlatform, type WorkerGroup } from '../../fast/platform.js';
 import type { ForwardOutputs, GradientStep } from '../../train/gradient-step.js';
 import { autoencoderLayout, type AutoencoderDims } from './layout.js';
-import { BATCH, CHUNK_WINDOWS, createJobRunner, FastOp, JOB_FIELDS, NEXT_CHUNK, OP, type FastSharedSetup } from './fast-chunks.js';
-import { KERNELS_NAME } from './fast-kernels.js';
+import { BATCH, CHUNK_WINDOWS, createJobRunner, FastOp, HAS_LENGTHS, JOB_FIELDS, NEXT_CHUNK, OP, type FastSharedSetup } from './fast-chunks.js';
+import { ARTICLE_VARIANT, KERNELS_NAME, type KernelVariant } from './fast-kernels.js';
 
 export interface FastStepOptions {
   /** threads, the calling thread included; default the platform's (on Node, every core) */
   threads?: number;
   /** default 'sigmoid' */
   recurrentActivation?: RecurrentActivation;
+  /** decoder, target order and output layer; default the article's */
+  variant?: KernelVariant;
   /** where the kernels and workers come from; default fastPlatform() (Node's on Node) */
   platform?: FastPlatform;
 }
@@ -24,6 +26,10 @@ export interface FastStepOptions {
  * chunk's gradient goes to its own slot and the slots are added in chunk order. So the
  * result is the same, bit for bit, on every run and for every thread count.
  *
+ * With window lengths, the batch is staged longest first, so each block of 4 windows holds
+ * windows of nearly one length and runs only as many steps as its longest: padding costs
+ * little compute. Results go back to the caller's order.
+ *
  * With one thread everything happens on the calling thread and lossAndGradient returns a
  * number; with more it returns a Promise. Call dispose() when done (idle workers never
  * keep the process alive, but they hold memory until then).
@@ -34,12 +40,14 @@ export class FastStep implements GradientStep {
   /** threads actually used: never more than the largest batch has chunks */
   readonly threads: number;
   readonly recurrentActivation: RecurrentActivation;
+  readonly variant: KernelVariant;
   private readonly runJobHere: () => void;
   private readonly pool: WorkerGroup | undefined;
   private readonly paramCount: number;
   private readonly shared: {
     params: Float32Array;
     x: Float32Array;
+    lengths: Int32Array;
     job: Int32Array;
     scale: Float64Array;
     chunkGrads: Float32Array;
@@ -47,6 +55,8 @@ export class FastStep implements GradientStep {
     outputs: Float32Array;
     codes: Float32Array;
   };
+  /** where each staged window came from in the caller's batch (staged longest first when lengths are given) */
+  private readonly order: Int32Array;
   private busy = false;
   private disposed = false;
 
@@ -55,12 +65,15 @@ export class FastStep implements GradientStep {
     this.maxBatch = maxBatch;
     this.threads = threads;
     this.recurrentActivation = setup.recurrentActivation;
+    this.variant = setup.variant;
     this.runJobHere = createJobRunner(setup);
-    this.paramCount = autoencoderLayout(dims).size;
+    this.paramCount = autoencoderLayout({ ...dims, decoder: setup.variant.unconditional ? 'unconditional' : 'conditional' }).size;
+    this.order = new Int32Array(maxBatch);
     this.pool = pool;
     this.shared = {
       params: new Float32Array(setup.params),
       x: new Float32Array(setup.x),
+      lengths: new Int32Array(setup.lengths),
       job: new Int32Array(setup.job),
       scale: new Float64Array(setup.scale),
       chunkGrads: new Float32Array(setup.chunkGrads),
@@ -81,14 +94,17 @@ export class FastStep implements GradientStep {
     const maxChunks = Math.ceil(maxBatch / CHUNK_WINDOWS);
     const threads = Math.min(requested, maxChunks);
     const shape = { timesteps: T, inputDim: D, latentDim: L };
-    const P = autoencoderLayout(shape).size;
+    const variant = { ...(options.variant ?? ARTICLE_VARIANT) };
+    const P = autoencoderLayout({ ...shape, decoder: variant.unconditional ? 'unconditional' : 'conditional' }).size;
     const shared = (n: number, bytesEach = 4) => new SharedArrayBuffer(n * bytesEach);
     const setup: FastSharedSetup = {
       dims: shape,
       recurrentActivation: options.recurrentActivation ?? 'sigmoid',
+      variant,
       module: platform.wasmModule(KERNELS_NAME),
       params: shared(P),
       x: shared(maxBatch * T * D),
+      lengths: shared(maxBatch),
       job: shared(JOB_FIELDS),
       scale: shared(1, 8),
       chunkGrads: shared(maxChunks * P),
@@ -108,11 +124,16 @@ export class FastStep implements GradientStep {
     }
   }
 
-  lossAndGradient(params: Float32Array, grads: Float32Array, x: Float32Array, batch: number): number | Promise<number> {
-    this.checkCall(params, x, batch);
+  lossAndGradient(params: Float32Array, grads: Float32Array, x: Float32Array, batch: number, lengths?: Int32Array): number | Promise<number> {
+    this.checkCall(params, x, batch, lengths);
     if (grads.length !== this.paramCount) throw new Error(`FastStep: grads has ${grads.length} values, layout needs ${this.paramCount}`);
     const { timesteps: T, inputDim: D } = this.dims;
-    const N = batch * T * D;
+    let steps = batch * T;
+    if (lengths) {
+      steps = 0;
+      for (let b = 0; b < batch; b++) steps += lengths[b]!;
+    }
+    const N = steps * D; // the real values the mean is over
     this.shared.scale[0] = 2 / N; // d mean((y - x)^2) / dy
     const sum = (): number => {
       // chunk by chunk, in chunk order, whoever computed them
@@ -128,21 +149,32 @@ export class FastStep implements GradientStep {
       }
       return sse / N;
     };
-    return this.runJob(FastOp.train, params, x, batch, sum);
+    return this.runJob(FastOp.train, params, x, batch, lengths, sum);
   }
 
   /**
    * The forward pass over `batch` <= maxBatch windows: codes (batch,L) into `code`, and the
    * reconstruction (batch,T,D) into `reconstruction` when given (the decoder runs only then).
    */
-  forward(params: Float32Array, x: Float32Array, batch: number, out: Pick<ForwardOutputs, 'code' | 'reconstruction'>): void | Promise<void> {
-    this.checkCall(params, x, batch);
+  forward(
+    params: Float32Array,
+    x: Float32Array,
+    batch: number,
+    out: Pick<ForwardOutputs, 'code' | 'reconstruction'>,
+    lengths?: Int32Array,
+  ): void | Promise<void> {
+    this.checkCall(params, x, batch, lengths);
     const { timesteps: T, inputDim: D, latentDim: L } = this.dims;
     const copyOut = (): void => {
-      if (out.code) out.code.set(this.shared.codes.subarray(0, batch * L));
-      if (out.reconstruction) out.reconstruction.set(this.shared.outputs.subarray(0, batch * T * D));
+      // staged window k is the caller's window order[k]
+      const { codes, outputs } = this.shared;
+      for (let k = 0; k < batch; k++) {
+        const w = this.order[k]!;
+        out.code?.set(codes.subarray(k * L, (k + 1) * L), w * L);
+        out.reconstruction?.set(outputs.subarray(k * T * D, (k + 1) * T * D), w * T * D);
+      }
     };
-    return this.runJob(out.reconstruction ? FastOp.reconstruct : FastOp.encode, params, x, batch, copyOut);
+    return this.runJob(out.reconstruction ? FastOp.reconstruct : FastOp.encode, params, x, batch, lengths, copyOut);
   }
 
   async dispose(): Promise<void> {
@@ -152,14 +184,27 @@ export class FastStep implements GradientStep {
   }
 
   /** Posts the job, works on it here while the workers do, then `finish` reads the results. */
-  private runJob<R>(op: FastOp, params: Float32Array, x: Float32Array, batch: number, finish: () => R): R | Promise<R> {
+  private runJob<R>(op: FastOp, params: Float32Array, x: Float32Array, batch: number, lengths: Int32Array | undefined, finish: () => R): R | Promise<R> {
     if (this.busy) throw new Error('FastStep: a call is still running; await it before the next');
     const { timesteps: T, inputDim: D } = this.dims;
     const s = this.shared;
     s.params.set(params);
-    s.x.set(x.subarray(0, batch * T * D));
+    const order = this.order.subarray(0, batch);
+    for (let k = 0; k < batch; k++) order[k] = k;
+    if (lengths) {
+      // longest first (ties in batch order): each block's windows then have nearly one length
+      order.sort((a, b) => lengths[b]! - lengths[a]! || a - b);
+      for (let k = 0; k < batch; k++) {
+        const w = order[k]!;
+        s.x.set(x.subarray(w * T * D, (w + 1) * T * D), k * T * D);
+        s.lengths[k] = lengths[w]!;
+      }
+    } else {
+      s.x.set(x.subarray(0, batch * T * D));
+    }
     s.job[OP] = op;
     s.job[BATCH] = batch;
+    s.job[HAS_LENGTHS] = lengths ? 1 : 0;
     Atomics.store(s.job, NEXT_CHUNK, 0);
     if (!this.pool) {
       this.runJobHere();
@@ -183,12 +228,13 @@ export class FastStep implements GradientStep {
     }
   }
 
-  private checkCall(params: Float32Array, x: Float32Array, batch: number): void {
+  private checkCall(params: Float32Array, x: Float32Array, batch: number, lengths?: Int32Array): void {
     const { timesteps: T, inputDim: D } = this.dims;
     if (this.disposed) throw new Error('FastStep: used after dispose()');
     if (params.length !== this.paramCount) throw new Error(`FastStep: params has ${params.length} values, layout needs ${this.paramCount}`);
     if (!Number.isInteger(batch) || batch < 1 || batch > this.maxBatch) throw new Error(`FastStep: batch ${batch} outside 1..${this.maxBatch}`);
     if (x.length < batch * T * D) throw new Error(`FastStep: x has ${x.length} values, batch ${batch} needs ${batch * T * D}`);
+    if (lengths && lengths.length < batch) throw new Error(`FastStep: lengths has ${lengths.length} values, batch ${batch} needs ${batch}`);
   }
 }
 

@@ -5,7 +5,9 @@ import { fitLoop, parseFitOptions, type FitOptions, type History } from '../../t
 import { forwardInChunks } from '../../train/forward-chunks.js';
 import { ENGINES, type EngineOptions, type GradientStep } from '../../train/gradient-step.js';
 import { checkSequences, type Sequences } from '../../train/sequences.js';
-import { parseAutoencoderConfig, type AutoencoderConfig, type AutoencoderConfigInput } from './config.js';
+import { applyScaling, fitScaling, invertScaling, type Scaling } from '../../train/scaling.js';
+import { splitValidation } from '../../train/validation-split.js';
+import { parseAutoencoderConfig, variantOf, type AutoencoderConfig, type AutoencoderConfigInput } from './config.js';
 import { createFastStep } from './fast-step.js';
 import { ReferenceStep } from './reference-step.js';
 import { autoencoderLayout, initializeKeras, lstmBiasRanges, WEIGHT_NAMES, type AutoencoderDims, type WeightName } from './layout.js';
@@ -16,7 +18,10 @@ export type { OptimizerName, OptimizerConfig } from '../../train/optimizer-confi
 export type { EpochLogs, FitCallbacks, FitOptions, History } from '../../train/fit.js';
 export type { EngineName, EngineOptions } from '../../train/gradient-step.js';
 export { TrainingDivergedError } from '../../train/training-diverged-error.js';
+export { DivergenceGuard, DEFAULT_DIVERGENCE_FACTOR } from '../../train/divergence.js';
+export { createOptimizer } from '../../train/optimizer-config.js';
 
+/** The settings of `config` that the fast step does not compute yet (it would ignore them). */
 /** The step of the chosen path ('fast' by default), for batches of up to `maxBatch` windows. */
 export async function createGradientStep(config: AutoencoderConfig, maxBatch: number, options: EngineOptions = {}): Promise<GradientStep> {
   const { engine = 'fast', threads } = options;
@@ -27,7 +32,17 @@ export async function createGradientStep(config: AutoencoderConfig, maxBatch: nu
     throw new InputError(`threads ${JSON.stringify(threads)} is invalid: expected an integer from 1 up`);
   }
   if (engine === 'reference') return new ReferenceStep(config, maxBatch, 'float32');
-  return createFastStep(config, maxBatch, { threads, recurrentActivation: config.recurrentActivation });
+  const { decoder, reverseTarget, outputActivation } = variantOf(config);
+  return createFastStep(config, maxBatch, {
+    threads,
+    recurrentActivation: config.recurrentActivation,
+    variant: { unconditional: decoder === 'unconditional', reverseTarget, linearOutput: outputActivation === 'linear' },
+  });
+}
+
+/** The scaling of a model whose normalize needs no statistics ('none', 'per-series'). */
+function scalingWithoutStatistics(config: AutoencoderConfig): Scaling {
+  return { normalize: config.normalize ?? 'none', mean: [], std: [] };
 }
 
 /** Windows per forward call of predict and encode: bounds their scratch memory whatever N. */
@@ -56,11 +71,18 @@ export class LstmAutoencoder {
 
   private step: { key: string; step: GradientStep } | undefined;
 
+  /**
+   * How this model scales its input (config.normalize), with the statistics of the data it
+   * was first fitted on; undefined while a model that normalizes has not been fitted yet.
+   */
+  scaling: Scaling | undefined;
+
   private constructor(config: AutoencoderConfig) {
     this.config = config;
     this.layout = autoencoderLayout(config);
     this.params = new Float32Array(this.layout.size);
     this.shuffleRng = new RandomState(config.seed);
+    this.scaling = (config.normalize ?? 'none') === 'none' || config.normalize === 'per-series' ? scalingWithoutStatistics(config) : undefined;
   }
 
   /** Defaults latentDim 10, sigmoid, seed 0; weights initialised as Keras does, from new RandomState(seed). */
@@ -74,9 +96,10 @@ export class LstmAutoencoder {
    * A model with the given weights (every tensor, Keras layout), e.g. from a saved file.
    * Draws no initial weights; its batch order starts from RandomState(seed)'s first draw.
    */
-  static fromWeights(config: AutoencoderConfigInput, weights: Record<WeightName, ArrayLike<number>>): LstmAutoencoder {
+  static fromWeights(config: AutoencoderConfigInput, weights: Record<WeightName, ArrayLike<number>>, scaling?: Scaling): LstmAutoencoder {
     const model = new LstmAutoencoder(parseAutoencoderConfig(config));
     model.setWeights(weights);
+    if (scaling) model.setScaling(scaling);
     return model;
   }
 
@@ -102,27 +125,46 @@ export class LstmAutoencoder {
     for (const [name, values] of Object.entries(weights)) views[name as WeightName].set(values as ArrayLike<number>);
   }
 
-  /** Keras's fit: epochs of shuffled batches, one optimizer step each; see FitOptions. */
+  /**
+   * Keras's fit: epochs of shuffled batches, one optimizer step each; see FitOptions. A model
+   * that normalizes takes its statistics from this call's training windows (after a
+   * validationSplit has taken its part), the first time it is fitted.
+   */
   async fit(x: Sequences, options: FitOptions = {}): Promise<History> {
-    if (options.gradientStep) return fitLoop(this, x, options, options.gradientStep);
     checkSequences(x, this.config, 'x');
-    const maxBatch = Math.max(1, Math.min(parseFitOptions(options).batchSize, x.shape[0]));
-    return fitLoop(this, x, options, await this.stepFor(options, maxBatch));
+    let train = x;
+    let validation = options.validationData;
+    if (options.validationSplit !== undefined && !validation) {
+      ({ train, validation } = splitValidation(x, options.validationSplit));
+    }
+    this.scaling ??= fitScaling(train, this.config.normalize ?? 'none');
+    const scaled: FitOptions = { ...options, validationSplit: undefined, validationData: validation && this.scaled(validation) };
+    const xs = this.scaled(train);
+    if (options.gradientStep) return fitLoop(this, xs, scaled, options.gradientStep);
+    const maxBatch = Math.max(1, Math.min(parseFitOptions(options).batchSize, xs.shape[0]));
+    return fitLoop(this, xs, scaled, await this.stepFor(options, maxBatch));
   }
 
-  /** The reconstruction, (N,T,D). */
+  /**
+   * The reconstruction, (N,T,D), in the data's own time order so that it compares with x
+   * step for step: a reverseTarget model's output is reversed back within each window's
+   * length. Padded steps (t >= x.lengths[n]) are 0.
+   */
   async predict(x: Sequences, options: EngineOptions = {}): Promise<Float32Array> {
     checkSequences(x, this.config, 'x');
     const reconstruction = new Float32Array(x.data.length);
-    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options), this.params, x.data, x.shape[0], { reconstruction });
+    const { scaling, perSeries, xs } = this.scaledForUse(x);
+    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options), this.params, xs.data, x.shape[0], { reconstruction }, x.lengths);
+    if (scaling.normalize !== 'none') invertScaling(reconstruction, x, scaling, perSeries);
     return reconstruction;
   }
 
-  /** The encoder's final hidden state of every window, (N,latentDim): the features. */
+  /** The encoder's hidden state after every window's last real step, (N,latentDim): the features. */
   async encode(x: Sequences, options: EngineOptions = {}): Promise<Float32Array> {
     checkSequences(x, this.config, 'x');
     const code = new Float32Array(x.shape[0] * this.config.latentDim);
-    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options), this.params, x.data, x.shape[0], { code });
+    const { xs } = this.scaledForUse(x);
+    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options), this.params, xs.data, x.shape[0], { code }, x.lengths);
     return code;
   }
 
@@ -131,6 +173,32 @@ export class LstmAutoencoder {
     const kept = this.step;
     this.step = undefined;
     await kept?.step.dispose();
+  }
+
+  /** Sets the scaling a saved model was trained with; it must be the one config.normalize names. */
+  setScaling(scaling: Scaling): void {
+    const normalize = this.config.normalize ?? 'none';
+    if (scaling.normalize !== normalize) throw new InputError(`scaling is ${scaling.normalize}, the model's normalize is ${normalize}`);
+    const count = normalize === 'global' ? 1 : normalize === 'per-channel' ? this.config.inputDim : 0;
+    for (const [what, values] of [['mean', scaling.mean], ['std', scaling.std]] as const) {
+      if (values.length !== count || !values.every((v) => Number.isFinite(v) && (what === 'mean' || v > 0))) {
+        throw new InputError(`scaling ${what} ${JSON.stringify(values)}: expected ${count} finite number${count === 1 ? '' : 's'}${what === 'std' ? ' above 0' : ''}`);
+      }
+    }
+    this.scaling = { normalize, mean: [...scaling.mean], std: [...scaling.std] };
+  }
+
+  /** x as the network sees it: scaled by this model's scaling (the same windows when it is 'none'). */
+  private scaled(x: Sequences): Sequences {
+    return this.scaledForUse(x).xs;
+  }
+
+  private scaledForUse(x: Sequences): { scaling: Scaling; perSeries?: Float64Array; xs: Sequences } {
+    const scaling = this.scaling;
+    if (!scaling) throw new InputError(`the model normalizes (${this.config.normalize}) but has not been fitted: fit it, or load a saved one`);
+    if (scaling.normalize === 'none') return { scaling, xs: x };
+    const { data, perSeries } = applyScaling(x, scaling);
+    return { scaling, perSeries, xs: { ...x, data } };
   }
 
   /** [start, end) of each LSTM bias in params (for fit's lstmBiasPair). */

@@ -1,0 +1,105 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../input-error.js';
+import { LIMITS, rangeText } from '../limits.js';
+import { firstNonFinite, FLOAT32_RANGE_TEXT } from '../train/non-finite.js';
+import type { Sequences } from '../train/sequences.js';
+import { readSeries, type ReadSeriesOptions } from './read-series.js';
+import { toSequences, type SeriesSet } from './series-set.js';
+
+/**
+ * The value a masked model's padding holds (Keras's Masking mask_value, written into its
+ * model.json): far from any value a real, scaled step takes, and exact in float32.
+ */
+export const MASK_VALUE = -1e9;
+
+/** What `train` trains on: windows post-padded to one length T, with lengths when they differ. */
+export interface TrainingData {
+  /** the file read for training (a folder from `lstm-ae data` stands for its X_train.npy) */
+  trainPath: string;
+  validationPath?: string;
+  x: Sequences;
+  validation?: Sequences;
+  /** the model's timesteps: the longest series in either file */
+  timesteps: number;
+  channels: number;
+  /** true when any series is shorter than T: the model must be masked */
+  masked: boolean;
+}
+
+/** `--data`: a file of series, or a folder written by `lstm-ae data`, which means its X_train.npy. */
+export function trainingFilePath(data: string): string {
+  let folder: boolean;
+  try {
+    folder = statSync(data).isDirectory();
+  } catch {
+    throw new InputError(`${data}: file not found; expected a .ts, .tsv, .csv or .npy file of series, or a folder from 'lstm-ae data'`);
+  }
+  return folder ? join(data, 'X_train.npy') : data;
+}
+
+/**
+ * Reads the training file and, when given, the validation file with the reader their format
+ * calls for (readers/), and pads every series (after its last real step, with the mask value)
+ * to the longest of either. Only what was named is read: no file beside it is used unasked.
+ */
+export function readTrainingData(data: string, validationPath: string | undefined, options: ReadSeriesOptions = {}): TrainingData {
+  const trainPath = trainingFilePath(data);
+  const train = checkedSet(readSeries(trainPath, options), trainPath);
+  const validation = validationPath === undefined ? undefined : checkedSet(readSeries(validationPath, options), validationPath);
+  if (validation && validation.channels !== train.channels) {
+    throw new InputError(`${validationPath}: series of ${validation.channels} channel${validation.channels === 1 ? "" : "s"}; the training data ${trainPath} has ${train.channels}`);
+  }
+  const longest = (set: SeriesSet) => set.series.reduce((m, s) => Math.max(m, s.length / set.channels), 0);
+  const timesteps = Math.max(longest(train), validation ? longest(validation) : 0);
+  const x = toSequences(train, MASK_VALUE, timesteps);
+  const v = validation && toSequences(validation, MASK_VALUE, timesteps);
+  return {
+    trainPath,
+    ...(validationPath === undefined ? {} : { validationPath }),
+    x,
+    ...(v ? { validation: v } : {}),
+    timesteps,
+    channels: train.channels,
+    masked: x.lengths !== undefined || v?.lengths !== undefined,
+  };
+}
+
+/** Every value a finite float32, the series within the model's limits; otherwise one line naming the file and where. */
+function checkedSet(set: SeriesSet, path: string): SeriesSet {
+  const { timesteps, inputDim } = LIMITS;
+  if (set.channels > inputDim.max) throw new InputError(`${path}: ${set.channels} channels; expected ${rangeText(inputDim)}`);
+  set.series.forEach((s, n) => {
+    const steps = s.length / set.channels;
+    if (steps > timesteps.max) throw new InputError(`${path}: series ${n} has ${steps} steps; expected ${rangeText(timesteps)}`);
+    const bad = firstNonFinite(s, steps, set.channels);
+    if (bad) throw new InputError(`${path}: series ${n}, step ${bad.step}, channel ${bad.feature} holds ${bad.value}; expected ${FLOAT32_RANGE_TEXT}`);
+  });
+  return set;
+}
+
+/**
+ * Series for a trained model (encode, reconstruct): read with the reader their format calls
+ * for, with the model's channels, none longer than its timesteps, padded with the mask value;
+ * shorter series only when the model is masked (a model trained without masking reads
+ * padding as data).
+ */
+export function readModelInput(
+  path: string,
+  model: { timesteps: number; inputDim: number; maskValue?: number | null },
+  what: string,
+  options: ReadSeriesOptions = {},
+): Sequences {
+  const set = checkedSet(readSeries(path, options), path);
+  const { timesteps: T, inputDim: D } = model;
+  if (set.channels !== D) throw new InputError(`${path}: series of ${set.channels} channel${set.channels === 1 ? '' : 's'}; ${what} takes ${D}`);
+  const masked = model.maskValue !== undefined && model.maskValue !== null;
+  set.series.forEach((s, n) => {
+    const steps = s.length / D;
+    if (steps > T || (!masked && steps !== T)) {
+      const takes = masked ? `at most ${T} steps` : `exactly ${T} steps (it was trained on series of one length, without masking)`;
+      throw new InputError(`${path}: series ${n} has ${steps} steps; ${what} takes ${takes}`);
+    }
+  });
+  return toSequences(set, masked ? (model.maskValue as number) : 0, T);
+}

@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { InputError } from '../input-error.js';
+import type { OptimizerState } from '../ops/optimizers.js';
+import type { RandomStateSnapshot } from '../ops/random-state.js';
+import type { History } from '../train/fit.js';
+import type { EarlyStoppingState } from '../train/early-stopping.js';
+import { parseJsonText } from './tfjs/json.js';
+
+/**
+ * training.G.json (and optimizer.G.bin): what a model set records about the training that
+ * made its weights. Always the history (the history of record: history.json beside it is a
+ * copy for people and plotting scripts). For a checkpoint also everything a resumed run
+ * needs to go on exactly as the uninterrupted run would have: the epochs done, the
+ * command's settings, the model's random state (MT19937 key and position, the cached
+ * normal), the optimizer's step count and buffers (those in optimizer.G.bin, float32 or
+ * float64 little-endian, one after another), the divergence guard's reference, and the
+ * SHA-256 of the weights and optimizer files, so a resume never mixes files of
+ * different generations or runs on damaged ones.
+ */
+export interface TrainingRecord {
+  history: History;
+  resume?: ResumeState;
+}
+
+export interface ResumeState {
+  /** epochs 0 … epochsDone-1 are in the weights: the next epoch's index (Keras's initial_epoch) */
+  epochsDone: number;
+  /** the command's own settings, which it checks itself */
+  settings: Record<string, unknown>;
+  /** DivergenceGuard's reference, once the run has one */
+  divergenceReference?: number;
+  random: RandomStateSnapshot;
+  optimizer: OptimizerState;
+  /** early stopping's state, when the run stops early (its best weights travel in optimizer.G.bin) */
+  earlyStopping?: EarlyStoppingState;
+}
+
+/** The name early stopping's best weights take among the buffers of optimizer.G.bin. */
+const BEST_WEIGHTS_BUFFER = 'earlyStoppingBestWeights';
+
+export const TRAINING_FORMAT = 'lstm-ae-training';
+
+export function trainingFileName(generation: number): string {
+  return `training.${generation}.json`;
+}
+
+export function optimizerFileName(generation: number): string {
+  return `optimizer.${generation}.bin`;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Keras's history.json layout: `{epoch, loss, val_loss?, seconds}`. */
+export function historyJson(history: History): Record<string, number[]> {
+  return { epoch: history.epoch, ...history.history };
+}
+
+/** The record's files for generation `generation`, whose weights file is `weights` (named and hashed in it). */
+export function encodeTrainingRecord(
+  record: TrainingRecord,
+  generation: number,
+  weights: { file: string; bytes: Uint8Array },
+): { json: string; optimizer?: { file: string; bytes: Uint8Array } } {
+  const base = { format: TRAINING_FORMAT, version: 1, generation, history: historyJson(record.history) };
+  const resume = record.resume;
+  if (!resume) return { json: JSON.stringify(base, null, 1) + '\n' };
+  const stopping = resume.earlyStopping;
+  const buffers: Array<[string, Float32Array | Float64Array]> = [
+    ...Object.entries(resume.optimizer.buffers),
+    ...(stopping ? [[BEST_WEIGHTS_BUFFER, stopping.bestWeights] as [string, Float32Array]] : []),
+  ];
+  const size = buffers.reduce((sum, [, b]) => sum + b.byteLength, 0);
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  let at = 0;
+  for (const [, buffer] of buffers) {
+    const wide = buffer instanceof Float64Array;
+    for (let i = 0; i < buffer.length; i++, at += wide ? 8 : 4) {
+      if (wide) view.setFloat64(at, buffer[i]!, true);
+      else view.setFloat32(at, buffer[i]!, true);
+    }
+  }
+  const file = optimizerFileName(generation);
+  const json = {
+    ...base,
+    resume: {
+      epochsDone: resume.epochsDone,
+      settings: resume.settings,
+      ...(resume.divergenceReference === undefined ? {} : { divergenceReference: resume.divergenceReference }),
+      ...(stopping
+        ? { earlyStopping: { bestEpoch: stopping.bestEpoch, bestLoss: jsonNumber(stopping.bestLoss), stoppedEpoch: stopping.stoppedEpoch, wait: stopping.wait } }
+        : {}),
+      random: { key: Array.from(resume.random.key), position: resume.random.position, hasGauss: resume.random.hasGauss, gauss: resume.random.gauss },
+      optimizer: {
+        name: resume.optimizer.name,
+        iterations: resume.optimizer.iterations,
+        file,
+        bytes: size,
+        sha256: sha256(bytes),
+        buffers: buffers.map(([name, b]) => ({ name, dtype: b instanceof Float64Array ? 'float64' : 'float32', length: b.length })),
+      },
+      weights: { file: weights.file, sha256: sha256(weights.bytes) },
+    },
+  };
+  return { json: JSON.stringify(json, null, 1) + '\n', optimizer: { file, bytes } };
+}
+
+const numbers = z.array(z.number());
+/** an epoch without validation data has NaN as its val_loss, null in JSON */
+const numbersOrNull = z.array(z.number().nullable()).transform((values) => values.map((v) => v ?? NaN));
+const recordSchema = z.object({
+  format: z.literal(TRAINING_FORMAT),
+  version: z.literal(1),
+  generation: z.number().int().min(1),
+  history: z.object({ epoch: z.array(z.number().int().min(0)), loss: numbers, val_loss: numbersOrNull.optional(), seconds: numbers }).loose(),
+  resume: z
+    .object({
+      epochsDone: z.number().int().min(0),
+      settings: z.record(z.string(), z.unknown()),
+      divergenceReference: z.number().min(0).optional(),
+      earlyStopping: z
+        .object({
+          bestEpoch: z.number().int().min(-1),
+          bestLoss: z.number().nullable(),
+          stoppedEpoch: z.number().int().min(-1),
+          wait: z.number().int().min(0),
+        })
+        .optional(),
+      random: z.object({
+        key: z.array(z.number().int().min(0).max(0xffffffff)).length(624),
+        position: z.number().int().min(0).max(624),
+        hasGauss: z.boolean(),
+        gauss: z.number(),
+      }),
+      optimizer: z.object({
+        name: z.enum(['rmsprop', 'adam', 'sgd']),
+        iterations: z.number().int().min(0),
+        file: z.string(),
+        bytes: z.number().int().min(0),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        buffers: z.array(z.object({ name: z.string().regex(/^[A-Za-z]+$/), dtype: z.enum(['float32', 'float64']), length: z.number().int().min(0) })),
+      }),
+      weights: z.object({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    })
+    .optional(),
+});
+
+/** Largest training.G.json read: a history of a million epochs fits many times over. */
+const MAX_RECORD_BYTES = 256 << 20;
+
+/**
+ * Reads training.G.json of `dir` (and for a checkpoint, unless `historyOnly`, its optimizer
+ * file, checking its size before reading and its SHA-256 after, and the weights file's
+ * SHA-256): every problem is one InputError line naming the file.
+ */
+export function readTrainingRecord(dir: string, generation: number, { historyOnly = false } = {}): TrainingRecord {
+  const path = join(dir, trainingFileName(generation));
+  const json = parseJsonText(readBounded(path, MAX_RECORD_BYTES, 'a training record written with the model').toString('utf8'), path);
+  const parsed = recordSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InputError(`${path}: ${issue.path.join('.') || 'the record'}: ${issue.message.split('\n')[0]}; expected a training record written by lstm-ae`);
+  }
+  const r = parsed.data;
+  const fail = (what: string): never => {
+    throw new InputError(`${path}: ${what}`);
+  };
+  if (r.generation !== generation) fail(`is generation ${r.generation}, the model names generation ${generation}`);
+  const { epoch, loss, val_loss, seconds } = r.history;
+  if (loss.length !== epoch.length || seconds.length !== epoch.length || (val_loss && val_loss.length !== epoch.length)) {
+    fail(`history lists differ in length (epoch ${epoch.length}, loss ${loss.length}, seconds ${seconds.length}${val_loss ? `, val_loss ${val_loss.length}` : ''})`);
+  }
+  const history: History = { epoch, history: { loss, seconds, ...(val_loss ? { val_loss } : {}) } };
+  if (!r.resume || historyOnly) return { history };
+
+  const resume = r.resume;
+  if (resume.optimizer.file !== optimizerFileName(generation)) fail(`names optimizer file ${JSON.stringify(resume.optimizer.file)}, expected ${optimizerFileName(generation)}`);
+  const weightsPath = join(dir, resume.weights.file);
+  if (resume.weights.file !== `weights.${generation}.bin`) fail(`names weights file ${JSON.stringify(resume.weights.file)}, expected weights.${generation}.bin`);
+  if (sha256(readBounded(weightsPath, Number.MAX_SAFE_INTEGER, 'the weights of the checkpoint')) !== resume.weights.sha256) {
+    throw new InputError(`${weightsPath}: its SHA-256 is not the one ${path} records; the checkpoint is damaged`);
+  }
+  const optimizerPath = join(dir, resume.optimizer.file);
+  const bytes = readBounded(optimizerPath, resume.optimizer.bytes, 'the optimizer state of the checkpoint', true);
+  if (sha256(bytes) !== resume.optimizer.sha256) throw new InputError(`${optimizerPath}: its SHA-256 is not the one ${path} records; the checkpoint is damaged`);
+  const wanted = resume.optimizer.buffers.reduce((sum, b) => sum + b.length * (b.dtype === 'float64' ? 8 : 4), 0);
+  if (wanted !== bytes.length) fail(`its optimizer buffers need ${wanted} bytes, ${optimizerPath} holds ${bytes.length}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buffers: OptimizerState['buffers'] = {};
+  let at = 0;
+  for (const b of resume.optimizer.buffers) {
+    const wide = b.dtype === 'float64';
+    const buffer = wide ? new Float64Array(b.length) : new Float32Array(b.length);
+    for (let i = 0; i < b.length; i++, at += wide ? 8 : 4) buffer[i] = wide ? view.getFloat64(at, true) : view.getFloat32(at, true);
+    buffers[b.name] = buffer;
+  }
+  let earlyStopping: EarlyStoppingState | undefined;
+  if (resume.earlyStopping) {
+    const best = buffers[BEST_WEIGHTS_BUFFER];
+    if (!(best instanceof Float32Array)) fail(`records early stopping but ${optimizerPath} holds no float32 ${BEST_WEIGHTS_BUFFER}`);
+    const { bestEpoch, bestLoss, stoppedEpoch, wait } = resume.earlyStopping;
+    earlyStopping = { bestEpoch, bestLoss: bestLoss ?? Infinity, stoppedEpoch, wait, bestWeights: best as Float32Array };
+  }
+  delete buffers[BEST_WEIGHTS_BUFFER];
+  return {
+    history,
+    resume: {
+      epochsDone: resume.epochsDone,
+      settings: resume.settings,
+      ...(resume.divergenceReference === undefined ? {} : { divergenceReference: resume.divergenceReference }),
+      ...(earlyStopping ? { earlyStopping } : {}),
+      random: { key: Uint32Array.from(resume.random.key), position: resume.random.position, hasGauss: resume.random.hasGauss, gauss: resume.random.gauss },
+      optimizer: { name: resume.optimizer.name, iterations: resume.optimizer.iterations, buffers },
+    },
+  };
+}
+
+/** Infinity (no best loss yet) has no JSON form: null stands for it. */
+function jsonNumber(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+/** A plain file's bytes, its size checked first (at most `limit`, or exactly it when `exact`). */
+function readBounded(path: string, limit: number, expected: string, exact = false): Buffer {
+  let size: number;
+  try {
+    const stats = statSync(path);
+    if (!stats.isFile()) throw new InputError(`${path}: is not a plain file; expected ${expected}`);
+    size = stats.size;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: ${code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(err)})`}; expected ${expected}`);
+  }
+  if (exact ? size !== limit : size > limit) throw new InputError(`${path}: is ${size} bytes, expected ${exact ? '' : 'at most '}${limit}`);
+  return readFileSync(path);
+}

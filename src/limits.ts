@@ -1,0 +1,39 @@
+/**
+ * The one range of each size setting, shared by every command's option parsing, the model
+ * config and the readers, so that `demo`, `train` and a saved model agree on what is allowed
+ * and a value outside it is one clear line instead of a failed allocation deep inside.
+ *
+ * The bounds are what the engine can take on one machine, not what the seed uses: latent
+ * 1024 with D=1 is 8.4 million weights; a batch of 500 windows of 100 steps at latent 1024
+ * already needs about 0.8 GB per gate buffer.
+ */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+}
+
+export const LIMITS = {
+  /** the code size: the encoder's and decoder's LSTM units */
+  latentDim: { min: 1, max: 1024 },
+  /** window length T */
+  timesteps: { min: 1, max: 10_000 },
+  /** features per step D */
+  inputDim: { min: 1, max: 10_000 },
+  epochs: { min: 1, max: 100_000 },
+  /** windows per gradient step (a larger value than the data holds means all of it) */
+  batchSize: { min: 1, max: 1_000_000 },
+  threads: { min: 1, max: 256 },
+  seed: { min: 0, max: 2 ** 32 - 1 },
+} as const satisfies Record<string, Range>;
+
+export type LimitName = keyof typeof LIMITS;
+
+/** 'an integer from 1 to 1024': the words every message uses for a range. */
+export function rangeText(range: Range): string {
+  return `an integer from ${range.min} to ${range.max}`;
+}
+
+export function withinLimit(name: LimitName, value: number): boolean {
+  const { min, max } = LIMITS[name];
+  return Number.isSafeInteger(value) && value >= min && value <= max;
+}
