@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { statSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { InputError } from '../input-error.js';
@@ -6,6 +7,7 @@ import { makeSineData } from '../data/sine-data.js';
 import { DEFAULT_SINE_DATA_CONFIG, parseSineDataConfig, type SineDataOptionNames } from '../data/sine-data-config.js';
 import { commitFileSet } from '../io/file-set.js';
 import { integerOption, limitOption, numberOption } from './options.js';
+import { anomalySeriesCsv, DEFAULT_ANOMALY_SERIES, makeAnomalySeries } from '../data/anomaly-series.js';
 
 /** How errors about the data settings name them here: by the flags the user typed. */
 const FLAG_NAMES: SineDataOptionNames = {
@@ -35,6 +37,10 @@ interface DataOptions {
   timesteps: number;
   sampling: [number, number];
   testSize: number;
+  anomalies?: boolean;
+  rows: number;
+  channels: number;
+  events: number;
 }
 
 function assertFolderUsable(out: string): void {
@@ -84,10 +90,38 @@ function runData(options: DataOptions): void {
   for (const file of files) process.stdout.write(`${file.name} ${pythonTuple(file.shape)}\n`);
 }
 
-/** `lstm-ae data`: the article's sine data set as .npy files. */
+/** --anomalies: a labelled series for `detect`, as series.csv and the anomalies' list. */
+function runAnomalyData(options: DataOptions, given: (name: string) => boolean): void {
+  const sineOnly = ['randomFactor', 'cycles', 'timesteps', 'sampling', 'testSize'].filter(given);
+  if (sineOnly.length > 0) {
+    throw new InputError(`${sineOnly.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}: for the article's sine data, not --anomalies; leave them out`);
+  }
+  const series = makeAnomalySeries({ rows: options.rows, channels: options.channels, events: options.events, seed: options.seed });
+  assertFolderUsable(options.out);
+  const csvPath = join(options.out, 'series.csv');
+  const eventsPath = join(options.out, 'anomalies.json');
+  // as one set, like the sine data: the series and its anomalies' list never disagree
+  try {
+    commitFileSet(options.out, [
+      { name: 'series.csv', data: anomalySeriesCsv(series) },
+      { name: 'anomalies.json', data: JSON.stringify({ config: series.config, channels: series.channels, events: series.events }, null, 1) + '\n' },
+    ]);
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(`--out ${err.message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw err;
+    throw new InputError(`--out ${options.out}: cannot write the data files (${code}); give a writable folder path`);
+  }
+  const labelled = series.labels.reduce((a, b) => a + b, 0);
+  process.stdout.write(`${csvPath}: ${options.rows} rows, ${series.channels.length} channel(s), ${series.events.length} anomalies (${labelled} labelled rows); the first ${Math.round(100 * series.config.normalFraction)}% is normal\n`);
+  process.stdout.write(`${eventsPath}: each anomaly's kind, channel, first and last row\n`);
+}
+
+/** `lstm-ae data`: the article's sine data set as .npy files, or with --anomalies a labelled series for detect. */
 export function registerData(program: Command): void {
   const defaults = DEFAULT_SINE_DATA_CONFIG;
-  program
+  const anomalies = DEFAULT_ANOMALY_SERIES;
+  const command = program
     .command('data')
     .description(
       "write the article's sine data set (two noisy sine waves cut into windows, class 0 then class 1) " +
@@ -112,6 +146,22 @@ export function registerData(program: Command): void {
         .argParser(numberOption(0, 1, true))
         .default(defaults.testSize),
     )
-    .addHelpText('after', '\nExample:\n  $ lstm-ae data --out data/seed\n  X_train (17802, 100, 1)\n  y_train (17802,)\n  X_test (1800, 100, 1)\n  y_test (1800,)')
-    .action((options: DataOptions) => runData(options));
+    .option('--anomalies', 'instead: a labelled series for lstm-ae detect (sines with spikes, level shifts, frequency changes, noise bursts) as series.csv and anomalies.json')
+    .addOption(new Option('--rows <n>', 'with --anomalies: rows of the series').argParser(integerOption(100, 10_000_000)).default(anomalies.rows))
+    .addOption(new Option('--channels <n>', 'with --anomalies: value columns').argParser(integerOption(1, 64)).default(anomalies.channels))
+    .addOption(new Option('--events <n>', 'with --anomalies: anomalies after the normal first 30%').argParser(integerOption(0, 100_000)).default(anomalies.events))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ lstm-ae data --out data/seed\n  X_train (17802, 100, 1)\n  y_train (17802,)\n  X_test (1800, 100, 1)\n  y_test (1800,)\n' +
+        '  $ lstm-ae data --anomalies --out data/anomalies\n  data/anomalies/series.csv: 4000 rows, 2 channel(s), 8 anomalies (382 labelled rows); the first 30% is normal',
+    );
+  command.action((options: DataOptions) => {
+    const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+    if (options.anomalies) runAnomalyData(options, given);
+    else {
+      const anomalyOnly = ['rows', 'channels', 'events'].filter(given);
+      if (anomalyOnly.length > 0) throw new InputError(`${anomalyOnly.map((n) => `--${n}`).join(', ')}: for --anomalies; add --anomalies or leave them out`);
+      runData(options);
+    }
+  });
 }

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../input-error.js';
 import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
+import { registerDetect } from './detect.js';
 import { registerEncode, registerReconstruct } from './forward-command.js';
 import { registerTrain } from './train.js';
 
@@ -16,6 +17,7 @@ registerDemo(program);
 registerTrain(program);
 registerEncode(program);
 registerReconstruct(program);
+registerDetect(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -54,13 +54,13 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function formatSeconds(seconds: number): string {
+export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return String(seconds);
   if (seconds < 60) return `${seconds.toFixed(2)} s`;
   return `${Math.floor(seconds / 60)} min ${(seconds % 60).toFixed(1)} s`;
 }
 
-function keyValueTable(rows: readonly (readonly [string, string])[], caption: string): string {
+export function keyValueTable(rows: readonly (readonly [string, string])[], caption: string): string {
   const body = rows.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n');
   return `<table class="kv"><caption>${escapeHtml(caption)}</caption>\n${body}\n</table>`;
 }
@@ -102,7 +102,7 @@ ${rows.join('\n')}
 /** Charts are laid out for 10-11 px text; shown a quarter larger, still shrinking to fit. */
 const CHART_ZOOM = 1.25;
 
-function figureBlock(figure: ReportFigure, index: number): string {
+export function figureBlock(figure: ReportFigure, index: number): string {
   let svg = embeddableSvg(figure.svg, `fig${index}`);
   const width = /^<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1];
   if (width) svg = svg.replace('<svg', `<svg style="width: ${Math.round(Number(width) * CHART_ZOOM)}px"`);
@@ -112,7 +112,7 @@ function figureBlock(figure: ReportFigure, index: number): string {
 </figure>`;
 }
 
-const STYLE = `
+export const STYLE = `
 body { font-family: "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 1000px;
   padding: 0 1rem; color: #222; line-height: 1.45; }
 h1 { margin-bottom: 0.2rem; } .subtitle { color: #555; margin-top: 0; }

@@ -1,0 +1,221 @@
+/**
+ * The scoring chain of one row, kept as state so that a whole file and a live stream go
+ * through the same steps in the same order:
+ *   error vector e_t (|x - x̂| of the newest steps of the window ending at t, every channel)
+ *   -> d²_t, EncDec-AD's squared Mahalanobis distance, split into per-channel terms
+ *   -> s_t, its EWMA (the terms smoothed alike, so they still sum to s_t)
+ *   -> p_t, the tail probability of s_t: how often normal rows reach it (tail.ts)
+ * and, when the detector uses the code too, the same for the code's novelty n_t (its distance
+ * to the nearest training code, novelty.ts), whose tail probability q_t multiplies in:
+ *   anomaly_score_t = 1 - p_t·q_t     (1 - p_t without the code)
+ * the chance that a normal row is at least as unusual on both counts, were the two independent.
+ * The surprise -log10(p_t·q_t) is the same number on a scale that does not run out at 1e-16.
+ * Flags come after, separately (thresholds can be chosen after scoring).
+ */
+import { type ErrorGaussian, mahalanobis2 } from './gaussian.js';
+import { Ewma, ewmaAlpha } from './smoothing.js';
+import { fitTail, type TailModel, tailSurprise } from './tail.js';
+import { telemanomEpsilon } from './thresholds.js';
+
+export interface ScoredRow {
+  /** squared Mahalanobis distance of the row's error vector */
+  distance2: number;
+  /** its EWMA: the reconstruction statistic */
+  smoothed: number;
+  /** per channel: its share of `smoothed` */
+  contributions: Float64Array;
+  /** the EWMA of the code's distance to the nearest training code (NaN without the code) */
+  novelty: number;
+  /** -log10 of the tail probability */
+  surprise: number;
+  tailProbability: number;
+  anomalyScore: number;
+}
+
+/**
+ * Which normal rows a tail probability is measured against: only the held-out training rows
+ * ('held-out': a false-alarm rate then means one on training data), or those and every row
+ * scored since, the latest `history` of them, refitted every `every` rows ('running': a level
+ * or a noise floor that changes for good stops looking anomalous, as in HTM's anomaly
+ * likelihood). Either way row t is measured against rows before it.
+ */
+export type Calibration = { readonly kind: 'held-out' } | { readonly kind: 'running'; readonly history: number; readonly every: number };
+
+export interface ScorerModel {
+  /** newest steps of each window whose errors make the error vector */
+  steps: number;
+  channels: number;
+  gaussian: ErrorGaussian;
+  smoothingSpan: number;
+  calibration: Calibration;
+  /** the held-out rows' reconstruction statistic, in time order: the first history */
+  heldOutSmoothed: ArrayLike<number>;
+  /** the held-out rows' code novelty, in time order; absent when the code is not used */
+  heldOutNovelty?: ArrayLike<number>;
+}
+
+/** One statistic's tail probabilities against the held-out rows, and with 'running' every row since. */
+export class RunningTail {
+  private readonly history: Float64Array;
+  private filled = 0;
+  private next = 0;
+  private sinceFit = 0;
+  /** the model the next value is measured against */
+  tail: TailModel;
+
+  constructor(
+    private readonly calibration: Calibration,
+    heldOut: ArrayLike<number>,
+  ) {
+    this.history = new Float64Array(calibration.kind === 'running' ? calibration.history : 0);
+    for (let i = Math.max(0, heldOut.length - this.history.length); i < heldOut.length; i++) this.remember(heldOut[i]!);
+    this.tail = calibration.kind === 'running' ? fitTail(this.history.subarray(0, this.filled)) : fitTail(heldOut);
+  }
+
+  private remember(s: number): void {
+    if (this.history.length === 0) return;
+    this.history[this.next] = s;
+    this.next = (this.next + 1) % this.history.length;
+    this.filled = Math.min(this.filled + 1, this.history.length);
+  }
+
+  /** -log10 of the tail probability of s against the rows so far; then s joins them. */
+  push(s: number): number {
+    const surprise = tailSurprise(this.tail, s);
+    const c = this.calibration;
+    if (c.kind === 'running') {
+      this.remember(s);
+      if (++this.sinceFit >= c.every) {
+        this.tail = fitTail(this.history.subarray(0, this.filled));
+        this.sinceFit = 0;
+      }
+    }
+    return surprise;
+  }
+}
+
+/**
+ * The held-out rows' own surprises, each against all the held-out rows (in-sample): where the
+ * thresholds that work on the surprise (k·σ, Telemanom's) start from.
+ */
+export function heldOutSurprises(model: ScorerModel): Float64Array {
+  const reconstruction = fitTail(model.heldOutSmoothed);
+  const code = model.heldOutNovelty ? fitTail(model.heldOutNovelty) : undefined;
+  return Float64Array.from({ length: model.heldOutSmoothed.length }, (_, i) =>
+    tailSurprise(reconstruction, model.heldOutSmoothed[i]!) + (code ? tailSurprise(code, model.heldOutNovelty![i]!) : 0),
+  );
+}
+
+/** Error vectors (and codes' novelty) in, scored rows out, one at a time. */
+export class OnlineScorer {
+  private readonly smoothed: Ewma;
+  private readonly noveltySmoother: Ewma;
+  private readonly channelSmoothers: Ewma[];
+  private readonly terms: Float64Array;
+  private readonly reconstructionTail: RunningTail;
+  private readonly codeTail: RunningTail | undefined;
+
+  constructor(readonly model: ScorerModel) {
+    const alpha = ewmaAlpha(model.smoothingSpan);
+    this.smoothed = new Ewma(alpha);
+    this.noveltySmoother = new Ewma(alpha);
+    this.channelSmoothers = Array.from({ length: model.channels }, () => new Ewma(alpha));
+    this.terms = new Float64Array(model.gaussian.dim);
+    this.reconstructionTail = new RunningTail(model.calibration, model.heldOutSmoothed);
+    this.codeTail = model.heldOutNovelty ? new RunningTail(model.calibration, model.heldOutNovelty) : undefined;
+  }
+
+  /** e: the row's error vector, (steps, channels) row-major, from `offset`; novelty: its code's distance (when the code is used). */
+  push(e: ArrayLike<number>, offset = 0, novelty = NaN): ScoredRow {
+    const { channels: D, steps } = this.model;
+    const distance2 = mahalanobis2(this.model.gaussian, e, offset, this.terms);
+    const smoothed = this.smoothed.push(distance2);
+    const contributions = new Float64Array(D);
+    for (let c = 0; c < D; c++) {
+      let sum = 0;
+      for (let s = 0; s < steps; s++) sum += this.terms[s * D + c]!;
+      contributions[c] = this.channelSmoothers[c]!.push(sum);
+    }
+    let surprise = this.reconstructionTail.push(smoothed);
+    let smoothedNovelty = NaN;
+    if (this.codeTail) {
+      if (Number.isNaN(novelty)) throw new Error('OnlineScorer: this detector scores the code too; pass its novelty');
+      smoothedNovelty = this.noveltySmoother.push(novelty);
+      surprise += this.codeTail.push(smoothedNovelty);
+    }
+    const p = 10 ** -surprise;
+    return { distance2, smoothed, contributions, novelty: smoothedNovelty, surprise, tailProbability: p, anomalyScore: 1 - p };
+  }
+}
+
+/** How a row is flagged: a fixed threshold on anomaly_score or on the surprise, or Telemanom's dynamic one. */
+export type ThresholdRule =
+  | { readonly rule: 'fpr'; readonly fpr: number; readonly score: number }
+  | { readonly rule: 'sigma'; readonly k: number; readonly surprise: number }
+  | { readonly rule: 'fbeta'; readonly beta: number; readonly surprise: number }
+  | {
+      readonly rule: 'dynamic';
+      /** the trailing window of surprises ε is chosen over (Telemanom: 30 batches of 70) */
+      readonly window: number;
+      /** ε is chosen again every this many rows (Telemanom's batch) */
+      readonly every: number;
+      readonly errorBuffer: number;
+      readonly sdLimit: number;
+    };
+
+/** The threshold of one row, in the domain its rule works in, and the flag. */
+export interface RowThreshold {
+  /** 'score': compared with anomaly_score; 'surprise': with -log10 of the tail probability */
+  domain: 'score' | 'surprise';
+  threshold: number;
+  flag: boolean;
+}
+
+/**
+ * Thresholds row by row. fpr compares anomaly_score with 1 - fpr; fbeta compares the surprise
+ * with the value chosen on labelled rows, sigma with the held-out mean + k·sd; the dynamic rule keeps the last
+ * `window` surprises (starting from the held-out rows' own, so the first rows of a stream have
+ * a history), chooses Telemanom's ε over them every `every` rows, and flags a surprise >= ε
+ * (nothing when the window has no spread).
+ */
+export class OnlineThreshold {
+  private readonly history: Float64Array;
+  private filled = 0;
+  private next = 0;
+  private rows = 0;
+  private epsilon = Infinity;
+
+  constructor(
+    readonly rule: ThresholdRule,
+    heldOutSurprise: ArrayLike<number> = [],
+  ) {
+    this.history = new Float64Array(rule.rule === 'dynamic' ? rule.window : 0);
+    if (rule.rule === 'dynamic') {
+      const from = Math.max(0, heldOutSurprise.length - rule.window);
+      for (let i = from; i < heldOutSurprise.length; i++) this.remember(heldOutSurprise[i]!);
+    }
+  }
+
+  private remember(s: number): void {
+    this.history[this.next] = s;
+    this.next = (this.next + 1) % this.history.length;
+    this.filled = Math.min(this.filled + 1, this.history.length);
+  }
+
+  push(row: { surprise: number; anomalyScore: number }): RowThreshold {
+    const rule = this.rule;
+    if (rule.rule === 'fpr') return { domain: 'score', threshold: rule.score, flag: row.anomalyScore >= rule.score };
+    if (rule.rule === 'sigma' || rule.rule === 'fbeta') return { domain: 'surprise', threshold: rule.surprise, flag: row.surprise >= rule.surprise };
+    this.remember(row.surprise);
+    if (this.rows % rule.every === 0) {
+      // the window in time order: oldest first
+      const n = this.filled;
+      const ordered = new Float64Array(n);
+      const start = n < this.history.length ? 0 : this.next;
+      for (let i = 0; i < n; i++) ordered[i] = this.history[(start + i) % this.history.length]!;
+      this.epsilon = telemanomEpsilon(ordered, { errorBuffer: rule.errorBuffer, sdLimit: rule.sdLimit }).epsilon;
+    }
+    this.rows++;
+    return { domain: 'surprise', threshold: this.epsilon, flag: row.surprise >= this.epsilon };
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * How unusual a score is, as a probability comparable across files: the chance that normal
+ * data (the held-out training rows) scores at least as high. Below the 90th percentile of the
+ * held-out scores it is the empirical (conformal) p-value
+ *   p(s) = (#{x ≥ s} + 1) / (n + 1),
+ * above it an exponential tail fitted to the excesses (peaks over threshold with the GPD's
+ * shape at 0, as SPOT's simplest form, Siffer et al. 2017):
+ *   p(s) = p_u · exp(-(s - u) / β),   p_u = (#{x > u} + 1) / (n + 1),   β = mean(x - u | x > u),
+ * so that rarer-than-ever scores still get distinct, shrinking probabilities instead of one
+ * floor of 1/(n + 1). anomaly_score = 1 - p.
+ */
+import { InputError } from '../../input-error.js';
+
+export interface TailModel {
+  /** the held-out scores, ascending */
+  readonly sorted: Float64Array;
+  /** the tail starts above this score */
+  readonly u: number;
+  /** p at scores just above u */
+  readonly pU: number;
+  /** the mean excess over u */
+  readonly beta: number;
+}
+
+/** Where the exponential tail starts: this share of the held-out scores lies above u. */
+export const TAIL_SHARE = 0.1;
+
+/** Fits the tail model to held-out scores of normal data. */
+export function fitTail(sample: ArrayLike<number>, tailShare = TAIL_SHARE): TailModel {
+  const n = sample.length;
+  if (n < 2) throw new InputError(`the score distribution needs at least 2 held-out rows, got ${n}; give a longer training span`);
+  const sorted = Float64Array.from(sample).sort();
+  if (!sorted.every(Number.isFinite)) throw new Error('fitTail: scores must be finite');
+  const u = sorted[Math.min(n - 1, Math.ceil((1 - tailShare) * n) - 1)]!;
+  let excess = 0;
+  let above = 0;
+  for (const x of sorted) if (x > u) { excess += x - u; above++; }
+  // a sample with no spread above u (a constant series) still needs a scale: a tiny one, so that anything above it is rare
+  const beta = above > 0 && excess > 0 ? excess / above : 1e-9 * Math.max(1, Math.abs(u));
+  return { sorted, u, pU: (above + 1) / (n + 1), beta };
+}
+
+/** The number of values in an ascending array that are >= s. */
+function countAtLeast(sorted: Float64Array, s: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < s) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted.length - lo;
+}
+
+/** p(s): the probability that normal data scores at least s. */
+export function tailProbability(model: TailModel, s: number): number {
+  if (s > model.u) return model.pU * Math.exp(-(s - model.u) / model.beta);
+  return (countAtLeast(model.sorted, s) + 1) / (model.sorted.length + 1);
+}
+
+/** -log10 p(s), computed in logs so that it stays finite far past where p underflows to 0. */
+export function tailSurprise(model: TailModel, s: number): number {
+  if (s > model.u) return -Math.log10(model.pU) + (s - model.u) / model.beta / Math.LN10;
+  return -Math.log10(tailProbability(model, s));
+}

@@ -1,0 +1,246 @@
+/**
+ * A detector: the trained autoencoder plus everything that turns its reconstructions and codes
+ * into scores (the scaling, the error Gaussian, the training codes, the smoothing, the
+ * statistics of held-out normal rows). Fitted on a training span, then used two ways that give
+ * the same numbers: scoreSeries on a whole file (one predict and one encode call for every
+ * window) and LiveDetector row by row (one window per row, for --follow).
+ */
+import { InputError } from '../input-error.js';
+import { fitErrorGaussian, mahalanobis2, type ErrorGaussian } from '../analysis/anomaly/gaussian.js';
+import { fitScaling, scaleRow, scaleValues, type ChannelScaling } from '../analysis/anomaly/scaling.js';
+import { OnlineScorer, type Calibration, type ScorerModel } from '../analysis/anomaly/scorer.js';
+import { ewma } from '../analysis/anomaly/smoothing.js';
+import { newestStepErrors, trailingWindows } from '../analysis/anomaly/windows.js';
+import { nearestCodeDistance, thinCodes } from '../analysis/anomaly/novelty.js';
+import type { FitCallbacks, LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
+import { createDetectModel, trainDetectModel, type TrainingOutcome } from './detect-model.js';
+
+export interface DetectorSettings {
+  /** rows per window (W) */
+  window: number;
+  /** newest steps of each window whose errors are scored */
+  steps: number;
+  /** EWMA span of the anomaly statistic, in rows */
+  smoothingSpan: number;
+  /** the last share of the training windows held out: early stopping, the error Gaussian and the score distribution */
+  heldOutShare: number;
+  /** what the tail probability is measured against (see Calibration) */
+  calibration: Calibration;
+  /** score the code's novelty beside the reconstruction error (see scorer.ts) */
+  useCode: boolean;
+  seed: number;
+  latentDim?: number;
+  epochs?: number;
+  threads?: number;
+  callbacks?: FitCallbacks;
+}
+
+/**
+ * The defaults, chosen on NAB's 18 files over seeds 0-2 (bench/nab.ts): windows of 16 rows
+ * beat 8, 24 and 32; no smoothing beat spans of 2 to 16; a running calibration over 10,000
+ * rows beat 3,000 and the held-out rows alone (which scores 0 there: every file drifts away
+ * from its first 15%).
+ */
+export const DEFAULT_DETECTOR_SETTINGS = {
+  window: 16,
+  steps: 1,
+  smoothingSpan: 1,
+  heldOutShare: 0.3,
+  calibration: { kind: 'running', history: 10_000, every: 50 },
+  useCode: true,
+  seed: 0,
+} as const satisfies Omit<DetectorSettings, 'threads' | 'epochs' | 'latentDim' | 'callbacks'>;
+
+/** The fewest windows each part of the training span must give. */
+export const MIN_TRAIN_WINDOWS = 16;
+export const MIN_HELD_OUT_WINDOWS = 8;
+
+export interface Detector {
+  model: LstmAutoencoder;
+  window: number;
+  steps: number;
+  channels: number;
+  scaling: ChannelScaling;
+  scorer: ScorerModel;
+  /** the training windows' codes the novelty is measured against, (M, latent); absent when the code is not used */
+  codeReference?: Float64Array;
+}
+
+/** A detector just fitted, with how its training went. */
+export interface FittedDetector extends Detector {
+  training: TrainingOutcome & { rows: number; trainWindows: number; heldOutWindows: number };
+}
+
+/** Every row's scores; rows before the first full window hold NaN (and no flag). */
+export interface ScoredSeries {
+  rows: number;
+  /** the first row with a full window: W - 1 */
+  first: number;
+  distance2: Float64Array;
+  smoothed: Float64Array;
+  /** the code's novelty (NaN without the code) */
+  novelty: Float64Array;
+  /** -log10 of the tail probability */
+  surprise: Float64Array;
+  tailProbability: Float64Array;
+  anomalyScore: Float64Array;
+  /** (rows, channels) */
+  contributions: Float64Array;
+}
+
+function checkSettings(s: DetectorSettings): void {
+  const whole = (name: string, v: number, min: number) => {
+    if (!Number.isInteger(v) || v < min) throw new InputError(`${name} ${v}; expected a whole number from ${min} up`);
+  };
+  whole('window', s.window, 2);
+  whole('steps', s.steps, 1);
+  if (s.steps > s.window) throw new InputError(`steps ${s.steps} is more than the window's ${s.window} rows; expected 1 to ${s.window}`);
+  if (!(s.smoothingSpan >= 1)) throw new InputError(`smoothing span ${s.smoothingSpan}; expected a number of rows from 1 up`);
+  if (!(s.heldOutShare > 0 && s.heldOutShare < 1)) throw new InputError(`held-out share ${s.heldOutShare}; expected a number between 0 and 1`);
+}
+
+/** The windows a training span of `trainRows` rows gives, and how many of them are held out. */
+export function trainingWindows(trainRows: number, settings: Pick<DetectorSettings, 'window' | 'heldOutShare'>): { windows: number; heldOut: number } {
+  const windows = trainRows - settings.window + 1;
+  return { windows, heldOut: Math.max(MIN_HELD_OUT_WINDOWS, Math.round(settings.heldOutShare * windows)) };
+}
+
+/**
+ * Fits a detector on rows [0, trainRows) of `values` (rows, channels), raw: the scaling on
+ * them, the model on their first windows, the error model on the rest (held out).
+ */
+export async function fitDetector(values: Float64Array, channels: number, trainRows: number, settings: DetectorSettings, source = 'the training span'): Promise<FittedDetector> {
+  checkSettings(settings);
+  const { window: W, steps } = settings;
+  const { windows, heldOut } = trainingWindows(trainRows, settings);
+  if (windows - heldOut < MIN_TRAIN_WINDOWS) {
+    throw new InputError(
+      `${source}: ${trainRows} training rows give ${Math.max(0, windows)} windows of ${W} rows; expected at least ${MIN_TRAIN_WINDOWS + MIN_HELD_OUT_WINDOWS + W - 1} rows ` +
+        `(${MIN_TRAIN_WINDOWS} windows to train on and ${MIN_HELD_OUT_WINDOWS} held out): give a longer training span or a smaller --window`,
+    );
+  }
+  const scaling = fitScaling(values, channels, trainRows);
+  const scaled = scaleValues(scaling, values.subarray(0, trainRows * channels), channels);
+  // windows end at rows W-1 .. trainRows-1; those ending at split.. are held out, so the rows they score were never trained on
+  const split = trainRows - heldOut;
+  const trainX = trailingWindows(scaled, channels, W, W - 1, split - 1);
+  const heldX = trailingWindows(scaled, channels, W, split, trainRows - 1);
+  const model = createDetectModel({ window: W, channels, seed: settings.seed, latentDim: settings.latentDim });
+  const shape = (n: number): [number, number, number] => [n, W, channels];
+  const outcome = await trainDetectModel(model, { data: trainX, shape: shape(windows - heldOut) }, { data: heldX, shape: shape(heldOut) }, settings);
+
+  const heldRecon = await model.predict({ data: heldX, shape: shape(heldOut) }, { threads: settings.threads });
+  const errors = newestStepErrors(heldX, heldRecon, heldOut, W, channels, steps);
+  const dim = steps * channels;
+  const gaussian: ErrorGaussian = fitErrorGaussian(errors, heldOut, dim);
+  const d2 = Float64Array.from({ length: heldOut }, (_, k) => mahalanobis2(gaussian, errors, k * dim));
+  const heldOutSmoothed = ewma(d2, settings.smoothingSpan);
+  let code: { reference: Float64Array; heldOutNovelty: Float64Array } | undefined;
+  if (settings.useCode) {
+    const L = model.config.latentDim;
+    const reference = thinCodes(await model.encode({ data: trainX, shape: shape(windows - heldOut) }, { threads: settings.threads }), windows - heldOut, L);
+    const heldCodes = await model.encode({ data: heldX, shape: shape(heldOut) }, { threads: settings.threads });
+    const novelty = Float64Array.from({ length: heldOut }, (_, k) => nearestCodeDistance(reference, L, heldCodes, k * L));
+    code = { reference, heldOutNovelty: ewma(novelty, settings.smoothingSpan) };
+  }
+  return {
+    model,
+    window: W,
+    steps,
+    channels,
+    scaling,
+    scorer: {
+      steps, channels, gaussian, smoothingSpan: settings.smoothingSpan, calibration: settings.calibration, heldOutSmoothed,
+      ...(code ? { heldOutNovelty: code.heldOutNovelty } : {}),
+    },
+    ...(code ? { codeReference: code.reference } : {}),
+    training: { ...outcome, rows: trainRows, trainWindows: windows - heldOut, heldOutWindows: heldOut },
+  };
+}
+
+function emptySeries(rows: number, channels: number, first: number): ScoredSeries {
+  const nan = () => new Float64Array(rows).fill(NaN);
+  return {
+    rows,
+    first,
+    distance2: nan(),
+    smoothed: nan(),
+    novelty: nan(),
+    surprise: nan(),
+    tailProbability: nan(),
+    anomalyScore: nan(),
+    contributions: new Float64Array(rows * channels).fill(NaN),
+  };
+}
+
+function record(series: ScoredSeries, t: number, row: ReturnType<OnlineScorer['push']>): void {
+  series.distance2[t] = row.distance2;
+  series.smoothed[t] = row.smoothed;
+  series.novelty[t] = row.novelty;
+  series.surprise[t] = row.surprise;
+  series.tailProbability[t] = row.tailProbability;
+  series.anomalyScore[t] = row.anomalyScore;
+  series.contributions.set(row.contributions, t * row.contributions.length);
+}
+
+/** Scores every row of `values` (rows, channels), raw, with one predict call over all windows. */
+export async function scoreSeries(detector: Detector, values: Float64Array, threads?: number): Promise<ScoredSeries> {
+  const { window: W, channels: D, steps } = detector;
+  const rows = values.length / D;
+  const series = emptySeries(rows, D, W - 1);
+  if (rows < W) return series;
+  const scaled = scaleValues(detector.scaling, values, D);
+  const x = trailingWindows(scaled, D, W, W - 1, rows - 1);
+  const n = rows - W + 1;
+  const recon = await detector.model.predict({ data: x, shape: [n, W, D] }, { threads });
+  const errors = newestStepErrors(x, recon, n, W, D, steps);
+  const novelty = await codeNovelty(detector, x, n, threads);
+  const scorer = new OnlineScorer(detector.scorer);
+  for (let k = 0; k < n; k++) record(series, W - 1 + k, scorer.push(errors, k * steps * D, novelty[k]));
+  return series;
+}
+
+/** Each window's code's distance to the nearest training code; NaN when the detector does not use the code. */
+async function codeNovelty(detector: Detector, x: Float32Array, n: number, threads?: number): Promise<Float64Array> {
+  const reference = detector.codeReference;
+  if (reference === undefined) return new Float64Array(n).fill(NaN);
+  const L = detector.model.config.latentDim;
+  const codes = await detector.model.encode({ data: x, shape: [n, detector.window, detector.channels] }, { threads });
+  return Float64Array.from({ length: n }, (_, k) => nearestCodeDistance(reference, L, codes, k * L));
+}
+
+/**
+ * The same scores one row at a time, as rows arrive: the last W scaled rows are kept, and each
+ * full window is reconstructed on its own (the model's forward pass gives a window the same
+ * numbers alone as in a batch).
+ */
+export class LiveDetector {
+  private readonly recent: Float32Array;
+  private readonly x: Float32Array;
+  private seen = 0;
+  private readonly scorer: OnlineScorer;
+  private readonly scaledRow: Float64Array;
+
+  constructor(readonly detector: Detector) {
+    this.recent = new Float32Array(detector.window * detector.channels);
+    this.x = new Float32Array(detector.window * detector.channels);
+    this.scorer = new OnlineScorer(detector.scorer);
+    this.scaledRow = new Float64Array(detector.channels);
+  }
+
+  /** The next row's raw values; its scores once its window is full, else undefined. */
+  async push(values: ArrayLike<number>): Promise<ReturnType<OnlineScorer['push']> | undefined> {
+    const { window: W, channels: D, steps } = this.detector;
+    scaleRow(this.detector.scaling, values, this.scaledRow);
+    this.recent.set(this.scaledRow, (this.seen % W) * D);
+    this.seen++;
+    if (this.seen < W) return undefined;
+    // oldest first: the ring starts at the slot the next row will overwrite
+    const start = this.seen % W;
+    for (let k = 0; k < W; k++) this.x.set(this.recent.subarray(((start + k) % W) * D, ((start + k) % W + 1) * D), k * D);
+    const recon = await this.detector.model.predict({ data: this.x, shape: [1, W, D] }, { threads: 1 });
+    const errors = newestStepErrors(this.x, recon, 1, W, D, steps);
+    const novelty = await codeNovelty(this.detector, this.x, 1, 1);
+    return this.scorer.push(errors, 0, novelty[0]);
+  }
+}

@@ -1,0 +1,264 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { BLUE, RED, chartConfig } from './chart-style.js';
+
+/**
+ * The figures of `lstm-ae detect`'s report, as Vega-Lite specs with their data inline. Long
+ * series are drawn from buckets of rows (each bucket's lowest and highest value, so that a
+ * one-row spike still shows), which keeps a report of a million rows as small as one of a
+ * thousand.
+ */
+
+export type Numbers = Float32Array | Float64Array | readonly number[];
+
+/** How many buckets a long series is drawn from. */
+export const CHART_BUCKETS = 1000;
+
+const ORANGE = '#ff7f0e';
+const GREY = '#7f7f7f';
+
+function round6(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
+}
+
+/** Row ranges [start, end) of the buckets a series of `rows` rows is drawn from. */
+export function buckets(rows: number, count = CHART_BUCKETS): [number, number][] {
+  const size = Math.max(1, Math.ceil(rows / count));
+  const out: [number, number][] = [];
+  for (let start = 0; start < rows; start += size) out.push([start, Math.min(rows, start + size)]);
+  return out;
+}
+
+/** Each bucket's lowest and highest finite value, as (row, value) points at the bucket's first and last row. */
+export function minMaxPoints(values: Numbers, stride = 1, offset = 0, count = CHART_BUCKETS): { row: number; value: number }[] {
+  const rows = Math.floor(values.length / stride);
+  const points: { row: number; value: number }[] = [];
+  for (const [start, end] of buckets(rows, count)) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let r = start; r < end; r++) {
+      const v = values[r * stride + offset]!;
+      if (!Number.isFinite(v)) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    if (lo > hi) continue;
+    if (end - start === 1 || lo === hi) points.push({ row: start, value: round6(lo) });
+    else points.push({ row: start, value: round6(lo) }, { row: end - 1, value: round6(hi) });
+  }
+  return points;
+}
+
+export interface Span {
+  start: number;
+  /** last row, inclusive */
+  end: number;
+}
+
+export interface SeriesChartInput {
+  /** (rows, channels) */
+  values: Numbers;
+  channels: readonly string[];
+  /** flagged intervals, shaded */
+  flagged: readonly Span[];
+  /** labelled anomalous runs, marked above the plot */
+  labelled?: readonly Span[];
+  /** rows the detector was trained on (from row 0), shaded grey */
+  trainRows: number;
+}
+
+/** The series with the flagged intervals shaded red, the labelled runs marked, the training span grey. */
+export function seriesChart(input: SeriesChartInput): TopLevelSpec {
+  const D = input.channels.length;
+  const lines: { row: number; value: number; channel: string }[] = [];
+  input.channels.forEach((channel, c) => {
+    for (const p of minMaxPoints(input.values, D, c)) lines.push({ ...p, channel });
+  });
+  const spans = [
+    ...(input.trainRows > 0 ? [{ start: 0, end: input.trainRows - 1, kind: 'training span' }] : []),
+    ...input.flagged.map((s) => ({ start: s.start, end: s.end + 1, kind: 'flagged' })),
+    ...(input.labelled ?? []).map((s) => ({ start: s.start, end: s.end + 1, kind: 'labelled anomaly' })),
+  ];
+  const kinds = ['training span', 'flagged', 'labelled anomaly'];
+  const colours = [GREY, RED, ORANGE];
+  const rows = input.values.length / Math.max(1, D);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: chartConfig,
+    title: {
+      text: 'The series and what was flagged',
+      subtitle: `${rows} rows${D > 1 ? `, ${D} channels` : ''}; flagged intervals red, labelled anomalies orange (above), training span grey`,
+    },
+    width: 820,
+    height: D > 1 ? 280 : 220,
+    layer: [
+      {
+        data: { values: spans.filter((s) => s.kind !== 'labelled anomaly') },
+        mark: { type: 'rect', opacity: 0.18 },
+        encoding: {
+          x: { field: 'start', type: 'quantitative' },
+          x2: { field: 'end' },
+          color: { field: 'kind', type: 'nominal', title: null, scale: { domain: kinds, range: colours }, legend: { orient: 'top', direction: 'horizontal' } },
+        },
+      },
+      {
+        data: { values: spans.filter((s) => s.kind === 'labelled anomaly') },
+        mark: { type: 'rect', y: 0, y2: 8, opacity: 0.9 },
+        encoding: {
+          x: { field: 'start', type: 'quantitative' },
+          x2: { field: 'end' },
+          color: { field: 'kind', type: 'nominal', title: null, scale: { domain: kinds, range: colours } },
+        },
+      },
+      {
+        data: { values: lines },
+        mark: { type: 'line', strokeWidth: 1, clip: true },
+        encoding: {
+          x: { field: 'row', type: 'quantitative', title: 'row', scale: { domain: [0, Math.max(1, rows - 1)], nice: false } },
+          y: { field: 'value', type: 'quantitative', title: D > 1 ? 'value' : input.channels[0] ?? 'value', scale: { zero: false } },
+          ...(D > 1 ? { detail: { field: 'channel', type: 'nominal' }, strokeDash: { field: 'channel', type: 'nominal', title: 'channel' } } : {}),
+          color: { value: BLUE },
+        },
+      },
+    ],
+    resolve: { scale: { color: 'shared' } },
+  };
+}
+
+export interface ScoreChartInput {
+  /** per row: -log10 of the tail probability */
+  values: Numbers;
+  /** per row, the threshold in the same domain (NaN where there is none) */
+  thresholds: Numbers;
+  /** what the y axis shows */
+  title: string;
+  /** 'log' for a positive statistic; 'symlog' for -log10 probabilities, which start at 0 and reach hundreds */
+  scale: 'log' | 'symlog';
+  flagged: readonly Span[];
+}
+
+/** The anomaly score over time with the threshold line and the flagged intervals. */
+export function scoreChart(input: ScoreChartInput): TopLevelSpec {
+  const rows = input.values.length;
+  // the highest value per bucket: a flag is a peak, and a peak must show
+  const points: { row: number; value: number; series: string }[] = [];
+  for (const [start, end] of buckets(rows)) {
+    let hi = -Infinity;
+    let threshold = NaN;
+    for (let r = start; r < end; r++) {
+      const v = input.values[r]!;
+      if (Number.isFinite(v)) hi = Math.max(hi, v);
+      const t = input.thresholds[r]!;
+      if (Number.isFinite(t)) threshold = Number.isNaN(threshold) ? t : Math.min(threshold, t);
+    }
+    const log = input.scale === 'log';
+    if (Number.isFinite(hi) && (!log || hi > 0)) points.push({ row: start, value: round6(hi), series: 'score' });
+    if (Number.isFinite(threshold) && (!log || threshold > 0)) points.push({ row: start, value: round6(threshold), series: 'threshold' });
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: chartConfig,
+    title: { text: 'Anomaly score and threshold', subtitle: `${input.title}; the highest value of each bucket of rows, ${input.scale === 'log' ? 'log' : 'symmetric log'} scale` },
+    width: 820,
+    height: 200,
+    layer: [
+      {
+        data: { values: input.flagged.map((s) => ({ start: s.start, end: s.end + 1 })) },
+        mark: { type: 'rect', opacity: 0.15, color: RED },
+        encoding: { x: { field: 'start', type: 'quantitative' }, x2: { field: 'end' } },
+      },
+      {
+        data: { values: points },
+        mark: { type: 'line', strokeWidth: 1, clip: true },
+        encoding: {
+          x: { field: 'row', type: 'quantitative', title: 'row', scale: { domain: [0, Math.max(1, rows - 1)], nice: false } },
+          y: { field: 'value', type: 'quantitative', title: input.title, scale: { type: input.scale } },
+          color: {
+            field: 'series', type: 'nominal', title: null,
+            scale: { domain: ['score', 'threshold'], range: [BLUE, RED] },
+            legend: { orient: 'top', direction: 'horizontal', symbolType: 'stroke', symbolStrokeWidth: 2 },
+          },
+          strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: ['score', 'threshold'], range: [[1, 0], [5, 3]] } },
+        },
+      },
+    ],
+  };
+}
+
+export interface DistributionChartInput {
+  /** the held-out rows' anomaly statistic */
+  heldOut: Numbers;
+  /** the scored rows' (after the training span) */
+  scored: Numbers;
+}
+
+/** Histograms of log10 of the anomaly statistic: held-out normal rows against the scored rows. */
+export function distributionChart(input: DistributionChartInput): TopLevelSpec {
+  const logs = (values: Numbers) => Array.from(values).filter((v) => Number.isFinite(v) && v > 0).map((v) => Math.log10(v));
+  const all = [...logs(input.heldOut), ...logs(input.scored)];
+  const lo = Math.min(...all);
+  const hi = Math.max(...all, lo + 1e-9);
+  const bins = 40;
+  const width = (hi - lo) / bins;
+  const rows: { bin: number; binEnd: number; share: number; set: string }[] = [];
+  for (const [set, values] of [['held-out normal rows', logs(input.heldOut)], ['scored rows', logs(input.scored)]] as const) {
+    const counts = new Array<number>(bins).fill(0);
+    for (const v of values) counts[Math.min(bins - 1, Math.floor((v - lo) / width))]!++;
+    counts.forEach((n, b) => rows.push({ bin: round6(lo + b * width), binEnd: round6(lo + (b + 1) * width), share: values.length ? n / values.length : 0, set }));
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: chartConfig,
+    title: { text: 'Distribution of the anomaly statistic', subtitle: 'smoothed squared Mahalanobis distance of the reconstruction errors, share of rows per bin' },
+    width: 520,
+    height: 200,
+    layer: [
+      {
+        data: { values: rows },
+        mark: { type: 'rect', opacity: 0.55 },
+        encoding: {
+          x: { field: 'bin', type: 'quantitative', title: 'log10 of the statistic' },
+          x2: { field: 'binEnd' },
+          y: { field: 'share', type: 'quantitative', title: 'share of rows', stack: null },
+          color: { field: 'set', type: 'nominal', title: null, scale: { domain: ['held-out normal rows', 'scored rows'], range: [GREY, BLUE] }, legend: { orient: 'top', direction: 'horizontal' } },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+export interface ContributionChartInput {
+  /** (rows, channels) */
+  contributions: Numbers;
+  channels: readonly string[];
+}
+
+/** Per channel, its share of the anomaly statistic over time (multivariate series). */
+export function contributionChart(input: ContributionChartInput): TopLevelSpec {
+  const D = input.channels.length;
+  const rows: { row: number; value: number; channel: string }[] = [];
+  input.channels.forEach((channel, c) => {
+    const n = input.contributions.length / D;
+    for (const [start, end] of buckets(n)) {
+      let hi = -Infinity;
+      for (let r = start; r < end; r++) {
+        const v = input.contributions[r * D + c]!;
+        if (Number.isFinite(v)) hi = Math.max(hi, v);
+      }
+      if (Number.isFinite(hi)) rows.push({ row: start, value: round6(hi), channel });
+    }
+  });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: chartConfig,
+    title: { text: 'Which channel drove the score', subtitle: "each channel's term of the statistic (they sum to it); the highest of each bucket of rows" },
+    width: 820,
+    height: 200,
+    data: { values: rows },
+    mark: { type: 'line', strokeWidth: 1, clip: true },
+    encoding: {
+      x: { field: 'row', type: 'quantitative', title: 'row' },
+      y: { field: 'value', type: 'quantitative', title: 'contribution' },
+      color: { field: 'channel', type: 'nominal', title: 'channel', scale: { scheme: D <= 10 ? 'category10' : 'tableau20' }, legend: { orient: 'top', direction: 'horizontal' } },
+    },
+  };
+}
