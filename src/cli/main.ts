@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../input-error.js';
+import { registerClassify } from './classify.js';
 import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
 import { registerEncode, registerReconstruct } from './forward-command.js';
@@ -16,6 +17,7 @@ registerDemo(program);
 registerTrain(program);
 registerEncode(program);
 registerReconstruct(program);
+registerClassify(program);
 
 try {
   await program.parseAsync(process.argv);

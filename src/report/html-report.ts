@@ -54,37 +54,38 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function formatSeconds(seconds: number): string {
+export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return String(seconds);
   if (seconds < 60) return `${seconds.toFixed(2)} s`;
   return `${Math.floor(seconds / 60)} min ${(seconds % 60).toFixed(1)} s`;
 }
 
-function keyValueTable(rows: readonly (readonly [string, string])[], caption: string): string {
+export function keyValueTable(rows: readonly (readonly [string, string])[], caption: string): string {
   const body = rows.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('\n');
   return `<table class="kv"><caption>${escapeHtml(caption)}</caption>\n${body}\n</table>`;
 }
 
-function checkConfusion({ classes, matrix }: ConfusionMatrix): void {
+export function checkConfusion({ classes, matrix }: ConfusionMatrix): void {
   const square = matrix.length === classes.length && matrix.every((row) => row.length === classes.length);
   const counts = matrix.every((row) => row.every((v) => Number.isInteger(v) && v >= 0));
   if (!square || !counts) throw new Error(`confusion matrix must be ${classes.length}x${classes.length} counts`);
 }
 
-function confusionTable({ classes, matrix }: ConfusionMatrix): string {
+/** `unit` names what was classified: the article's test windows, or classify's test series. */
+export function confusionTable({ classes, matrix }: ConfusionMatrix, unit = 'windows'): string {
   const head = classes.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
   const rows = matrix.map((row, t) => {
     const cells = row.map((v, p) => `<td class="${t === p ? 'diag' : v > 0 ? 'miss' : ''}">${v}</td>`).join('');
     return `<tr><th scope="row">${escapeHtml(classes[t]!)}</th>${cells}</tr>`;
   });
-  return `<p class="table-note">Confusion matrix on the test windows: rows are the true class, columns the predicted class.</p>
+  return `<p class="table-note">Confusion matrix on the test ${unit}: rows are the true class, columns the predicted class.</p>
 <table class="grid" id="confusion-matrix">
 <tr><th>true \\ predicted</th>${head}</tr>
 ${rows.join('\n')}
 </table>`;
 }
 
-function perClassTable({ classes, matrix }: ConfusionMatrix): string {
+export function perClassTable({ classes, matrix }: ConfusionMatrix, unit = 'windows'): string {
   const rows = classes.map((name, k) => {
     const windows = matrix[k]!.reduce((a, b) => a + b, 0);
     const predicted = matrix.reduce((a, row) => a + row[k]!, 0);
@@ -92,9 +93,9 @@ function perClassTable({ classes, matrix }: ConfusionMatrix): string {
     const recall = windows > 0 ? (correct / windows).toFixed(4) : '–';
     return `<tr><th scope="row">${escapeHtml(name)}</th><td>${windows}</td><td>${predicted}</td><td>${correct}</td><td>${recall}</td></tr>`;
   });
-  return `<p class="table-note">Per-class counts on the test windows.</p>
+  return `<p class="table-note">Per-class counts on the test ${unit}.</p>
 <table class="grid" id="class-counts">
-<tr><th>class</th><th>windows</th><th>predicted as this class</th><th>correct</th><th>recall</th></tr>
+<tr><th>class</th><th>${unit}</th><th>predicted as this class</th><th>correct</th><th>recall</th></tr>
 ${rows.join('\n')}
 </table>`;
 }
@@ -102,7 +103,7 @@ ${rows.join('\n')}
 /** Charts are laid out for 10-11 px text; shown a quarter larger, still shrinking to fit. */
 const CHART_ZOOM = 1.25;
 
-function figureBlock(figure: ReportFigure, index: number): string {
+export function figureBlock(figure: ReportFigure, index: number): string {
   let svg = embeddableSvg(figure.svg, `fig${index}`);
   const width = /^<svg[^>]*\swidth="([\d.]+)"/.exec(svg)?.[1];
   if (width) svg = svg.replace('<svg', `<svg style="width: ${Math.round(Number(width) * CHART_ZOOM)}px"`);
@@ -112,7 +113,7 @@ function figureBlock(figure: ReportFigure, index: number): string {
 </figure>`;
 }
 
-const STYLE = `
+export const STYLE = `
 body { font-family: "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 1000px;
   padding: 0 1rem; color: #222; line-height: 1.45; }
 h1 { margin-bottom: 0.2rem; } .subtitle { color: #555; margin-top: 0; }
@@ -134,7 +135,7 @@ figcaption { color: #444; font-size: 0.92rem; margin-top: 0.4rem; }
 `;
 
 /** An optional sentence as its own paragraph, with an id a test or a reader can find. */
-function note(id: string, text: string | undefined): string {
+export function note(id: string, text: string | undefined): string {
   return text === undefined ? '' : `<p id="${id}">${escapeHtml(text)}</p>\n`;
 }
 
