@@ -17,6 +17,8 @@ export interface ReportFigure {
 
 export interface ReportMetrics {
   testAccuracy: number;
+  /** The same classifier on standardised features (shown beside testAccuracy when given). */
+  standardizedTestAccuracy?: number;
   /** Final mean squared reconstruction error over all training windows. */
   trainMse: number;
   /** Largest |difference| between the model's encode and the independent float64 feed-forward. */
@@ -44,6 +46,8 @@ export interface ReportData {
   accuracyNote?: string;
   /** A sentence shown under the feature check, e.g. why it failed. */
   featureCheckNote?: string;
+  /** One line answering "are the features linearly separable?", shown with the classification. */
+  separabilityNote?: string;
   confusion: ConfusionMatrix;
   loss: ReportFigure;
   figures: readonly ReportFigure[];
@@ -166,7 +170,8 @@ export function buildReportHtml(data: ReportData): string {
 ${data.subtitle ? `<p class="subtitle">${escapeHtml(data.subtitle)}</p>` : ''}
 <section class="summary" aria-label="summary">
 <div>test accuracy<span class="value" id="test-accuracy">${metrics.testAccuracy.toFixed(4)}</span>${correct} of ${testWindows} windows</div>
-<div>final training MSE<span class="value" id="train-mse">${metrics.trainMse.toPrecision(4)}</span>over all training windows</div>
+${metrics.standardizedTestAccuracy === undefined ? '' : `<div>standardised features<span class="value">${metrics.standardizedTestAccuracy.toFixed(4)}</span>test accuracy, same classifier</div>
+`}<div>final training MSE<span class="value" id="train-mse">${metrics.trainMse.toPrecision(4)}</span>over all training windows</div>
 <div>feature check<span class="value">${verdict}</span>max |diff| ${diff.toExponential(2)}</div>
 </section>
 
@@ -192,7 +197,9 @@ ${note('feature-check-note', data.featureCheckNote)}
 <h2>Classification</h2>
 <p>Logistic regression on the encoder features. Test accuracy
 <strong>${metrics.testAccuracy.toFixed(4)}</strong> (${correct} of ${testWindows} test windows correct).</p>
-${note('accuracy-note', data.accuracyNote)}${confusionTable(data.confusion)}
+${metrics.standardizedTestAccuracy === undefined ? '' : `<p>The same classifier on the features standardised (each by its training mean and standard deviation):
+test accuracy <strong id="standardized-accuracy">${metrics.standardizedTestAccuracy.toFixed(4)}</strong>.</p>
+`}${note('separability-note', data.separabilityNote === undefined ? undefined : `Are the features linearly separable? ${data.separabilityNote}`)}${note('accuracy-note', data.accuracyNote)}${confusionTable(data.confusion)}
 ${perClassTable(data.confusion)}
 
 <h2>Reconstruction</h2>
