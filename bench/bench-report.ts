@@ -16,6 +16,22 @@ export interface ForwardTiming {
   peakMemoryMB: number | null;
 }
 
+/** `lstm-ae classify` with its defaults on a labelled fixture, against its own 1-NN DTW baseline in the same run. */
+export interface ClassifyTiming {
+  data: string;
+  trainSeries: number;
+  testSeries: number;
+  threads: number;
+  seconds: number;
+  trainSeconds: number;
+  dtwSeconds: number;
+  /** seconds ÷ dtwSeconds: the whole job in units of the cheapest honest baseline */
+  ratioToDtw: number;
+  accuracy: number;
+  dtwAccuracy: number;
+  peakMemoryMB: number | null;
+}
+
 export interface SpeedupVsPyTorch {
   pytorchThreads: number;
   pytorchSecondsPerEpoch: number;
@@ -42,6 +58,7 @@ export interface BenchReport {
   rows: Array<BenchRow & { ratioToOurs: number | null }>;
   speedupVsPyTorch: SpeedupVsPyTorch | null;
   forward: ForwardTiming[];
+  classify: ClassifyTiming | null;
   /** Rows that are missing, and why. */
   notes: string[];
 }
@@ -54,6 +71,7 @@ export function buildReport(
   forward: ForwardTiming[],
   notes: string[],
   otherProcessesCpuShare: number | null,
+  classify: ClassifyTiming | null = null,
 ): BenchReport {
   const baseline = rows.find((r) => r.kind === 'ours-fast' && r.threads === BASELINE_THREADS);
   const fastestTorch = rows
@@ -82,6 +100,7 @@ export function buildReport(
           }
         : null,
     forward,
+    classify,
     notes,
   };
 }

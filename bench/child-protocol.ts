@@ -31,3 +31,20 @@ export interface ForwardOnceResult {
   seconds: number[];
   peakRssKB: number;
 }
+
+export interface ClassifyOnceResult {
+  /** the labelled file, split into even (training) and odd (test) series */
+  data: string;
+  trainSeries: number;
+  testSeries: number;
+  threads: number;
+  /** the whole job, wall time */
+  seconds: number;
+  trainSeconds: number;
+  /** the 1-NN DTW baseline within the same job: the yardstick */
+  dtwSeconds: number;
+  accuracy: number;
+  dtwAccuracy: number;
+  epochsTrained: number[];
+  peakRssKB: number;
+}

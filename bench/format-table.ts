@@ -58,6 +58,15 @@ export function formatReport(report: BenchReport): string {
     );
   }
   if (report.forward.length === 0) lines.push('API encode/predict: n/a');
+  const c = report.classify;
+  lines.push(
+    c
+      ? `classify (defaults) on ${c.data}, ${c.trainSeries} series to train on and ${c.testSeries} to test, ${plural(c.threads, 'thread')}: ` +
+          `${c.seconds.toFixed(1)} s in all (training ${c.trainSeconds.toFixed(1)} s), ${c.ratioToDtw.toFixed(2)}× its own 1-NN DTW baseline's ` +
+          `${c.dtwSeconds.toFixed(1)} s; accuracy ${c.accuracy.toFixed(3)} (1-NN DTW ${c.dtwAccuracy.toFixed(3)})` +
+          (c.peakMemoryMB === null ? '' : `, peak ${formatInteger(c.peakMemoryMB)} MB`)
+      : 'classify: n/a',
+  );
   for (const note of report.notes) lines.push(`note: ${note}`);
   return lines.join('\n') + '\n';
 }

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { describeFailure, runChild } from './child-run.js';
 import { kilobytesToMB, type RowOutcome } from './bench-row.js';
-import type { ForwardTiming } from './bench-report.js';
+import type { ClassifyTiming, ForwardTiming } from './bench-report.js';
 import { median } from '../src/analysis/metrics.js';
-import type { ForwardOnceResult, Engine, TrainOnceResult } from './child-protocol.js';
+import type { ClassifyOnceResult, ForwardOnceResult, Engine, TrainOnceResult } from './child-protocol.js';
 
 /** Runs our own configurations, each in a child process (train-once.js, forward-once.js). */
 
@@ -11,6 +11,8 @@ import type { ForwardOnceResult, Engine, TrainOnceResult } from './child-protoco
 const SECONDS_ALLOWED_PER_EPOCH: Record<Engine, number> = { reference: 900, fast: 180 };
 const STARTUP_ALLOWANCE_S = 60;
 const ENCODE_TIMEOUT_S = 300;
+// the task's bar for one data set is 5 minutes on 2 cores; twice that before giving up
+const CLASSIFY_TIMEOUT_S = 600;
 
 function childScript(name: string): string {
   return fileURLToPath(new URL(name, import.meta.url));
@@ -66,6 +68,35 @@ export async function runForwardOnce(repoRoot: string, op: 'encode' | 'predict',
       threads: result.threads,
       repetitions: result.seconds.length,
       peakMemoryMB: kilobytesToMB(result.peakRssKB),
+    },
+  };
+}
+
+export async function runClassifyOnce(repoRoot: string, data: string, threads: number): Promise<{ timing: ClassifyTiming } | { note: string }> {
+  const label = `lstm-ae classify ${threads}t`;
+  const run = await runChild(process.execPath, [childScript('classify-once.js'), '--data', data, '--threads', String(threads)], {
+    cwd: repoRoot,
+    timeoutSeconds: CLASSIFY_TIMEOUT_S,
+    label,
+    echoStderr: true,
+  });
+  const failure = describeFailure(run, CLASSIFY_TIMEOUT_S);
+  if (failure) return { note: `${label} failed: ${failure}` };
+  const r = lastJsonLine<ClassifyOnceResult>(run.stdoutLines);
+  if (!r) return { note: `${label} failed: no result line` };
+  return {
+    timing: {
+      data: r.data,
+      trainSeries: r.trainSeries,
+      testSeries: r.testSeries,
+      threads: r.threads,
+      seconds: r.seconds,
+      trainSeconds: r.trainSeconds,
+      dtwSeconds: r.dtwSeconds,
+      ratioToDtw: r.seconds / r.dtwSeconds,
+      accuracy: r.accuracy,
+      dtwAccuracy: r.dtwAccuracy,
+      peakMemoryMB: kilobytesToMB(r.peakRssKB),
     },
   };
 }

@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
 import { probeTorch, runTfjsAnchor, runTorchAnchor } from './anchors/run-anchors.js';
 import type { BenchRow, RowOutcome } from './bench-row.js';
-import { buildReport, BASELINE_THREADS, type ForwardTiming } from './bench-report.js';
+import { buildReport, BASELINE_THREADS, type ClassifyTiming, type ForwardTiming } from './bench-report.js';
 import { plural, progress } from './child-run.js';
 import { formatReport } from './format-table.js';
 import { cpuSnapshot, otherProcessesShare } from './machine-load.js';
-import { runForwardOnce, runTrainOnce } from './our-runs.js';
+import { runClassifyOnce, runForwardOnce, runTrainOnce } from './our-runs.js';
 import { ARTICLE_BATCH_SIZE, ARTICLE_LATENT_DIM, ARTICLE_OPTIMIZER, articleTrainingData } from './article-workload.js';
 
 /**
@@ -30,6 +30,7 @@ const program = new Command('bench')
   .option('--out <file>', 'where to write the JSON results', join(repoRoot, 'bench', 'results', 'latest.json'))
   .option('--skip-anchors', 'do not run PyTorch and TensorFlow.js')
   .option('--skip-reference', 'do not run our reference path')
+  .option('--skip-classify', 'do not run lstm-ae classify on the PLAID fixture')
   .option('--tfjs-cpu-windows <n>', 'windows TF.js cpu trains on (extrapolated to an epoch)', positiveInteger, 500)
   .option('--tfjs-wasm-windows <n>', 'windows TF.js wasm trains on (extrapolated to an epoch)', positiveInteger, 1000)
   .parse();
@@ -40,6 +41,7 @@ const options = program.opts<{
   out: string;
   skipAnchors?: boolean;
   skipReference?: boolean;
+  skipClassify?: boolean;
   tfjsCpuWindows: number;
   tfjsWasmWindows: number;
 }>();
@@ -49,6 +51,7 @@ const [windows, timesteps, inputDim] = seed.shape;
 const rows: BenchRow[] = [];
 const notes: string[] = [];
 const forward: ForwardTiming[] = [];
+let classify: ClassifyTiming | null = null;
 
 type Step = { title: string; run: () => Promise<void> };
 const steps: Step[] = [];
@@ -81,6 +84,21 @@ for (const op of ['encode', 'predict'] as const) {
     run: async () => {
       const outcome = await runForwardOnce(repoRoot, op, BASELINE_THREADS);
       if ('timing' in outcome) forward.push(outcome.timing);
+      else addNote(outcome.note);
+    },
+  });
+}
+
+// the classify job on real data, unequal lengths and 11 classes: the repository's PLAID training split, cut in two
+const CLASSIFY_DATA = 'test/fixtures/ucr/PLAID_TRAIN.ts';
+if (options.skipClassify) {
+  notes.push('classify skipped (--skip-classify)');
+} else {
+  steps.push({
+    title: `lstm-ae classify with its defaults on ${CLASSIFY_DATA} (even series to train, odd to test), ${plural(BASELINE_THREADS, 'thread')}`,
+    run: async () => {
+      const outcome = await runClassifyOnce(repoRoot, CLASSIFY_DATA, BASELINE_THREADS);
+      if ('timing' in outcome) classify = outcome.timing;
       else addNote(outcome.note);
     },
   });
@@ -140,6 +158,7 @@ const report = buildReport(
   forward,
   notes,
   otherLoad,
+  classify,
 );
 const outPath = resolve(options.out);
 writeFileAtomic(outPath, JSON.stringify(report, null, 2) + '\n');

@@ -58,6 +58,8 @@ export function seriesByClassChart(series: readonly DrawnSeries[], classes: read
           : { field: 'channel', type: 'nominal', title: null, scale: { scheme: 'category10' }, legend: { orient: 'top', direction: 'horizontal' } },
       },
     },
+    // each class on its own axes: one class's amplitude (or length) must not flatten another's
+    resolve: { scale: { x: 'independent', y: 'independent' } },
   };
 }
 
@@ -98,6 +100,7 @@ export function reconstructionByClassChart(series: readonly ReconstructedSeries[
         order: { field: 'kind', sort: 'ascending' },
       },
     },
+    resolve: { scale: { x: 'independent', y: 'independent' } },
   };
 }
 
