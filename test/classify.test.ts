@@ -140,3 +140,28 @@ test('classify refuses bad input with one line and exit 2, writing nothing', asy
   });
   assert.ok(!existsSync(never), 'no run folder for bad input');
 });
+
+test('classify on unequal-length two-channel .npy series with label files, at their own lengths; the masked model reused', async () => {
+  const npy = fixture('readers/unequal-3d.npy');
+  const labels = fixture('readers/unequal-3d-labels.txt'); // walk, run, walk; lengths 5, 3, 4
+  const native = join(dir, 'native');
+  const common = ['--train', npy, '--train-labels', labels, '--test', npy, '--test-labels', labels, '--threads', '1', '--json'];
+  const run = await runCli('classify', ...common, '--length', 'native', '--latent', '3', '--seeds', '0', '--epochs', '2', '--out', native);
+  assert.equal(run.code, 0, run.stderr);
+  const metrics = JSON.parse(readFileSync(join(native, 'metrics.json'), 'utf8'));
+  // the test series are the training series: each one's nearest neighbour is itself, at distance 0
+  assert.equal(metrics.baseline_1nn_euclidean, 1);
+  assert.equal(metrics.baseline_1nn_dtw, 1);
+  assert.deepEqual(metrics.classes, ['run', 'walk']);
+  assert.match(metrics.settings['series as the models see them'], /their own lengths, padded to 5 and masked/);
+  // 2 × 3 pooled states, then the statistics that vary: log length, and per channel mean and log std
+  const stats = metrics.features - 6;
+  assert.ok(stats >= 1 && stats <= 5, `${metrics.features} features`);
+  const model = JSON.parse(readFileSync(join(native, 'model', 'model.json'), 'utf8'));
+  assert.match(JSON.stringify(model.modelTopology), /"Masking"/);
+
+  const reused = join(dir, 'native-again');
+  const again = await runCli('classify', ...common, '--model', join(native, 'model', 'model.json'), '--out', reused);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(readNpy(join(reused, 'features_train.npy')).data, readNpy(join(native, 'features_train.npy')).data);
+});

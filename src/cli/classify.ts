@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { readSeries, type ReadSeriesOptions } from '../io/read-series.js';
 import { loadModelAndFiles } from '../io/tfjs/format.js';
@@ -98,8 +99,9 @@ async function classify(o: ClassifyCliOptions): Promise<void> {
 
   const outDir = o.out ?? defaultRunFolder('classify');
   const inputs = [o.train, o.test, ...(o.trainLabels ? [o.trainLabels] : []), ...(o.testLabels ? [o.testLabels] : []), ...loaded.flatMap((m) => m.files)];
+  // never write over a file being read (through links too); then the folder, made only when all is well
+  refuseInputs(['metrics.json', 'report.html', 'predictions.csv', 'features_train.npy', 'features_test.npy'].map((f) => join(outDir, f)), inputs);
   prepareRunFolder(outDir, o.force ?? false);
-  refuseInputs(['metrics.json', 'report.html', 'predictions.csv', 'features_train.npy', 'features_test.npy'].map((f) => `${outDir}/${f}`), inputs);
 
   const say = (line: string) => {
     if (!o.json) process.stderr.write(`${line}\n`);

@@ -198,7 +198,7 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyMetrics> 
     'test set': `${test.source} (${test.series.length} series)`,
     channels: train.channels,
     classes: classes.length,
-    'series as the models see them': shaping.kind === 'resample' ? `resampled to ${shaping.steps} steps (PAA when shorter, linear interpolation when longer)` : `their own lengths, padded to ${shaping.steps} and masked`,
+    'series as the models see them': shaping.kind === 'resample' ? `resampled to ${shaping.steps} steps (PAA for series longer than that, linear interpolation for shorter ones)` : `their own lengths, padded to ${shaping.steps} and masked`,
     models: given ? `${models.length} given (${models.map((m) => m.path).join(', ')})` : `${models.length}, seeds ${(o.seeds ?? CLASSIFY_DEFAULTS.seeds).join(', ')}`,
     'latent size': first.config.latentDim,
     decoder: first.config.decoder ?? 'conditional',
