@@ -40,6 +40,9 @@ export type { LstmWeights, LstmInput, LstmFeedForwardOptions, RecurrentActivatio
 export { fitLogisticRegression, type FeatureMatrix, type LogisticRegressionModel, type LogisticRegressionOptions } from './analysis/logistic-regression.js';
 export { accuracy, confusionMatrix, classCounts, meanSquaredError, maxAbsDifference } from './analysis/metrics.js';
 export { pca, symmetricEigen, type PcaResult } from './analysis/pca.js';
+export { resampleSeries } from './analysis/resample.js';
+export { encoderStates, stateFeatures, STATE_BLOCKS, type EncoderStates, type StateBlock } from './analysis/encoder-states.js';
+export { seriesStatistics, seriesStatisticNames } from './analysis/series-statistics.js';
 
 // report
 export { sineClassesChart, reconstructionChart, featuresChart, lossChart, pcaChart } from './report/charts.js';
@@ -51,4 +54,5 @@ export type { ReportData, ReportFigure, ReportMetrics, ConfusionMatrix } from '.
 // pipeline
 export { runArticleExperiment, FeatureCheckError, type ArticleExperimentOptions, type ArticleMetrics } from './pipeline/article-experiment.js';
 export { checkFeatures, FEATURE_CHECK_TOLERANCE, type FeatureCheck, type FeatureSet } from './pipeline/feature-check.js';
+export { runClassify, CLASSIFY_DEFAULTS, type ClassifyOptions, type ClassifyMetrics } from './pipeline/classify.js';
 export { runSeedSweep, type SeedSweepOptions, type SeedSweepSummary, type SeedSweepRow, type SweepSettings } from './pipeline/article-sweep.js';

@@ -131,7 +131,8 @@ function startAndWaitFor(args: string[], line: RegExp) {
 }
 
 const LONG = 100000; // epochs that never finish here: the runs below are stopped
-const longArgs = (out: string) => trainArgs(out, LONG).filter((a) => a !== '--json');
+// a run that lasts until it is stopped: early stopping would end it on its own
+const longArgs = (out: string) => [...trainArgs(out, LONG).filter((a) => a !== '--json'), '--no-early-stopping'];
 
 test('killed with SIGKILL wherever the OS stops it, three times: each time one whole set; resumed, the uninterrupted weights', async () => {
   const epochs = 9;

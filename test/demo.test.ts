@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpy } from '../src/io/npy.js';
 import { lstmFinalHidden } from '../src/analysis/lstm-feed-forward.js';
-import { maxAbsDifference, meanSquaredError } from '../src/analysis/metrics.js';
+import { accuracy, maxAbsDifference, meanSquaredError } from '../src/analysis/metrics.js';
+import { fitClassifier, fitLogisticRegression } from '../src/analysis/logistic-regression.js';
 import { LstmAutoencoder } from '../src/models/autoencoder/lstm-autoencoder.js';
 import { loadModel } from '../src/io/tfjs/format.js';
 import { makeSineData } from '../src/data/sine-data.js';
@@ -55,6 +56,21 @@ test('demo --epochs 1 writes a complete run whose saved features are the model\'
     assert.ok(maxAbsDifference(saved.data as Float64Array, plain) < 1e-12);
     const encoded = (await model.encode({ data: data.xTest, shape: data.testShape }, { engine: 'reference' }));
     assert.ok(maxAbsDifference(encoded, plain) <= 1e-5, 'the reference encode agrees too');
+
+    // the standardised classifier's accuracy again, by the other solver (L-BFGS on the multinomial form, not Newton)
+    const trainFeatures = { data: readNpy(join(out, 'features_train.npy')).data as Float64Array, rows: 17802, cols: 10 };
+    const testFeatures = { data: saved.data as Float64Array, rows: 1800, cols: 10 };
+    const standardized = fitClassifier(trainFeatures, Array.from(data.yTrain), { C: 1, standardize: true });
+    assert.equal(metrics.test_accuracy_standardized, accuracy(data.yTest, standardized.predict(testFeatures)));
+    // and the separability answer from the weakly regularised classifier on the raw features
+    const weak = fitLogisticRegression(trainFeatures, data.yTrain, { C: 1e4 });
+    const separability = metrics.separability;
+    assert.equal(separability.C, 1e4);
+    assert.equal(separability.train_accuracy, accuracy(data.yTrain, weak.predict(trainFeatures)));
+    assert.equal(separability.separable, separability.train_accuracy === 1);
+    assert.match(separability.answer, separability.separable ? /^Yes: .*C = 1e4/ : /^Not quite: .*C = 1e4.*training accuracy 0\.\d{4}/);
+    assert.match(html, /id="standardized-accuracy">\d\.\d{4}</);
+    assert.match(html, /<p id="separability-note">Are the features linearly separable\? (Yes|Not quite): /);
 
     // and the epoch did train it: the saved model reconstructs the test windows clearly better than seed 0's untrained one
     const test = { data: data.xTest, shape: data.testShape };

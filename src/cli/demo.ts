@@ -129,6 +129,8 @@ function resultLines(metrics: ArticleMetrics, outDir: string): string[] {
     `test accuracy ${metrics.test_accuracy.toFixed(4)}  (confusion, rows true: [${tn} ${fp}] [${fn} ${tp}])`,
     `final training MSE ${metrics.train_mse.toFixed(5)}`,
     `feature check: encode vs plain feed-forward max |diff| ${metrics.feature_check_max_abs_diff.toExponential(2)} (limit ${metrics.feature_check_tolerance.toExponential(0)})`,
+    `standardised features (C = 1): test accuracy ${metrics.test_accuracy_standardized.toFixed(4)}`,
+    `linearly separable? ${metrics.separability.answer}`,
     `training ${metrics.train_seconds.toFixed(1)} s, total ${metrics.total_seconds.toFixed(1)} s`,
     `report: ${outDir}/report.html`,
   ];

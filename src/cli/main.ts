@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../input-error.js';
+import { registerClassify } from './classify.js';
 import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
 import { registerDetect } from './detect.js';
@@ -18,6 +19,7 @@ registerTrain(program);
 registerEncode(program);
 registerReconstruct(program);
 registerDetect(program);
+registerClassify(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -17,6 +17,8 @@ export interface ReportFigure {
 
 export interface ReportMetrics {
   testAccuracy: number;
+  /** The same classifier on standardised features (shown beside testAccuracy when given). */
+  standardizedTestAccuracy?: number;
   /** Final mean squared reconstruction error over all training windows. */
   trainMse: number;
   /** Largest |difference| between the model's encode and the independent float64 feed-forward. */
@@ -44,6 +46,8 @@ export interface ReportData {
   accuracyNote?: string;
   /** A sentence shown under the feature check, e.g. why it failed. */
   featureCheckNote?: string;
+  /** One line answering "are the features linearly separable?", shown with the classification. */
+  separabilityNote?: string;
   confusion: ConfusionMatrix;
   loss: ReportFigure;
   figures: readonly ReportFigure[];
@@ -65,26 +69,27 @@ export function keyValueTable(rows: readonly (readonly [string, string])[], capt
   return `<table class="kv"><caption>${escapeHtml(caption)}</caption>\n${body}\n</table>`;
 }
 
-function checkConfusion({ classes, matrix }: ConfusionMatrix): void {
+export function checkConfusion({ classes, matrix }: ConfusionMatrix): void {
   const square = matrix.length === classes.length && matrix.every((row) => row.length === classes.length);
   const counts = matrix.every((row) => row.every((v) => Number.isInteger(v) && v >= 0));
   if (!square || !counts) throw new Error(`confusion matrix must be ${classes.length}x${classes.length} counts`);
 }
 
-function confusionTable({ classes, matrix }: ConfusionMatrix): string {
+/** `unit` names what was classified: the article's test windows, or classify's test series. */
+export function confusionTable({ classes, matrix }: ConfusionMatrix, unit = 'windows'): string {
   const head = classes.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
   const rows = matrix.map((row, t) => {
     const cells = row.map((v, p) => `<td class="${t === p ? 'diag' : v > 0 ? 'miss' : ''}">${v}</td>`).join('');
     return `<tr><th scope="row">${escapeHtml(classes[t]!)}</th>${cells}</tr>`;
   });
-  return `<p class="table-note">Confusion matrix on the test windows: rows are the true class, columns the predicted class.</p>
+  return `<p class="table-note">Confusion matrix on the test ${unit}: rows are the true class, columns the predicted class.</p>
 <table class="grid" id="confusion-matrix">
 <tr><th>true \\ predicted</th>${head}</tr>
 ${rows.join('\n')}
 </table>`;
 }
 
-function perClassTable({ classes, matrix }: ConfusionMatrix): string {
+export function perClassTable({ classes, matrix }: ConfusionMatrix, unit = 'windows'): string {
   const rows = classes.map((name, k) => {
     const windows = matrix[k]!.reduce((a, b) => a + b, 0);
     const predicted = matrix.reduce((a, row) => a + row[k]!, 0);
@@ -92,9 +97,9 @@ function perClassTable({ classes, matrix }: ConfusionMatrix): string {
     const recall = windows > 0 ? (correct / windows).toFixed(4) : '–';
     return `<tr><th scope="row">${escapeHtml(name)}</th><td>${windows}</td><td>${predicted}</td><td>${correct}</td><td>${recall}</td></tr>`;
   });
-  return `<p class="table-note">Per-class counts on the test windows.</p>
+  return `<p class="table-note">Per-class counts on the test ${unit}.</p>
 <table class="grid" id="class-counts">
-<tr><th>class</th><th>windows</th><th>predicted as this class</th><th>correct</th><th>recall</th></tr>
+<tr><th>class</th><th>${unit}</th><th>predicted as this class</th><th>correct</th><th>recall</th></tr>
 ${rows.join('\n')}
 </table>`;
 }
@@ -134,7 +139,7 @@ figcaption { color: #444; font-size: 0.92rem; margin-top: 0.4rem; }
 `;
 
 /** An optional sentence as its own paragraph, with an id a test or a reader can find. */
-function note(id: string, text: string | undefined): string {
+export function note(id: string, text: string | undefined): string {
   return text === undefined ? '' : `<p id="${id}">${escapeHtml(text)}</p>\n`;
 }
 
@@ -165,7 +170,8 @@ export function buildReportHtml(data: ReportData): string {
 ${data.subtitle ? `<p class="subtitle">${escapeHtml(data.subtitle)}</p>` : ''}
 <section class="summary" aria-label="summary">
 <div>test accuracy<span class="value" id="test-accuracy">${metrics.testAccuracy.toFixed(4)}</span>${correct} of ${testWindows} windows</div>
-<div>final training MSE<span class="value" id="train-mse">${metrics.trainMse.toPrecision(4)}</span>over all training windows</div>
+${metrics.standardizedTestAccuracy === undefined ? '' : `<div>standardised features<span class="value">${metrics.standardizedTestAccuracy.toFixed(4)}</span>test accuracy, same classifier</div>
+`}<div>final training MSE<span class="value" id="train-mse">${metrics.trainMse.toPrecision(4)}</span>over all training windows</div>
 <div>feature check<span class="value">${verdict}</span>max |diff| ${diff.toExponential(2)}</div>
 </section>
 
@@ -191,7 +197,9 @@ ${note('feature-check-note', data.featureCheckNote)}
 <h2>Classification</h2>
 <p>Logistic regression on the encoder features. Test accuracy
 <strong>${metrics.testAccuracy.toFixed(4)}</strong> (${correct} of ${testWindows} test windows correct).</p>
-${note('accuracy-note', data.accuracyNote)}${confusionTable(data.confusion)}
+${metrics.standardizedTestAccuracy === undefined ? '' : `<p>The same classifier on the features standardised (each by its training mean and standard deviation):
+test accuracy <strong id="standardized-accuracy">${metrics.standardizedTestAccuracy.toFixed(4)}</strong>.</p>
+`}${note('separability-note', data.separabilityNote === undefined ? undefined : `Are the features linearly separable? ${data.separabilityNote}`)}${note('accuracy-note', data.accuracyNote)}${confusionTable(data.confusion)}
 ${perClassTable(data.confusion)}
 
 <h2>Reconstruction</h2>

@@ -1,0 +1,171 @@
+import { join } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { readSeries, type ReadSeriesOptions } from '../io/read-series.js';
+import { loadModelAndFiles } from '../io/tfjs/format.js';
+import { refuseInputs } from '../io/output-location.js';
+import type { LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
+import type { DecoderKind } from '../models/autoencoder/config.js';
+import { NORMALIZATIONS, type Normalization } from '../train/scaling.js';
+import { checkClassificationSets, CLASSIFY_DEFAULTS, shapingOfModels } from '../pipeline/classify-data.js';
+import type { ClassifyMetrics } from '../pipeline/classify.js';
+import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
+import { choiceOption, defaultThreads, integerOption, limitOption, numberOption, seedListOption } from './options.js';
+import { trainingProgressBar } from './train-progress.js';
+
+const DECODERS = ['conditional', 'unconditional'] as const satisfies readonly DecoderKind[];
+
+interface ClassifyCliOptions {
+  train: string;
+  test: string;
+  trainLabels?: string;
+  testLabels?: string;
+  labelColumn?: string;
+  model?: string[];
+  latent?: number;
+  decoder?: DecoderKind;
+  normalize?: Normalization;
+  length?: number | 'native';
+  seeds?: number[];
+  epochs?: number;
+  patience?: number;
+  batchSize?: number;
+  lr?: number;
+  C: number;
+  standardize: boolean;
+  out?: string;
+  force?: boolean;
+  threads: number;
+  json?: boolean;
+}
+
+/** `--length`: a number of steps from 2 up, or 'native'. */
+function lengthOption(value: string): number | 'native' {
+  if (value === 'native') return 'native';
+  try {
+    return integerOption(2, 10_000)(value);
+  } catch {
+    throw new InvalidArgumentError("expected an integer from 2 to 10000, or 'native'.");
+  }
+}
+
+/** The training options: each one that --model makes meaningless refuses to go with it. */
+function trainingOption(flags: string, description: string): Option {
+  return new Option(flags, description).conflicts('model');
+}
+
+/** `lstm-ae classify`: autoencoder features + logistic regression on a labelled train/test split, beside the baselines. */
+export function registerClassify(program: Command): void {
+  const d = CLASSIFY_DEFAULTS;
+  program
+    .command('classify')
+    .description('train autoencoders on labelled training series, classify the test series from their encoder states, and compare with 1-NN Euclidean, 1-NN DTW and logistic regression on the raw values; writes report.html and metrics.json')
+    .requiredOption('--train <file>', 'labelled training series: .ts, .tsv (UCR), .csv or .npy')
+    .requiredOption('--test <file>', 'labelled test series, in any of the same formats, with the same channels')
+    .option('--train-labels <file>', 'labels for a training file without its own (a .npy, a CSV without a label column): a 1-D .npy of integers or one label per line')
+    .option('--test-labels <file>', 'labels for a test file without its own')
+    .option('--label-column <name|index>', 'CSV files: the column holding the class label, by header name or 0-based index')
+    .option('--model <model.json...>', 'use these saved models (e.g. a previous run\'s model-seed-*/model.json) instead of training')
+    .addOption(trainingOption('--latent <n>', `size of each model's code (default ${d.latent})`).argParser(limitOption('latentDim')))
+    .addOption(trainingOption('--decoder <kind>', `${DECODERS.join(' or ')} (default ${d.decoder})`).argParser(choiceOption(DECODERS)))
+    .addOption(trainingOption('--normalize <how>', `${NORMALIZATIONS.join(', ')} (default ${d.normalize})`).argParser(choiceOption(NORMALIZATIONS)))
+    .addOption(trainingOption('--length <n|native>', `steps every series is resampled to (default ${d.length}, or the longest series when shorter), or native: as they are, padded and masked`).argParser(lengthOption))
+    .addOption(trainingOption('--seeds <list>', `one model per seed, their features side by side (default ${d.seeds.join(',')})`).argParser(seedListOption))
+    .addOption(trainingOption('--epochs <n>', `most epochs per model; early stopping usually ends sooner (default ${d.epochs})`).argParser(limitOption('epochs')))
+    .addOption(trainingOption('--patience <n>', `epochs without a better validation loss before stopping (default ${d.patience})`).argParser(integerOption(1, 100_000)))
+    .addOption(trainingOption('--batch-size <n>', `series per gradient step (default ${d.batchSize})`).argParser(limitOption('batchSize')))
+    .addOption(trainingOption('--lr <rate>', `Adam's learning rate (default ${d.learningRate})`).argParser(numberOption(0, 10, true)))
+    .option('--C <c>', 'the logistic regression\'s inverse regularisation strength, as scikit-learn\'s C', numberOption(0, 1e12, true), d.C)
+    .option('--no-standardize', 'fit the classifier on the raw features, as the article does (default: standardised)')
+    .option('--out <dir>', 'run folder (default: a new folder under runs/)')
+    .option('--force', 'reuse --out even if it is not empty')
+    .option('--threads <n>', 'threads for training, all cores unless given', limitOption('threads'), defaultThreads())
+    .option('--json', 'print one JSON summary on stdout and nothing else')
+    .action(async (options: ClassifyCliOptions) => classify(options));
+}
+
+async function classify(o: ClassifyCliOptions): Promise<void> {
+  // every input is read and checked before anything is written
+  const read = (path: string, labelsPath: string | undefined): ReturnType<typeof readSeries> => {
+    const options: ReadSeriesOptions = {
+      ...(labelsPath !== undefined ? { labelsPath } : {}),
+      ...(o.labelColumn !== undefined ? { labelColumn: /^\d+$/.test(o.labelColumn) ? Number(o.labelColumn) : o.labelColumn } : {}),
+    };
+    return readSeries(path, options);
+  };
+  const sets = checkClassificationSets(read(o.train, o.trainLabels), read(o.test, o.testLabels));
+  const loaded = (o.model ?? []).map((path) => ({ path, ...loadModelAndFiles(path) }));
+  const models: { model: LstmAutoencoder; path: string }[] = loaded.map(({ model, path }) => ({ model, path }));
+  if (models.length > 0) shapingOfModels(models, sets.train);
+
+  const outDir = o.out ?? defaultRunFolder('classify');
+  const inputs = [o.train, o.test, ...(o.trainLabels ? [o.trainLabels] : []), ...(o.testLabels ? [o.testLabels] : []), ...loaded.flatMap((m) => m.files)];
+  // never write over a file being read (through links too); then the folder, made only when all is well
+  refuseInputs(['metrics.json', 'report.html', 'predictions.csv', 'features_train.npy', 'features_test.npy'].map((f) => join(outDir, f)), inputs);
+  prepareRunFolder(outDir, o.force ?? false);
+
+  const say = (line: string) => {
+    if (!o.json) process.stderr.write(`${line}\n`);
+  };
+  say(`lstm-ae classify: ${sets.train.series.length} training and ${sets.test.series.length} test series, ${sets.classes.length} classes, ${sets.train.channels} channel(s) -> ${outDir}`);
+  let bar: ReturnType<typeof trainingProgressBar> | undefined;
+  const epochs = o.epochs ?? CLASSIFY_DEFAULTS.epochs;
+  const { runClassify } = await import('../pipeline/classify.js');
+  let metrics: ClassifyMetrics;
+  try {
+    metrics = await runClassify({
+      train: sets.train,
+      test: sets.test,
+      outDir,
+      models,
+      ...(o.latent !== undefined ? { latent: o.latent } : {}),
+      ...(o.decoder !== undefined ? { decoder: o.decoder } : {}),
+      ...(o.normalize !== undefined ? { normalize: o.normalize } : {}),
+      ...(o.length !== undefined ? { length: o.length } : {}),
+      ...(o.seeds !== undefined ? { seeds: o.seeds } : {}),
+      ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
+      ...(o.patience !== undefined ? { patience: o.patience } : {}),
+      ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+      ...(o.lr !== undefined ? { learningRate: o.lr } : {}),
+      C: o.C,
+      standardize: o.standardize,
+      threads: o.threads,
+      callbacks: (seed) => {
+        say(`training the model of seed ${seed}`);
+        if (o.json || !process.stderr.isTTY) return {};
+        const batches = Math.ceil((sets.train.series.length * (1 - CLASSIFY_DEFAULTS.validationFraction)) / (o.batchSize ?? CLASSIFY_DEFAULTS.batchSize));
+        bar = trainingProgressBar(epochs, Math.max(1, batches));
+        return bar;
+      },
+      log: (line) => {
+        if (line.startsWith('training')) bar?.stop();
+        say(line);
+      },
+    });
+  } finally {
+    bar?.stop();
+  }
+  if (o.json) {
+    const { settings: _settings, ...summary } = metrics;
+    process.stdout.write(JSON.stringify({ out: outDir, ...summary }) + '\n');
+    return;
+  }
+  process.stdout.write(resultLines(metrics, outDir).join('\n') + '\n');
+}
+
+/** The result beside the baselines, one method a line, then where the report is. */
+export function resultLines(m: ClassifyMetrics, outDir: string): string[] {
+  const ours = m.train_seconds + (m.seconds['features'] ?? 0) + (m.seconds['classifier'] ?? 0);
+  const rows: [string, number, number][] = [
+    ['autoencoder features (ours)', m.test_accuracy, ours],
+    ['1-NN Euclidean', m.baseline_1nn_euclidean, m.baseline_seconds['1nn_euclidean']],
+    ['1-NN DTW', m.baseline_1nn_dtw, m.baseline_seconds['1nn_dtw']],
+    ['logistic regression, raw values', m.baseline_logistic_raw, m.baseline_seconds.logistic_raw],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  return [
+    `${'method'.padEnd(width)}  test accuracy  seconds`,
+    ...rows.map(([name, accuracy, seconds]) => `${name.padEnd(width)}  ${accuracy.toFixed(4).padStart(13)}  ${seconds.toFixed(1).padStart(7)}`),
+    `${m.models.length} model(s), latent ${m.latent}, ${m.features} features; epochs trained ${m.epochs_trained.length > 0 ? m.epochs_trained.join(', ') : '(given models)'}; total ${m.total_seconds.toFixed(1)} s`,
+    `report: ${outDir}/report.html`,
+  ];
+}
