@@ -32,12 +32,25 @@ export { makeSineData, sineSeries, type SineData } from './data/sine-data.js';
 export { parseSineDataConfig, DEFAULT_SINE_DATA_CONFIG, type SineDataConfig } from './data/sine-data-config.js';
 export { readNpy, writeNpy, parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './io/npy.js';
 export { SUPPORTED_LAYER_CLASSES } from './io/tfjs/topology-read.js';
-export type { SeriesSet } from './io/series-set.js';
+export { toSequences, seriesLength, type SeriesSet } from './io/series-set.js';
+export { readSeries, formatOfPath, SERIES_FORMATS, type SeriesFormat, type ReadSeriesOptions } from './io/read-series.js';
+export { readTrainingData, readModelInput, MASK_VALUE, type TrainingData } from './io/training-data.js';
+
+// training pieces beside fit
+export { fitScaling, applyScaling, invertScaling, NORMALIZATIONS, type Normalization, type Scaling } from './train/scaling.js';
+export { EarlyStopping, type EarlyStoppingOptions, type EarlyStoppingState } from './train/early-stopping.js';
+export { splitValidation, splitValidationRandom } from './train/validation-split.js';
 
 // analysis
 export { lstmFinalHidden, splitParams, sigmoid, hardSigmoid } from './analysis/lstm-feed-forward.js';
 export type { LstmWeights, LstmInput, LstmFeedForwardOptions, RecurrentActivation } from './analysis/lstm-feed-forward.js';
 export { fitLogisticRegression, type FeatureMatrix, type LogisticRegressionModel, type LogisticRegressionOptions } from './analysis/logistic-regression.js';
+export { fitMultinomialLogisticRegression, fitClassifier, sortedClasses, type Classifier, type ClassLabel } from './analysis/logistic-regression.js';
+export { fitStandardizer, type Standardizer } from './analysis/standardize.js';
+export { dtwCost, dtwDistance, nearestNeighbourDtw } from './analysis/dtw.js';
+export { oneNearestNeighbour, logisticOnRaw, resampleLinear } from './analysis/baselines.js';
+export { scoreCorpus } from './analysis/nab/score-corpus.js';
+export { windowedGaussianScores } from './analysis/nab/windowed-gaussian.js';
 export { accuracy, confusionMatrix, classCounts, meanSquaredError, maxAbsDifference } from './analysis/metrics.js';
 export { pca, symmetricEigen, type PcaResult } from './analysis/pca.js';
 export { resampleSeries } from './analysis/resample.js';
@@ -55,4 +68,6 @@ export type { ReportData, ReportFigure, ReportMetrics, ConfusionMatrix } from '.
 export { runArticleExperiment, FeatureCheckError, type ArticleExperimentOptions, type ArticleMetrics } from './pipeline/article-experiment.js';
 export { checkFeatures, FEATURE_CHECK_TOLERANCE, type FeatureCheck, type FeatureSet } from './pipeline/feature-check.js';
 export { runClassify, CLASSIFY_DEFAULTS, type ClassifyOptions, type ClassifyMetrics } from './pipeline/classify.js';
+export { runDetectJob, followDetect, type DetectJobOptions, type DetectMetrics } from './pipeline/detect.js';
+export { fitDetector, scoreSeries } from './pipeline/detector.js';
 export { runSeedSweep, type SeedSweepOptions, type SeedSweepSummary, type SeedSweepRow, type SweepSettings } from './pipeline/article-sweep.js';
