@@ -6,7 +6,7 @@ import { refuseInputs } from '../io/output-location.js';
 import type { LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
 import type { DecoderKind } from '../models/autoencoder/config.js';
 import { NORMALIZATIONS, type Normalization } from '../train/scaling.js';
-import { checkClassificationSets, CLASSIFY_DEFAULTS, shapingOfModels } from '../pipeline/classify-data.js';
+import { checkClassificationSets, CLASSIFY_DEFAULTS, defaultBatchSize, shapingFor, shapingOfModels } from '../pipeline/classify-data.js';
 import type { ClassifyMetrics } from '../pipeline/classify.js';
 import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
 import { choiceOption, defaultThreads, integerOption, limitOption, numberOption, seedListOption } from './options.js';
@@ -68,11 +68,11 @@ export function registerClassify(program: Command): void {
     .addOption(trainingOption('--latent <n>', `size of each model's code (default ${d.latent})`).argParser(limitOption('latentDim')))
     .addOption(trainingOption('--decoder <kind>', `${DECODERS.join(' or ')} (default ${d.decoder})`).argParser(choiceOption(DECODERS)))
     .addOption(trainingOption('--normalize <how>', `${NORMALIZATIONS.join(', ')} (default ${d.normalize})`).argParser(choiceOption(NORMALIZATIONS)))
-    .addOption(trainingOption('--length <n|native>', `steps every series is resampled to (default ${d.length}, or the longest series when shorter), or native: as they are, padded and masked`).argParser(lengthOption))
+    .addOption(trainingOption('--length <n|native>', `steps every series is resampled to, or native: as they are, padded and masked (default: native for unequal lengths up to ${d.nativeUpTo} steps, else ${d.length}, never up)`).argParser(lengthOption))
     .addOption(trainingOption('--seeds <list>', `one model per seed, their features side by side (default ${d.seeds.join(',')})`).argParser(seedListOption))
     .addOption(trainingOption('--epochs <n>', `most epochs per model; early stopping usually ends sooner (default ${d.epochs})`).argParser(limitOption('epochs')))
     .addOption(trainingOption('--patience <n>', `epochs without a better validation loss before stopping (default ${d.patience})`).argParser(integerOption(1, 100_000)))
-    .addOption(trainingOption('--batch-size <n>', `series per gradient step (default ${d.batchSize})`).argParser(limitOption('batchSize')))
+    .addOption(trainingOption('--batch-size <n>', `series per gradient step (default ${d.batchSize}; ${d.nativeBatchSize} at native lengths)`).argParser(limitOption('batchSize')))
     .addOption(trainingOption('--lr <rate>', `Adam's learning rate (default ${d.learningRate})`).argParser(numberOption(0, 10, true)))
     .option('--C <c>', 'the logistic regression\'s inverse regularisation strength, as scikit-learn\'s C', numberOption(0, 1e12, true), d.C)
     .option('--no-standardize', 'fit the classifier on the raw features, as the article does (default: standardised)')
@@ -132,7 +132,8 @@ async function classify(o: ClassifyCliOptions): Promise<void> {
       callbacks: (seed) => {
         say(`training the model of seed ${seed}`);
         if (o.json || !process.stderr.isTTY) return {};
-        const batches = Math.ceil((sets.train.series.length * (1 - CLASSIFY_DEFAULTS.validationFraction)) / (o.batchSize ?? CLASSIFY_DEFAULTS.batchSize));
+        const batchSize = o.batchSize ?? defaultBatchSize(models.length > 0 ? shapingOfModels(models, sets.train) : shapingFor(sets.train, sets.test, o.length));
+        const batches = Math.ceil((sets.train.series.length * (1 - CLASSIFY_DEFAULTS.validationFraction)) / batchSize);
         bar = trainingProgressBar(epochs, Math.max(1, batches));
         return bar;
       },

@@ -24,14 +24,25 @@ export const CLASSIFY_DEFAULTS = {
   decoder: 'conditional' as DecoderKind,
   /** shape only; what it hides (level, size, length) goes to the classifier as series statistics */
   normalize: 'per-series' as Normalization,
-  /** every series resampled to this many steps, unless the longest is shorter */
+  /** equal-length series resampled to this many steps, unless they are shorter */
   length: 128,
+  /**
+   * unequal lengths up to this many steps are kept as they are (padded and masked):
+   * resampling each to one length would stretch each by its own factor, and on PLAID the
+   * series at their own time scale score 0.849 against 0.816 at 128 steps
+   */
+  nativeUpTo: 2048,
   /** one model each, features side by side: single seeds scatter by ±0.05 on ArrowHead */
   seeds: [0, 1, 2],
   epochs: 1000,
   patience: 30,
   /** two of the fast path's 16-window chunks: both cores busy, and as accurate as 16 */
   batchSize: 32,
+  /**
+   * at native lengths: the fast path stages a batch longest first, so a larger batch groups
+   * lengths better and wastes less on padding (PLAID: as accurate as 32, 30% faster)
+   */
+  nativeBatchSize: 64,
   learningRate: 1e-3,
   /** scikit-learn's inverse regularisation; 10 beat 1 and 100 on all three sets */
   C: 10,
@@ -140,6 +151,36 @@ export function shapeSeries(set: SeriesSet, shaping: SeriesShaping, indices?: re
     lengths[n] = steps;
   });
   return { data, shape: [N, T, D], lengths };
+}
+
+/**
+ * Resample to `length` steps, or 'native'. By default (CLASSIFY_DEFAULTS): series of unequal
+ * lengths, the longest up to nativeUpTo steps, as they are; otherwise resampled to
+ * CLASSIFY_DEFAULTS.length steps, never up (shorter series keep their length).
+ */
+export function shapingFor(train: LabelledSet, test: LabelledSet, length: number | 'native' | undefined): SeriesShaping {
+  const longest = longestSeries(train, test);
+  if (length === 'native') return { kind: 'native', steps: longest };
+  if (length === undefined) {
+    const D = train.channels;
+    const first = train.series[0]!.length / D;
+    const unequal = [train, test].some((set) => set.series.some((s) => s.length / D !== first));
+    const shortest = Math.min(...[train, test].flatMap((set) => set.series.map((s) => s.length / D)));
+    if (unequal && longest <= CLASSIFY_DEFAULTS.nativeUpTo && shortest >= 2) return { kind: 'native', steps: longest };
+    return { kind: 'resample', steps: Math.max(2, Math.min(CLASSIFY_DEFAULTS.length, longest)) };
+  }
+  if (!Number.isInteger(length) || length < 2) throw new InputError(`length ${length}: expected an integer from 2 up, or 'native'`);
+  return { kind: 'resample', steps: length };
+}
+
+/** The batch size for this shaping when none is given (CLASSIFY_DEFAULTS). */
+export function defaultBatchSize(shaping: SeriesShaping): number {
+  return shaping.kind === 'native' ? CLASSIFY_DEFAULTS.nativeBatchSize : CLASSIFY_DEFAULTS.batchSize;
+}
+
+/** The length the raw logistic baseline resamples every series to: the models' own, or the default length for native ones. */
+export function rawBaselineSteps(shaping: SeriesShaping): number {
+  return shaping.kind === 'resample' ? shaping.steps : Math.min(CLASSIFY_DEFAULTS.length, shaping.steps);
 }
 
 /** Longest series in the sets, in steps. */

@@ -8,7 +8,7 @@ import { writeClassifyReportHtml, type MethodScore } from '../report/classify-re
 import type { ReportFigure } from '../report/html-report.js';
 import { writeFigure } from '../report/render.js';
 import type { BaselineScore, ClassifyMetrics } from './classify.js';
-import type { LabelledSet, SeriesShaping } from './classify-data.js';
+import { rawBaselineSteps, type LabelledSet, type SeriesShaping } from './classify-data.js';
 
 export interface ClassifyReportInputs {
   metrics: ClassifyMetrics;
@@ -105,7 +105,7 @@ export async function writeClassifyReport(dir: string, r: ClassifyReportInputs):
     { method: 'autoencoder features', accuracy: metrics.test_accuracy, seconds: metrics.train_seconds + (metrics.seconds['features'] ?? 0) + (metrics.seconds['classifier'] ?? 0), detail: `logistic regression on ${metrics.features} features from ${r.models.length} autoencoder${r.models.length === 1 ? '' : 's'}; the time includes training`, ours: true },
     { method: '1-NN Euclidean', accuracy: r.euclidean.accuracy, seconds: r.euclidean.seconds, detail: 'series resampled to the longest training length' },
     { method: '1-NN DTW', accuracy: r.dtw.accuracy, seconds: r.dtw.seconds, detail: 'full window, series as they are' },
-    { method: 'logistic regression, raw values', accuracy: r.raw.accuracy, seconds: r.raw.seconds, detail: `${shaping.kind === 'resample' ? `resampled to ${shaping.steps} steps, as the models see them` : 'resampled to the longest training length'}; standardised, C 1` },
+    { method: 'logistic regression, raw values', accuracy: r.raw.accuracy, seconds: r.raw.seconds, detail: `resampled to ${rawBaselineSteps(shaping)} steps${shaping.kind === 'resample' ? ', as the models see them' : ''}; standardised, C 1` },
   ];
   const results = [
     await figure('accuracy', 'Accuracy against the baselines', 'Test accuracy of the autoencoder\'s features and of the three baselines on the same split.', accuracyChart(scores)),

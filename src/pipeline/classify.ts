@@ -13,7 +13,7 @@ import { InputError } from '../input-error.js';
 import { LstmAutoencoder, type FitCallbacks, type History, type Sequences } from '../models/autoencoder/lstm-autoencoder.js';
 import type { DecoderKind } from '../models/autoencoder/config.js';
 import { applyScaling, type Normalization } from '../train/scaling.js';
-import { checkClassificationSets, CLASSIFY_DEFAULTS, longestSeries, NATIVE_MASK_VALUE, shapeSeries, shapingOfModels, stratifiedSplit, type LabelledSet, type SeriesShaping } from './classify-data.js';
+import { checkClassificationSets, CLASSIFY_DEFAULTS, defaultBatchSize, NATIVE_MASK_VALUE, rawBaselineSteps, shapeSeries, shapingFor, shapingOfModels, stratifiedSplit, type LabelledSet, type SeriesShaping } from './classify-data.js';
 
 export { CLASSIFY_DEFAULTS } from './classify-data.js';
 import { writeClassifyReport } from './classify-figures.js';
@@ -179,10 +179,10 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyMetrics> 
   };
   const euclidean = await baseline('baseline 1-NN Euclidean', () => oneNearestNeighbour(train, test, 'euclidean'));
   const dtw = await baseline('baseline 1-NN DTW', () => oneNearestNeighbour(train, test, 'dtw'));
-  // on the series as the models see them when resampled: the same input as ours, and at PLAID's 1344
-  // steps the full-length fit alone would take minutes (thousands of L-BFGS steps over 1344·11 weights)
-  const rawInput = shaping.kind === 'resample' ? { train: resampledSet(train, shaping.steps), test: resampledSet(test, shaping.steps) } : { train, test };
-  const raw = await baseline('baseline logistic regression on raw values', () => logisticOnRaw(rawInput.train, rawInput.test));
+  // on the series resampled as the models see them (the same input as ours), or at native lengths to the
+  // default length: at PLAID's 1344 steps the full-length fit alone takes minutes (thousands of L-BFGS steps over 1344·11 weights)
+  const rawSteps = rawBaselineSteps(shaping);
+  const raw = await baseline('baseline logistic regression on raw values', () => logisticOnRaw(resampledSet(train, rawSteps), resampledSet(test, rawSteps)));
 
   const confusion = confusionOf(classes, test.labels, predicted.test);
   const recall = confusion.map((row, k) => {
@@ -204,7 +204,7 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyMetrics> 
     features: `${features.train.cols}: mean and max of the encoder's hidden state over each series' steps, per model${first.config.normalize === 'per-series' ? ', and each series\' log length, mean and log std per channel where they vary' : ''}`,
     classifier: `multinomial logistic regression, C ${C}, ${standardize ? 'standardised features' : 'raw features (--no-standardize)'}`,
     ...(given ? {} : {
-      training: `Adam lr ${o.learningRate ?? CLASSIFY_DEFAULTS.learningRate}, batch ${o.batchSize ?? CLASSIFY_DEFAULTS.batchSize}, at most ${o.epochs ?? CLASSIFY_DEFAULTS.epochs} epochs, early stopping with patience ${o.patience ?? CLASSIFY_DEFAULTS.patience} on a stratified ${CLASSIFY_DEFAULTS.validationFraction * 100}% of the training series`,
+      training: `Adam lr ${o.learningRate ?? CLASSIFY_DEFAULTS.learningRate}, batch ${o.batchSize ?? defaultBatchSize(shaping)}, at most ${o.epochs ?? CLASSIFY_DEFAULTS.epochs} epochs, early stopping with patience ${o.patience ?? CLASSIFY_DEFAULTS.patience} on a stratified ${CLASSIFY_DEFAULTS.validationFraction * 100}% of the training series`,
     }),
     threads: o.threads ?? 'all cores',
   };
@@ -243,18 +243,6 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyMetrics> 
   return metrics;
 }
 
-/**
- * Resample to `length` steps, or by default to CLASSIFY_DEFAULTS.length (but never up: data
- * whose longest series is shorter is resampled to that); or 'native'.
- */
-function shapingFor(train: LabelledSet, test: LabelledSet, length: number | 'native' | undefined): SeriesShaping {
-  const longest = longestSeries(train, test);
-  if (length === 'native') return { kind: 'native', steps: longest };
-  if (length === undefined) return { kind: 'resample', steps: Math.max(2, Math.min(CLASSIFY_DEFAULTS.length, longest)) };
-  if (!Number.isInteger(length) || length < 2) throw new InputError(`length ${length}: expected an integer from 2 up, or 'native'`);
-  return { kind: 'resample', steps: length };
-}
-
 async function trainOne(
   o: ClassifyOptions,
   shaping: SeriesShaping,
@@ -276,7 +264,7 @@ async function trainOne(
   });
   const history = await model.fit(fitPart, {
     epochs: o.epochs ?? CLASSIFY_DEFAULTS.epochs,
-    batchSize: Math.min(o.batchSize ?? CLASSIFY_DEFAULTS.batchSize, fitPart.shape[0]),
+    batchSize: Math.min(o.batchSize ?? defaultBatchSize(shaping), fitPart.shape[0]),
     validationData: validation,
     earlyStopping: { patience: o.patience ?? CLASSIFY_DEFAULTS.patience },
     optimizer: { name: 'adam', learningRate: o.learningRate ?? CLASSIFY_DEFAULTS.learningRate },
