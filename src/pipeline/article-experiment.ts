@@ -13,6 +13,7 @@ import { COMPLETION_FILE } from './run-folder.js';
 import { writeArticleFigures } from './article-figures.js';
 import type { EngineName } from '../train/gradient-step.js';
 import { checkFeatures } from './feature-check.js';
+import { stageTimer } from './stage-timer.js';
 
 /** The article's fixed settings: its data set's size and its training recipe. */
 export const ARTICLE = {
@@ -96,15 +97,8 @@ export class FeatureCheckError extends Error {
  */
 export async function runArticleExperiment(o: ArticleExperimentOptions): Promise<ArticleMetrics> {
   const log = o.log ?? (() => {});
-  const timings: Record<string, number> = {};
   const started = performance.now();
-  const timed = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    const result = await work();
-    timings[stage] = (performance.now() - t0) / 1000;
-    log(`${stage}: ${timings[stage].toFixed(2)} s`);
-    return result;
-  };
+  const { seconds: timings, timed } = stageTimer(log);
 
   const data = await timed('data', () => makeSineData());
   const train: Sequences = { data: data.xTrain, shape: data.trainShape };

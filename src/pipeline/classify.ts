@@ -18,6 +18,7 @@ import { checkClassificationSets, CLASSIFY_DEFAULTS, defaultBatchSize, NATIVE_MA
 export { CLASSIFY_DEFAULTS } from './classify-data.js';
 import { writeClassifyReport } from './classify-figures.js';
 import { COMPLETION_FILE } from './run-folder.js';
+import { stageTimer } from './stage-timer.js';
 
 /**
  * `lstm-ae classify`: an autoencoder (or a few, one per seed) trained on the training
@@ -107,15 +108,8 @@ interface TrainedModel {
 /** Runs the whole job; writes into o.outDir, metrics.json last. */
 export async function runClassify(o: ClassifyOptions): Promise<ClassifyMetrics> {
   const log = o.log ?? (() => {});
-  const seconds: Record<string, number> = {};
   const started = performance.now();
-  const timed = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    const result = await work();
-    seconds[stage] = (seconds[stage] ?? 0) + (performance.now() - t0) / 1000;
-    log(`${stage}: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
-    return result;
-  };
+  const { seconds, timed } = stageTimer(log);
 
   const { train, test, classes } = checkClassificationSets(o.train, o.test);
   const given = o.models && o.models.length > 0 ? o.models : undefined;

@@ -19,6 +19,7 @@ import { fitDetector, LiveDetector, scoreSeries, trainingWindows, type DetectorS
 import { loadDetector, saveDetector } from './detector-file.js';
 import { DETECT_MODEL, DETECT_TRAINING } from './detect-model.js';
 import type { FitCallbacks } from '../models/autoencoder/lstm-autoencoder.js';
+import { stageTimer } from './stage-timer.js';
 
 /** The rule the user chose, before it is fitted to data. */
 export type ThresholdChoice =
@@ -164,15 +165,8 @@ function warningsOf(table: TimeSeriesTable, detector: FittedDetector): string[] 
 /** The whole job; the caller has prepared outDir. Returns what metrics.json holds. */
 export async function runDetectJob(o: DetectJobOptions): Promise<DetectMetrics> {
   const log = o.log ?? (() => {});
-  const timings: Record<string, number> = {};
   const started = performance.now();
-  const timed = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    const result = await work();
-    timings[stage] = (performance.now() - t0) / 1000;
-    log(`${stage}: ${timings[stage]!.toFixed(2)} s`);
-    return result;
-  };
+  const { seconds: timings, timed } = stageTimer(log);
 
   const readOptions = { timeColumn: o.timeColumn, labelColumn: o.labelColumn, timeOrder: o.timeOrder };
   const { table, trainTable } = await timed('reading', () => {

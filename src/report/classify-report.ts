@@ -8,9 +8,9 @@ import {
   keyValueTable,
   note,
   perClassTable,
-  STYLE,
   type ConfusionMatrix,
   type ReportFigure,
+  pageStart,
 } from './html-report.js';
 
 /**
@@ -67,17 +67,7 @@ export function buildClassifyReportHtml(data: ClassifyReportData): string {
   const block = (figures: readonly ReportFigure[]) => figures.map((f) => figureBlock(f, index++)).join('\n');
   const settings = Object.entries(data.settings).map(([k, v]) => [k, String(v)] as const);
   const timings = Object.entries(data.timings).map(([k, v]) => [k, formatSeconds(v)] as const);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(data.title)}</title>
-<style>${STYLE}${EXTRA_STYLE}</style>
-</head>
-<body>
-<h1>${escapeHtml(data.title)}</h1>
-${data.subtitle ? `<p class="subtitle">${escapeHtml(data.subtitle)}</p>` : ''}
+  return `${pageStart(data.title, data.subtitle, EXTRA_STYLE)}
 <section class="summary" aria-label="summary">
 <div>test accuracy<span class="value" id="test-accuracy">${ours.accuracy.toFixed(4)}</span>${correct} of ${testSeries} series</div>
 <div>best baseline<span class="value" id="best-baseline">${bestBaseline.accuracy.toFixed(4)}</span>${escapeHtml(bestBaseline.method)}</div>

@@ -1,4 +1,5 @@
-import { escapeHtml, figureBlock, formatSeconds, keyValueTable, STYLE, type ReportFigure } from './html-report.js';
+import type { PrecisionRecall } from '../analysis/anomaly/evaluate.js';
+import { escapeHtml, figureBlock, formatSeconds, keyValueTable, pageStart, type ReportFigure } from './html-report.js';
 
 /**
  * `lstm-ae detect`'s report: one self-contained HTML page like the demo's (inline CSS and SVG,
@@ -6,14 +7,8 @@ import { escapeHtml, figureBlock, formatSeconds, keyValueTable, STYLE, type Repo
  * and, when the series has labels, how the flags compare with them.
  */
 
-export interface PrecisionRecallRow {
-  precision: number;
-  recall: number;
-  f1: number;
-  truePositives: number;
-  falsePositives: number;
-  falseNegatives: number;
-}
+/** Point- or event-wise precision and recall, as analysis/anomaly/evaluate.ts measures them. */
+export type PrecisionRecallRow = PrecisionRecall;
 
 export interface IntervalRow {
   start: string;
@@ -99,17 +94,7 @@ export function buildDetectReportHtml(data: DetectReportData): string {
     ? `<h2>Warnings</h2>\n<ul id="warnings">${data.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`
     : '';
   const flaggedShare = data.scoredRows > 0 ? `${((100 * data.flaggedRows) / data.scoredRows).toFixed(2)}% of scored rows` : '';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(data.title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>${escapeHtml(data.title)}</h1>
-${data.subtitle ? `<p class="subtitle">${escapeHtml(data.subtitle)}</p>` : ''}
+  return `${pageStart(data.title, data.subtitle)}
 <section class="summary" aria-label="summary">
 <div>rows scored<span class="value" id="scored-rows">${data.scoredRows}</span>of ${data.rows}</div>
 <div>rows flagged<span class="value" id="flagged-rows">${data.flaggedRows}</span>${flaggedShare}</div>

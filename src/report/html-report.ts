@@ -54,6 +54,21 @@ export interface ReportData {
 }
 
 
+/** A report page's start: the doctype, the head with the shared style (and `extraStyle`), the title and subtitle. */
+export function pageStart(title: string, subtitle: string | undefined, extraStyle = ''): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}${extraStyle}</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+${subtitle ? `<p class="subtitle">${escapeHtml(subtitle)}</p>` : ''}`;
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
@@ -157,17 +172,7 @@ export function buildReportHtml(data: ReportData): string {
   const timings = Object.entries(data.timings).map(([k, v]) => [k, formatSeconds(v)] as const);
   const figures = data.figures.map((f, i) => figureBlock(f, i + 1)).join('\n');
 
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(data.title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>${escapeHtml(data.title)}</h1>
-${data.subtitle ? `<p class="subtitle">${escapeHtml(data.subtitle)}</p>` : ''}
+  return `${pageStart(data.title, data.subtitle)}
 <section class="summary" aria-label="summary">
 <div>test accuracy<span class="value" id="test-accuracy">${metrics.testAccuracy.toFixed(4)}</span>${correct} of ${testWindows} windows</div>
 ${metrics.standardizedTestAccuracy === undefined ? '' : `<div>standardised features<span class="value">${metrics.standardizedTestAccuracy.toFixed(4)}</span>test accuracy, same classifier</div>
