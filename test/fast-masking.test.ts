@@ -78,3 +78,18 @@ for (const variant of VARIANTS) {
     assert.ok(grads.some((g) => g !== 0));
   });
 }
+
+test('balancedChunks deals blocks of sorted windows to the chunks back and forth, keeping a partial block last', async () => {
+  const { balancedChunks } = await import('../src/models/autoencoder/fast-step.js');
+  for (const n of [3, 16, 32, 37, 50, 64]) {
+    const out = balancedChunks(Int32Array.from({ length: n }, (_, i) => i));
+    assert.deepEqual([...out].sort((a, b) => a - b), [...Array(n).keys()], `${n}: a permutation`);
+    // blocks of 4 stay whole and in sorted order inside
+    for (let k = 0; k + 4 <= n; k += 4) assert.ok(out[k]! % 4 === 0 && out[k + 3] === out[k]! + 3, `${n}: block at ${k}`);
+    if (n % 4 !== 0) assert.equal(out[n - 1], n - 1, `${n}: the partial block last`);
+  }
+  // 32 windows, longest first: chunk 0 gets blocks 0, 3, 4, 7 and chunk 1 blocks 1, 2, 5, 6 (sums of ranks 14 and 14)
+  const chunks = [...balancedChunks(Int32Array.from({ length: 32 }, (_, i) => i))];
+  assert.deepEqual([0, 4, 8, 12].map((k) => chunks[k]! / 4), [0, 3, 4, 7]);
+  assert.deepEqual([16, 20, 24, 28].map((k) => chunks[k]! / 4), [1, 2, 5, 6]);
+});

@@ -140,28 +140,34 @@ export class FastKernels {
     if (count < 0 || count > this.maxWindows) throw new Error(`cannot stage ${count} windows, at most ${this.maxWindows}`);
     const row = T * D;
     const blocks = Math.ceil(count / LANES);
-    const { inputs, reversed, stepMasks } = this;
+    const { inputs, reversed, stepMasks, stagedLengths } = this;
     for (let b = 0; b < blocks; b++) {
-      const base = b * row * LANES;
+      // the block runs its longest window's steps: nothing past them is read, so nothing past them is written
       let steps = 0;
       for (let lane = 0; lane < LANES; lane++) {
         const w = b * LANES + lane;
         const length = w >= count ? 0 : lengths ? lengths[first + w]! : T;
         if (!(Number.isInteger(length) && length >= 0 && length <= T)) throw new Error(`window ${first + w}: length ${length} outside 0..${T}`);
-        this.stagedLengths[w] = length;
+        stagedLengths[w] = length;
         steps = Math.max(steps, length);
-        const from = (first + w) * row;
-        for (let t = 0; t < T; t++) {
+      }
+      this.blockSteps[b] = steps;
+      const base = b * row * LANES;
+      for (let lane = 0; lane < LANES; lane++) {
+        const length = stagedLengths[b * LANES + lane]!;
+        const from = (first + b * LANES + lane) * row;
+        for (let t = 0; t < steps; t++) {
           const real = t < length;
           stepMasks[(b * T + t) * LANES + lane] = real ? 1 : 0;
+          const at = base + t * D * LANES + lane;
+          const src = from + t * D;
+          const rev = from + (length - 1 - t) * D;
           for (let d = 0; d < D; d++) {
-            const at = base + (t * D + d) * LANES + lane;
-            inputs[at] = real ? x[from + t * D + d]! : 0;
-            reversed[at] = real ? x[from + (length - 1 - t) * D + d]! : 0;
+            inputs[at + d * LANES] = real ? x[src + d]! : 0;
+            reversed[at + d * LANES] = real ? x[rev + d]! : 0;
           }
         }
       }
-      this.blockSteps[b] = steps;
     }
     return blocks;
   }

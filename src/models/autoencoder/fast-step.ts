@@ -3,7 +3,7 @@ import { fastPlatform, type FastPlatform, type WorkerGroup } from '../../fast/pl
 import type { ForwardOutputs, GradientStep } from '../../train/gradient-step.js';
 import { autoencoderLayout, type AutoencoderDims } from './layout.js';
 import { BATCH, CHUNK_WINDOWS, createJobRunner, FastOp, HAS_LENGTHS, JOB_FIELDS, NEXT_CHUNK, OP, type FastSharedSetup } from './fast-chunks.js';
-import { ARTICLE_VARIANT, KERNELS_NAME, type KernelVariant } from './fast-kernels.js';
+import { ARTICLE_VARIANT, KERNELS_NAME, LANES, type KernelVariant } from './fast-kernels.js';
 
 export interface FastStepOptions {
   /** threads, the calling thread included; default the platform's (on Node, every core) */
@@ -192,8 +192,10 @@ export class FastStep implements GradientStep {
     const order = this.order.subarray(0, batch);
     for (let k = 0; k < batch; k++) order[k] = k;
     if (lengths) {
-      // longest first (ties in batch order): each block's windows then have nearly one length
+      // longest first (ties in batch order): each block's windows then have nearly one length;
+      // then the blocks are dealt to the chunks so that every chunk gets long and short ones
       order.sort((a, b) => lengths[b]! - lengths[a]! || a - b);
+      order.set(balancedChunks(order));
       for (let k = 0; k < batch; k++) {
         const w = order[k]!;
         s.x.set(x.subarray(w * T * D, (w + 1) * T * D), k * T * D);
@@ -236,6 +238,51 @@ export class FastStep implements GradientStep {
     if (x.length < batch * T * D) throw new Error(`FastStep: x has ${x.length} values, batch ${batch} needs ${batch * T * D}`);
     if (lengths && lengths.length < batch) throw new Error(`FastStep: lengths has ${lengths.length} values, batch ${batch} needs ${batch}`);
   }
+}
+
+/**
+ * Windows sorted longest first, regrouped so that the chunks (CHUNK_WINDOWS each, what one
+ * thread takes at a time) cost about the same: blocks of LANES consecutive windows are
+ * dealt to the chunks back and forth (0, 1, …, n-1, n-1, …, 0, …), the longest first. A
+ * last, partial block stays last, where the staging expects it.
+ */
+export function balancedChunks(sorted: Int32Array): Int32Array {
+  const batch = sorted.length;
+  const blockCount = Math.ceil(batch / LANES);
+  const chunkCount = Math.ceil(batch / CHUNK_WINDOWS);
+  const perChunk = CHUNK_WINDOWS / LANES;
+  const chunks: number[][] = Array.from({ length: chunkCount }, () => []);
+  const capacity = (c: number) => (c < chunkCount - 1 ? perChunk : blockCount - perChunk * (chunkCount - 1));
+  const partial = batch % LANES !== 0;
+  const dealt = partial ? blockCount - 1 : blockCount;
+  let c = 0;
+  let step = 1;
+  for (let block = 0; block < dealt; block++) {
+    // the next chunk in the back-and-forth order with room (the last keeps one for a partial block)
+    const room = (k: number) => capacity(k) - (partial && k === chunkCount - 1 ? 1 : 0) - chunks[k]!.length;
+    while (room(c) <= 0) {
+      c += step;
+      if (c === chunkCount || c < 0) {
+        step = -step;
+        c += step;
+      }
+    }
+    chunks[c]!.push(block);
+    c += step;
+    if (c === chunkCount || c < 0) {
+      step = -step;
+      c += step;
+    }
+  }
+  if (partial) chunks[chunkCount - 1]!.push(blockCount - 1);
+  const out = new Int32Array(batch);
+  let k = 0;
+  for (const blocks of chunks) {
+    for (const block of blocks) {
+      for (let i = block * LANES; i < Math.min(batch, (block + 1) * LANES); i++) out[k++] = sorted[i]!;
+    }
+  }
+  return out;
 }
 
 /** The fast GradientStep for `dims` and batches of at most `maxBatch` windows. */
