@@ -6,9 +6,8 @@
  * here, the series readers and the entry points the commands use in fuzz-series-readers.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import fs, { mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { syncBuiltinESMExports } from 'node:module';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -17,6 +16,7 @@ import { encodeNpy, parseNpy, readNpy, type NpyArray, type NpyDtype } from '../s
 import { readTfjsModel, type TfjsModelRead } from '../src/io/tfjs/read.js';
 import { announce, attempt, check, counts, failures, mutate, mutation, namesFile, tally, type Outcome } from './fuzz-support.js';
 import { fuzzSeriesReaders, type SeriesRuns } from './fuzz-series-readers.js';
+import { watchingOpens } from './watch-opens.js';
 
 export type { ReaderCounts } from './fuzz-support.js';
 
@@ -66,27 +66,6 @@ const HOSTILE_PATHS = [
   'weights.bin\u0000', 'C:\\canary\\SECRET.bin', '\\\\server\\share\\w.bin', '%2e%2e/canary/SECRET.bin', 'link-in.bin',
   'weights.bin', './weights.bin', 'missing.bin', 'weights.bin\n', 7, null, ['weights.bin'], { toString: 1 },
 ];
-
-// ---------------------------------------------------------------- watching what is opened
-
-const opened: string[] = [];
-const { openSync, readFileSync: readWhole } = fs;
-function startWatching(): void {
-  fs.openSync = ((path: fs.PathLike, ...rest: unknown[]) => {
-    opened.push(String(path));
-    return (openSync as (...a: unknown[]) => number)(path, ...rest);
-  }) as typeof fs.openSync;
-  fs.readFileSync = ((path: fs.PathOrFileDescriptor, ...rest: unknown[]) => {
-    opened.push(String(path));
-    return (readWhole as (...a: unknown[]) => unknown)(path, ...rest);
-  }) as typeof fs.readFileSync;
-  syncBuiltinESMExports();
-}
-function stopWatching(): void {
-  fs.openSync = openSync;
-  fs.readFileSync = readWhole;
-  syncBuiltinESMExports();
-}
 
 // ---------------------------------------------------------------- outcomes
 
@@ -204,15 +183,10 @@ function loadModelFolder(modelJson: string | Uint8Array, weights: Uint8Array, ca
   rmSync(join(modelDir, 'weights.bin'), { force: true });
   writeFileSync(modelJsonPath, modelJson);
   writeFileSync(join(modelDir, 'weights.bin'), weights);
-  opened.length = 0;
-  startWatching();
-  let outcome: Outcome<TfjsModelRead>;
-  try {
-    outcome = attempt(() => readTfjsModel(modelJsonPath));
-  } finally {
-    stopWatching();
-  }
-  for (const path of opened) {
+  const watched = watchingOpens(() => attempt(() => readTfjsModel(modelJsonPath)));
+  if ('error' in watched.outcome) throw watched.outcome.error; // attempt catches what the reader throws: this is a test bug
+  const outcome: Outcome<TfjsModelRead> = watched.outcome.value;
+  for (const path of watched.opened) {
     if (!path.startsWith(modelDir + sep)) throw new Error(`opened ${path}, outside the model's folder`);
   }
   tally('model', outcome, (model) => {

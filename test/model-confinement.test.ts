@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs, { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../src/input-error.js';
+import { watchingOpens } from './watch-opens.js';
 import { WEIGHT_NAMES } from '../src/models/autoencoder/layout.js';
 import { readTfjsModel } from '../src/io/tfjs/read.js';
 import { readAutoencoderTopology } from '../src/io/tfjs/topology-read.js';
@@ -42,30 +42,6 @@ function modelWithPaths(paths: unknown[], files: Record<string, Uint8Array> = {}
   writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
   for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
   return { json: join(dir, 'model.json'), dir };
-}
-
-/** Runs `work` while recording every path node:fs opens or reads whole. */
-function watchingOpens<T>(work: () => T): { opened: string[]; outcome: { value: T } | { error: unknown } } {
-  const opened: string[] = [];
-  const { openSync, readFileSync: readWhole } = fs;
-  fs.openSync = ((path: fs.PathLike, ...rest: unknown[]) => {
-    opened.push(String(path));
-    return (openSync as (...a: unknown[]) => number)(path, ...rest);
-  }) as typeof fs.openSync;
-  fs.readFileSync = ((path: fs.PathOrFileDescriptor, ...rest: unknown[]) => {
-    opened.push(String(path));
-    return (readWhole as (...a: unknown[]) => unknown)(path, ...rest);
-  }) as typeof fs.readFileSync;
-  syncBuiltinESMExports(); // so that the modules' `import { openSync } from 'node:fs'` see the spies
-  try {
-    return { opened, outcome: { value: work() } };
-  } catch (error) {
-    return { opened, outcome: { error } };
-  } finally {
-    fs.openSync = openSync;
-    fs.readFileSync = readWhole;
-    syncBuiltinESMExports();
-  }
 }
 
 /** readTfjsModel(path) must fail with one InputError line matching every fragment, opening only model.json. */
