@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { anomalySeriesCsv, makeAnomalySeries } from '../src/data/anomaly-series.js';
@@ -154,11 +154,13 @@ test('bad input is one line and exit code 2: a bad cell, a short training span, 
   writeFileSync(bad, 'timestamp,value\n2020-01-01 00:00:00,1\n2020-01-01 00:01:00,oops\n');
   const cell = await runCli('detect', '--input', bad, '--out', join(dir, 'bad'), ...TINY);
   assert.equal(cell.code, 2);
-  // after the line saying what runs, the error: one line
-  assert.equal(cell.stderr.split('\n').slice(1).join('\n'), `lstm-ae: ${bad}: line 3: 'oops' in column 'value' is not a number; expected a number, or an empty cell or NaN for a missing value\n`);
+  // the inputs are read before anything is said or made: the error is the only line, and no folder is left
+  assert.equal(cell.stderr, `lstm-ae: ${bad}: line 3: 'oops' in column 'value' is not a number; expected a number, or an empty cell or NaN for a missing value\n`);
+  assert.equal(existsSync(join(dir, 'bad')), false);
   const short = await runCli('detect', '--input', input, '--train-fraction', '0.02', '--out', join(dir, 'short'), ...TINY);
   assert.equal(short.code, 2);
-  assert.match(short.stderr, /\nlstm-ae: .*input\.csv: 24 training rows give 17 windows of 8 rows; expected at least 31 rows .*smaller --window\n$/);
+  assert.match(short.stderr, /^lstm-ae: .*input\.csv: 24 training rows give 17 windows of 8 rows; expected at least 31 rows .*smaller --window\n$/);
+  assert.equal(existsSync(join(dir, 'short')), false);
   const noModel = await runCli('detect', '--follow');
   assert.equal(noModel.code, 2);
   assert.match(noModel.stderr, /--follow needs --model/);

@@ -4,7 +4,7 @@ import { InputError } from '../input-error.js';
 import type { TimeOrder } from '../io/readers/timeseries-csv.js';
 import { DEFAULT_DETECTOR_SETTINGS } from '../pipeline/detector.js';
 import { DETECT_MODEL, DETECT_TRAINING } from '../pipeline/detect-model.js';
-import type { DetectMetrics, ThresholdChoice } from '../pipeline/detect.js';
+import type { DetectJobOptions, DetectMetrics, ThresholdChoice } from '../pipeline/detect.js';
 import { TELEMANOM_DEFAULTS } from '../pipeline/detect.js';
 import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
 import { choiceOption, integerOption, numberOption } from './options.js';
@@ -135,13 +135,11 @@ async function detect(o: DetectOptions, given: (name: string) => boolean): Promi
   if (o.train !== undefined && given('trainFraction')) throw new InputError('--train and --train-fraction both say what to train on; give one');
   const threshold = thresholdChoice(o, given);
   const outDir = o.out ?? defaultRunFolder('detect');
-  prepareRunFolder(outDir, o.force ?? false);
   const say = (line: string) => {
     if (!o.json) process.stderr.write(`${line}\n`);
   };
-  say(`lstm-ae detect: ${o.input}, window ${o.window}, latent ${o.latent}, threshold ${threshold.rule}, ${o.threads} thread(s) -> ${outDir}`);
-  const { runDetectJob } = await import('../pipeline/detect.js');
-  const metrics = await runDetectJob({
+  const { readDetectInputs, runDetectJob } = await import('../pipeline/detect.js');
+  const job: DetectJobOptions = {
     input: o.input,
     train: o.train,
     trainFraction: o.trainFraction,
@@ -165,8 +163,13 @@ async function detect(o: DetectOptions, given: (name: string) => boolean): Promi
     report: o.report,
     log: say,
     // a bar on a terminal; elsewhere the stage lines are enough (epochs take milliseconds)
-    progress: !o.json && process.stderr.isTTY ? (epochs, batches) => trainingProgressBar(epochs, batches) : undefined,
-  });
+    progress: !o.json && process.stderr.isTTY ? (epochs: number, batches: number) => trainingProgressBar(epochs, batches) : undefined,
+  };
+  // the inputs first, so a bad one is one line and leaves no folder behind
+  const inputs = readDetectInputs(job);
+  prepareRunFolder(outDir, o.force ?? false);
+  say(`lstm-ae detect: ${o.input}, window ${o.window}, latent ${o.latent}, threshold ${threshold.rule}, ${o.threads} thread(s) -> ${outDir}`);
+  const metrics = await runDetectJob(job, inputs);
   if (o.json) process.stdout.write(JSON.stringify({ out: outDir, ...summary(metrics) }) + '\n');
   else process.stdout.write(resultLines(metrics, outDir).join('\n') + '\n');
 }

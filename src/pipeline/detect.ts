@@ -15,7 +15,7 @@ import { groupIntervals, type AnomalyInterval } from '../analysis/anomaly/interv
 import { heldOutSurprises, OnlineThreshold, type ThresholdRule } from '../analysis/anomaly/scorer.js';
 import { bestFBetaThreshold, fprThreshold, sigmaThreshold } from '../analysis/anomaly/thresholds.js';
 import { COMPLETION_FILE } from './run-folder.js';
-import { fitDetector, LiveDetector, scoreSeries, trainingWindows, type DetectorSettings, type FittedDetector, type ScoredSeries } from './detector.js';
+import { checkedTrainingWindows, fitDetector, LiveDetector, scoreSeries, type DetectorSettings, type FittedDetector, type ScoredSeries } from './detector.js';
 import { loadDetector, saveDetector } from './detector-file.js';
 import { DETECT_MODEL, DETECT_TRAINING } from './detect-model.js';
 import type { FitCallbacks } from '../models/autoencoder/lstm-autoencoder.js';
@@ -162,23 +162,39 @@ function warningsOf(table: TimeSeriesTable, detector: FittedDetector): string[] 
   return warnings;
 }
 
-/** The whole job; the caller has prepared outDir. Returns what metrics.json holds. */
-export async function runDetectJob(o: DetectJobOptions): Promise<DetectMetrics> {
-  const log = o.log ?? (() => {});
-  const started = performance.now();
-  const { seconds: timings, timed } = stageTimer(log);
+/** The files a detect job reads, read and checked: what the caller does before it makes a folder or says anything. */
+export interface DetectInputs {
+  table: TimeSeriesTable;
+  trainTable: TimeSeriesTable | undefined;
+  /** rows the detector is fitted on */
+  trainRows: number;
+  windows: number;
+  heldOut: number;
+  /** seconds the reading took */
+  seconds: number;
+}
 
-  const readOptions = { timeColumn: o.timeColumn, labelColumn: o.labelColumn, timeOrder: o.timeOrder };
-  const { table, trainTable } = await timed('reading', () => {
-    const table = readTimeSeriesCsv(o.input, readOptions);
-    const trainTable = o.train === undefined ? undefined : readTimeSeriesCsv(o.train, { timeColumn: o.timeColumn, timeOrder: o.timeOrder });
-    if (trainTable) checkSameColumns(trainTable, table);
-    return { table, trainTable };
-  });
+/** Reads --input (and --train) and checks the training span holds enough windows; every problem is one InputError line. */
+export function readDetectInputs(o: Pick<DetectJobOptions, 'input' | 'train' | 'trainFraction' | 'timeColumn' | 'labelColumn' | 'timeOrder' | 'settings'>): DetectInputs {
+  const t0 = performance.now();
+  const table = readTimeSeriesCsv(o.input, { timeColumn: o.timeColumn, labelColumn: o.labelColumn, timeOrder: o.timeOrder });
+  const trainTable = o.train === undefined ? undefined : readTimeSeriesCsv(o.train, { timeColumn: o.timeColumn, timeOrder: o.timeOrder });
+  if (trainTable) checkSameColumns(trainTable, table);
+  const trainRows = trainTable ? trainTable.times.length : Math.floor(o.trainFraction * table.times.length);
+  const { windows, heldOut } = checkedTrainingWindows(trainRows, o.settings, (trainTable ?? table).source);
+  return { table, trainTable, trainRows, windows, heldOut, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The whole job; the caller has prepared outDir (and may have read the inputs already). Returns what metrics.json holds. */
+export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = readDetectInputs(o)): Promise<DetectMetrics> {
+  const log = o.log ?? (() => {});
+  const started = performance.now() - inputs.seconds * 1000;
+  const { seconds: timings, timed } = stageTimer(log);
+  timings.reading = inputs.seconds;
+  log(`reading: ${inputs.seconds.toFixed(2)} s`);
+  const { table, trainTable, trainRows, windows, heldOut } = inputs;
   const rows = table.times.length;
   const trainSource = trainTable ?? table;
-  const trainRows = trainTable ? trainTable.times.length : Math.floor(o.trainFraction * rows);
-  const { windows, heldOut } = trainingWindows(trainRows, o.settings);
   const feedback = o.progress?.(o.settings.epochs ?? DETECT_TRAINING.epochs, Math.max(1, Math.ceil((windows - heldOut) / DETECT_TRAINING.batchSize)));
   let detector: FittedDetector;
   try {

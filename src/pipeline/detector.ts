@@ -105,6 +105,23 @@ export function trainingWindows(trainRows: number, settings: Pick<DetectorSettin
   return { windows, heldOut: Math.max(MIN_HELD_OUT_WINDOWS, Math.round(settings.heldOutShare * windows)) };
 }
 
+/** trainingWindows, or one InputError line when the span is too short to fit a detector on. */
+export function checkedTrainingWindows(
+  trainRows: number,
+  settings: Pick<DetectorSettings, 'window' | 'heldOutShare'>,
+  source: string,
+): { windows: number; heldOut: number } {
+  const { windows, heldOut } = trainingWindows(trainRows, settings);
+  const W = settings.window;
+  if (windows - heldOut < MIN_TRAIN_WINDOWS) {
+    throw new InputError(
+      `${source}: ${trainRows} training rows give ${Math.max(0, windows)} windows of ${W} rows; expected at least ${MIN_TRAIN_WINDOWS + MIN_HELD_OUT_WINDOWS + W - 1} rows ` +
+        `(${MIN_TRAIN_WINDOWS} windows to train on and ${MIN_HELD_OUT_WINDOWS} held out): give a longer training span or a smaller --window`,
+    );
+  }
+  return { windows, heldOut };
+}
+
 /**
  * Fits a detector on rows [0, trainRows) of `values` (rows, channels), raw: the scaling on
  * them, the model on their first windows, the error model on the rest (held out).
@@ -112,13 +129,7 @@ export function trainingWindows(trainRows: number, settings: Pick<DetectorSettin
 export async function fitDetector(values: Float64Array, channels: number, trainRows: number, settings: DetectorSettings, source = 'the training span'): Promise<FittedDetector> {
   checkSettings(settings);
   const { window: W, steps } = settings;
-  const { windows, heldOut } = trainingWindows(trainRows, settings);
-  if (windows - heldOut < MIN_TRAIN_WINDOWS) {
-    throw new InputError(
-      `${source}: ${trainRows} training rows give ${Math.max(0, windows)} windows of ${W} rows; expected at least ${MIN_TRAIN_WINDOWS + MIN_HELD_OUT_WINDOWS + W - 1} rows ` +
-        `(${MIN_TRAIN_WINDOWS} windows to train on and ${MIN_HELD_OUT_WINDOWS} held out): give a longer training span or a smaller --window`,
-    );
-  }
+  const { windows, heldOut } = checkedTrainingWindows(trainRows, settings, source);
   const scaling = fitScaling(values, channels, trainRows);
   const scaled = scaleValues(scaling, values.subarray(0, trainRows * channels), channels);
   // windows end at rows W-1 .. trainRows-1; those ending at split.. are held out, so the rows they score were never trained on
