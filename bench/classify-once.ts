@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readSeries } from '../src/io/read-series.js';
 import type { SeriesSet } from '../src/io/series-set.js';
-import { runClassify } from '../src/pipeline/classify.js';
+import { runClassify } from '../src/tasks/classify/job.js';
 import type { TaskTiming } from './child-protocol.js';
 import { positiveIntegerOption } from './article-workload.js';
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { makeAnomalySeries } from '../src/data/anomaly-series.js';
 import { windowedGaussianScores } from '../src/analysis/nab/windowed-gaussian.js';
-import { DEFAULT_DETECTOR_SETTINGS, fitDetector, LiveDetector, scoreSeries } from '../src/pipeline/detector.js';
+import { DEFAULT_DETECTOR_SETTINGS, fitDetector, LiveDetector, scoreSeries } from '../src/tasks/detect/detector.js';
 import type { TaskTiming } from './child-protocol.js';
 import { positiveIntegerOption } from './article-workload.js';
 

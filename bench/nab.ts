@@ -17,7 +17,7 @@ import { readTimeSeriesCsv } from '../src/io/readers/timeseries-csv.js';
 import { NAB_PROFILES, probationaryLength } from '../src/analysis/nab/profiles.js';
 import { type NabFile, type NabWindows, scoreCorpus } from '../src/analysis/nab/score-corpus.js';
 import { windowedGaussianScores } from '../src/analysis/nab/windowed-gaussian.js';
-import { DEFAULT_DETECTOR_SETTINGS, fitDetector, scoreSeries, type DetectorSettings } from '../src/pipeline/detector.js';
+import { DEFAULT_DETECTOR_SETTINGS, fitDetector, scoreSeries, type DetectorSettings } from '../src/tasks/detect/detector.js';
 
 function numberArg(min: number) {
   return (value: string): number => {

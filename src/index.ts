@@ -1,4 +1,4 @@
-/** lstm-ae public API, layer by layer: ops → fast → train → models → data, io → analysis → report → pipeline. */
+/** lstm-ae public API, layer by layer: ops → fast → train → models → data, io → analysis → report → tasks. */
 
 export { InputError } from './input-error.js';
 export { parseSettings, type SettingsWords } from './settings.js';
@@ -64,10 +64,10 @@ export { renderSvg, svgToPng, svgToRaster, writeFigure, type RenderOptions, type
 export { buildReportHtml, writeReport, escapeHtml } from './report/html-report.js';
 export type { ReportData, ReportFigure, ReportMetrics, ConfusionMatrix } from './report/html-report.js';
 
-// pipeline
-export { runArticleExperiment, FeatureCheckError, type ArticleExperimentOptions, type ArticleMetrics } from './pipeline/article-experiment.js';
-export { checkFeatures, FEATURE_CHECK_TOLERANCE, type FeatureCheck, type FeatureSet } from './pipeline/feature-check.js';
-export { runClassify, CLASSIFY_DEFAULTS, type ClassifyOptions, type ClassifyMetrics } from './pipeline/classify.js';
-export { runDetectJob, followDetect, type DetectJobOptions, type DetectMetrics } from './pipeline/detect.js';
-export { fitDetector, scoreSeries } from './pipeline/detector.js';
-export { runSeedSweep, type SeedSweepOptions, type SeedSweepSummary, type SeedSweepRow, type SweepSettings } from './pipeline/article-sweep.js';
+// tasks
+export { runArticleExperiment, FeatureCheckError, type ArticleExperimentOptions, type ArticleMetrics } from './tasks/article/experiment.js';
+export { checkFeatures, FEATURE_CHECK_TOLERANCE, type FeatureCheck, type FeatureSet } from './tasks/article/feature-check.js';
+export { runClassify, CLASSIFY_DEFAULTS, type ClassifyOptions, type ClassifyMetrics } from './tasks/classify/job.js';
+export { runDetectJob, followDetect, type DetectJobOptions, type DetectMetrics } from './tasks/detect/job.js';
+export { fitDetector, scoreSeries } from './tasks/detect/detector.js';
+export { runSeedSweep, type SeedSweepOptions, type SeedSweepSummary, type SeedSweepRow, type SweepSettings } from './tasks/article/sweep.js';

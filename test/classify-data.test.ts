@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkClassificationSets, shapeSeries, stratifiedSplit } from '../src/pipeline/classify-data.js';
+import { checkClassificationSets, shapeSeries, stratifiedSplit } from '../src/tasks/classify/data.js';
 import { concatColumns, informativeColumns, selectColumns, seriesStatistics } from '../src/analysis/series-statistics.js';
-import { verdictSentence } from '../src/pipeline/classify-figures.js';
+import { verdictSentence } from '../src/tasks/classify/figures.js';
 import type { SeriesSet } from '../src/io/series-set.js';
 import { assertClose } from './assert-close.js';
 

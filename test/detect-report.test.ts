@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { anomalySeriesCsv, makeAnomalySeries } from '../src/data/anomaly-series.js';
-import { buildDetectReportHtml, INTERVALS_SHOWN } from '../src/report/detect-report.js';
+import { buildDetectReportHtml, INTERVALS_SHOWN } from '../src/tasks/detect/report.js';
 import { checkReport, chromiumAvailable, DEFAULT_CHROMIUM, launchChromium } from './report-browser-check.js';
 import { skipWhenMissing } from './optional-checker.js';
 import { runCli } from './run-cli.js';

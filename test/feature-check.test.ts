@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lstmFinalHidden } from '../src/analysis/lstm-feed-forward.js';
 import { LstmAutoencoder, type Sequences } from '../src/models/autoencoder/lstm-autoencoder.js';
-import { checkFeatures, type FeatureSet } from '../src/pipeline/feature-check.js';
-import { runSeedSweep } from '../src/pipeline/article-sweep.js';
+import { checkFeatures, type FeatureSet } from '../src/tasks/article/feature-check.js';
+import { runSeedSweep } from '../src/tasks/article/sweep.js';
 
 // a small random model and windows: the check does not care what the model learned
 const model = LstmAutoencoder.create({ timesteps: 12, inputDim: 1, latentDim: 3, seed: 5 });

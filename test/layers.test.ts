@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 /** Each folder's place, lowest first; files at the root of src/ (input-error, settings) sit below all. */
-const LAYERS = ['', 'ops', 'fast', 'train', 'models', 'data', 'io', 'analysis', 'report', 'pipeline', 'cli'];
+const LAYERS = ['', 'ops', 'fast', 'train', 'models', 'data', 'io', 'analysis', 'report', 'tasks', 'cli'];
+/** The entry points sit above every layer but the CLI's. */
+const ENTRIES = ['index.js', 'node.js', 'report.js'];
 
 function jsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -29,7 +31,7 @@ function staticImports(file: string): string[] {
 function layerOf(file: string): number {
   const rel = relative(SRC, file);
   const top = rel.includes('/') ? (rel.split('/')[0] as string) : '';
-  if (rel === 'index.js') return LAYERS.length;
+  if (ENTRIES.includes(rel)) return LAYERS.length;
   const rank = LAYERS.indexOf(top);
   assert.ok(rank >= 0, `${rel}: src/${top}/ is not in the layer list; add it to LAYERS in its place`);
   return rank;
@@ -52,6 +54,28 @@ test('no file imports from a layer above its own', () => {
     }
   }
   assert.deepEqual(upward, []);
+});
+
+/** The task folder a file belongs to (src/tasks/<task>/...), or undefined. */
+function taskOf(file: string): string | undefined {
+  const parts = relative(SRC, file).split('/');
+  return parts[0] === 'tasks' && parts.length > 2 ? parts[1] : undefined;
+}
+
+test('a task never imports another task', () => {
+  const across: string[] = [];
+  for (const file of files) {
+    const own = taskOf(file);
+    if (!own) continue;
+    for (const spec of staticImports(file)) {
+      if (!spec.startsWith('.')) continue;
+      const target = resolve(dirname(file), spec);
+      const other = taskOf(target);
+      if (other && other !== own) across.push(`${relative(SRC, file)} -> ${relative(SRC, target)}`);
+    }
+  }
+  assert.deepEqual(across, []);
+  assert.ok(files.filter((f) => taskOf(f)).length > 10, 'the check sees the task folders');
 });
 
 test('ops, train, models, data and analysis load no Node-only module, directly or through what they import', () => {

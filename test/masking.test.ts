@@ -6,7 +6,7 @@ import { autoencoderLayout } from '../src/models/autoencoder/layout.js';
 import { createGradientStep, LstmAutoencoder, type Sequences } from '../src/models/autoencoder/lstm-autoencoder.js';
 import { checkSequences } from '../src/train/sequences.js';
 import { lstmFinalHidden } from '../src/analysis/lstm-feed-forward.js';
-import { checkFeatures } from '../src/pipeline/feature-check.js';
+import { checkFeatures } from '../src/tasks/article/feature-check.js';
 import { maxAbsDifference } from '../src/analysis/metrics.js';
 import { InputError } from '../src/input-error.js';
 import { RandomState } from '../src/ops/random-state.js';

@@ -6,9 +6,9 @@ import { refuseInputs } from '../io/output-location.js';
 import type { LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
 import type { DecoderKind } from '../models/autoencoder/config.js';
 import { NORMALIZATIONS, type Normalization } from '../train/scaling.js';
-import { checkClassificationSets, CLASSIFY_DEFAULTS, defaultBatchSize, shapingFor, shapingOfModels } from '../pipeline/classify-data.js';
-import type { ClassifyMetrics } from '../pipeline/classify.js';
-import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
+import { checkClassificationSets, CLASSIFY_DEFAULTS, defaultBatchSize, shapingFor, shapingOfModels } from '../tasks/classify/data.js';
+import type { ClassifyMetrics } from '../tasks/classify/job.js';
+import { defaultRunFolder, prepareRunFolder } from '../io/run-folder.js';
 import { choiceOption, defaultThreads, integerOption, limitOption, numberOption, seedListOption } from './options.js';
 import { trainingProgressBar } from './train-progress.js';
 
@@ -109,7 +109,7 @@ async function classify(o: ClassifyCliOptions): Promise<void> {
   say(`lstm-ae classify: ${sets.train.series.length} training and ${sets.test.series.length} test series, ${sets.classes.length} classes, ${sets.train.channels} channel(s) -> ${outDir}`);
   let bar: ReturnType<typeof trainingProgressBar> | undefined;
   const epochs = o.epochs ?? CLASSIFY_DEFAULTS.epochs;
-  const { runClassify } = await import('../pipeline/classify.js');
+  const { runClassify } = await import('../tasks/classify/job.js');
   let metrics: ClassifyMetrics;
   try {
     metrics = await runClassify({

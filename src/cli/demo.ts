@@ -1,10 +1,10 @@
 import { Option, type Command } from 'commander';
-import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
-import type { ArticleMetrics, ArticleExperimentOptions } from '../pipeline/article-experiment.js';
-import type { SeedSweepSummary, SweepSettings } from '../pipeline/article-sweep.js';
+import { defaultRunFolder, prepareRunFolder } from '../io/run-folder.js';
+import type { ArticleMetrics, ArticleExperimentOptions } from '../tasks/article/experiment.js';
+import type { SeedSweepSummary, SweepSettings } from '../tasks/article/sweep.js';
 import { ENGINES, type EngineName } from '../train/gradient-step.js';
 import type { RecurrentActivation } from '../ops/activations.js';
-import { ARTICLE } from '../pipeline/article-experiment.js';
+import { ARTICLE } from '../tasks/article/experiment.js';
 import { choiceOption, defaultThreads, limitOption, LSTM_BIAS_PAIR_HELP, seedListOption } from './options.js';
 import { trainingFeedback } from './train-progress.js';
 
@@ -88,7 +88,7 @@ function describe(o: DemoOptions, seeds: string, outDir: string): string {
  * numbers) becomes one line and exit 1. Returns undefined then.
  */
 async function exitOnFailedCheck<T>(work: () => Promise<T>, cleanUp: () => void): Promise<T | undefined> {
-  const { FeatureCheckError } = await import('../pipeline/article-experiment.js');
+  const { FeatureCheckError } = await import('../tasks/article/experiment.js');
   try {
     return await work();
   } catch (err) {
@@ -109,7 +109,7 @@ async function demo(o: DemoOptions): Promise<void> {
   say(describe(o, `seed ${o.seed}`, outDir));
   const feedback = runFeedback(o, say);
   // loaded here, not at start-up: the charts and the report pull in Vega and resvg
-  const { runArticleExperiment } = await import('../pipeline/article-experiment.js');
+  const { runArticleExperiment } = await import('../tasks/article/experiment.js');
   const metrics = await exitOnFailedCheck(
     () => runArticleExperiment({ ...experimentSettings(o), outDir, seed: o.seed, callbacks: feedback.callbacks, log: feedback.log }),
     feedback.stop,
@@ -137,7 +137,7 @@ function resultLines(metrics: ArticleMetrics, outDir: string): string[] {
 }
 
 async function demoSweep(o: DemoOptions, seeds: number[]): Promise<void> {
-  const { SWEEP_COMPLETION_FILE, runSeedSweep } = await import('../pipeline/article-sweep.js');
+  const { SWEEP_COMPLETION_FILE, runSeedSweep } = await import('../tasks/article/sweep.js');
   const outDir = o.out ?? defaultRunFolder('demo-seeds');
   prepareRunFolder(outDir, o.force ?? false, SWEEP_COMPLETION_FILE);
   const say = sayer(o);

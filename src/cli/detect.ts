@@ -2,11 +2,11 @@ import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { InputError } from '../input-error.js';
 import type { TimeOrder } from '../io/readers/timeseries-csv.js';
-import { DEFAULT_DETECTOR_SETTINGS } from '../pipeline/detector.js';
-import { DETECT_MODEL, DETECT_TRAINING } from '../pipeline/detect-model.js';
-import type { DetectJobOptions, DetectMetrics, ThresholdChoice } from '../pipeline/detect.js';
-import { TELEMANOM_DEFAULTS } from '../pipeline/detect.js';
-import { defaultRunFolder, prepareRunFolder } from '../pipeline/run-folder.js';
+import { DEFAULT_DETECTOR_SETTINGS } from '../tasks/detect/detector.js';
+import { DETECT_MODEL, DETECT_TRAINING } from '../tasks/detect/model.js';
+import type { DetectJobOptions, DetectMetrics, ThresholdChoice } from '../tasks/detect/job.js';
+import { TELEMANOM_DEFAULTS } from '../tasks/detect/job.js';
+import { defaultRunFolder, prepareRunFolder } from '../io/run-folder.js';
 import { choiceOption, integerOption, numberOption } from './options.js';
 import { trainingProgressBar } from './train-progress.js';
 
@@ -120,7 +120,7 @@ async function follow(o: DetectOptions, given: (name: string) => boolean): Promi
   if (ignored.length > 0) {
     throw new InputError(`--follow reads rows from standard input and takes its settings from --model; leave out ${ignored.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
   }
-  const { followDetect } = await import('../pipeline/detect.js');
+  const { followDetect } = await import('../tasks/detect/job.js');
   await followDetect(o.model, process.stdin, (line) => write(`${line}\n`), o.json ?? false);
 }
 
@@ -138,7 +138,7 @@ async function detect(o: DetectOptions, given: (name: string) => boolean): Promi
   const say = (line: string) => {
     if (!o.json) process.stderr.write(`${line}\n`);
   };
-  const { readDetectInputs, runDetectJob } = await import('../pipeline/detect.js');
+  const { readDetectInputs, runDetectJob } = await import('../tasks/detect/job.js');
   const job: DetectJobOptions = {
     input: o.input,
     train: o.train,

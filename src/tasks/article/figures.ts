@@ -1,9 +1,9 @@
-import type { SineData } from '../data/sine-data.js';
-import { pca } from '../analysis/pca.js';
-import type { History } from '../models/autoencoder/lstm-autoencoder.js';
-import { featuresChart, lossChart, pcaChart, reconstructionChart, sineClassesChart } from '../report/charts.js';
-import type { ReportFigure } from '../report/html-report.js';
-import { writeFigure } from '../report/render.js';
+import type { SineData } from '../../data/sine-data.js';
+import { pca } from '../../analysis/pca.js';
+import type { History } from '../../models/autoencoder/lstm-autoencoder.js';
+import { featuresChart, lossChart, pcaChart, reconstructionChart, sineClassesChart } from '../../report/charts.js';
+import type { ReportFigure } from '../../report/html-report.js';
+import { writeFigure } from '../../report/render.js';
 
 export interface ArticleFigureInputs {
   data: SineData;

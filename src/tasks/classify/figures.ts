@@ -1,14 +1,14 @@
 import { join } from 'node:path';
-import type { FeatureMatrix } from '../analysis/logistic-regression.js';
-import { pca } from '../analysis/pca.js';
-import { fitStandardizer } from '../analysis/standardize.js';
-import type { History, LstmAutoencoder, Sequences } from '../models/autoencoder/lstm-autoencoder.js';
-import { accuracyChart, classPcaChart, ensembleLossChart, reconstructionByClassChart, seriesByClassChart, type DrawnSeries } from '../report/classify-charts.js';
-import { writeClassifyReportHtml, type MethodScore } from '../report/classify-report.js';
-import type { ReportFigure } from '../report/html-report.js';
-import { writeFigure } from '../report/render.js';
-import type { BaselineScore, ClassifyMetrics } from './classify.js';
-import { rawBaselineSteps, type LabelledSet, type SeriesShaping } from './classify-data.js';
+import type { FeatureMatrix } from '../../analysis/logistic-regression.js';
+import { pca } from '../../analysis/pca.js';
+import { fitStandardizer } from '../../analysis/standardize.js';
+import type { History, LstmAutoencoder, Sequences } from '../../models/autoencoder/lstm-autoencoder.js';
+import { accuracyChart, classPcaChart, ensembleLossChart, reconstructionByClassChart, seriesByClassChart, type DrawnSeries } from '../../report/classify-charts.js';
+import { writeClassifyReportHtml, type MethodScore } from './report.js';
+import type { ReportFigure } from '../../report/html-report.js';
+import { writeFigure } from '../../report/render.js';
+import type { BaselineScore, ClassifyMetrics } from './job.js';
+import { rawBaselineSteps, type LabelledSet, type SeriesShaping } from './data.js';
 
 export interface ClassifyReportInputs {
   metrics: ClassifyMetrics;

@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
 import {
   checkConfusion,
   confusionTable,
@@ -11,7 +11,7 @@ import {
   type ConfusionMatrix,
   type ReportFigure,
   pageStart,
-} from './html-report.js';
+} from '../../report/html-report.js';
 
 /**
  * `classify`'s report.html: one self-contained page like the article's (inline CSS and

@@ -1,24 +1,24 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic-write.js';
-import { writeNpy } from '../io/npy.js';
-import type { SeriesSet } from '../io/series-set.js';
-import { saveModel } from '../io/tfjs/format.js';
-import { logisticOnRaw, oneNearestNeighbour } from '../analysis/baselines.js';
-import { encoderStates, stateFeatures } from '../analysis/encoder-states.js';
-import { resampleSeries } from '../analysis/resample.js';
-import { fitClassifier, type FeatureMatrix } from '../analysis/logistic-regression.js';
-import { maxAbsDifference } from '../analysis/metrics.js';
-import { concatColumns, informativeColumns, selectColumns, seriesStatistics } from '../analysis/series-statistics.js';
-import { InputError } from '../input-error.js';
-import { LstmAutoencoder, type FitCallbacks, type History, type Sequences } from '../models/autoencoder/lstm-autoencoder.js';
-import type { DecoderKind } from '../models/autoencoder/config.js';
-import { applyScaling, type Normalization } from '../train/scaling.js';
-import { checkClassificationSets, CLASSIFY_DEFAULTS, defaultBatchSize, NATIVE_MASK_VALUE, rawBaselineSteps, shapeSeries, shapingFor, shapingOfModels, stratifiedSplit, type LabelledSet, type SeriesShaping } from './classify-data.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
+import { writeNpy } from '../../io/npy.js';
+import type { SeriesSet } from '../../io/series-set.js';
+import { saveModel } from '../../io/tfjs/format.js';
+import { logisticOnRaw, oneNearestNeighbour } from '../../analysis/baselines.js';
+import { encoderStates, stateFeatures } from '../../analysis/encoder-states.js';
+import { resampleSeries } from '../../analysis/resample.js';
+import { fitClassifier, type FeatureMatrix } from '../../analysis/logistic-regression.js';
+import { maxAbsDifference } from '../../analysis/metrics.js';
+import { concatColumns, informativeColumns, selectColumns, seriesStatistics } from '../../analysis/series-statistics.js';
+import { InputError } from '../../input-error.js';
+import { LstmAutoencoder, type FitCallbacks, type History, type Sequences } from '../../models/autoencoder/lstm-autoencoder.js';
+import type { DecoderKind } from '../../models/autoencoder/config.js';
+import { applyScaling, type Normalization } from '../../train/scaling.js';
+import { checkClassificationSets, CLASSIFY_DEFAULTS, defaultBatchSize, NATIVE_MASK_VALUE, rawBaselineSteps, shapeSeries, shapingFor, shapingOfModels, stratifiedSplit, type LabelledSet, type SeriesShaping } from './data.js';
 
-export { CLASSIFY_DEFAULTS } from './classify-data.js';
-import { writeClassifyReport } from './classify-figures.js';
-import { COMPLETION_FILE } from './run-folder.js';
-import { stageTimer } from './stage-timer.js';
+export { CLASSIFY_DEFAULTS } from './data.js';
+import { writeClassifyReport } from './figures.js';
+import { COMPLETION_FILE } from '../../io/run-folder.js';
+import { stageTimer } from '../../train/stage-timer.js';
 
 /**
  * `lstm-ae classify`: an autoencoder (or a few, one per seed) trained on the training

@@ -1,5 +1,5 @@
-import type { PrecisionRecall } from '../analysis/anomaly/evaluate.js';
-import { escapeHtml, figureBlock, formatSeconds, keyValueTable, pageStart, type ReportFigure } from './html-report.js';
+import type { PrecisionRecall } from '../../analysis/anomaly/evaluate.js';
+import { escapeHtml, figureBlock, formatSeconds, keyValueTable, pageStart, type ReportFigure } from '../../report/html-report.js';
 
 /**
  * `lstm-ae detect`'s report: one self-contained HTML page like the demo's (inline CSS and SVG,

@@ -1,13 +1,13 @@
-import { InputError } from '../input-error.js';
-import type { SeriesSet } from '../io/series-set.js';
-import { sortedClasses } from '../analysis/logistic-regression.js';
-import { resampleSeries } from '../analysis/resample.js';
-import { RandomState } from '../ops/random-state.js';
-import type { Sequences } from '../train/sequences.js';
-import type { Normalization } from '../train/scaling.js';
-import type { StateBlock } from '../analysis/encoder-states.js';
-import type { DecoderKind } from '../models/autoencoder/config.js';
-import type { LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
+import { InputError } from '../../input-error.js';
+import type { SeriesSet } from '../../io/series-set.js';
+import { sortedClasses } from '../../analysis/logistic-regression.js';
+import { resampleSeries } from '../../analysis/resample.js';
+import { RandomState } from '../../ops/random-state.js';
+import type { Sequences } from '../../train/sequences.js';
+import type { Normalization } from '../../train/scaling.js';
+import type { StateBlock } from '../../analysis/encoder-states.js';
+import type { DecoderKind } from '../../models/autoencoder/config.js';
+import type { LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
 
 /**
  * The data side of `classify`: checking a labelled training set against its test set,

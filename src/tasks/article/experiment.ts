@@ -1,19 +1,19 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic-write.js';
-import { writeNpy } from '../io/npy.js';
-import { makeSineData } from '../data/sine-data.js';
-import { fitLogisticRegression } from '../analysis/logistic-regression.js';
-import { lstmFinalHidden, type RecurrentActivation } from '../analysis/lstm-feed-forward.js';
-import { accuracy, classCounts, confusionMatrix, meanSquaredError } from '../analysis/metrics.js';
-import { fitStandardizer } from '../analysis/standardize.js';
-import { LstmAutoencoder, type FitCallbacks, type History, type Sequences } from '../models/autoencoder/lstm-autoencoder.js';
-import { saveModel } from '../io/tfjs/format.js';
-import { writeReport } from '../report/html-report.js';
-import { COMPLETION_FILE } from './run-folder.js';
-import { writeArticleFigures } from './article-figures.js';
-import type { EngineName } from '../train/gradient-step.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
+import { writeNpy } from '../../io/npy.js';
+import { makeSineData } from '../../data/sine-data.js';
+import { fitLogisticRegression } from '../../analysis/logistic-regression.js';
+import { lstmFinalHidden, type RecurrentActivation } from '../../analysis/lstm-feed-forward.js';
+import { accuracy, classCounts, confusionMatrix, meanSquaredError } from '../../analysis/metrics.js';
+import { fitStandardizer } from '../../analysis/standardize.js';
+import { LstmAutoencoder, type FitCallbacks, type History, type Sequences } from '../../models/autoencoder/lstm-autoencoder.js';
+import { saveModel } from '../../io/tfjs/format.js';
+import { writeReport } from '../../report/html-report.js';
+import { COMPLETION_FILE } from '../../io/run-folder.js';
+import { writeArticleFigures } from './figures.js';
+import type { EngineName } from '../../train/gradient-step.js';
 import { checkFeatures } from './feature-check.js';
-import { stageTimer } from './stage-timer.js';
+import { stageTimer } from '../../train/stage-timer.js';
 
 /** The article's fixed settings: its data set's size and its training recipe. */
 export const ARTICLE = {

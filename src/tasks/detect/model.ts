@@ -15,8 +15,8 @@
  * conditional decoder here: the newest step, the one scored, is the one it must carry longest
  * (fed first, reconstructed last), and the code carries the rest.
  */
-import { LstmAutoencoder, type AutoencoderConfigInput, type FitCallbacks, type Sequences } from '../models/autoencoder/lstm-autoencoder.js';
-import type { OptimizerConfig } from '../train/optimizer-config.js';
+import { LstmAutoencoder, type AutoencoderConfigInput, type FitCallbacks, type Sequences } from '../../models/autoencoder/lstm-autoencoder.js';
+import type { OptimizerConfig } from '../../train/optimizer-config.js';
 
 /** The model's settings beyond the window's shape: change the decoder or the output here. */
 export const DETECT_MODEL = {

@@ -7,12 +7,12 @@
  */
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../input-error.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
-import { readInputFile } from '../io/read-input-file.js';
-import { loadModel, saveModel } from '../io/tfjs/format.js';
-import type { TimeOrder } from '../io/readers/timeseries-csv.js';
-import type { ThresholdRule } from '../analysis/anomaly/scorer.js';
+import { InputError } from '../../input-error.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
+import { readInputFile } from '../../io/read-input-file.js';
+import { loadModel, saveModel } from '../../io/tfjs/format.js';
+import type { TimeOrder } from '../../io/readers/timeseries-csv.js';
+import type { ThresholdRule } from '../../analysis/anomaly/scorer.js';
 import type { Detector } from './detector.js';
 
 export const DETECTOR_FILE = 'detector.json';

@@ -4,16 +4,16 @@
  * there are several channels. Loaded only when a report is asked for (Vega and resvg are
  * heavy).
  */
-import { writeFileAtomic } from '../io/atomic-write.js';
-import type { TimeSeriesTable } from '../io/readers/timeseries-csv.js';
-import type { AnomalyInterval } from '../analysis/anomaly/intervals.js';
-import { runsOf } from '../analysis/anomaly/evaluate.js';
-import type { ThresholdRule } from '../analysis/anomaly/scorer.js';
-import { contributionChart, distributionChart, scoreChart, seriesChart, type Span } from '../report/anomaly-charts.js';
-import { buildDetectReportHtml, type DetectReportData } from '../report/detect-report.js';
-import type { ReportFigure } from '../report/html-report.js';
-import { renderSvg } from '../report/render.js';
-import type { DetectMetrics } from './detect.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
+import type { TimeSeriesTable } from '../../io/readers/timeseries-csv.js';
+import type { AnomalyInterval } from '../../analysis/anomaly/intervals.js';
+import { runsOf } from '../../analysis/anomaly/evaluate.js';
+import type { ThresholdRule } from '../../analysis/anomaly/scorer.js';
+import { contributionChart, distributionChart, scoreChart, seriesChart, type Span } from '../../report/anomaly-charts.js';
+import { buildDetectReportHtml, type DetectReportData } from './report.js';
+import type { ReportFigure } from '../../report/html-report.js';
+import { renderSvg } from '../../report/render.js';
+import type { DetectMetrics } from './job.js';
 import type { ScoredSeries } from './detector.js';
 
 export interface DetectReportInput {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic-write.js';
-import { median } from '../analysis/metrics.js';
-import { prepareRunFolder } from './run-folder.js';
-import { FeatureCheckError, runArticleExperiment, type ArticleMetrics, type ArticleExperimentOptions } from './article-experiment.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
+import { median } from '../../analysis/metrics.js';
+import { prepareRunFolder } from '../../io/run-folder.js';
+import { FeatureCheckError, runArticleExperiment, type ArticleMetrics, type ArticleExperimentOptions } from './experiment.js';
 
 /** The sweep's summary, written last: a sweep folder without it did not finish. */
 export const SWEEP_COMPLETION_FILE = 'seeds.json';

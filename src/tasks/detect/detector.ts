@@ -5,15 +5,15 @@
  * the same numbers: scoreSeries on a whole file (one predict and one encode call for every
  * window) and LiveDetector row by row (one window per row, for --follow).
  */
-import { InputError } from '../input-error.js';
-import { fitErrorGaussian, mahalanobis2, type ErrorGaussian } from '../analysis/anomaly/gaussian.js';
-import { fitScaling, scaleRow, scaleValues, type ChannelScaling } from '../analysis/anomaly/scaling.js';
-import { OnlineScorer, type Calibration, type ScorerModel } from '../analysis/anomaly/scorer.js';
-import { ewma } from '../analysis/anomaly/smoothing.js';
-import { newestStepErrors, trailingWindows } from '../analysis/anomaly/windows.js';
-import { nearestCodeDistance, thinCodes } from '../analysis/anomaly/novelty.js';
-import type { FitCallbacks, LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
-import { createDetectModel, trainDetectModel, type TrainingOutcome } from './detect-model.js';
+import { InputError } from '../../input-error.js';
+import { fitErrorGaussian, mahalanobis2, type ErrorGaussian } from '../../analysis/anomaly/gaussian.js';
+import { fitScaling, scaleRow, scaleValues, type ChannelScaling } from '../../analysis/anomaly/scaling.js';
+import { OnlineScorer, type Calibration, type ScorerModel } from '../../analysis/anomaly/scorer.js';
+import { ewma } from '../../analysis/anomaly/smoothing.js';
+import { newestStepErrors, trailingWindows } from '../../analysis/anomaly/windows.js';
+import { nearestCodeDistance, thinCodes } from '../../analysis/anomaly/novelty.js';
+import type { FitCallbacks, LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
+import { createDetectModel, trainDetectModel, type TrainingOutcome } from './model.js';
 
 export interface DetectorSettings {
   /** rows per window (W) */

@@ -7,19 +7,19 @@
  * prints what scores.csv holds for the same rows.
  */
 import { join } from 'node:path';
-import { InputError } from '../input-error.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
-import { readTimeSeriesCsv, streamTimeSeriesCsv, type ColumnPlan, type TimeOrder, type TimeSeriesTable } from '../io/readers/timeseries-csv.js';
-import { eventMetrics, nabScores, pointMetrics, type PrecisionRecall } from '../analysis/anomaly/evaluate.js';
-import { groupIntervals, type AnomalyInterval } from '../analysis/anomaly/intervals.js';
-import { heldOutSurprises, OnlineThreshold, type ThresholdRule } from '../analysis/anomaly/scorer.js';
-import { bestFBetaThreshold, fprThreshold, sigmaThreshold } from '../analysis/anomaly/thresholds.js';
-import { COMPLETION_FILE } from './run-folder.js';
+import { InputError } from '../../input-error.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
+import { readTimeSeriesCsv, streamTimeSeriesCsv, type ColumnPlan, type TimeOrder, type TimeSeriesTable } from '../../io/readers/timeseries-csv.js';
+import { eventMetrics, nabScores, pointMetrics, type PrecisionRecall } from '../../analysis/anomaly/evaluate.js';
+import { groupIntervals, type AnomalyInterval } from '../../analysis/anomaly/intervals.js';
+import { heldOutSurprises, OnlineThreshold, type ThresholdRule } from '../../analysis/anomaly/scorer.js';
+import { bestFBetaThreshold, fprThreshold, sigmaThreshold } from '../../analysis/anomaly/thresholds.js';
+import { COMPLETION_FILE } from '../../io/run-folder.js';
 import { checkedTrainingWindows, fitDetector, LiveDetector, scoreSeries, type DetectorSettings, type FittedDetector, type ScoredSeries } from './detector.js';
 import { loadDetector, saveDetector } from './detector-file.js';
-import { DETECT_MODEL, DETECT_TRAINING } from './detect-model.js';
-import type { FitCallbacks } from '../models/autoencoder/lstm-autoencoder.js';
-import { stageTimer } from './stage-timer.js';
+import { DETECT_MODEL, DETECT_TRAINING } from './model.js';
+import type { FitCallbacks } from '../../models/autoencoder/lstm-autoencoder.js';
+import { stageTimer } from '../../train/stage-timer.js';
 
 /** The rule the user chose, before it is fitted to data. */
 export type ThresholdChoice =
@@ -306,7 +306,7 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
       );
     });
     if (o.report) {
-      const { writeDetectReport } = await import('./detect-figures.js');
+      const { writeDetectReport } = await import('./figures.js');
       await timed('report', () => writeDetectReport(join(o.outDir, 'report.html'), {
         table, series, flags, thresholds, rule, intervals, metrics, trainRows: trainTable ? 0 : trainRows, heldOutSmoothed: detector.scorer.heldOutSmoothed,
       }));

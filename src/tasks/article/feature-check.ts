@@ -1,10 +1,10 @@
-import { maxAbsDifference } from '../analysis/metrics.js';
-import type { LstmAutoencoder, Sequences } from '../models/autoencoder/lstm-autoencoder.js';
-import { referenceForward } from '../models/autoencoder/reference-step.js';
+import { maxAbsDifference } from '../../analysis/metrics.js';
+import type { LstmAutoencoder, Sequences } from '../../models/autoencoder/lstm-autoencoder.js';
+import { referenceForward } from '../../models/autoencoder/reference-step.js';
 
-import { FEATURE_CHECK_TOLERANCE } from '../analysis/lstm-feed-forward.js';
+import { FEATURE_CHECK_TOLERANCE } from '../../analysis/lstm-feed-forward.js';
 
-export { FEATURE_CHECK_TOLERANCE } from '../analysis/lstm-feed-forward.js';
+export { FEATURE_CHECK_TOLERANCE } from '../../analysis/lstm-feed-forward.js';
 
 /** Two float64 computations of the same equations differ by rounding alone, far below this. */
 const SAME_EQUATIONS_IN_FLOAT64 = 1e-9;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../input-error.js';
-import { ensureOutputFolder } from '../io/output-location.js';
+import { ensureOutputFolder } from './output-location.js';
 
 /** The file written last: a run folder without it is incomplete, whatever else it holds. */
 export const COMPLETION_FILE = 'metrics.json';
