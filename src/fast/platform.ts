@@ -47,8 +47,10 @@ export async function fastPlatform(): Promise<FastPlatform> {
   if (!onNode) {
     throw new Error("the fast path has no platform here: call installFastPlatform(...) first, or use engine: 'reference'");
   }
-  // a dynamic import, so that the static import graph of the models stays free of Node
-  const { nodePlatform } = await import('./node-platform.js');
+  // a dynamic import, so that the static import graph of the models stays free of Node; the
+  // specifier is not a literal, so a bundler for the browser leaves Node's platform out
+  const nodePlatformModule: string = './node-platform.js';
+  const { nodePlatform } = (await import(nodePlatformModule)) as typeof import('./node-platform.js');
   installed ??= nodePlatform;
   return installed;
 }
