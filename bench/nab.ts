@@ -13,7 +13,7 @@ import { join, relative, sep } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
 import { readInputFile } from '../src/io/read-input-file.js';
-import { readTimeSeriesCsv } from '../src/io/readers/timeseries-csv.js';
+import { readTimeSeriesCsv } from '../src/io/read-series.js';
 import { NAB_PROFILES, probationaryLength } from '../src/analysis/nab/profiles.js';
 import { type NabFile, type NabWindows, scoreCorpus } from '../src/analysis/nab/score-corpus.js';
 import { windowedGaussianScores } from '../src/analysis/nab/windowed-gaussian.js';

@@ -24,7 +24,7 @@ import type { SeriesSet } from '../src/io/series-set.js';
 import { MASK_VALUE, readModelInput, readTrainingData, type TrainingData } from '../src/io/training-data.js';
 import type { Sequences } from '../src/train/sequences.js';
 import { parseCsvSeries, type CsvSeriesOptions } from '../src/io/readers/csv.js';
-import { readLabelsFile } from '../src/io/readers/labels-file.js';
+import { readLabelsFile } from '../src/io/read-series.js';
 import { seriesFromNpy } from '../src/io/readers/npy-series.js';
 import { parseTs } from '../src/io/readers/sktime-ts.js';
 import { parseUcrTsv } from '../src/io/readers/ucr-tsv.js';

@@ -177,7 +177,7 @@ test('a model whose LSTM has 100000 units is refused naming the layer and the ra
  * read until memory ran out (/dev/zero), which would stop this whole test file.
  */
 function readInChild(reader: 'readTfjsModel' | 'readNpy', path: string): { name?: string; message?: string; loaded?: boolean } {
-  const module = reader === 'readNpy' ? '../src/io/npy.js' : '../src/io/tfjs/read.js';
+  const module = reader === 'readNpy' ? '../src/io/npy-file.js' : '../src/io/tfjs/read.js';
   const url = new URL(module, import.meta.url).href;
   const code =
     `const m = await import(${JSON.stringify(url)});` +

@@ -1,6 +1,4 @@
 import { InputError } from '../input-error.js';
-import { writeFileAtomic } from './atomic-write.js';
-import { readInputFile } from './read-input-file.js';
 
 /**
  * numpy's .npy format (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html):
@@ -115,16 +113,6 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   if (!LITTLE_ENDIAN_HOST) swapBytes(copy, ITEM_SIZE[type]);
   const data = new ARRAY_TYPE[type](copy.buffer, 0, count);
   return { dtype: type, shape, data };
-}
-
-/** Read a .npy file; a missing or unreadable file is an InputError naming it. */
-export function readNpy(path: string): NpyArray {
-  return parseNpy(readInputFile(path, 'a .npy file'), path);
-}
-
-/** Write `array` to `path` as a version 1.0 .npy file, atomically. */
-export function writeNpy(path: string, array: NpyArray): void {
-  writeFileAtomic(path, encodeNpy(array));
 }
 
 function swapBytes(bytes: Uint8Array, itemSize: number): void {

@@ -82,3 +82,8 @@ export function readInputFile(path: string, expected: string, limits: ReadLimits
     closeSync(fd);
   }
 }
+
+/** A text file the user named, decoded as UTF-8 (a leading byte-order mark dropped). */
+export function readTextFile(path: string, expected: string): string {
+  return new TextDecoder('utf-8').decode(readInputFile(path, expected));
+}

@@ -2,7 +2,6 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { InputError } from '../../input-error.js';
 import type { SeriesSet } from '../series-set.js';
 import { finishSeries, parseValue } from './missing-values.js';
-import { readTextFile } from './text-file.js';
 
 /**
  * CSV with one univariate series per row (RFC 4180 quoting, parsed by csv-parse), the
@@ -28,11 +27,6 @@ interface Row {
   cells: string[];
   /** the line the row ends on, from 1 */
   line: number;
-}
-
-/** Read a CSV file of series; a missing file is an InputError naming it. */
-export function readCsvSeries(path: string, options: CsvSeriesOptions = {}): SeriesSet {
-  return parseCsvSeries(readTextFile(path, 'a CSV file with one series per row'), path, options);
 }
 
 /** Parse CSV text of series; `source` (a path) names it in every error. */

@@ -1,6 +1,5 @@
 import { InputError } from '../../input-error.js';
 import { parseNpy } from '../npy.js';
-import { readInputFile } from '../read-input-file.js';
 import { splitLines } from './text-file.js';
 
 /**
@@ -14,10 +13,12 @@ import { splitLines } from './text-file.js';
 
 const EXPECTED = 'a labels file (a 1-D .npy of integers, or text with one label per line)';
 
-/** The labels in `path`, in order. */
-export function readLabelsFile(path: string): string[] {
-  const bytes = readInputFile(path, EXPECTED);
-  return path.toLowerCase().endsWith('.npy') ? npyLabels(bytes, path) : textLabels(new TextDecoder('utf-8').decode(bytes), path);
+/** What a labels file is, in words, for messages about one that cannot be read. */
+export const LABELS_FILE_EXPECTED = EXPECTED;
+
+/** The labels in a labels file's bytes, in order; `source` (its path or name) decides .npy or text and names it in errors. */
+export function parseLabels(bytes: Uint8Array, source: string): string[] {
+  return source.toLowerCase().endsWith('.npy') ? npyLabels(bytes, source) : textLabels(new TextDecoder('utf-8').decode(bytes), source);
 }
 
 function npyLabels(bytes: Uint8Array, path: string): string[] {

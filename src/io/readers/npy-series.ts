@@ -1,5 +1,5 @@
 import { InputError } from '../../input-error.js';
-import { pythonTuple, readNpy, type NpyArray } from '../npy.js';
+import { pythonTuple, type NpyArray } from '../npy.js';
 import type { SeriesSet } from '../series-set.js';
 import { finishSeries } from './missing-values.js';
 
@@ -10,11 +10,6 @@ import { finishSeries } from './missing-values.js';
  * missing-values.ts says. Positions count from 0, as numpy indexes them. Labels, when
  * wanted, come from another file (labels-file.ts).
  */
-
-/** Read a .npy file of series; a missing file is an InputError naming it. */
-export function readNpySeries(path: string): SeriesSet {
-  return seriesFromNpy(readNpy(path), path);
-}
 
 /** The series in `array`; `source` (a path) names it in every error. */
 export function seriesFromNpy(array: NpyArray, source: string): SeriesSet {

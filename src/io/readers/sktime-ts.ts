@@ -1,7 +1,7 @@
 import { InputError } from '../../input-error.js';
 import type { SeriesSet } from '../series-set.js';
 import { finishSeries, parseValue } from './missing-values.js';
-import { readTextFile, splitLines } from './text-file.js';
+import { splitLines } from './text-file.js';
 
 /**
  * The sktime/aeon `.ts` format (https://www.aeon-toolkit.org/en/stable/api_reference/data_format.html),
@@ -40,11 +40,6 @@ interface Header {
   equalLength?: Given<boolean>;
   seriesLength?: Given<number>;
   classLabels?: Given<string[]>;
-}
-
-/** Read a .ts file; a missing file is an InputError naming it. */
-export function readTs(path: string): SeriesSet {
-  return parseTs(readTextFile(path, 'a .ts time-series file'), path);
 }
 
 /** Parse the text of a .ts file; `source` (a path) names it in every error. */

@@ -1,8 +1,6 @@
-import { readInputFile } from '../read-input-file.js';
-
-/** A text file the user named, decoded as UTF-8 (a leading byte-order mark dropped). */
-export function readTextFile(path: string, expected: string): string {
-  return new TextDecoder('utf-8').decode(readInputFile(path, expected));
+/** Text given as bytes (a file's, a browser upload's) decoded as UTF-8, a leading byte-order mark dropped. */
+export function decodeText(input: string | Uint8Array | ArrayBuffer): string {
+  return typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
 }
 
 /** The lines of a text file, for \n, \r\n and lone \r endings alike; line i+1 in messages is lines[i]. */

@@ -1,7 +1,6 @@
 import { CsvError, parse as parseSync } from 'csv-parse/sync';
 import { InputError } from '../../input-error.js';
 import { parseValue } from './missing-values.js';
-import { readTextFile } from './text-file.js';
 
 /**
  * One long time series in a CSV file, a row per time step: a header naming the columns, a
@@ -246,11 +245,6 @@ function csvError(source: string, err: unknown): never {
 
 // both line endings named, so that a stream (which cannot look ahead to guess) counts lines as a file does
 const CSV_OPTIONS = { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, record_delimiter: ['\n', '\r\n'] };
-
-/** Reads a whole CSV file (see the rules above); a missing file is an InputError naming it. */
-export function readTimeSeriesCsv(path: string, options: TimeSeriesCsvOptions = {}): TimeSeriesTable {
-  return parseTimeSeriesCsv(readTextFile(path, 'a CSV file with a header and one row per time step'), path, options);
-}
 
 /** Parses CSV text of one time series; `source` names it in every message. */
 export function parseTimeSeriesCsv(text: string, source: string, options: TimeSeriesCsvOptions = {}): TimeSeriesTable {

@@ -1,7 +1,7 @@
 import { InputError } from '../../input-error.js';
 import type { SeriesSet } from '../series-set.js';
 import { finishSeries, parseValue } from './missing-values.js';
-import { readTextFile, splitLines } from './text-file.js';
+import { splitLines } from './text-file.js';
 
 /**
  * The UCR archive's 2018 `.tsv` format (https://www.cs.ucr.edu/~eamonn/time_series_data_2018/):
@@ -10,11 +10,6 @@ import { readTextFile, splitLines } from './text-file.js';
  * interior gaps filled as missing-values.ts says. Labels are kept as the file spells them.
  * Lines count from 1; columns count from 0, the label being column 0.
  */
-
-/** Read a UCR .tsv file; a missing file is an InputError naming it. */
-export function readUcrTsv(path: string): SeriesSet {
-  return parseUcrTsv(readTextFile(path, 'a UCR .tsv file (the class label, then the values, tab-separated)'), path);
-}
 
 /** Parse the text of a UCR .tsv file; `source` (a path) names it in every error. */
 export function parseUcrTsv(text: string, source: string): SeriesSet {

@@ -9,7 +9,8 @@
 import { join } from 'node:path';
 import { InputError } from '../../input-error.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { readTimeSeriesCsv, streamTimeSeriesCsv, type ColumnPlan, type TimeOrder, type TimeSeriesTable } from '../../io/readers/timeseries-csv.js';
+import { readTimeSeriesCsv } from '../../io/read-series.js';
+import { streamTimeSeriesCsv, type ColumnPlan, type TimeOrder, type TimeSeriesTable } from '../../io/readers/timeseries-csv.js';
 import { eventMetrics, nabScores, pointMetrics, type PrecisionRecall } from '../../analysis/anomaly/evaluate.js';
 import { groupIntervals, type AnomalyInterval } from '../../analysis/anomaly/intervals.js';
 import { heldOutSurprises, OnlineThreshold, type ThresholdRule } from '../../analysis/anomaly/scorer.js';
