@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { LstmAutoencoder } from '../src/index.js';
+import { ARTICLE_VARIANT, LstmAutoencoder } from '../src/index.js';
 import type { ForwardOnceResult } from './child-protocol.js';
 import { positiveIntegerOption, ARTICLE_LATENT_DIM, articleTrainingData } from './article-workload.js';
 
@@ -25,9 +25,9 @@ if (op !== 'encode' && op !== 'predict') throw new Error(`--op must be encode or
 
 const x = articleTrainingData();
 const [windows, timesteps, inputDim] = x.shape;
-const model = LstmAutoencoder.create({ timesteps, inputDim, latentDim: ARTICLE_LATENT_DIM, seed: 0 });
+const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps, inputDim, latentDim: ARTICLE_LATENT_DIM, seed: 0 });
 const run = (data: typeof x, engine: 'fast' | 'reference') =>
-  op === 'encode' ? model.encode(data, { engine, threads }) : model.predict(data, { engine, threads });
+  (op === 'encode' ? model.encode(data, { engine, threads }) : model.reconstruct(data, { engine, threads })).then((r) => r.data);
 try {
   const seconds: number[] = [];
   let result: Float32Array = new Float32Array(0);

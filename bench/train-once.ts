@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { LstmAutoencoder } from '../src/models/autoencoder/lstm-autoencoder.js';
+import { ARTICLE_VARIANT } from '../src/models/autoencoder/config.js';
 import type { Engine, TrainOnceResult } from './child-protocol.js';
 import { createGradientStep } from '../src/models/autoencoder/lstm-autoencoder.js';
 import { positiveIntegerOption, ARTICLE_BATCH_SIZE, ARTICLE_LATENT_DIM, articleTrainingData } from './article-workload.js';
@@ -25,7 +26,7 @@ if (engine !== 'fast' && engine !== 'reference') throw new Error(`--engine must 
 
 const x = articleTrainingData();
 const [windows, timesteps, inputDim] = x.shape;
-const model = LstmAutoencoder.create({ timesteps, inputDim, latentDim: ARTICLE_LATENT_DIM, seed: 0 });
+const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps, inputDim, latentDim: ARTICLE_LATENT_DIM, seed: 0 });
 // the step is made here (not by fit) so that its start-up is not part of the first epoch
 const step = await createGradientStep(model.config, Math.min(ARTICLE_BATCH_SIZE, windows), { engine, threads });
 try {

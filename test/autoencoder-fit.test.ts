@@ -1,3 +1,4 @@
+import { ARTICLE_VARIANT } from '../src/models/autoencoder/config.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LstmAutoencoder, TrainingDivergedError, type Sequences } from '../src/models/autoencoder/lstm-autoencoder.js';
@@ -19,7 +20,7 @@ function sineWindows(N: number): Sequences {
 }
 
 test('fit: the loss falls over epochs and history has Keras’s shape', async () => {
-  const model = LstmAutoencoder.create(config);
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   const x = sineWindows(64);
   const history = await model.fit(x, { epochs: 8, batchSize: 16, optimizer: { name: 'adam', learningRate: 0.02 }, validationData: sineWindows(10) });
   const { loss, val_loss, seconds } = history.history;
@@ -30,7 +31,7 @@ test('fit: the loss falls over epochs and history has Keras’s shape', async ()
 });
 
 test('fit: the epoch loss is the size-weighted mean of the batch losses, the last batch the remainder', async () => {
-  const model = LstmAutoencoder.create(config);
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   const sizes: number[] = [];
   let weighted = 0;
   let epochLoss = NaN;
@@ -51,19 +52,19 @@ test('fit: the epoch loss is the size-weighted mean of the batch losses, the las
 });
 
 test('fit: val_loss is the MSE of predict on the validation data after the epoch', async () => {
-  const model = LstmAutoencoder.create(config);
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   const validation = sineWindows(9);
   const history = await model.fit(sineWindows(20), { batchSize: 8, validationData: validation, engine: 'reference' });
-  const reconstruction = (await model.predict(validation, { engine: 'reference' }));
+  const reconstruction = ((await model.predict(validation, { engine: 'reference' })).data);
   let sum = 0;
   for (let i = 0; i < reconstruction.length; i++) sum += (reconstruction[i]! - validation.data[i]!) ** 2;
   const mse = sum / reconstruction.length;
   assert.ok(Math.abs(history.history.val_loss![0]! - mse) < 1e-12);
 
   // the fast engine measures it with its own forward pass: the same up to float32 rounding
-  const fast = LstmAutoencoder.create(config);
+  const fast = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   const fastHistory = await fast.fit(sineWindows(20), { batchSize: 8, validationData: validation, engine: 'fast', threads: 2 });
-  const fastReconstruction = (await fast.predict(validation, { engine: 'reference' }));
+  const fastReconstruction = ((await fast.predict(validation, { engine: 'reference' })).data);
   let fastSum = 0;
   for (let i = 0; i < fastReconstruction.length; i++) fastSum += (fastReconstruction[i]! - validation.data[i]!) ** 2;
   const fastMse = fastSum / fastReconstruction.length;
@@ -72,7 +73,7 @@ test('fit: val_loss is the MSE of predict on the validation data after the epoch
 
 test('fit: the same seed trains to identical weights; another seed does not', async () => {
   const run = async (seed: number) => {
-    const model = LstmAutoencoder.create({ ...config, seed });
+    const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config, seed });
     await model.fit(sineWindows(40), { epochs: 2, batchSize: 8 });
     return model.params;
   };
@@ -83,7 +84,7 @@ test('fit: the same seed trains to identical weights; another seed does not', as
 
 test('fit: shuffling changes the batch order (and so the weights) against no shuffle', async () => {
   const train = async (shuffle: boolean) => {
-    const model = LstmAutoencoder.create(config);
+    const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
     await model.fit(sineWindows(40), { batchSize: 8, shuffle });
     return model.params;
   };
@@ -91,7 +92,7 @@ test('fit: shuffling changes the batch order (and so the weights) against no shu
 });
 
 test('fit: one full-batch SGD step at learning rate 1 leaves exactly params - gradient', async () => {
-  const model = LstmAutoencoder.create(config);
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   const x = sineWindows(24);
   const before = Float32Array.from(model.params);
   const grads = new Float32Array(before.length);
@@ -103,7 +104,7 @@ test('fit: one full-batch SGD step at learning rate 1 leaves exactly params - gr
 });
 
 test('fit: NaN in the data or validation data is an InputError naming where, before any training', async () => {
-  const model = LstmAutoencoder.create(config);
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   const before = Float32Array.from(model.params);
   const x = sineWindows(10);
   x.data[3 * T + 5] = NaN;
@@ -118,7 +119,7 @@ test('fit: NaN in the data or validation data is an InputError naming where, bef
 });
 
 test('fit: a huge learning rate diverges with TrainingDivergedError and keeps the last good weights', async () => {
-  const model = LstmAutoencoder.create(config);
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   let lastGood = Float32Array.from(model.params);
   const error = await model
     .fit(sineWindows(32), {
@@ -137,7 +138,7 @@ test('fit: a huge learning rate diverges with TrainingDivergedError and keeps th
 });
 
 test('fit: a NaN loss from the gradient step stops at that epoch and batch (1-based), the weights back where that epoch began', async () => {
-  const model = LstmAutoencoder.create(config);
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   const reference = new ReferenceStep(model.config, 8, 'float32');
   let calls = 0;
   // fails on its 7th call: epoch 2 (4 batches of 8 per epoch), batch 3; it scribbles on params first

@@ -1,3 +1,4 @@
+import { ARTICLE_VARIANT } from '../src/models/autoencoder/config.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LstmAutoencoder } from '../src/models/autoencoder/lstm-autoencoder.js';
@@ -6,14 +7,19 @@ import { InputError } from '../src/input-error.js';
 import { maxAbsDifference } from '../src/analysis/metrics.js';
 import { flat, torch } from './torch-fixture.js';
 
-test('create: defaults latentDim 10, sigmoid, seed 0 and the seed model’s Keras parameter count', () => {
+test('create: the defaults are `lstm-ae train`\'s (latent 10, sigmoid, seed 0, per-channel scaling, linear output, masked); the seed model’s Keras parameter count', () => {
   const model = LstmAutoencoder.create({ timesteps: 100, inputDim: 1 });
-  assert.deepEqual(model.config, { timesteps: 100, inputDim: 1, latentDim: 10, recurrentActivation: 'sigmoid', seed: 0 });
-  assert.equal(model.params.length, 1481);
+  assert.deepEqual(model.config, {
+    timesteps: 100, inputDim: 1, latentDim: 10, recurrentActivation: 'sigmoid', seed: 0,
+    decoder: 'conditional', reverseTarget: false, outputActivation: 'linear', normalize: 'per-channel', maskValue: -1e9,
+  });
+  const article = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: 100, inputDim: 1 });
+  assert.deepEqual([article.config.outputActivation, article.config.normalize, article.config.maskValue], ['tanh', 'none', null]);
+  assert.equal(article.params.length, 1481);
 });
 
 test('create: Keras initialisation drawn from numpy’s RandomState(seed), layer by layer', () => {
-  const w = LstmAutoencoder.create({ timesteps: 4, inputDim: 2, latentDim: 3, seed: 7 }).getWeights();
+  const w = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: 4, inputDim: 2, latentDim: 3, seed: 7 }).getWeights();
   // numpy, RandomState(7): glorot uniform(-lim, lim, (fan_in, fan_out)) and orthogonal via qr of a
   // (cols, rows) standard normal, in the order encoder, decoder, dense_hidden, dense_out
   const expected: Array<[WeightName, number, number, number]> = [
@@ -35,25 +41,25 @@ test('create: Keras initialisation drawn from numpy’s RandomState(seed), layer
 });
 
 test('create: the same seed gives the same weights, another seed others', () => {
-  const a = LstmAutoencoder.create({ timesteps: 5, inputDim: 1, latentDim: 4, seed: 11 });
-  const b = LstmAutoencoder.create({ timesteps: 5, inputDim: 1, latentDim: 4, seed: 11 });
-  const c = LstmAutoencoder.create({ timesteps: 5, inputDim: 1, latentDim: 4, seed: 12 });
+  const a = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: 5, inputDim: 1, latentDim: 4, seed: 11 });
+  const b = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: 5, inputDim: 1, latentDim: 4, seed: 11 });
+  const c = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: 5, inputDim: 1, latentDim: 4, seed: 12 });
   assert.deepEqual(a.params, b.params);
   assert.notDeepEqual(a.params, c.params);
 });
 
 test('create: a bad setting is one InputError naming it', () => {
-  assert.throws(() => LstmAutoencoder.create({ timesteps: 0, inputDim: 1 }), (e: Error) => e instanceof InputError && /timesteps 0.*integer from 1/.test(e.message));
+  assert.throws(() => LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: 0, inputDim: 1 }), (e: Error) => e instanceof InputError && /timesteps 0.*integer from 1/.test(e.message));
   assert.throws(
-    () => LstmAutoencoder.create({ timesteps: 3, inputDim: 1, recurrentActivation: 'relu' as 'sigmoid' }),
+    () => LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: 3, inputDim: 1, recurrentActivation: 'relu' as 'sigmoid' }),
     (e: Error) => e instanceof InputError && /recurrentActivation "relu".*'sigmoid' or 'hard_sigmoid'/.test(e.message),
   );
-  assert.throws(() => LstmAutoencoder.create({ timesteps: 3, inputDim: 1, seed: -1 }), InputError);
+  assert.throws(() => LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: 3, inputDim: 1, seed: -1 }), InputError);
 });
 
 const dims = { timesteps: 6, inputDim: 1, latentDim: 4 };
 function fixtureModel(): LstmAutoencoder {
-  const model = LstmAutoencoder.create(dims);
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...dims });
   model.setWeights(Object.fromEntries(WEIGHT_NAMES.map((n) => [n, flat(torch.weights[n])])));
   return model;
 }
@@ -61,8 +67,8 @@ const x = { data: Float64Array.from(flat(torch.x)), shape: [3, 6, 1] as [number,
 
 test('predict and encode with the PyTorch fixture’s weights give its output and encoder states', async () => {
   const model = fixtureModel();
-  assert.ok(maxAbsDifference((await model.predict(x, { engine: 'reference' })), flat(torch.output)) < 1e-6);
-  assert.ok(maxAbsDifference((await model.encode(x, { engine: 'reference' })), flat(torch.encoder_final_h)) < 1e-6);
+  assert.ok(maxAbsDifference(((await model.predict(x, { engine: 'reference' })).data), flat(torch.output)) < 1e-6);
+  assert.ok(maxAbsDifference(((await model.encode(x, { engine: 'reference' })).data), flat(torch.encoder_final_h)) < 1e-6);
 });
 
 for (const engine of ['reference', 'fast'] as const) {
@@ -71,12 +77,12 @@ for (const engine of ['reference', 'fast'] as const) {
     const N = 600;
     const data = new Float32Array(N * 6);
     for (let i = 0; i < data.length; i++) data[i] = Math.sin(0.37 * i) * 0.9;
-    const all = await model.predict({ data, shape: [N, 6, 1] }, { engine, threads: 2 });
-    const codes = await model.encode({ data, shape: [N, 6, 1] }, { engine, threads: 2 });
+    const all = (await model.predict({ data, shape: [N, 6, 1] }, { engine, threads: 2 })).data;
+    const codes = (await model.encode({ data, shape: [N, 6, 1] }, { engine, threads: 2 })).data;
     for (const n of [0, 255, 256, 511, 512, 599]) {
       const one = { data: data.slice(n * 6, n * 6 + 6), shape: [1, 6, 1] as [number, number, number] };
-      assert.deepEqual(all.subarray(n * 6, n * 6 + 6), await model.predict(one, { engine, threads: 2 }));
-      assert.deepEqual(codes.subarray(n * 4, n * 4 + 4), await model.encode(one, { engine, threads: 2 }));
+      assert.deepEqual(all.subarray(n * 6, n * 6 + 6), (await model.predict(one, { engine, threads: 2 })).data);
+      assert.deepEqual(codes.subarray(n * 4, n * 4 + 4), (await model.encode(one, { engine, threads: 2 })).data);
     }
     await model.dispose();
   });
@@ -88,9 +94,9 @@ test('the library API runs the fast path by default: its predict and encode are 
   const data = new Float32Array(N * 6);
   for (let i = 0; i < data.length; i++) data[i] = Math.cos(0.21 * i) * 0.8;
   const windows = { data, shape: [N, 6, 1] as [number, number, number] };
-  const byDefault = { predict: await model.predict(windows), encode: await model.encode(windows) };
-  const fast = { predict: await model.predict(windows, { engine: 'fast' }), encode: await model.encode(windows, { engine: 'fast' }) };
-  const reference = { predict: await model.predict(windows, { engine: 'reference' }), encode: await model.encode(windows, { engine: 'reference' }) };
+  const byDefault = { predict: (await model.predict(windows)).data, encode: (await model.encode(windows)).data };
+  const fast = { predict: (await model.predict(windows, { engine: 'fast' })).data, encode: (await model.encode(windows, { engine: 'fast' })).data };
+  const reference = { predict: (await model.predict(windows, { engine: 'reference' })).data, encode: (await model.encode(windows, { engine: 'reference' })).data };
   await model.dispose();
   // bit for bit the fast path's numbers, and not the reference's (whose float32 sums differ in order)
   assert.deepEqual(byDefault, fast);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { readSeries } from '../src/io/read-series.js';
 import type { SeriesSet } from '../src/io/series-set.js';
-import { readNpy } from '../src/io/npy.js';
+import { readNpy } from '../src/io/npy-file.js';
 import { logisticOnRaw, oneNearestNeighbour } from '../src/analysis/baselines.js';
 import { resampleSeries } from '../src/analysis/resample.js';
 import { checkReport, chromiumAvailable, DEFAULT_CHROMIUM, launchChromium } from './report-browser-check.js';

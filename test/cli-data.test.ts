@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readNpy } from '../src/io/npy.js';
+import { readNpy } from '../src/io/npy-file.js';
 import { makeSineData } from '../src/data/sine-data.js';
 import { runCli } from './run-cli.js';
 

@@ -1,3 +1,4 @@
+import { ARTICLE_VARIANT } from '../src/models/autoencoder/config.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -5,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readNpy, writeNpy } from '../src/io/npy.js';
+import { readNpy, writeNpy } from '../src/io/npy-file.js';
 import { autoencoderLayout, WEIGHT_NAMES } from '../src/models/autoencoder/layout.js';
 import { LstmAutoencoder } from '../src/models/autoencoder/lstm-autoencoder.js';
 import { ReferenceStep } from '../src/models/autoencoder/reference-step.js';
@@ -65,7 +66,7 @@ test('train writes model.json, its weights and a history of every epoch, and the
   assert.equal(summary.val_loss, history.val_loss[2]);
 
   // the same run through the library: the CLI must pass every option through unchanged
-  const model = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: L, seed: 7 });
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: T, inputDim: D, latentDim: L, seed: 7 });
   const h = await model.fit(
     { data: xTrain, shape: [N, T, D] },
     { epochs: 3, batchSize: 5, shuffle: true, validationData: { data: xTest, shape: [4, T, D] }, optimizer: { name: 'rmsprop', learningRate: 1e-3 } },
@@ -84,7 +85,7 @@ test('train --lstm-bias-pair passes the option through: the same weights as the 
   assert.equal(r.status, 0, r.stderr);
   const saved = loadModel(join(out, 'model.json')).getWeights();
   const fitted = async (lstmBiasPair: boolean) => {
-    const model = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: L, seed: 7 });
+    const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: T, inputDim: D, latentDim: L, seed: 7 });
     const validationData = { data: xTest, shape: [4, T, D] as [number, number, number] };
     await model.fit({ data: xTrain, shape: [N, T, D] }, { epochs: 2, batchSize: 5, validationData, lstmBiasPair });
     return model.getWeights();
@@ -102,8 +103,8 @@ test('encode writes float32 (N, L) and reconstruct float32 (N, T, D), equal to t
     [join(DATA, 'X_test.npy'), xTest, 4],
     [x64, xTrain, N],
   ] as const) {
-    const expectedCodes = (await model.encode({ data, shape: [n, T, D] }, { engine: 'reference' }));
-    const expectedRecon = (await model.predict({ data, shape: [n, T, D] }, { engine: 'reference' }));
+    const expectedCodes = ((await model.encode({ data, shape: [n, T, D] }, { engine: 'reference' })).data);
+    const expectedRecon = ((await model.predict({ data, shape: [n, T, D] }, { engine: 'reference' })).data);
     // the reference engine gives the library's numbers bit for bit; the fast one within float32 rounding
     for (const [engine, tolerance] of [['reference', 0], ['fast', 1e-5]] as const) {
       const z = join(scratch, `z-${engine}.npy`);
@@ -126,7 +127,7 @@ test('encode writes float32 (N, L) and reconstruct float32 (N, T, D), equal to t
 });
 
 test('sgd, lr 1, one epoch, one batch of all the data, no shuffle: the saved weights are exactly the --init weights minus the gradient', () => {
-  const initModel = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: 4, seed: 5 });
+  const initModel = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: T, inputDim: D, latentDim: 4, seed: 5 });
   // nonzero biases, so that a bias gradient in the wrong place would show
   const biases = Object.fromEntries(
     WEIGHT_NAMES.filter((n) => n.endsWith('/bias')).map((n, k) => [n, Array.from(initModel.getWeights()[n], (_, i) => 0.3 * Math.sin(7 * i + k))]),

@@ -1,3 +1,4 @@
+import { ARTICLE_VARIANT } from '../src/models/autoencoder/config.js';
 import { test } from 'node:test';
 import { FastStep } from '../src/models/autoencoder/fast-step.js';
 import assert from 'node:assert/strict';
@@ -127,8 +128,8 @@ test('the unconditional decoder\'s kernel is (L,4L): Keras counts 1401 parameter
 
 test('create draws the unconditional decoder kernel as Keras would: glorot_uniform over fan_in L, fan_out 4L', () => {
   const L = 6;
-  const unconditional = LstmAutoencoder.create({ timesteps: 5, inputDim: 3, latentDim: L, decoder: 'unconditional', seed: 9 }).getWeights();
-  const conditional = LstmAutoencoder.create({ timesteps: 5, inputDim: 3, latentDim: L, seed: 9 }).getWeights();
+  const unconditional = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: 5, inputDim: 3, latentDim: L, decoder: 'unconditional', seed: 9 }).getWeights();
+  const conditional = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: 5, inputDim: 3, latentDim: L, seed: 9 }).getWeights();
   // the same stream: the encoder, drawn first, is the same
   assert.deepEqual([...unconditional['encoder/recurrent_kernel']], [...conditional['encoder/recurrent_kernel']]);
   const kernel = unconditional['decoder/kernel'];
@@ -139,9 +140,9 @@ test('create draws the unconditional decoder kernel as Keras would: glorot_unifo
 });
 
 test('predict returns a reversed-target model\'s reconstruction in data order, so it compares with x directly', async () => {
-  const model = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: L, reverseTarget: true, seed: 4 });
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: T, inputDim: D, latentDim: L, reverseTarget: true, seed: 4 });
   const data = Float32Array.from(x);
-  const predicted = await model.predict({ data, shape: [B, T, D] }, { engine: 'reference' });
+  const predicted = (await model.predict({ data, shape: [B, T, D] }, { engine: 'reference' })).data;
   const step = new ReferenceStep(model.config, B, 'float32');
   step.forwardPass(model.params, data, B, false);
   for (let n = 0; n < B; n++) {
@@ -188,9 +189,9 @@ test('the fast path takes every variant, and the reference path too', async () =
 });
 
 test('a variant model trains with the reference engine (unconditional, reversed target, linear)', async () => {
-  const model = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: 4, decoder: 'unconditional', reverseTarget: true, outputActivation: 'linear', seed: 1 });
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: T, inputDim: D, latentDim: 4, decoder: 'unconditional', reverseTarget: true, outputActivation: 'linear', seed: 1 });
   const history = await model.fit({ data: Float32Array.from(x), shape: [B, T, D] }, { epochs: 20, batchSize: B, engine: 'reference', optimizer: { name: 'rmsprop', learningRate: 0.01 } });
   const [first, last] = [history.history.loss[0]!, history.history.loss.at(-1)!];
   assert.ok(last < 0.8 * first, `loss ${first} -> ${last}`);
-  assert.ok(maxAbsDifference(model.getWeights()['decoder/kernel'], LstmAutoencoder.create({ ...model.config }).getWeights()['decoder/kernel']) > 0);
+  assert.ok(maxAbsDifference(model.getWeights()['decoder/kernel'], LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...model.config }).getWeights()['decoder/kernel']) > 0);
 });

@@ -1,3 +1,4 @@
+import { ARTICLE_VARIANT } from '../src/models/autoencoder/config.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EarlyStopping } from '../src/train/early-stopping.js';
@@ -58,7 +59,7 @@ test('fit with validationSplit and earlyStopping stops, keeps the best epoch\'s 
   const { LstmAutoencoder, DivergenceGuard } = await import('../src/models/autoencoder/lstm-autoencoder.js');
   const N = 40, T = 6;
   const data = Float32Array.from({ length: N * T }, (_, i) => Math.sin(i * 0.45) * 0.8);
-  const model = LstmAutoencoder.create({ timesteps: T, inputDim: 1, latentDim: 3, seed: 4 });
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: T, inputDim: 1, latentDim: 3, seed: 4 });
   // a huge learning rate makes val_loss wander, so patience runs out before 60 epochs; its loss
   // climbs to nearly 3 times the untrained model's, which the default divergence bound (2) would stop
   const history = await model.fit({ data, shape: [N, T, 1] }, {
@@ -74,7 +75,7 @@ test('fit with validationSplit and earlyStopping stops, keeps the best epoch\'s 
   assert.equal(es.bestValLoss, Math.min(...valLoss));
   // the weights now are the best epoch's: their val_loss on the last quarter is the best one
   const validation = { data: data.subarray(30 * T), shape: [10, T, 1] as [number, number, number] };
-  const reconstruction = await model.predict(validation, { engine: 'reference' });
+  const reconstruction = (await model.predict(validation, { engine: 'reference' })).data;
   let sse = 0;
   for (let i = 0; i < reconstruction.length; i++) sse += (reconstruction[i]! - validation.data[i]!) ** 2;
   assert.ok(Math.abs(sse / reconstruction.length - es.bestValLoss) < 1e-6, `${sse / reconstruction.length} vs ${es.bestValLoss}`);

@@ -1,3 +1,4 @@
+import { ARTICLE_VARIANT } from '../src/models/autoencoder/config.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, existsSync, readFileSync, rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { checkFeatures, type FeatureSet } from '../src/tasks/article/feature-che
 import { runSeedSweep } from '../src/tasks/article/sweep.js';
 
 // a small random model and windows: the check does not care what the model learned
-const model = LstmAutoencoder.create({ timesteps: 12, inputDim: 1, latentDim: 3, seed: 5 });
+const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: 12, inputDim: 1, latentDim: 3, seed: 5 });
 const N = 20;
 const windows: Sequences = { data: Float64Array.from({ length: N * 12 }, (_, i) => Math.sin(i / 3) + 0.1 * Math.cos(i)), shape: [N, 12, 1] };
 const labels = Int32Array.from({ length: N }, (_, i) => i % 2);
@@ -18,7 +19,7 @@ const plain = lstmFinalHidden({ kernel: w['encoder/kernel'], recurrentKernel: w[
 const set = (encoded: Float32Array, plainFeatures = plain): FeatureSet => ({ name: 'training', windows, labels, encoded, plain: plainFeatures });
 
 test('the feature check passes the model\'s float32 encode against the float64 feed-forward', async () => {
-  const check = checkFeatures(model, [set((await model.encode(windows, { engine: 'reference' })))]);
+  const check = checkFeatures(model, [set(((await model.encode(windows, { engine: 'reference' })).data))]);
   assert.ok(check.passed);
   assert.ok(check.maxAbsDiff > 0 && check.maxAbsDiff < 1e-6, `float32 rounding only: ${check.maxAbsDiff}`);
   assert.equal(check.tolerance, 1e-5);
@@ -26,7 +27,7 @@ test('the feature check passes the model\'s float32 encode against the float64 f
 });
 
 test('a failed check that is float32 rounding says so: the engine in float64 agrees with the feed-forward', async () => {
-  const check = checkFeatures(model, [set((await model.encode(windows, { engine: 'reference' })))], 0);
+  const check = checkFeatures(model, [set(((await model.encode(windows, { engine: 'reference' })).data))], 0);
   assert.equal(check.passed, false);
   assert.match(check.diagnosis ?? '', /^The same engine run in float64 agrees with the feed-forward to (0\.0e\+0|\d\.\de-1\d), so both compute the same equations; /);
   assert.match(check.diagnosis ?? '', /furthest off on training window \d+ \(class [01]\)/);
@@ -35,7 +36,7 @@ test('a failed check that is float32 rounding says so: the engine in float64 agr
 test('a failed check where the equations differ says it is a bug, and names the window', async () => {
   const wrong = Float64Array.from(plain);
   wrong[7 * 3 + 1] = wrong[7 * 3 + 1]! + 1e-3; // window 7, unit 1: a feed-forward that computes something else
-  const check = checkFeatures(model, [set((await model.encode(windows, { engine: 'reference' })), wrong)]);
+  const check = checkFeatures(model, [set(((await model.encode(windows, { engine: 'reference' })).data), wrong)]);
   assert.equal(check.passed, false);
   assert.ok(Math.abs(check.maxAbsDiff - 1e-3) < 1e-6, String(check.maxAbsDiff));
   assert.match(check.diagnosis ?? '', /differs from the feed-forward too, by 1\.0e-3 \(most on training window 7 \(class 1\)\): .* a bug/);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../src/input-error.js';
-import { writeNpy } from '../src/io/npy.js';
+import { writeNpy } from '../src/io/npy-file.js';
 import { readTrainingData } from '../src/io/training-data.js';
 import { checkSequences } from '../src/train/sequences.js';
 import { FLOAT32_MAX } from '../src/train/non-finite.js';

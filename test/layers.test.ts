@@ -78,8 +78,8 @@ test('a task never imports another task', () => {
   assert.ok(files.filter((f) => taskOf(f)).length > 10, 'the check sees the task folders');
 });
 
-test('ops, train, models, data and analysis load no Node-only module, directly or through what they import', () => {
-  const platformFree = ['ops/', 'train/', 'models/', 'data/', 'analysis/', 'fast/platform.js', 'input-error.js', 'settings.js'];
+test('ops, train, models, data, analysis and the core entry (index.js) load no Node-only module, directly or through what they import', () => {
+  const platformFree = ['ops/', 'train/', 'models/', 'data/', 'analysis/', 'fast/platform.js', 'input-error.js', 'settings.js', 'index.js'];
   const reaches = new Map<string, string[]>(); // file -> a chain to a node: module, [] when none
   const chainToNode = (file: string, seen: Set<string>): string[] => {
     const known = reaches.get(file);
@@ -110,4 +110,26 @@ test('ops, train, models, data and analysis load no Node-only module, directly o
   assert.deepEqual(offenders, []);
   // the check can see a Node import where there is one
   assert.ok(chainToNode(join(SRC, 'fast/node-platform.js'), new Set()).length > 0);
+});
+
+test('the core entry reaches only packages that run in a browser: no chart library, no CLI package', () => {
+  const allowed = new Set(['zod', 'csv-parse/sync']);
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const spec of staticImports(file)) {
+      if (spec.startsWith('.')) visit(resolve(dirname(file), spec));
+      else packages.add(spec);
+    }
+  };
+  visit(join(SRC, 'index.js'));
+  assert.ok(seen.size > 40, `the core holds the models, training and readers (${seen.size} files)`);
+  assert.deepEqual([...packages].filter((p) => !allowed.has(p)), []);
+  // and the check sees a package where there is one: the report entry loads vega
+  seen.clear();
+  packages.clear();
+  visit(join(SRC, 'report.js'));
+  assert.ok(packages.has('vega'), [...packages].join(', '));
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../src/input-error.js';
 import { LIMITS } from '../src/limits.js';
-import { writeNpy } from '../src/io/npy.js';
+import { writeNpy } from '../src/io/npy-file.js';
 import { readTrainingData } from '../src/io/training-data.js';
 import { parseAutoencoderConfig } from '../src/models/autoencoder/config.js';
 import { runCli } from './run-cli.js';

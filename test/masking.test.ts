@@ -1,3 +1,4 @@
+import { ARTICLE_VARIANT } from '../src/models/autoencoder/config.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lstmBackward, lstmBackwardScratch, lstmForward } from '../src/ops/lstm.js';
@@ -174,7 +175,7 @@ const MASK = -999;
 const T = 8;
 const D = 2;
 const maskedModel = (): LstmAutoencoder =>
-  LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: 4, maskValue: MASK, decoder: 'unconditional', reverseTarget: true, seed: 3 });
+  LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: T, inputDim: D, latentDim: 4, maskValue: MASK, decoder: 'unconditional', reverseTarget: true, seed: 3 });
 const lengths = Int32Array.from([8, 2, 5, 6, 3, 8]);
 const N = lengths.length;
 const x: Sequences = {
@@ -185,14 +186,14 @@ const x: Sequences = {
 
 test('a masked model\'s encode and predict give each window what the same weights give it alone (float32)', async () => {
   const model = maskedModel();
-  const codes = await model.encode(x, { engine: 'reference' });
-  const reconstruction = await model.predict(x, { engine: 'reference' });
+  const codes = (await model.encode(x, { engine: 'reference' })).data;
+  const reconstruction = (await model.predict(x, { engine: 'reference' })).data;
   for (let n = 0; n < N; n++) {
     const len = lengths[n]!;
     const single = LstmAutoencoder.fromWeights({ ...model.config, timesteps: len }, model.getWeights());
     const window: Sequences = { data: Float32Array.from(alone(Float64Array.from(x.data), n, len, T, D)), shape: [1, len, D] };
-    assertClose(codes.subarray(n * 4, (n + 1) * 4), await single.encode(window, { engine: 'reference' }), 1e-7, `code ${n}`);
-    assertClose(reconstruction.subarray(n * T * D, (n * T + len) * D), await single.predict(window, { engine: 'reference' }), 1e-7, `reconstruction ${n}`);
+    assertClose(codes.subarray(n * 4, (n + 1) * 4), (await single.encode(window, { engine: 'reference' })).data, 1e-7, `code ${n}`);
+    assertClose(reconstruction.subarray(n * T * D, (n * T + len) * D), (await single.predict(window, { engine: 'reference' })).data, 1e-7, `reconstruction ${n}`);
   }
 });
 
@@ -232,8 +233,8 @@ for (const variant of VARIANTS) {
 
       const model = LstmAutoencoder.fromWeights(config, autoencoderLayout(variant).views(params) as never);
       const windows: Sequences = { data, shape: [B, T, D], lengths: lens };
-      const [codes, codesRef] = [await model.encode(windows, { threads: 2 }), await model.encode(windows, { engine: 'reference' })];
-      const [rec, recRef] = [await model.predict(windows, { threads: 2 }), await model.predict(windows, { engine: 'reference' })];
+      const [codes, codesRef] = [(await model.encode(windows, { threads: 2 })).data, (await model.encode(windows, { engine: 'reference' })).data];
+      const [rec, recRef] = [(await model.predict(windows, { threads: 2 })).data, (await model.predict(windows, { engine: 'reference' })).data];
       await model.dispose();
       assert.ok(maxAbsDifference(codes, codesRef) <= 1e-5, `codes differ by ${maxAbsDifference(codes, codesRef)}`);
       assert.ok(maxAbsDifference(rec, recRef) <= 1e-5, `reconstructions differ by ${maxAbsDifference(rec, recRef)}`);
@@ -270,7 +271,7 @@ test('the feature check of a masked model re-derives each window\'s features whe
   const model = maskedModel();
   const w = model.getWeights();
   const plain = lstmFinalHidden({ kernel: w['encoder/kernel'], recurrentKernel: w['encoder/recurrent_kernel'], bias: w['encoder/bias'] }, x);
-  const encoded = await model.encode(x, { engine: 'reference' });
+  const encoded = (await model.encode(x, { engine: 'reference' })).data;
   const set = { name: 'training', windows: x, labels: new Int32Array(N), encoded, plain };
   const check = checkFeatures(model, [set]);
   assert.ok(check.passed && check.maxAbsDiff < 1e-6, String(check.maxAbsDiff));

@@ -1,3 +1,4 @@
+import { ARTICLE_VARIANT } from '../src/models/autoencoder/config.js';
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -95,13 +96,13 @@ async function fitFrom(model: LstmAutoencoder, optimizer: Optimizer, guard: Dive
 }
 
 test('fit: stopped by its signal in the middle of an epoch, then resumed from weights, optimizer and random state, it ends with the uninterrupted weights bit for bit', async () => {
-  const straight = LstmAutoencoder.create(config);
+  const straight = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   const straightGuard = new DivergenceGuard();
   const whole = await fitFrom(straight, createOptimizer('rmsprop', straight.params.length), straightGuard, 0, 5);
   assert.deepEqual(whole.epoch, [0, 1, 2, 3, 4]);
 
   // stopped in epoch 3 (index 2) after its second batch: fit rolls back to where that epoch began
-  const first = LstmAutoencoder.create(config);
+  const first = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   const optimizer = createOptimizer('rmsprop', first.params.length);
   const guard = new DivergenceGuard();
   const controller = new AbortController();
@@ -142,7 +143,7 @@ test("fit: an epoch whose loss passes factor x the untrained loss stops with Tra
   for (const v of x.data) meanSquare += v * v;
   meanSquare /= x.data.length;
 
-  const model = LstmAutoencoder.create(config);
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   const initial = Float32Array.from(model.params);
   const randomAtStart = model.shuffleRng.getState();
   const guard = new DivergenceGuard();
@@ -167,7 +168,7 @@ test("fit: an epoch whose loss passes factor x the untrained loss stops with Tra
   assert.deepEqual(model.shuffleRng.getState(), randomAtStart);
 
   // the same run with the bound off goes on to its end, its loss well above the start (what --lr 1e6 did before)
-  const unguarded = LstmAutoencoder.create(config);
+  const unguarded = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   const h = await unguarded.fit(x, { epochs: 3, batchSize: 6, engine: 'reference', optimizer: { name: 'rmsprop', learningRate: 1e6 }, divergence: new DivergenceGuard({ factor: 0 }) });
   assert.ok(h.history.loss[2]! > 2 * guard.reference!, `losses ${h.history.loss.join(' ')} against ${guard.reference}`);
   assert.throws(() => new DivergenceGuard({ factor: 0.5 }), /0 \(off\) or a finite number from 1 up/);
@@ -177,7 +178,7 @@ test("fit: an epoch whose loss passes factor x the untrained loss stops with Tra
 
 test('saveModel commits generation after generation: model.json names the current weights and record, older files are gone, TF.js metadata says which', async (t) => {
   const dir = scratchFolder(t);
-  const model = LstmAutoencoder.create(config);
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   const history = { epoch: [0], history: { loss: [0.5], seconds: [0.1] } };
   saveModel(dir, model, { history });
   assert.deepEqual(readdirSync(dir).sort(), ['history.json', 'model.json', 'training.1.json', 'weights.1.bin']);
@@ -196,7 +197,7 @@ test('saveModel commits generation after generation: model.json names the curren
 
 test('a save clears what a killed writer left: an uncommitted generation, temps of dead processes, an old weights.bin; it keeps a live process\'s temp and a foreign model\'s shard', (t) => {
   const dir = scratchFolder(t);
-  const model = LstmAutoencoder.create(config);
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   // an older lstm-ae's folder: model.json naming weights.bin
   saveModel(dir, model);
   const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
@@ -235,7 +236,7 @@ test('a save clears what a killed writer left: an uncommitted generation, temps 
 
 test('a set keeps the permission bits of the model it replaces', (t) => {
   const dir = scratchFolder(t);
-  const model = LstmAutoencoder.create(config);
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   saveModel(dir, model, { history: { epoch: [], history: { loss: [], seconds: [] } } });
   for (const f of readdirSync(dir)) chmodSync(join(dir, f), 0o600);
   saveModel(dir, model, { history: { epoch: [], history: { loss: [], seconds: [] } } });
@@ -244,7 +245,7 @@ test('a set keeps the permission bits of the model it replaces', (t) => {
 
 test('a training record reads back what was saved, and refuses files of another generation or damaged ones', (t) => {
   const dir = scratchFolder(t);
-  const model = LstmAutoencoder.create(config);
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   const optimizer = new Adam(model.params.length);
   optimizer.step(model.params, Float32Array.from(model.params, (p) => p / 3));
   model.shuffleRng.standardNormal(); // a cached normal to carry
@@ -269,7 +270,7 @@ test('a training record reads back what was saved, and refuses files of another 
 
 test('a training record carries early stopping\'s state (its best weights among the optimizer\'s buffers) and hands the optimizer only its own', (t) => {
   const dir = scratchFolder(t);
-  const model = LstmAutoencoder.create(config);
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, ...config });
   const optimizer = new Adam(model.params.length);
   const earlyStopping = { bestEpoch: 2, bestLoss: 0.125, stoppedEpoch: -1, wait: 1, bestWeights: Float32Array.from(model.params, (p) => p * 2) };
   const resume = { epochsDone: 4, settings: {}, random: model.shuffleRng.getState(), optimizer: optimizer.getState(), earlyStopping };

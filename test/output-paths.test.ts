@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../src/input-error.js';
 import { writeFileAtomic, writeFilesAtomic } from '../src/io/atomic-write.js';
-import { encodeNpy, readNpy, writeNpy } from '../src/io/npy.js';
+import { encodeNpy } from '../src/io/npy.js';
+import { readNpy, writeNpy } from '../src/io/npy-file.js';
 import { ensureOutputFile } from '../src/io/output-location.js';
 
 // Where results go: issue 16 found --out replacing devices, FIFOs, links and the command's

@@ -1,3 +1,4 @@
+import { ARTICLE_VARIANT } from '../src/models/autoencoder/config.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -107,18 +108,18 @@ test('TF.js itself reproduces the fixture output from the fixture file (our file
 test('loading the TF.js fixture and predicting its x reproduces PyTorch\'s output within 1e-5', async () => {
   const model = loadModel(FIXTURE);
   const x = Float32Array.from(flat(torch.x));
-  assertClose((await model.predict({ data: x, shape: [3, 6, 1] }, { engine: 'reference' })), flat(torch.output), TOLERANCE, 'our predict on the fixture');
+  assertClose(((await model.predict({ data: x, shape: [3, 6, 1] }, { engine: 'reference' })).data), flat(torch.output), TOLERANCE, 'our predict on the fixture');
 });
 
 for (const recurrentActivation of ['sigmoid', 'hard_sigmoid'] as const) {
   test(`a model we save (${recurrentActivation}), loaded by tf.loadLayersModel, predicts what ours predicts`, async () => {
     const [T, D, L] = [7, 2, 5];
-    const ours = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: L, seed: 3, recurrentActivation });
+    const ours = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: T, inputDim: D, latentDim: L, seed: 3, recurrentActivation });
     randomizeBiases(ours, 3);
     const path = saveModel(join(scratch, `ours-${recurrentActivation}`), ours);
     const theirs = await tfjsLoad(path);
     const x = windows(4, T, D);
-    assertClose(tfjsPredict(theirs, x, [4, T, D]), (await ours.predict({ data: x, shape: [4, T, D] }, { engine: 'reference' })), TOLERANCE, 'TF.js on our file');
+    assertClose(tfjsPredict(theirs, x, [4, T, D]), ((await ours.predict({ data: x, shape: [4, T, D] }, { engine: 'reference' })).data), TOLERANCE, 'TF.js on our file');
     theirs.dispose();
   });
 
@@ -134,7 +135,7 @@ for (const recurrentActivation of ['sigmoid', 'hard_sigmoid'] as const) {
       [T, D, L, recurrentActivation],
     );
     const x = windows(5, T, D);
-    assertClose((await ours.predict({ data: x, shape: [5, T, D] }, { engine: 'reference' })), tfjsPredict(theirs, x, [5, T, D]), TOLERANCE, 'ours on the TF.js file');
+    assertClose(((await ours.predict({ data: x, shape: [5, T, D] }, { engine: 'reference' })).data), tfjsPredict(theirs, x, [5, T, D]), TOLERANCE, 'ours on the TF.js file');
     theirs.dispose();
   });
 }
@@ -166,7 +167,7 @@ function paddedPair(T: number, D: number, lengths: Int32Array, pad: number): { x
 
 test('a masked, unconditional, reversed-target model we save: TF.js gives our codes and reconstructions, and reads the flag', async () => {
   const [T, D, L, MASK] = [7, 2, 5, -9];
-  const ours = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: L, seed: 3, maskValue: MASK, decoder: 'unconditional', reverseTarget: true });
+  const ours = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: T, inputDim: D, latentDim: L, seed: 3, maskValue: MASK, decoder: 'unconditional', reverseTarget: true });
   randomizeBiases(ours, 5);
   const lengths = Int32Array.from([7, 3, 5, 2]);
   const { x } = paddedPair(T, D, lengths, MASK);
@@ -182,10 +183,10 @@ test('a masked, unconditional, reversed-target model we save: TF.js gives our co
   assert.equal((theirs.getUserDefinedMetadata() as Record<string, { reverseTarget: boolean }>)['lstm-ae']!.reverseTarget, true);
   const encoder = tf.model({ inputs: theirs.inputs, outputs: theirs.getLayer('encoder').output as tf.SymbolicTensor });
   const theirCodes = tf.tidy(() => (encoder.predict(tf.tensor3d(x, [4, T, D])) as tf.Tensor).dataSync() as Float32Array);
-  assertClose(theirCodes, await ours.encode(input, { engine: 'reference' }), TOLERANCE, 'codes');
+  assertClose(theirCodes, (await ours.encode(input, { engine: 'reference' })).data, TOLERANCE, 'codes');
   // TF.js gives the model's order (step t guesses x[len-1-t]); ours comes back in data order, 0 on padding
   const theirOutput = tf.tidy(() => (theirs.predict(tf.tensor3d(x, [4, T, D])) as tf.Tensor).dataSync() as Float32Array);
-  const ourReconstruction = await ours.predict(input, { engine: 'reference' });
+  const ourReconstruction = (await ours.predict(input, { engine: 'reference' })).data;
   assertClose(realSteps(theirOutput, T, D, lengths, true), realSteps(ourReconstruction, T, D, lengths, false), TOLERANCE, 'reconstructions');
   assert.equal(ourReconstruction.subarray((T + 3) * D, 2 * T * D).reduce((a, v) => a + Math.abs(v), 0), 0, 'window 1\'s padded steps are 0');
   // the Masking layer does the work: the same windows padded with something else read the padding
@@ -195,13 +196,13 @@ test('a masked, unconditional, reversed-target model we save: TF.js gives our co
   // and our own reader gets the same model back
   const again = loadModel(path);
   assert.deepEqual([again.config.maskValue, again.config.decoder, again.config.reverseTarget], [MASK, 'unconditional', true]);
-  assert.deepEqual(await again.predict(input, { engine: 'reference' }), ourReconstruction);
+  assert.deepEqual((await again.predict(input, { engine: 'reference' })).data, ourReconstruction);
   theirs.dispose();
 });
 
 test('a masked conditional model with a linear output we save: TF.js, fed x and x reversed within each length, predicts ours', async () => {
   const [T, D, L, MASK] = [6, 3, 4, 100];
-  const ours = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: L, seed: 8, maskValue: MASK, outputActivation: 'linear' });
+  const ours = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps: T, inputDim: D, latentDim: L, seed: 8, maskValue: MASK, outputActivation: 'linear' });
   randomizeBiases(ours, 8);
   ours.setWeights({ 'dense_out/bias': [1.5, -1.5, 1.2] }); // outputs beyond tanh's reach
   const lengths = Int32Array.from([2, 6, 4]);
@@ -209,7 +210,7 @@ test('a masked conditional model with a linear output we save: TF.js, fed x and 
   const path = saveModel(join(scratch, 'ours-masked-conditional'), ours);
   const theirs = await tfjsLoad(path);
   const theirOutput = tf.tidy(() => (theirs.predict([tf.tensor3d(x, [3, T, D]), tf.tensor3d(reversed, [3, T, D])]) as tf.Tensor).dataSync() as Float32Array);
-  const ourReconstruction = await ours.predict({ data: x, shape: [3, T, D], lengths }, { engine: 'reference' });
+  const ourReconstruction = (await ours.predict({ data: x, shape: [3, T, D], lengths }, { engine: 'reference' })).data;
   assertClose(realSteps(theirOutput, T, D, lengths, false), realSteps(ourReconstruction, T, D, lengths, false), TOLERANCE, 'reconstructions');
   assert.ok(Math.max(...theirOutput.map(Math.abs)) > 1, 'a linear output reaches beyond tanh');
   theirs.dispose();
@@ -232,7 +233,7 @@ test('a masked unconditional model TF.js builds (Masking mask_value 0, default n
   const lengths = Int32Array.from([3, 8, 5, 2, 6]);
   const { x } = paddedPair(T, D, lengths, 0);
   const theirOutput = tf.tidy(() => (theirs.predict(tf.tensor3d(x, [5, T, D])) as tf.Tensor).dataSync() as Float32Array);
-  const ourReconstruction = await ours.predict({ data: x, shape: [5, T, D], lengths }, { engine: 'reference' });
+  const ourReconstruction = (await ours.predict({ data: x, shape: [5, T, D], lengths }, { engine: 'reference' })).data;
   assertClose(realSteps(ourReconstruction, T, D, lengths, false), realSteps(theirOutput, T, D, lengths, false), TOLERANCE, 'ours on the TF.js file');
   theirs.dispose();
 });

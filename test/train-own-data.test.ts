@@ -41,7 +41,7 @@ test('train --data FILE.ts alone: masked, scaled, stops early and keeps the best
   const x = toSequences(set, -1e9);
   const { splitValidationRandom } = await import('../src/train/validation-split.js');
   const { validation } = splitValidationRandom(x, 0.2, 0);
-  const reconstruction = await model.predict(validation, { threads: 2 });
+  const reconstruction = (await model.predict(validation, { threads: 2 })).data;
   await model.dispose();
   // the loss is over real steps, in scaled units
   const { std } = model.scaling!;

@@ -4,7 +4,7 @@ import { readSeries, type ReadSeriesOptions } from '../io/read-series.js';
 import { loadModelAndFiles } from '../io/tfjs/format.js';
 import { refuseInputs } from '../io/output-location.js';
 import type { LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
-import type { DecoderKind } from '../models/autoencoder/config.js';
+import { DECODERS, type DecoderKind } from '../models/autoencoder/config.js';
 import { NORMALIZATIONS, type Normalization } from '../train/scaling.js';
 import { checkClassificationSets, CLASSIFY_DEFAULTS, defaultBatchSize, shapingFor, shapingOfModels } from '../tasks/classify/data.js';
 import type { ClassifyMetrics } from '../tasks/classify/job.js';
@@ -12,7 +12,6 @@ import { defaultRunFolder, prepareRunFolder } from '../io/run-folder.js';
 import { choiceOption, defaultThreads, integerOption, limitOption, numberOption, seedListOption } from './options.js';
 import { trainingProgressBar } from './train-progress.js';
 
-const DECODERS = ['conditional', 'unconditional'] as const satisfies readonly DecoderKind[];
 
 interface ClassifyCliOptions {
   train: string;

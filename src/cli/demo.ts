@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { AUTOENCODER_DEFAULTS } from '../models/autoencoder/config.js';
 import { defaultRunFolder, prepareRunFolder } from '../io/run-folder.js';
 import type { ArticleMetrics, ArticleExperimentOptions } from '../tasks/article/experiment.js';
 import type { SeedSweepSummary, SweepSettings } from '../tasks/article/sweep.js';
@@ -36,7 +37,7 @@ export function registerDemo(program: Command): void {
         .argParser(seedListOption)
         .conflicts('seed'),
     )
-    .option('--latent <n>', 'size of the code (the encoder\'s units)', limitOption('latentDim'), 10)
+    .option('--latent <n>', 'size of the code (the encoder\'s units)', limitOption('latentDim'), AUTOENCODER_DEFAULTS.latentDim)
     .option('--recurrent-activation <name>', 'the gates\' function: sigmoid (today\'s Keras) or hard_sigmoid (the article\'s Keras 2.0.5)', choiceOption(RECURRENT_ACTIVATIONS), 'sigmoid')
     .option('--out <dir>', 'run folder (default: a new folder under runs/)')
     .option('--force', 'reuse --out even if it is not empty')

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { writeNpy } from '../io/npy.js';
+import { writeNpy } from '../io/npy-file.js';
 import { ENGINES, type EngineName, type EngineOptions } from '../train/gradient-step.js';
 import type { Sequences } from '../train/sequences.js';
 import type { LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
@@ -47,7 +47,7 @@ export function registerEncode(program: Command): void {
     name: 'encode',
     description: "write each window's code (the encoder's final hidden state) as float32 (N, L)",
     outHelp: 'where to write the codes',
-    run: async (model, x, engine) => ({ data: await model.encode(x, engine), shape: [x.shape[0], model.config.latentDim] }),
+    run: (model, x, engine) => model.encode(x, engine),
   });
 }
 
@@ -58,11 +58,11 @@ export function registerReconstruct(program: Command): void {
     description: "write the autoencoder's reconstruction of each series as float32 (N, T, D), in the data's units; NaN past a series' end",
     outHelp: 'where to write the reconstructions',
     run: async (model, x, engine) => {
-      const data = await model.predict(x, engine);
+      const reconstruction = await model.reconstruct(x, engine);
       const [N, T, D] = x.shape;
       // padded steps as the readers read them back: NaN, the UCR archive's mark for "no value"
-      if (x.lengths) for (let n = 0; n < N; n++) data.fill(NaN, (n * T + x.lengths[n]!) * D, (n + 1) * T * D);
-      return { data, shape: [...x.shape] };
+      if (x.lengths) for (let n = 0; n < N; n++) reconstruction.data.fill(NaN, (n * T + x.lengths[n]!) * D, (n + 1) * T * D);
+      return reconstruction;
     },
   });
 }

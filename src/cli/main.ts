@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../input-error.js';
 import { registerClassify } from './classify.js';
@@ -10,6 +11,7 @@ import { registerTrain } from './train.js';
 
 const program = new Command('lstm-ae')
   .description('LSTM autoencoders for time series: the Keras seed pipeline, fast and checkable.')
+  .version((createRequire(import.meta.url)('../../../package.json') as { version: string }).version, '-V, --version', 'print the version')
   .showHelpAfterError(false)
   .exitOverride();
 

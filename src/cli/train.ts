@@ -4,7 +4,9 @@ import { ENGINES } from '../train/gradient-step.js';
 import { SERIES_FORMATS } from '../io/read-series.js';
 import { NORMALIZATIONS } from '../train/scaling.js';
 import { LIMITS } from '../limits.js';
-import { DECODERS, DEFAULT_LATENT, KERAS_BATCH, OPTIMIZERS, OUTPUT_ACTIVATIONS, runTrainJob, SIGNAL_EXIT, type TrainOptions } from '../tasks/train/job.js';
+import { KERAS_BATCH, runTrainJob, SIGNAL_EXIT, type TrainOptions } from '../tasks/train/job.js';
+import { AUTOENCODER_DEFAULTS, DECODERS, OUTPUT_ACTIVATIONS } from '../models/autoencoder/config.js';
+import { OPTIMIZERS } from '../train/optimizer-config.js';
 import { choiceOption, defaultThreads, integerOption, limitOption, LSTM_BIAS_PAIR_HELP, numberOption } from './options.js';
 import { trainingFeedback } from './train-progress.js';
 
@@ -27,10 +29,10 @@ export function registerTrain(program: Command): void {
     )
     .option('--patience <n>', 'stop after N epochs without a better validation loss, and keep the best epoch', integerOption(0, LIMITS.epochs.max), 10)
     .option('--no-early-stopping', 'train every --epochs epoch and keep the last')
-    .option('--normalize <how>', `${NORMALIZATIONS.join(', ')}: how the data is scaled (saved with the model)`, choiceOption(NORMALIZATIONS), 'per-channel')
-    .option('--decoder <kind>', 'conditional: the decoder also reads the input reversed (the article); unconditional: the code alone', choiceOption(DECODERS), 'conditional')
+    .option('--normalize <how>', `${NORMALIZATIONS.join(', ')}: how the data is scaled (saved with the model)`, choiceOption(NORMALIZATIONS), AUTOENCODER_DEFAULTS.normalize)
+    .option('--decoder <kind>', 'conditional: the decoder also reads the input reversed (the article); unconditional: the code alone', choiceOption(DECODERS), AUTOENCODER_DEFAULTS.decoder)
     .option('--reverse-target', 'reconstruct each series in reverse order (Srivastava et al.)')
-    .option('--output-activation <f>', 'linear (any range) or tanh (the article, data in [-1, 1])', choiceOption(OUTPUT_ACTIVATIONS), 'linear')
+    .option('--output-activation <f>', 'linear (any range) or tanh (the article, data in [-1, 1])', choiceOption(OUTPUT_ACTIVATIONS), AUTOENCODER_DEFAULTS.outputActivation)
     .option('--format <f>', `read --data and --validation as ${SERIES_FORMATS.join(', ')} whatever their extension`, choiceOption(SERIES_FORMATS))
     .option('--label-column <name|index>', 'CSV: the column holding labels (skipped when training)')
     .option('--force', 'write into a non-empty --out folder (replacing the model there)')
@@ -38,7 +40,7 @@ export function registerTrain(program: Command): void {
     .option('--resume <run>', "continue the run saved in RUN from its last checkpoint, with its settings: the same weights, bit for bit, as if it had never stopped")
     .option('--epochs <n>', 'the most passes over the training data (with --resume: the total to reach, default the run\'s)', limitOption('epochs'), 200)
     .option('--batch-size <n>', `series per gradient step (default Keras's ${KERAS_BATCH}, but at most a quarter of the training series, so a small set still takes several steps an epoch)`, limitOption('batchSize'))
-    .option('--latent <n>', `size of the code (default ${DEFAULT_LATENT}; with --init, the model's)`, limitOption('latentDim'))
+    .option('--latent <n>', `size of the code (default ${AUTOENCODER_DEFAULTS.latentDim}; with --init, the model's)`, limitOption('latentDim'))
     .option('--optimizer <name>', OPTIMIZERS.join(', '), choiceOption(OPTIMIZERS), 'rmsprop')
     .option('--lr <rate>', 'learning rate (default Keras\'s: rmsprop 1e-3, adam 1e-3, sgd 0.01)', numberOption(0, Infinity, true))
     .option('--seed <n>', 'seed for the initial weights and the batch order', limitOption('seed'), 0)

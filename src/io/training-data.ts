@@ -7,11 +7,9 @@ import type { Sequences } from '../train/sequences.js';
 import { readSeries, type ReadSeriesOptions } from './read-series.js';
 import { toSequences, type SeriesSet } from './series-set.js';
 
-/**
- * The value a masked model's padding holds (Keras's Masking mask_value, written into its
- * model.json): far from any value a real, scaled step takes, and exact in float32.
- */
-export const MASK_VALUE = -1e9;
+import { MASK_VALUE } from '../models/autoencoder/config.js';
+
+export { MASK_VALUE };
 
 /** What `train` trains on: windows post-padded to one length T, with lengths when they differ. */
 export interface TrainingData {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { OPTIMIZERS } from '../train/optimizer-config.js';
 import { InputError } from '../input-error.js';
 import type { OptimizerState } from '../ops/optimizers.js';
 import type { RandomStateSnapshot } from '../ops/random-state.js';
@@ -138,7 +139,7 @@ const recordSchema = z.object({
         gauss: z.number(),
       }),
       optimizer: z.object({
-        name: z.enum(['rmsprop', 'adam', 'sgd']),
+        name: z.enum(OPTIMIZERS),
         iterations: z.number().int().min(0),
         file: z.string(),
         bytes: z.number().int().min(0),

@@ -3,7 +3,11 @@ import { InputError } from '../input-error.js';
 import { parseSettings } from '../settings.js';
 import { Adam, Rmsprop, Sgd, type Optimizer } from '../ops/optimizers.js';
 
-export type OptimizerName = 'rmsprop' | 'adam' | 'sgd';
+/** The optimizers, by Keras's names: one list for options, schemas and records. */
+export const OPTIMIZERS = ['rmsprop', 'adam', 'sgd'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+/** Keras's default learning rates, so `--optimizer adam` alone means what it means in Keras. */
+export const DEFAULT_LEARNING_RATE: Record<OptimizerName, number> = { rmsprop: 1e-3, adam: 1e-3, sgd: 0.01 };
 
 /** An optimizer by name with Keras's settings; anything left out takes Keras's default. */
 export interface OptimizerConfig {

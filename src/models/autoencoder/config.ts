@@ -6,8 +6,19 @@ import { LIMITS, rangeText, type LimitName } from '../../limits.js';
 import type { AutoencoderDims, DecoderKind } from './layout.js';
 
 export type { DecoderKind } from './layout.js';
+
+/** Every choice of a model setting, one list each: options, schemas and help read them from here. */
+export const DECODERS = ['conditional', 'unconditional'] as const satisfies readonly DecoderKind[];
+export const OUTPUT_ACTIVATIONS = ['linear', 'tanh'] as const;
+export const RECURRENT_ACTIVATIONS = ['sigmoid', 'hard_sigmoid'] as const satisfies readonly RecurrentActivation[];
 /** The output Dense's activation: tanh (the article's, for data in [-1, 1]) or linear (any range). */
-export type OutputActivation = 'tanh' | 'linear';
+export type OutputActivation = (typeof OUTPUT_ACTIVATIONS)[number];
+
+/**
+ * The value padded steps hold in a masked model's input (Keras's Masking mask_value, saved in
+ * the model file): far from any real value, so Keras and TF.js users can pad with it too.
+ */
+export const MASK_VALUE = -1e9;
 
 /** The choices beyond the article's model; each default is the article's. */
 export interface AutoencoderVariant {
@@ -46,7 +57,29 @@ export interface AutoencoderConfig extends AutoencoderDims, Partial<AutoencoderV
   normalize?: Normalization;
 }
 
-/** The article's model: conditional decoder, target in data order, tanh output, no masking. */
+/**
+ * What `LstmAutoencoder.create` and `lstm-ae train` use for a setting left out: one source for
+ * both. Scaled per channel (saved with the model) with a linear output, since data in its own
+ * units is rarely inside tanh's (-1, 1); masked, so series of unequal lengths just work.
+ */
+export const AUTOENCODER_DEFAULTS = {
+  latentDim: 10,
+  recurrentActivation: 'sigmoid',
+  seed: 0,
+  decoder: 'conditional',
+  reverseTarget: false,
+  outputActivation: 'linear',
+  normalize: 'per-channel',
+  maskValue: MASK_VALUE,
+} as const satisfies Omit<AutoencoderConfig, 'timesteps' | 'inputDim'>;
+
+/** The article's model where it differs from those defaults: tanh output, no scaling, no masking (`lstm-ae demo`). */
+export const ARTICLE_VARIANT = { outputActivation: 'tanh', normalize: 'none', maskValue: null } as const satisfies Partial<AutoencoderConfig>;
+
+/**
+ * The article's model: conditional decoder, target in data order, tanh output, no masking;
+ * what a setting absent from a config (a model file's, say) means.
+ */
 export const DEFAULT_VARIANT: AutoencoderVariant = { decoder: 'conditional', reverseTarget: false, outputActivation: 'tanh', maskValue: null };
 
 /** Every variant setting, the ones left out being the article's. */
@@ -69,11 +102,11 @@ const RULES = {
   timesteps: limited('timesteps'),
   inputDim: limited('inputDim'),
   latentDim: limited('latentDim'),
-  recurrentActivation: [z.enum(['sigmoid', 'hard_sigmoid']), "'sigmoid' or 'hard_sigmoid'"],
+  recurrentActivation: [z.enum(RECURRENT_ACTIVATIONS), "'sigmoid' or 'hard_sigmoid'"],
   seed: limited('seed'),
-  decoder: [z.enum(['conditional', 'unconditional']), "'conditional' or 'unconditional'"],
+  decoder: [z.enum(DECODERS), "'conditional' or 'unconditional'"],
   reverseTarget: [z.boolean(), 'true or false'],
-  outputActivation: [z.enum(['tanh', 'linear']), "'tanh' or 'linear'"],
+  outputActivation: [z.enum(OUTPUT_ACTIVATIONS), "'tanh' or 'linear'"],
   maskValue: [z.number().nullable(), 'a finite number, or null for windows of equal length'],
   normalize: [z.enum(NORMALIZATIONS), NORMALIZATIONS.map((n) => `'${n}'`).join(', ')],
 } as const satisfies Record<keyof AutoencoderConfig, readonly [z.ZodType, string]>;
@@ -82,9 +115,9 @@ const schema = z
   .object({
     timesteps: RULES.timesteps[0],
     inputDim: RULES.inputDim[0],
-    latentDim: RULES.latentDim[0].default(10),
-    recurrentActivation: RULES.recurrentActivation[0].default('sigmoid'),
-    seed: RULES.seed[0].default(0),
+    latentDim: RULES.latentDim[0].default(AUTOENCODER_DEFAULTS.latentDim),
+    recurrentActivation: RULES.recurrentActivation[0].default(AUTOENCODER_DEFAULTS.recurrentActivation),
+    seed: RULES.seed[0].default(AUTOENCODER_DEFAULTS.seed),
     // left out stays out: absent means the article's (variantOf)
     decoder: RULES.decoder[0].optional(),
     reverseTarget: RULES.reverseTarget[0].optional(),

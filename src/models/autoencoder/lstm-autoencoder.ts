@@ -7,7 +7,7 @@ import { ENGINES, type EngineOptions, type GradientStep } from '../../train/grad
 import { checkSequences, type Sequences } from '../../train/sequences.js';
 import { applyScaling, fitScaling, invertScaling, type Scaling } from '../../train/scaling.js';
 import { splitValidation } from '../../train/validation-split.js';
-import { parseAutoencoderConfig, variantOf, type AutoencoderConfig, type AutoencoderConfigInput } from './config.js';
+import { AUTOENCODER_DEFAULTS, parseAutoencoderConfig, variantOf, type AutoencoderConfig, type AutoencoderConfigInput } from './config.js';
 import { createFastStep } from './fast-step.js';
 import { ReferenceStep } from './reference-step.js';
 import { autoencoderLayout, initializeKeras, lstmBiasRanges, WEIGHT_NAMES, type AutoencoderDims, type WeightName } from './layout.js';
@@ -43,6 +43,21 @@ export async function createGradientStep(config: AutoencoderConfig, maxBatch: nu
 /** The scaling of a model whose normalize needs no statistics ('none', 'per-series'). */
 function scalingWithoutStatistics(config: AutoencoderConfig): Scaling {
   return { normalize: config.normalize ?? 'none', mean: [], std: [] };
+}
+
+/** A result with its shape: row-major values, e.g. codes (N, latentDim) or a reconstruction (N, T, D). */
+export interface ShapedArray<S extends number[] = number[]> {
+  data: Float32Array;
+  shape: S;
+}
+
+/** Where a model is saved or loaded from: Node's model files, loaded only when asked (browsers have none). */
+async function modelFiles(): Promise<typeof import('../../io/tfjs/format.js')> {
+  const onNode = typeof globalThis.process === 'object' && typeof globalThis.process.versions?.node === 'string';
+  if (!onNode) throw new Error('saving and loading model folders needs Node (lstm-ae/node); in a browser use modelToArtifacts/modelFromArtifacts');
+  // not a literal, so a browser bundle of the core leaves the file code out (as fast/platform.ts does)
+  const specifier: string = '../../io/tfjs/format.js';
+  return (await import(specifier)) as typeof import('../../io/tfjs/format.js');
 }
 
 /** Windows per forward call of predict and encode: bounds their scratch memory whatever N. */
@@ -85,9 +100,14 @@ export class LstmAutoencoder {
     this.scaling = (config.normalize ?? 'none') === 'none' || config.normalize === 'per-series' ? scalingWithoutStatistics(config) : undefined;
   }
 
-  /** Defaults latentDim 10, sigmoid, seed 0; weights initialised as Keras does, from new RandomState(seed). */
+  /**
+   * A new model; a setting left out takes `lstm-ae train`'s default (AUTOENCODER_DEFAULTS:
+   * latent 10, per-channel scaling, linear output, masked), so the library and the command
+   * build the same model. Weights are initialised as Keras does, from new RandomState(seed).
+   * The article's model is `{ ...ARTICLE_VARIANT, timesteps: 100, inputDim: 1 }`.
+   */
   static create(config: AutoencoderConfigInput): LstmAutoencoder {
-    const model = new LstmAutoencoder(parseAutoencoderConfig(config));
+    const model = new LstmAutoencoder(parseAutoencoderConfig({ ...AUTOENCODER_DEFAULTS, ...config }));
     initializeKeras(model.getWeights(), model.config, model.shuffleRng);
     return model;
   }
@@ -146,26 +166,42 @@ export class LstmAutoencoder {
   }
 
   /**
-   * The reconstruction, (N,T,D), in the data's own time order so that it compares with x
-   * step for step: a reverseTarget model's output is reversed back within each window's
-   * length. Padded steps (t >= x.lengths[n]) are 0.
+   * The reconstruction, (N,T,D) in the data's own units, in the data's own time order so
+   * that it compares with x step for step: a reverseTarget model's output is reversed back
+   * within each window's length. Padded steps (t >= x.lengths[n]) are 0. (`lstm-ae
+   * reconstruct`; `predict` is Keras's name for it.)
    */
-  async predict(x: Sequences, options: EngineOptions = {}): Promise<Float32Array> {
+  async reconstruct(x: Sequences, options: EngineOptions = {}): Promise<ShapedArray<[number, number, number]>> {
     checkSequences(x, this.config, 'x');
     const reconstruction = new Float32Array(x.data.length);
     const { scaling, perSeries, xs } = this.scaledForUse(x);
     if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options), this.params, xs.data, x.shape[0], { reconstruction }, x.lengths);
     if (scaling.normalize !== 'none') invertScaling(reconstruction, x, scaling, perSeries);
-    return reconstruction;
+    return { data: reconstruction, shape: [...x.shape] };
+  }
+
+  /** Keras's name for `reconstruct`. */
+  predict(x: Sequences, options: EngineOptions = {}): Promise<ShapedArray<[number, number, number]>> {
+    return this.reconstruct(x, options);
   }
 
   /** The encoder's hidden state after every window's last real step, (N,latentDim): the features. */
-  async encode(x: Sequences, options: EngineOptions = {}): Promise<Float32Array> {
+  async encode(x: Sequences, options: EngineOptions = {}): Promise<ShapedArray<[number, number]>> {
     checkSequences(x, this.config, 'x');
     const code = new Float32Array(x.shape[0] * this.config.latentDim);
     const { xs } = this.scaledForUse(x);
     if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options), this.params, xs.data, x.shape[0], { code }, x.lengths);
-    return code;
+    return { data: code, shape: [x.shape[0], this.config.latentDim] };
+  }
+
+  /** Saves the model in `dir` in the TF.js Layers format (model.json + weights), as `lstm-ae train` does; Node only. Returns model.json's path. */
+  async save(dir: string): Promise<string> {
+    return (await modelFiles()).saveModel(dir, this);
+  }
+
+  /** The model saved in a folder or model.json (by `save`, `lstm-ae train`, or TF.js/Keras in our layout); Node only. */
+  static async load(path: string): Promise<LstmAutoencoder> {
+    return (await modelFiles()).loadModel(path);
   }
 
   /** Frees the kept step (its worker threads); the model stays usable and makes a new one when asked. */

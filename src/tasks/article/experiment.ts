@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { writeNpy } from '../../io/npy.js';
+import { writeNpy } from '../../io/npy-file.js';
 import { makeSineData } from '../../data/sine-data.js';
 import { fitLogisticRegression } from '../../analysis/logistic-regression.js';
 import { lstmFinalHidden, type RecurrentActivation } from '../../analysis/lstm-feed-forward.js';
 import { accuracy, classCounts, confusionMatrix, meanSquaredError } from '../../analysis/metrics.js';
 import { fitStandardizer } from '../../analysis/standardize.js';
 import { LstmAutoencoder, type FitCallbacks, type History, type Sequences } from '../../models/autoencoder/lstm-autoencoder.js';
+import { ARTICLE_VARIANT } from '../../models/autoencoder/config.js';
 import { saveModel } from '../../io/tfjs/format.js';
 import { writeReport } from '../../report/html-report.js';
 import { COMPLETION_FILE } from '../../io/run-folder.js';
-import { writeArticleFigures } from './figures.js';
 import type { EngineName } from '../../train/gradient-step.js';
 import { checkFeatures } from './feature-check.js';
 import { stageTimer } from '../../train/stage-timer.js';
@@ -104,7 +104,7 @@ export async function runArticleExperiment(o: ArticleExperimentOptions): Promise
   const train: Sequences = { data: data.xTrain, shape: data.trainShape };
   const test: Sequences = { data: data.xTest, shape: data.testShape };
   const [, timesteps] = data.trainShape;
-  const model = LstmAutoencoder.create({ timesteps, inputDim: 1, latentDim: o.latentDim, seed: o.seed, recurrentActivation: o.recurrentActivation });
+  const model = LstmAutoencoder.create({ ...ARTICLE_VARIANT, timesteps, inputDim: 1, latentDim: o.latentDim, seed: o.seed, recurrentActivation: o.recurrentActivation });
 
   const engine = { engine: o.engine, threads: o.threads };
   let history: History;
@@ -125,8 +125,8 @@ export async function runArticleExperiment(o: ArticleExperimentOptions): Promise
       }),
     );
     // the same step (and threads) as training
-    reconstruction = await timed('reconstruction', () => model.predict(train, engine));
-    codes = await timed('features (model encode)', async () => ({ train: await model.encode(train, engine), test: await model.encode(test, engine) }));
+    reconstruction = (await timed('reconstruction', () => model.reconstruct(train, engine))).data;
+    codes = await timed('features (model encode)', async () => ({ train: (await model.encode(train, engine)).data, test: (await model.encode(test, engine)).data }));
   } finally {
     await model.dispose();
   }
@@ -173,6 +173,8 @@ export async function runArticleExperiment(o: ArticleExperimentOptions): Promise
   });
   const confusion = confusionMatrix(data.yTest, predictedTest, 2);
 
+  // the charts' libraries (vega, resvg, fonts) load only when a report is written
+  const { writeArticleFigures } = await import('./figures.js');
   const figures = await timed('figures', () =>
     writeArticleFigures(o.outDir, { data, reconstruction, features, history, latentDim: L }),
   );

@@ -80,7 +80,7 @@ export async function writeClassifyReport(dir: string, r: ClassifyReportInputs):
     shape: [perClass.length, T, D],
     ...(r.x.train.lengths ? { lengths: Int32Array.from(perClass, (i) => r.x.train.lengths![i]!) } : {}),
   };
-  const reconstruction = await first.predict(windows);
+  const reconstruction = (await first.predict(windows)).data;
   await first.dispose();
   const reconstructed = perClass.map((i, k) => {
     const steps = windows.lengths ? windows.lengths[k]! : T;

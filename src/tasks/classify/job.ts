@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { writeNpy } from '../../io/npy.js';
+import { writeNpy } from '../../io/npy-file.js';
 import type { SeriesSet } from '../../io/series-set.js';
 import { saveModel } from '../../io/tfjs/format.js';
 import { logisticOnRaw, oneNearestNeighbour } from '../../analysis/baselines.js';
@@ -16,7 +16,6 @@ import { applyScaling, type Normalization } from '../../train/scaling.js';
 import { checkClassificationSets, CLASSIFY_DEFAULTS, defaultBatchSize, NATIVE_MASK_VALUE, rawBaselineSteps, shapeSeries, shapingFor, shapingOfModels, stratifiedSplit, type LabelledSet, type SeriesShaping } from './data.js';
 
 export { CLASSIFY_DEFAULTS } from './data.js';
-import { writeClassifyReport } from './figures.js';
 import { COMPLETION_FILE } from '../../io/run-folder.js';
 import { stageTimer } from '../../train/stage-timer.js';
 
@@ -140,7 +139,7 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyMetrics> 
       for (const role of ['train', 'test'] as const) {
         const states = encoderStates(encoderWeights(model), scaled(model, x[role]), model.config.recurrentActivation);
         // the same final states as the model's own (float32, fast path) encode: a check on the scaling and the equations
-        check = Math.max(check, maxAbsDifference(await model.encode(x[role], { threads: o.threads }), states.finalHidden));
+        check = Math.max(check, maxAbsDifference((await model.encode(x[role], { threads: o.threads })).data, states.finalHidden));
         parts[role].push(stateFeatures(states, CLASSIFY_DEFAULTS.blocks));
       }
       await model.dispose();
@@ -227,6 +226,8 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyMetrics> 
     settings,
   };
 
+  // the charts' libraries (vega, resvg, fonts) load only when a report is written
+  const { writeClassifyReport } = await import('./figures.js');
   await timed('report', () =>
     writeClassifyReport(o.outDir, {
       metrics, train, test, shaping, x, models, features, predicted: predicted.test, euclidean, dtw, raw,
@@ -253,7 +254,7 @@ async function trainOne(
     decoder: o.decoder ?? CLASSIFY_DEFAULTS.decoder,
     normalize: o.normalize ?? CLASSIFY_DEFAULTS.normalize,
     outputActivation: 'linear', // scaled data is not confined to tanh's (-1, 1)
-    ...(shaping.kind === 'native' ? { maskValue: NATIVE_MASK_VALUE } : {}),
+    maskValue: shaping.kind === 'native' ? NATIVE_MASK_VALUE : null,
     seed,
   });
   const history = await model.fit(fitPart, {

@@ -140,7 +140,7 @@ export async function fitDetector(values: Float64Array, channels: number, trainR
   const shape = (n: number): [number, number, number] => [n, W, channels];
   const outcome = await trainDetectModel(model, { data: trainX, shape: shape(windows - heldOut) }, { data: heldX, shape: shape(heldOut) }, settings);
 
-  const heldRecon = await model.predict({ data: heldX, shape: shape(heldOut) }, { threads: settings.threads });
+  const heldRecon = (await model.predict({ data: heldX, shape: shape(heldOut) }, { threads: settings.threads })).data;
   const errors = newestStepErrors(heldX, heldRecon, heldOut, W, channels, steps);
   const dim = steps * channels;
   const gaussian: ErrorGaussian = fitErrorGaussian(errors, heldOut, dim);
@@ -149,8 +149,8 @@ export async function fitDetector(values: Float64Array, channels: number, trainR
   let code: { reference: Float64Array; heldOutNovelty: Float64Array } | undefined;
   if (settings.useCode) {
     const L = model.config.latentDim;
-    const reference = thinCodes(await model.encode({ data: trainX, shape: shape(windows - heldOut) }, { threads: settings.threads }), windows - heldOut, L);
-    const heldCodes = await model.encode({ data: heldX, shape: shape(heldOut) }, { threads: settings.threads });
+    const reference = thinCodes((await model.encode({ data: trainX, shape: shape(windows - heldOut) }, { threads: settings.threads })).data, windows - heldOut, L);
+    const heldCodes = (await model.encode({ data: heldX, shape: shape(heldOut) }, { threads: settings.threads })).data;
     const novelty = Float64Array.from({ length: heldOut }, (_, k) => nearestCodeDistance(reference, L, heldCodes, k * L));
     code = { reference, heldOutNovelty: ewma(novelty, settings.smoothingSpan) };
   }
@@ -203,7 +203,7 @@ export async function scoreSeries(detector: Detector, values: Float64Array, thre
   const scaled = scaleValues(detector.scaling, values, D);
   const x = trailingWindows(scaled, D, W, W - 1, rows - 1);
   const n = rows - W + 1;
-  const recon = await detector.model.predict({ data: x, shape: [n, W, D] }, { threads });
+  const recon = (await detector.model.predict({ data: x, shape: [n, W, D] }, { threads })).data;
   const errors = newestStepErrors(x, recon, n, W, D, steps);
   const novelty = await codeNovelty(detector, x, n, threads);
   const scorer = new OnlineScorer(detector.scorer);
@@ -216,7 +216,7 @@ async function codeNovelty(detector: Detector, x: Float32Array, n: number, threa
   const reference = detector.codeReference;
   if (reference === undefined) return new Float64Array(n).fill(NaN);
   const L = detector.model.config.latentDim;
-  const codes = await detector.model.encode({ data: x, shape: [n, detector.window, detector.channels] }, { threads });
+  const codes = (await detector.model.encode({ data: x, shape: [n, detector.window, detector.channels] }, { threads })).data;
   return Float64Array.from({ length: n }, (_, k) => nearestCodeDistance(reference, L, codes, k * L));
 }
 
@@ -249,7 +249,7 @@ export class LiveDetector {
     // oldest first: the ring starts at the slot the next row will overwrite
     const start = this.seen % W;
     for (let k = 0; k < W; k++) this.x.set(this.recent.subarray(((start + k) % W) * D, ((start + k) % W + 1) * D), k * D);
-    const recon = await this.detector.model.predict({ data: this.x, shape: [1, W, D] }, { threads: 1 });
+    const recon = (await this.detector.model.predict({ data: this.x, shape: [1, W, D] }, { threads: 1 })).data;
     const errors = newestStepErrors(this.x, recon, 1, W, D, steps);
     const novelty = await codeNovelty(this.detector, this.x, 1, 1);
     return this.scorer.push(errors, 0, novelty[0]);

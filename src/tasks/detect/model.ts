@@ -23,6 +23,9 @@ export const DETECT_MODEL = {
   latentDim: 8,
   decoder: 'conditional',
   outputActivation: 'tanh',
+  // the detector scales the data itself (analysis/anomaly/scaling.ts) and cuts windows of one length
+  normalize: 'none',
+  maskValue: null,
 } as const satisfies Partial<AutoencoderConfigInput>;
 
 /** Training: the most epochs, early stopping's patience on the held-out loss, batch and optimizer. */

@@ -29,15 +29,11 @@ import { EarlyStopping } from '../../train/early-stopping.js';
 import { splitValidationRandom } from '../../train/validation-split.js';
 import type { Sequences } from '../../train/sequences.js';
 import type { FitCallbacks } from '../../train/fit.js';
+import { DEFAULT_LEARNING_RATE, OPTIMIZERS } from '../../train/optimizer-config.js';
+import { AUTOENCODER_DEFAULTS, DECODERS, OUTPUT_ACTIVATIONS } from '../../models/autoencoder/config.js';
 
-export const OPTIMIZERS = ['rmsprop', 'adam', 'sgd'] as const satisfies readonly OptimizerName[];
-/** Keras's default learning rates, so `--optimizer adam` alone means what it means in Keras. */
-export const DEFAULT_LEARNING_RATE: Record<OptimizerName, number> = { rmsprop: 1e-3, adam: 1e-3, sgd: 0.01 };
-export const DEFAULT_LATENT = 10;
 /** Keras's default batch size */
 export const KERAS_BATCH = 32;
-export const DECODERS = ['conditional', 'unconditional'] as const;
-export const OUTPUT_ACTIVATIONS = ['linear', 'tanh'] as const;
 /** Exit codes of a run stopped by a signal, as a shell reports them (128 + the signal's number). */
 export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
@@ -260,13 +256,13 @@ export async function runTrainJob(o: TrainOptions, given: (name: string) => bool
       model = LstmAutoencoder.create({
         timesteps: T,
         inputDim: D,
-        latentDim: o.latent ?? DEFAULT_LATENT,
+        latentDim: o.latent ?? AUTOENCODER_DEFAULTS.latentDim,
         seed: o.seed,
         decoder: base.decoder,
         reverseTarget: base.reverseTarget,
         outputActivation: base.outputActivation,
         normalize: base.normalize,
-        ...(data.masked ? { maskValue: MASK_VALUE } : {}),
+        maskValue: data.masked ? MASK_VALUE : null,
       });
       settings = { ...base, ...rest, ...how, latent: model.config.latentDim, epochs: o.epochs };
     }
