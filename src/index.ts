@@ -7,9 +7,11 @@
  */
 
 export { InputError } from './input-error.js';
+export { VERSION } from './version.js';
 
 // fast: the fast path's platform seam (Node's installs itself; a browser build supplies its own)
 export { installFastPlatform, fastPlatform, type FastPlatform, type WorkerGroup, type CreateJobRunner } from './fast/platform.js';
+export { createBrowserPlatform, sharesMemory, type BrowserPlatformOptions } from './fast/browser-platform.js';
 
 // ops: the math, plain forward/backward pairs over flat buffers
 export { ParamLayout, type FloatArray, type TensorSpec } from './ops/param-layout.js';
@@ -18,6 +20,7 @@ export { denseForward, denseBackward } from './ops/dense.js';
 export { mseForward, mseBackward, type StepMask } from './ops/mse.js';
 export { glorotUniform, orthogonal, unitForgetBias, zeros } from './ops/initializers.js';
 export { Rmsprop, Adam, Sgd, type Optimizer, type OptimizerState } from './ops/optimizers.js';
+export { OPTIMIZERS, DEFAULT_LEARNING_RATE } from './train/optimizer-config.js';
 export { RandomState, type RandomStateSnapshot } from './ops/random-state.js';
 
 // models and training
@@ -36,6 +39,9 @@ export { makeSineData, sineSeries, type SineData } from './data/sine-data.js';
 export { parseSineDataConfig, DEFAULT_SINE_DATA_CONFIG, type SineDataConfig } from './data/sine-data-config.js';
 export { parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './io/npy.js';
 export { SUPPORTED_LAYER_CLASSES } from './io/tfjs/topology-read.js';
+export { modelArtifacts, modelContents, type SavableAutoencoder } from './io/tfjs/artifacts.js';
+export type { EncodedTfjsModel } from './io/tfjs/write.js';
+export type { TfjsModelContents } from './io/tfjs/model-contents.js';
 export { toSequences, seriesLength, type SeriesSet } from './io/series-set.js';
 export { parseSeries, withLabels, formatOfPath, SERIES_FORMATS, type SeriesFormat, type ParseSeriesOptions } from './io/parse-series.js';
 export { parseTimeSeriesCsv, type TimeSeriesCsvOptions, type TimeSeriesTable } from './io/readers/timeseries-csv.js';
@@ -62,5 +68,8 @@ export { encoderStates, stateFeatures, STATE_BLOCKS, type EncoderStates, type St
 export { seriesStatistics, seriesStatisticNames } from './analysis/series-statistics.js';
 
 // tasks: the estimators (fit / score, no files)
-export { fitDetector, scoreSeries } from './tasks/detect/detector.js';
+export { fitDetector, scoreSeries, checkedTrainingWindows, DEFAULT_DETECTOR_SETTINGS } from './tasks/detect/detector.js';
+export { fprThreshold } from './analysis/anomaly/thresholds.js';
+export { TRAIN_DEFAULTS, defaultBatchSize } from './tasks/train/defaults.js';
+export { DETECT_MODEL, DETECT_TRAINING } from './tasks/detect/model.js';
 export { checkFeatures, FEATURE_CHECK_TOLERANCE, type FeatureCheck, type FeatureSet } from './tasks/article/feature-check.js';

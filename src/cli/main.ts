@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createRequire } from 'node:module';
+import { VERSION } from '../version.js';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../input-error.js';
 import { registerClassify } from './classify.js';
@@ -7,11 +7,12 @@ import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
 import { registerDetect } from './detect.js';
 import { registerEncode, registerReconstruct } from './forward-command.js';
+import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
 
 const program = new Command('lstm-ae')
   .description('LSTM autoencoders for time series: the Keras seed pipeline, fast and checkable.')
-  .version((createRequire(import.meta.url)('../../../package.json') as { version: string }).version, '-V, --version', 'print the version')
+  .version(VERSION, '-V, --version', 'print the version')
   .showHelpAfterError(false)
   .exitOverride();
 
@@ -22,6 +23,7 @@ registerEncode(program);
 registerReconstruct(program);
 registerDetect(program);
 registerClassify(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

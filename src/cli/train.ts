@@ -4,7 +4,8 @@ import { ENGINES } from '../train/gradient-step.js';
 import { SERIES_FORMATS } from '../io/read-series.js';
 import { NORMALIZATIONS } from '../train/scaling.js';
 import { LIMITS } from '../limits.js';
-import { KERAS_BATCH, runTrainJob, SIGNAL_EXIT, type TrainOptions } from '../tasks/train/job.js';
+import { TRAIN_DEFAULTS } from '../tasks/train/defaults.js';
+import { runTrainJob, SIGNAL_EXIT, type TrainOptions } from '../tasks/train/job.js';
 import { AUTOENCODER_DEFAULTS, DECODERS, OUTPUT_ACTIVATIONS } from '../models/autoencoder/config.js';
 import { OPTIMIZERS } from '../train/optimizer-config.js';
 import { choiceOption, defaultThreads, integerOption, limitOption, LSTM_BIAS_PAIR_HELP, numberOption } from './options.js';
@@ -25,9 +26,9 @@ export function registerTrain(program: Command): void {
       "without --validation, validate on the last fraction F of --data, as Keras's validation_split (0: none); " +
         'by default a random 20% chosen by --seed, since UCR/UEA files sorted by class would leave classes out of training',
       numberOption(0, 0.99),
-      0.2,
+      TRAIN_DEFAULTS.validationSplit,
     )
-    .option('--patience <n>', 'stop after N epochs without a better validation loss, and keep the best epoch', integerOption(0, LIMITS.epochs.max), 10)
+    .option('--patience <n>', 'stop after N epochs without a better validation loss, and keep the best epoch', integerOption(0, LIMITS.epochs.max), TRAIN_DEFAULTS.patience)
     .option('--no-early-stopping', 'train every --epochs epoch and keep the last')
     .option('--normalize <how>', `${NORMALIZATIONS.join(', ')}: how the data is scaled (saved with the model)`, choiceOption(NORMALIZATIONS), AUTOENCODER_DEFAULTS.normalize)
     .option('--decoder <kind>', 'conditional: the decoder also reads the input reversed (the article); unconditional: the code alone', choiceOption(DECODERS), AUTOENCODER_DEFAULTS.decoder)
@@ -38,8 +39,8 @@ export function registerTrain(program: Command): void {
     .option('--force', 'write into a non-empty --out folder (replacing the model there)')
     .option('--out <run>', 'folder to save the model in: model.json (naming weights.G.bin and training.G.json), history.json')
     .option('--resume <run>', "continue the run saved in RUN from its last checkpoint, with its settings: the same weights, bit for bit, as if it had never stopped")
-    .option('--epochs <n>', 'the most passes over the training data (with --resume: the total to reach, default the run\'s)', limitOption('epochs'), 200)
-    .option('--batch-size <n>', `series per gradient step (default Keras's ${KERAS_BATCH}, but at most a quarter of the training series, so a small set still takes several steps an epoch)`, limitOption('batchSize'))
+    .option('--epochs <n>', 'the most passes over the training data (with --resume: the total to reach, default the run\'s)', limitOption('epochs'), TRAIN_DEFAULTS.epochs)
+    .option('--batch-size <n>', `series per gradient step (default Keras's ${TRAIN_DEFAULTS.kerasBatch}, but at most a quarter of the training series, so a small set still takes several steps an epoch)`, limitOption('batchSize'))
     .option('--latent <n>', `size of the code (default ${AUTOENCODER_DEFAULTS.latentDim}; with --init, the model's)`, limitOption('latentDim'))
     .option('--optimizer <name>', OPTIMIZERS.join(', '), choiceOption(OPTIMIZERS), 'rmsprop')
     .option('--lr <rate>', 'learning rate (default Keras\'s: rmsprop 1e-3, adam 1e-3, sgd 0.01)', numberOption(0, Infinity, true))

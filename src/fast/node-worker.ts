@@ -2,7 +2,7 @@
 // from the shared setup, says it is ready, then runs one job per generation of the pool.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CreateJobRunner } from './platform.js';
-import { serveJobs } from './worker-pool.js';
+import { serveJobs } from './job-control.js';
 
 const setup = workerData as { runnerModule: string; control: Int32Array; index: number };
 const { createJobRunner } = (await import(setup.runnerModule)) as { createJobRunner: CreateJobRunner };

@@ -1,3 +1,4 @@
+import { MASK_VALUE } from '../models/autoencoder/config.js';
 import type { Sequences } from '../train/sequences.js';
 
 /**
@@ -16,6 +17,7 @@ export interface SeriesSet {
   source: string;
 }
 
+
 /** Steps in series i. */
 export function seriesLength(set: SeriesSet, i: number): number {
   const s = set.series[i];
@@ -29,7 +31,7 @@ export function seriesLength(set: SeriesSet, i: number): number {
  * steps first, as Keras's pad_sequences(padding='post')), and its length in `lengths` when
  * the lengths differ from T.
  */
-export function toSequences(set: SeriesSet, padValue = 0, timesteps?: number): Sequences {
+export function toSequences(set: SeriesSet, padValue = MASK_VALUE, timesteps?: number): Sequences {
   const D = set.channels;
   const lengths = Int32Array.from(set.series, (s) => s.length / D);
   const T = timesteps ?? lengths.reduce((a, b) => Math.max(a, b), 0);

@@ -1,5 +1,4 @@
 import type { Config } from 'vega-lite';
-import { CHART_FONT_FAMILY } from './font-files.js';
 
 /**
  * The look shared by every chart: one font (the one resvg is given, so that Vega's text
@@ -7,6 +6,9 @@ import { CHART_FONT_FAMILY } from './font-files.js';
  * a white background (PNG viewers show transparency as black or a checkerboard), and the
  * article's colours.
  */
+/** The family name of the DejaVu files in font-files.ts (here, so a browser bundle of the chart specs needs no Node module). */
+export const CHART_FONT_FAMILY = 'DejaVu Sans';
+
 export const CHART_FONT = `${CHART_FONT_FAMILY}, sans-serif`;
 
 export const chartConfig: Config = {

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
  * rasterised with these, never with system fonts, so a PNG looks the same on a bare CI
  * machine as on a desktop.
  */
-export const CHART_FONT_FAMILY = 'DejaVu Sans';
+export { CHART_FONT_FAMILY } from './chart-style.js';
 
 /** Font folder, found through node's resolver so it works from any working directory. */
 export function dejavuFontDir(): string {

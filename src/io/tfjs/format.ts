@@ -1,23 +1,10 @@
-import type { RecurrentActivation } from '../../ops/activations.js';
-import type { WeightName } from '../../models/autoencoder/layout.js';
 import type { AutoencoderVariant } from '../../models/autoencoder/config.js';
 import { LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
 import type { Scaling } from '../../train/scaling.js';
 import type { History } from '../../train/fit.js';
 import { readTfjsModel, type TfjsModelContents, type TfjsModelRead } from './read.js';
 import { commitModelSet } from './model-set.js';
-
-/**
- * The autoencoder in the TF.js Layers format (model.json + its weights shard): what
- * `tf.loadLayersModel` reads as the same functional model (the conditional one takes two
- * inputs: x and x reversed in time; a masked one wants its padding filled with maskValue),
- * and what Keras reaches through tensorflowjs_converter.
- */
-export interface SavableAutoencoder {
-  readonly config: { timesteps: number; inputDim: number; latentDim: number; recurrentActivation: RecurrentActivation } & Partial<AutoencoderVariant>;
-  getWeights(): Record<WeightName, Float32Array>;
-  readonly scaling?: Scaling | undefined;
-}
+import { modelContents, type SavableAutoencoder } from './artifacts.js';
 
 /**
  * Saves the model in `dir` as one set (model-set.ts): dir/model.json names its weights
@@ -28,14 +15,6 @@ export function saveModel(dir: string, model: SavableAutoencoder, options: { his
   const saved = commitModelSet(dir, modelContents(model), options.history ? { history: options.history } : undefined);
   if (saved.historyError) throw saved.historyError;
   return saved.modelPath;
-}
-
-/** What a model's file holds: sizes, activation, variant, weights (views, not copies) and scaling. */
-export function modelContents(model: SavableAutoencoder): TfjsModelContents {
-  const { timesteps, inputDim, latentDim, recurrentActivation, decoder, reverseTarget, outputActivation, maskValue } = model.config;
-  const variant = { decoder, reverseTarget, outputActivation, maskValue };
-  const scaling = model.scaling;
-  return { dims: { timesteps, inputDim, latentDim }, recurrentActivation, variant, weights: model.getWeights(), ...(scaling ? { scaling } : {}) };
 }
 
 /** Writes TF.js model contents (e.g. readTfjsModel's) to dir as one set, as saveModel does; returns the model.json path. */
@@ -71,3 +50,4 @@ function nonDefault(variant: AutoencoderVariant): Partial<AutoencoderVariant> {
 }
 
 export { readTfjsModel, type TfjsModelContents } from './read.js';
+export { modelContents, type SavableAutoencoder } from './artifacts.js';

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { autoencoderLayout } from '../../models/autoencoder/layout.js';
-import { METADATA_KEY, type LstmAeMetadata, type TfjsModelContents } from './read.js';
+import { METADATA_KEY, type LstmAeMetadata, type TfjsModelContents } from './model-contents.js';
 import { variantOf } from '../../models/autoencoder/config.js';
 import type { Scaling } from '../../train/scaling.js';
 import { autoencoderTopology } from './topology-write.js';
+import { VERSION } from '../../version.js';
 
 /** A model in the TF.js Layers format as bytes: model.json's text and its one weights shard. */
 export interface EncodedTfjsModel {
@@ -30,7 +30,7 @@ export function encodeTfjsModel(contents: TfjsModelContents, weightsFile: string
   }
   const modelJson = {
     format: 'layers-model',
-    generatedBy: `lstm-ae ${packageVersion()}`,
+    generatedBy: `lstm-ae ${VERSION}`,
     convertedBy: null,
     modelTopology: autoencoderTopology({ ...contents.dims, recurrentActivation: contents.recurrentActivation, decoder, outputActivation, maskValue }),
     weightsManifest: [
@@ -48,14 +48,4 @@ function metadata(reverseTarget: boolean, scaling: Scaling | undefined): LstmAeM
   const scaled = scaling && scaling.normalize !== 'none' ? { scaling } : {};
   if (!reverseTarget) return { reverseTarget, ...scaled };
   return { reverseTarget, ...scaled, note: 'output step t reconstructs x[len-1-t]: reverse it within each window\'s length to compare with x' };
-}
-
-function packageVersion(): string {
-  try {
-    // dist/src/io/tfjs/ -> the package root
-    const pkg = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

@@ -10,30 +10,32 @@ import { autoencoderLayout, type AutoencoderDims } from './layout.js';
  */
 export const CHUNK_WINDOWS = 16;
 
-/** What the fast path's calling thread and its workers share: sizes, and SharedArrayBuffers. */
+/** What the fast path's calling thread and its workers share: sizes, and SharedArrayBuffers (plain ArrayBuffers for one thread alone). */
+type Shared = SharedArrayBuffer | ArrayBuffer;
+
 export interface FastSharedSetup {
   dims: AutoencoderDims;
   recurrentActivation: RecurrentActivation;
   variant: KernelVariant;
   module: WebAssembly.Module;
   /** params (P) f32 */
-  params: SharedArrayBuffer;
+  params: Shared;
   /** the batch x (maxBatch,T,D) f32 */
-  x: SharedArrayBuffer;
+  x: Shared;
   /** the batch's window lengths (maxBatch) i32, read when job[HAS_LENGTHS] is 1 */
-  lengths: SharedArrayBuffer;
+  lengths: Shared;
   /** the job: i32 [op, batch, next chunk to claim, has lengths] */
-  job: SharedArrayBuffer;
+  job: Shared;
   /** f64 [gradient scale] */
-  scale: SharedArrayBuffer;
+  scale: Shared;
   /** per chunk: its gradients (P) f32 */
-  chunkGrads: SharedArrayBuffer;
+  chunkGrads: Shared;
   /** per chunk: its sum of squared errors, f64 */
-  chunkSse: SharedArrayBuffer;
+  chunkSse: Shared;
   /** reconstruction (maxBatch,T,D) f32, written by forward jobs */
-  outputs: SharedArrayBuffer;
+  outputs: Shared;
   /** codes (maxBatch,L) f32, written by forward jobs */
-  codes: SharedArrayBuffer;
+  codes: Shared;
 }
 
 /** Fields of `job`. */

@@ -96,7 +96,9 @@ export class FastStep implements GradientStep {
     const shape = { timesteps: T, inputDim: D, latentDim: L };
     const variant = { ...(options.variant ?? ARTICLE_VARIANT) };
     const P = autoencoderLayout({ ...shape, decoder: variant.unconditional ? 'unconditional' : 'conditional' }).size;
-    const shared = (n: number, bytesEach = 4) => new SharedArrayBuffer(n * bytesEach);
+    // one thread shares nothing, so it needs no SharedArrayBuffer (a browser page that is not
+    // cross-origin isolated has none)
+    const shared = (n: number, bytesEach = 4) => (threads > 1 ? new SharedArrayBuffer(n * bytesEach) : new ArrayBuffer(n * bytesEach));
     const setup: FastSharedSetup = {
       dims: shape,
       recurrentActivation: options.recurrentActivation ?? 'sigmoid',

@@ -31,9 +31,8 @@ import type { Sequences } from '../../train/sequences.js';
 import type { FitCallbacks } from '../../train/fit.js';
 import { DEFAULT_LEARNING_RATE, OPTIMIZERS } from '../../train/optimizer-config.js';
 import { AUTOENCODER_DEFAULTS, DECODERS, OUTPUT_ACTIVATIONS } from '../../models/autoencoder/config.js';
+import { defaultBatchSize } from './defaults.js';
 
-/** Keras's default batch size */
-export const KERAS_BATCH = 32;
 /** Exit codes of a run stopped by a signal, as a shell reports them (128 + the signal's number). */
 export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
@@ -422,7 +421,7 @@ async function runTraining({ o, out, settings: s, model, data, before, resumed, 
 
   const split = s.validationFrom === 'last' && s.validationSplit > 0 ? s.validationSplit : undefined;
   const trainingWindows = split === undefined ? N : Math.floor(N * (1 - split));
-  if (s.batchSize === 0) s.batchSize = Math.max(1, Math.min(KERAS_BATCH, Math.ceil(trainingWindows / 4)));
+  if (s.batchSize === 0) s.batchSize = defaultBatchSize(trainingWindows);
   const batchSize = Math.min(s.batchSize, trainingWindows);
   const stoppedBefore = stopper !== undefined && stopper.stoppedEpoch >= 0;
   const progress = feedback(s.epochs, Math.ceil(trainingWindows / batchSize), initialEpoch);

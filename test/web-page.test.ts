@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startWebServer, WEB_ROOT } from '../src/cli/serve.js';
+import { loadModel } from '../src/io/tfjs/format.js';
+import { readNpy } from '../src/io/npy-file.js';
+import { chromiumAvailable, DEFAULT_CHROMIUM, launchChromium } from './report-browser-check.js';
+import { skipWhenMissing } from './optional-checker.js';
+
+/**
+ * The page (web/, built into dist/web) in headless Chromium, served as `lstm-ae serve` serves
+ * it: it loads cleanly, and what it computes is what the CLI computes on the same file with
+ * the same seed and thread count. Screenshots of each result view go to $LSTM_AE_SCREENSHOTS
+ * when set.
+ */
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'dist/src/cli/main.js');
+const FIXTURES = join(ROOT, 'test/fixtures/web');
+const SHOTS = process.env['LSTM_AE_SCREENSHOTS'];
+const noChromium = skipWhenMissing(chromiumAvailable() ? false : `no Chromium at ${DEFAULT_CHROMIUM} (set CHROMIUM_PATH)`);
+const dir = mkdtempSync(join(tmpdir(), 'lstm-ae-web-'));
+let browser: Browser | undefined;
+let server: Server | undefined;
+let url = '';
+before(async () => {
+  if (noChromium) return;
+  browser = await launchChromium();
+  ({ server, url } = await startWebServer(WEB_ROOT, { port: 0 }));
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function cli(args: string[], cwd = ROOT): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface PageState {
+  result?: Record<string, unknown>;
+  errors: string[];
+  longTasks: [number, number][];
+  runSpan: [number, number];
+  ready: boolean;
+}
+
+/** Opens the page and records its console errors and failed requests. */
+async function openPage(): Promise<{ page: Page; problems: string[]; requests: string[] }> {
+  const page = await browser!.newPage({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(url);
+  await page.waitForFunction(() => (globalThis as unknown as { lstmAe: PageState }).lstmAe.ready, undefined, { timeout: 20_000 });
+  return { page, problems, requests };
+}
+
+async function run(page: Page, file: string, settings: { task: 'train' | 'detect'; epochs?: number; threads: number }): Promise<PageState> {
+  await page.selectOption('#task', settings.task);
+  await page.setInputFiles('#file', file);
+  if (settings.epochs !== undefined) await page.fill('#epochs', String(settings.epochs));
+  await page.fill('#threads', String(settings.threads));
+  await page.waitForFunction(() => !(document.getElementById('run') as HTMLButtonElement).disabled);
+  await page.evaluate(() => { const s = (globalThis as unknown as { lstmAe: PageState }).lstmAe; s.result = undefined; s.errors = []; s.longTasks = []; });
+  await page.click('#run');
+  await page.waitForFunction(() => { const s = (globalThis as unknown as { lstmAe: PageState }).lstmAe; return s.result !== undefined || s.errors.length > 0; }, undefined, { timeout: 60_000 });
+  return page.evaluate(() => {
+    const s = (globalThis as unknown as { lstmAe: PageState }).lstmAe;
+    const plain = (v: unknown): unknown => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v);
+    return { ...s, result: s.result && Object.fromEntries(Object.entries(s.result).map(([k, v]) => [k, plain(v)])) };
+  });
+}
+
+function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!, y = b[i]!;
+    if (Number.isNaN(x) && Number.isNaN(y)) continue;
+    worst = Math.max(worst, Math.abs(x - y));
+  }
+  return worst;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+}
+
+test('the page loads cross-origin isolated, with no console error, no failed request, nothing from elsewhere', { skip: noChromium }, async () => {
+  const { page, problems, requests } = await openPage();
+  try {
+    assert.deepEqual(problems, []);
+    assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
+    assert.deepEqual(requests.filter((r) => !r.startsWith(url) && !r.startsWith('blob:') && !r.startsWith('data:')), []);
+    assert.match((await page.textContent('#platform')) ?? '', /cross-origin isolated/);
+  } finally {
+    await page.close();
+  }
+});
+
+test("training in the page gives the CLI's losses and weights (2 epochs, 2 threads); the main thread never blocks; the downloaded model gives the CLI's codes", { skip: noChromium }, async (t) => {
+  const data = join(dir, 'data');
+  assert.equal(cli(['data', '--cycles', '40', '--timesteps', '40', '--out', data]).status, 0);
+  const trained = cli(['train', '--data', join(data, 'X_train.npy'), '--out', join(dir, 'run'), '--epochs', '2', '--threads', '2', '--json']);
+  assert.equal(trained.status, 0, trained.stderr);
+  const history = JSON.parse(readFileSync(join(dir, 'run', 'history.json'), 'utf8')) as { loss: number[]; val_loss: number[] };
+  const cliModel = loadModel(join(dir, 'run', 'model.json'));
+
+  const { page, problems } = await openPage();
+  try {
+    const state = await run(page, join(data, 'X_train.npy'), { task: 'train', epochs: 2, threads: 2 });
+    assert.deepEqual(state.errors, []);
+    const r = state.result as { loss: number[]; valLoss: number[]; params: number[] };
+    const lossDiff = Math.max(maxDifference(r.loss, history.loss), maxDifference(r.valLoss, history.val_loss));
+    const weightDiff = maxDifference(r.params, cliModel.params);
+    // long tasks while the worker trained: those that ended between Run and the result's arrival
+    // (a task that blocked the page then would have held the result back); the task that takes
+    // the result in and starts drawing it ends after
+    const [from, to] = state.runSpan;
+    const during = state.longTasks.filter(([start, ms]) => start + ms > from && start + ms <= to).map(([, ms]) => ms);
+    const drawing = state.longTasks.filter(([start, ms]) => start + ms > to).map(([, ms]) => ms);
+    t.diagnostic(`losses differ by at most ${lossDiff}, weights by at most ${weightDiff}; ${(to - from).toFixed(0)} ms of training; longest main-thread task during it ${Math.max(0, ...during)} ms (${during.length} over 50 ms); after it, drawing: ${drawing.map((ms) => ms.toFixed(0)).join(', ') || 'none over 50'} ms`);
+    assert.ok(lossDiff <= 1e-6 && weightDiff <= 1e-6);
+    assert.ok(during.every((ms) => ms <= 200), `long tasks during training: ${during.join(', ')} ms`);
+    await screenshot(page, 'train.png');
+
+    // the model as the page hands it out, loaded by the CLI
+    const saved = join(dir, 'page-model');
+    mkdirSync(saved);
+    for (const name of ['model.json', 'weights.bin']) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`#downloads a[download="${name}"]`)]);
+      await download.saveAs(join(saved, name));
+    }
+    for (const [model, out] of [[join(saved, 'model.json'), 'page.npy'], [join(dir, 'run', 'model.json'), 'cli.npy']] as const) {
+      const encoded = cli(['encode', '--model', model, '--input', join(data, 'X_test.npy'), '--out', join(dir, out), '--threads', '2']);
+      assert.equal(encoded.status, 0, encoded.stderr);
+    }
+    const codeDiff = maxDifference(readNpy(join(dir, "page.npy")).data as Float32Array, readNpy(join(dir, "cli.npy")).data as Float32Array);
+    t.diagnostic(`codes of the downloaded model differ from the CLI model's by at most ${codeDiff}`);
+    assert.ok(codeDiff <= 1e-6);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test("detect in the page gives `lstm-ae detect`'s anomaly scores on the same file (2 threads)", { skip: noChromium }, async (t) => {
+  const input = join(FIXTURES, 'anomalies.csv');
+  const detected = cli(['detect', '--input', input, '--out', join(dir, 'detect'), '--threads', '2', '--no-report', '--json']);
+  assert.equal(detected.status, 0, detected.stderr);
+  const lines = readFileSync(join(dir, 'detect', 'scores.csv'), 'utf8').trim().split('\n');
+  const column = lines[0]!.split(',').indexOf('anomaly_score');
+  const expected = lines.slice(1).map((l) => { const cell = l.split(',')[column]!; return cell === '' ? NaN : Number(cell); });
+
+  const { page, problems } = await openPage();
+  try {
+    const state = await run(page, input, { task: 'detect', threads: 2 });
+    assert.deepEqual(state.errors, []);
+    const scores = (state.result as { anomalyScore: number[] }).anomalyScore;
+    const diff = maxDifference(scores, expected);
+    t.diagnostic(`anomaly scores differ by at most ${diff} over ${scores.length} rows`);
+    // the models' float32 arithmetic is the same bit for bit (the codes and weights above are);
+    // the score's float64 tail probability goes through Math.exp and Math.log, whose last bit
+    // may differ between Node's V8 and Chromium's
+    assert.ok(diff <= 1e-12, `scores differ by up to ${diff}`);
+    await screenshot(page, 'detect.png');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test("a malformed file shows the CLI's one-line message in the page", { skip: noChromium }, async () => {
+  const expected = cli(['train', '--data', 'malformed.csv', '--out', join(dir, 'never')], FIXTURES);
+  assert.equal(expected.status, 2);
+  const { page } = await openPage();
+  try {
+    const state = await run(page, join(FIXTURES, 'malformed.csv'), { task: 'train', threads: 1 });
+    assert.deepEqual(state.errors, [expected.stderr.trim()]);
+    assert.equal((await page.textContent('#error'))?.trim(), expected.stderr.trim());
+    await screenshot(page, 'error.png');
+  } finally {
+    await page.close();
+  }
+});

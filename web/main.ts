@@ -1,0 +1,185 @@
+// The page's main thread: takes the file and the settings, hands the work to the task
+// worker, and draws what comes back with the same Vega-Lite specs as the HTML reports.
+import embed from 'vega-embed';
+import type { TopLevelSpec } from 'vega-lite';
+import { lossChart, pcaChart } from '../src/report/charts.js';
+import { scoreChart } from '../src/report/anomaly-charts.js';
+import { TRAIN_DEFAULTS, DETECT_TRAINING } from '../src/index.js';
+import type { DetectResult, FromWorker, InputFile, TaskName, TrainResult } from './protocol.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** What the page's tests read: the last result, every error shown, the long tasks seen. */
+const state = {
+  result: undefined as TrainResult | DetectResult | undefined,
+  errors: [] as string[],
+  /** main-thread tasks over 50 ms: [start, duration] in ms since the page's time origin */
+  longTasks: [] as [number, number][],
+  /** the last run's [start, end]: from Run to its result or error */
+  runSpan: [0, 0] as [number, number],
+  ready: false,
+  /** ms from the page's time origin to the worker's first word: the page is interactive */
+  readyAt: 0,
+};
+(globalThis as unknown as { lstmAe: typeof state }).lstmAe = state;
+try {
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) state.longTasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+} catch { /* no Long Tasks API in this browser */ }
+
+/** `lstm-ae train`'s and `lstm-ae detect`'s epoch defaults. */
+const DEFAULT_EPOCHS: Record<TaskName, number> = { train: TRAIN_DEFAULTS.epochs, detect: DETECT_TRAINING.epochs };
+
+let input: InputFile | undefined;
+let running = false;
+const worker = new Worker(new URL('./task-worker.js', import.meta.url), { type: 'module', name: 'lstm-ae tasks' });
+
+function showError(message: string): void {
+  state.errors.push(message);
+  const box = $('error');
+  box.textContent = message;
+  box.hidden = false;
+}
+
+function setRunning(on: boolean): void {
+  running = on;
+  $<HTMLButtonElement>('run').disabled = on || !input || !state.ready;
+  $<HTMLButtonElement>('stop').disabled = !on;
+}
+
+async function choose(file: File): Promise<void> {
+  input = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+  $('chosen').textContent = `${file.name}: ${file.size.toLocaleString()} bytes`;
+  $('error').hidden = true;
+  setRunning(running);
+}
+
+$<HTMLInputElement>('file').addEventListener('change', (e) => {
+  const file = (e.target as HTMLInputElement).files?.[0];
+  if (file) void choose(file);
+});
+const drop = $('drop');
+drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  const file = e.dataTransfer?.files[0];
+  if (file) void choose(file);
+});
+$<HTMLSelectElement>('task').addEventListener('change', () => {
+  const task = $<HTMLSelectElement>('task').value as TaskName;
+  $<HTMLInputElement>('epochs').value = String(DEFAULT_EPOCHS[task]);
+  $('fraction-field').hidden = task !== 'detect';
+});
+$('fraction-field').hidden = true;
+
+$('run').addEventListener('click', () => {
+  if (!input || running) return;
+  const number = (id: string) => Number($<HTMLInputElement>(id).value);
+  const task = $<HTMLSelectElement>('task').value as TaskName;
+  $('error').hidden = true;
+  $('results').hidden = true;
+  $<HTMLProgressElement>('progress').value = 0;
+  $('progress-text').textContent = 'reading…';
+  losses = { loss: [], val_loss: [] };
+  started = performance.now();
+  state.runSpan = [started, Infinity];
+  setRunning(true);
+  worker.postMessage({ kind: 'run', task, input: { name: input.name, bytes: input.bytes.slice() }, settings: { epochs: number('epochs'), seed: number('seed'), threads: number('threads'), trainFraction: number('train-fraction') } });
+});
+$('stop').addEventListener('click', () => worker.postMessage({ kind: 'stop' }));
+
+let losses = { loss: [] as number[], val_loss: [] as number[] };
+let started = 0;
+let lossView: Awaited<ReturnType<typeof embed>> | undefined;
+
+worker.onmessage = (e: MessageEvent<FromWorker>) => {
+  const m = e.data;
+  switch (m.kind) {
+    case 'ready':
+      state.ready = true;
+      state.readyAt = performance.now();
+      $('platform').textContent = m.isolated
+        ? `cross-origin isolated: the fast path shares memory with its workers (${m.threads} cores)`
+        : 'not cross-origin isolated (served without COOP/COEP headers): the fast path runs on one worker; serve with `npx lstm-ae serve` for every core';
+      $<HTMLInputElement>('threads').value = String(m.isolated ? Math.min(2, m.threads) : 1);
+      $<HTMLInputElement>('threads').max = String(m.isolated ? m.threads : 1);
+      setRunning(false);
+      break;
+    case 'epoch': {
+      losses.loss.push(m.loss);
+      if (m.valLoss !== undefined) losses.val_loss.push(m.valLoss);
+      const done = m.epoch + 1;
+      const elapsed = (performance.now() - started) / 1000;
+      $<HTMLProgressElement>('progress').value = done / m.epochs;
+      $('progress-text').textContent = `epoch ${done} of at most ${m.epochs}: loss ${m.loss.toPrecision(4)}${m.valLoss === undefined ? '' : `, val_loss ${m.valLoss.toPrecision(4)}`}; at most ${Math.round((elapsed / done) * (m.epochs - done))} s left`;
+      break;
+    }
+    case 'result':
+      state.runSpan[1] = performance.now();
+      state.result = m.result;
+      setRunning(false);
+      $<HTMLProgressElement>('progress').value = 1;
+      $('progress-text').textContent = `done in ${m.result.seconds.toFixed(2)} s`;
+      void (m.result.task === 'train' ? showTrain(m.result) : showDetect(m.result));
+      break;
+    case 'error':
+      state.runSpan[1] = performance.now();
+      setRunning(false);
+      $('progress-text').textContent = '';
+      showError(m.message);
+      break;
+  }
+};
+worker.onerror = (e) => { setRunning(false); showError(`lstm-ae: the task worker failed: ${e.message}`); };
+
+function download(name: string, parts: BlobPart[], type = 'application/octet-stream'): HTMLAnchorElement {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob(parts, { type }));
+  a.download = name;
+  a.textContent = name;
+  return a;
+}
+
+async function draw(specs: TopLevelSpec[]): Promise<void> {
+  const charts = $('charts');
+  charts.replaceChildren();
+  for (const spec of specs) {
+    const div = document.createElement('div');
+    charts.append(div);
+    await embed(div, spec, { actions: false, renderer: 'canvas', tooltip: true });
+  }
+  void lossView;
+}
+
+async function showTrain(r: TrainResult): Promise<void> {
+  $('result-title').textContent = `Trained on ${r.source}`;
+  $('summary').textContent = `${r.loss.length} epochs; kept epoch ${r.epochKept}: loss ${r.loss[r.epochKept - 1]?.toPrecision(5)}${r.valLoss ? `, val_loss ${r.valLoss[r.epochKept - 1]?.toPrecision(5)}` : ''}.`;
+  $('downloads').replaceChildren(
+    download('model.json', [r.modelJson], 'application/json'),
+    download('weights.bin', [r.weightsBin as BlobPart]),
+    download('codes.npy', [r.codesNpy as BlobPart]),
+  );
+  $('results').hidden = false;
+  const labels = r.projection.labels.length > 0 ? r.projection.labels : r.projection.x.map(() => '0');
+  const classes = [...new Set(labels)];
+  const projections = new Float64Array(r.projection.x.length * 2);
+  r.projection.x.forEach((x, n) => { projections[2 * n] = x; projections[2 * n + 1] = r.projection.y[n]!; });
+  await draw([
+    lossChart({ loss: r.loss, ...(r.valLoss ? { val_loss: r.valLoss } : {}) }),
+    pcaChart(projections, labels.map((l) => classes.indexOf(l)), { title: 'The codes, projected on their two principal components' }),
+  ]);
+}
+
+async function showDetect(r: DetectResult): Promise<void> {
+  $('result-title').textContent = `Anomalies in ${r.source}`;
+  const flaggedRows = r.flagged.reduce((n, s) => n + s.end - s.start + 1, 0);
+  $('summary').textContent = `${r.rows} rows; trained on the first ${r.trainRows} (${r.loss.length} epochs); ${flaggedRows} rows flagged in ${r.flagged.length} intervals (false-alarm rate 0.001).`;
+  const lines = ['row,anomaly_score', ...Array.from(r.anomalyScore, (s, i) => `${i},${Number.isNaN(s) ? '' : s}`)];
+  $('downloads').replaceChildren(download('scores.csv', [lines.join('\n') + '\n'], 'text/csv'));
+  $('results').hidden = false;
+  await draw([
+    scoreChart({ values: r.surprise, thresholds: new Float64Array(r.rows).fill(r.thresholdSurprise), title: 'surprise (−log10 tail probability)', scale: 'symlog', flagged: r.flagged }),
+    lossChart({ loss: r.loss, val_loss: r.valLoss }),
+  ]);
+}

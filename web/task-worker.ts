@@ -1,0 +1,132 @@
+// The page's worker: reads the input, trains, detects, on the fast path (which starts its own
+// helper workers when the page is cross-origin isolated), and posts progress and results.
+// The main thread never computes, so the page stays responsive while a model trains.
+import {
+  InputError, createBrowserPlatform, sharesMemory, installFastPlatform, LstmAutoencoder, DivergenceGuard, createOptimizer,
+  EarlyStopping, splitValidationRandom, MASK_VALUE, toSequences, encodeNpy, modelArtifacts, pca, checkedTrainingWindows,
+  DEFAULT_DETECTOR_SETTINGS, fitDetector, scoreSeries, fprThreshold, parseSeries, parseTimeSeriesCsv,
+  DEFAULT_LEARNING_RATE, TRAIN_DEFAULTS, defaultBatchSize,
+} from '../src/index.js';
+import type { DetectResult, FromWorker, TaskSettings, ToWorker, TrainResult } from './protocol.js';
+import type { InputFile } from './protocol.js';
+
+const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<ToWorker>) => void) | null; postMessage(m: FromWorker, transfer?: Transferable[]): void };
+const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+
+/** `lstm-ae detect`'s default false-alarm rate */
+export const DETECT_FPR = 0.001;
+
+let stop: AbortController | undefined;
+
+const ready = (async () => {
+  installFastPlatform(await createBrowserPlatform({ base: new URL('./', import.meta.url) }));
+  post({ kind: 'ready', isolated: sharesMemory(), threads: sharesMemory() ? navigator.hardwareConcurrency : 1 });
+})();
+
+scope.onmessage = (e) => {
+  const m = e.data;
+  if (m.kind === 'stop') {
+    stop?.abort();
+    return;
+  }
+  void (async () => {
+    try {
+      await ready;
+      stop = new AbortController();
+      const result = m.task === 'train' ? await train(m.input, m.settings, stop.signal) : await detect(m.input, m.settings);
+      post({ kind: 'result', result });
+    } catch (err) {
+      post({ kind: 'error', message: err instanceof InputError ? `lstm-ae: ${err.message}` : `lstm-ae: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  })();
+};
+
+const epochReporter = (epochs: number) => ({
+  onEpochEnd(epoch: number, logs: { loss: number; val_loss?: number; seconds: number }) {
+    post({ kind: 'epoch', epoch, epochs, loss: logs.loss, ...(logs.val_loss === undefined ? {} : { valLoss: logs.val_loss }), seconds: logs.seconds });
+  },
+});
+
+/** `lstm-ae train --data FILE --epochs E --seed S --threads N` with its other defaults. */
+async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Promise<TrainResult> {
+  const set = parseSeries(input.bytes, input.name);
+  const all = toSequences(set, MASK_VALUE);
+  const [N, T, D] = all.shape;
+  const { train: x, validation } = splitValidationRandom(all, TRAIN_DEFAULTS.validationSplit, s.seed);
+  // create's defaults are train's (AUTOENCODER_DEFAULTS); only equal-length series go unmasked, as with the CLI
+  const model = LstmAutoencoder.create({ timesteps: T, inputDim: D, seed: s.seed, ...(all.lengths ? {} : { maskValue: null }) });
+  const started = performance.now();
+  const stopper = new EarlyStopping(model.params.length, { patience: TRAIN_DEFAULTS.patience });
+  try {
+    const history = await model.fit(x, {
+      epochs: s.epochs,
+      batchSize: Math.min(defaultBatchSize(x.shape[0]), x.shape[0]),
+      validationData: validation,
+      earlyStopping: stopper,
+      threads: s.threads,
+      optimizer: createOptimizer({ name: 'rmsprop', learningRate: DEFAULT_LEARNING_RATE.rmsprop }, model.params.length),
+      divergence: new DivergenceGuard(),
+      signal,
+      callbacks: epochReporter(s.epochs),
+    });
+    const loss = history.history.loss;
+    const kept = stopper.bestEpoch >= 0 ? history.epoch.indexOf(stopper.bestEpoch) : loss.length - 1;
+    const codes = await model.encode(all, { threads: s.threads });
+    const L = model.config.latentDim;
+    const projected = N >= 2 ? pca({ data: codes.data, rows: N, cols: L }, 2).projections : new Float64Array(2 * N);
+    const { modelJson, weights } = modelArtifacts(model);
+    return {
+      task: 'train',
+      source: input.name,
+      loss,
+      valLoss: history.history.val_loss,
+      epochKept: kept + 1,
+      epochSeconds: history.history.seconds,
+      params: model.params.slice(),
+      modelJson,
+      weightsBin: weights,
+      codesNpy: encodeNpy({ dtype: 'float32', shape: [N, L], data: codes.data }),
+      projection: { x: Array.from({ length: N }, (_, n) => projected[2 * n]!), y: Array.from({ length: N }, (_, n) => projected[2 * n + 1]!), labels: set.labels ?? [] },
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** `lstm-ae detect --input FILE --train-fraction F --seed S --threads N` with its other defaults. */
+async function detect(input: InputFile, s: TaskSettings): Promise<DetectResult> {
+  const table = parseTimeSeriesCsv(new TextDecoder().decode(input.bytes), input.name, {});
+  const rows = table.times.length;
+  const trainRows = Math.floor(s.trainFraction * rows);
+  const settings = { ...DEFAULT_DETECTOR_SETTINGS, seed: s.seed, threads: s.threads, epochs: s.epochs, callbacks: epochReporter(s.epochs) };
+  checkedTrainingWindows(trainRows, settings, table.source);
+  const started = performance.now();
+  const detector = await fitDetector(table.values, table.channels, trainRows, settings, table.source);
+  try {
+    const series = await scoreSeries(detector, table.values, s.threads);
+    const threshold = fprThreshold(DETECT_FPR);
+    const flagged: { start: number; end: number }[] = [];
+    for (let r = series.first; r < rows; r++) {
+      if (!(series.anomalyScore[r]! >= threshold)) continue;
+      const last = flagged[flagged.length - 1];
+      if (last && last.end === r - 1) last.end = r;
+      else flagged.push({ start: r, end: r });
+    }
+    return {
+      task: 'detect',
+      source: input.name,
+      rows,
+      trainRows,
+      anomalyScore: series.anomalyScore,
+      surprise: series.surprise,
+      thresholdSurprise: -Math.log10(DETECT_FPR),
+      flagged,
+      loss: detector.training.loss,
+      valLoss: detector.training.valLoss,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await detector.model.dispose();
+  }
+}
