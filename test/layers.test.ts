@@ -113,7 +113,7 @@ test('ops, train, models, data, analysis and the core entry (index.js) load no N
 });
 
 test('the core entry reaches only packages that run in a browser: no chart library, no CLI package', () => {
-  const allowed = new Set(['zod', 'csv-parse/sync']);
+  const allowed = new Set(['valibot', 'csv-parse/sync']);
   const packages = new Set<string>();
   const seen = new Set<string>();
   const visit = (file: string) => {

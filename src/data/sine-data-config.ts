@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { parseSettings } from '../settings.js';
+import * as v from 'valibot';
+import { finiteNumber, integerIn as integer, parseSettings, type Schema } from '../settings.js';
 import { InputError } from '../input-error.js';
 import { trainTestSplitIndex } from './windows.js';
 
@@ -43,28 +43,24 @@ const FIELD_NAMES: SineDataOptionNames = {
 // one .npy file is written in one call, and Node writes at most 2 GiB at once
 const MAX_VALUES_PER_ARRAY = 2 ** 28 - 16;
 
-const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
-
 /** Each setting's rule, with the words that tell a user what would work. */
 const RULES = {
   seed: [integer(0, 2 ** 32 - 1), 'an integer from 0 to 4294967295'],
-  randomFactor: [z.number().min(0), 'a finite number from 0 up'],
+  randomFactor: [v.pipe(finiteNumber(), v.minValue(0)), 'a finite number from 0 up'],
   numberOfCycles: [integer(1), 'an integer from 1 up'],
   timesteps: [integer(1), 'an integer from 1 up'],
-  samplingNumPair: [z.tuple([integer(2), integer(2)]), 'two integers of at least 2, e.g. 20,80'],
-  testSize: [z.number().gt(0).lt(1), 'a number above 0 and below 1'],
-} as const satisfies Record<keyof SineDataConfig, readonly [z.ZodType, string]>;
+  samplingNumPair: [v.tuple([integer(2), integer(2)]), 'two integers of at least 2, e.g. 20,80'],
+  testSize: [v.pipe(v.number(), v.gtValue(0), v.ltValue(1)), 'a number above 0 and below 1'],
+} as const satisfies Record<keyof SineDataConfig, readonly [Schema<unknown>, string]>;
 
-const schema = z
-  .object({
-    seed: RULES.seed[0].default(DEFAULT_SINE_DATA_CONFIG.seed),
-    randomFactor: RULES.randomFactor[0].default(DEFAULT_SINE_DATA_CONFIG.randomFactor),
-    numberOfCycles: RULES.numberOfCycles[0].default(DEFAULT_SINE_DATA_CONFIG.numberOfCycles),
-    timesteps: RULES.timesteps[0].default(DEFAULT_SINE_DATA_CONFIG.timesteps),
-    samplingNumPair: RULES.samplingNumPair[0].default([...DEFAULT_SINE_DATA_CONFIG.samplingNumPair]),
-    testSize: RULES.testSize[0].default(DEFAULT_SINE_DATA_CONFIG.testSize),
-  })
-  .strict();
+const schema = v.strictObject({
+  seed: v.optional(RULES.seed[0], DEFAULT_SINE_DATA_CONFIG.seed),
+  randomFactor: v.optional(RULES.randomFactor[0], DEFAULT_SINE_DATA_CONFIG.randomFactor),
+  numberOfCycles: v.optional(RULES.numberOfCycles[0], DEFAULT_SINE_DATA_CONFIG.numberOfCycles),
+  timesteps: v.optional(RULES.timesteps[0], DEFAULT_SINE_DATA_CONFIG.timesteps),
+  samplingNumPair: v.optional(RULES.samplingNumPair[0], () => [...DEFAULT_SINE_DATA_CONFIG.samplingNumPair] as [number, number]),
+  testSize: v.optional(RULES.testSize[0], DEFAULT_SINE_DATA_CONFIG.testSize),
+});
 
 
 /** The values in each class's train and test part when `config` is split as the article does. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as v from 'valibot';
+import { firstIssue } from '../settings.js';
 import { OPTIMIZERS } from '../train/optimizer-config.js';
 import { InputError } from '../input-error.js';
 import type { OptimizerState } from '../ops/optimizers.js';
@@ -111,44 +112,46 @@ export function encodeTrainingRecord(
   return { json: JSON.stringify(json, null, 1) + '\n', optimizer: { file, bytes } };
 }
 
-const numbers = z.array(z.number());
+const numbers = v.array(v.number());
+const count = (min = 0, max = Number.MAX_SAFE_INTEGER) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
+const sha256Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 /** an epoch without validation data has NaN as its val_loss, null in JSON */
-const numbersOrNull = z.array(z.number().nullable()).transform((values) => values.map((v) => v ?? NaN));
-const recordSchema = z.object({
-  format: z.literal(TRAINING_FORMAT),
-  version: z.literal(1),
-  generation: z.number().int().min(1),
-  history: z.object({ epoch: z.array(z.number().int().min(0)), loss: numbers, val_loss: numbersOrNull.optional(), seconds: numbers }).loose(),
-  resume: z
-    .object({
-      epochsDone: z.number().int().min(0),
-      settings: z.record(z.string(), z.unknown()),
-      divergenceReference: z.number().min(0).optional(),
-      earlyStopping: z
-        .object({
-          bestEpoch: z.number().int().min(-1),
-          bestLoss: z.number().nullable(),
-          stoppedEpoch: z.number().int().min(-1),
-          wait: z.number().int().min(0),
-        })
-        .optional(),
-      random: z.object({
-        key: z.array(z.number().int().min(0).max(0xffffffff)).length(624),
-        position: z.number().int().min(0).max(624),
-        hasGauss: z.boolean(),
-        gauss: z.number(),
+const numbersOrNull = v.pipe(v.array(v.nullable(v.number())), v.transform((values) => values.map((x) => x ?? NaN)));
+const recordSchema = v.object({
+  format: v.literal(TRAINING_FORMAT),
+  version: v.literal(1),
+  generation: count(1),
+  history: v.looseObject({ epoch: v.array(count()), loss: numbers, val_loss: v.optional(numbersOrNull), seconds: numbers }),
+  resume: v.optional(
+    v.object({
+      epochsDone: count(),
+      settings: v.record(v.string(), v.unknown()),
+      divergenceReference: v.optional(v.pipe(v.number(), v.minValue(0))),
+      earlyStopping: v.optional(
+        v.object({
+          bestEpoch: count(-1),
+          bestLoss: v.nullable(v.number()),
+          stoppedEpoch: count(-1),
+          wait: count(),
+        }),
+      ),
+      random: v.object({
+        key: v.pipe(v.array(count(0, 0xffffffff)), v.length(624)),
+        position: count(0, 624),
+        hasGauss: v.boolean(),
+        gauss: v.number(),
       }),
-      optimizer: z.object({
-        name: z.enum(OPTIMIZERS),
-        iterations: z.number().int().min(0),
-        file: z.string(),
-        bytes: z.number().int().min(0),
-        sha256: z.string().regex(/^[0-9a-f]{64}$/),
-        buffers: z.array(z.object({ name: z.string().regex(/^[A-Za-z]+$/), dtype: z.enum(['float32', 'float64']), length: z.number().int().min(0) })),
+      optimizer: v.object({
+        name: v.picklist(OPTIMIZERS),
+        iterations: count(),
+        file: v.string(),
+        bytes: count(),
+        sha256: sha256Hex,
+        buffers: v.array(v.object({ name: v.pipe(v.string(), v.regex(/^[A-Za-z]+$/)), dtype: v.picklist(['float32', 'float64']), length: count() })),
       }),
-      weights: z.object({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
-    })
-    .optional(),
+      weights: v.object({ file: v.string(), sha256: sha256Hex }),
+    }),
+  ),
 });
 
 /** Largest training.G.json read: a history of a million epochs fits many times over. */
@@ -162,12 +165,12 @@ const MAX_RECORD_BYTES = 256 << 20;
 export function readTrainingRecord(dir: string, generation: number, { historyOnly = false } = {}): TrainingRecord {
   const path = join(dir, trainingFileName(generation));
   const json = parseJsonText(readBounded(path, MAX_RECORD_BYTES, 'a training record written with the model').toString('utf8'), path);
-  const parsed = recordSchema.safeParse(json);
+  const parsed = v.safeParse(recordSchema, json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InputError(`${path}: ${issue.path.join('.') || 'the record'}: ${issue.message.split('\n')[0]}; expected a training record written by lstm-ae`);
+    const issue = firstIssue(parsed.issues, 'the record');
+    throw new InputError(`${path}: ${issue.where}: ${issue.message}; expected a training record written by lstm-ae`);
   }
-  const r = parsed.data;
+  const r = parsed.output;
   const fail = (what: string): never => {
     throw new InputError(`${path}: ${what}`);
   };

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import { InputError } from '../input-error.js';
-import { parseSettings } from '../settings.js';
+import { integerIn, parseSettings } from '../settings.js';
 import type { Optimizer } from '../ops/optimizers.js';
 import type { RandomState } from '../ops/random-state.js';
 import { DivergenceGuard, meanSquare } from './divergence.js';
@@ -88,17 +88,17 @@ export interface Trainable {
   lstmBiasRanges(): Array<[start: number, end: number]>;
 }
 
-const optionsSchema = z.object({
-  validationSplit: z.number().gt(0).lt(1).optional(),
-  epochs: z.number().int().min(0).max(1e9).default(1),
-  initialEpoch: z.number().int().min(0).max(1e9).default(0),
-  batchSize: z.number().int().min(1).max(2 ** 31 - 1).default(32),
-  shuffle: z.boolean().default(true),
-  lstmBiasPair: z.boolean().default(false),
+const optionsSchema = v.object({
+  validationSplit: v.optional(v.pipe(v.number(), v.gtValue(0), v.ltValue(1))),
+  epochs: v.optional(integerIn(0, 1e9), 1),
+  initialEpoch: v.optional(integerIn(0, 1e9), 0),
+  batchSize: v.optional(integerIn(1, 2 ** 31 - 1), 32),
+  shuffle: v.optional(v.boolean(), true),
+  lstmBiasPair: v.optional(v.boolean(), false),
 });
 
 /** fit's own settings checked (InputError naming the bad one), defaults filled in; the schema passes over the rest (data, callbacks, steps). */
-export function parseFitOptions(options: FitOptions): z.infer<typeof optionsSchema> {
+export function parseFitOptions(options: FitOptions): v.InferOutput<typeof optionsSchema> {
   return parseSettings(optionsSchema, options, {
     name: (field) => `fit option ${field}`,
     expected: (field) =>

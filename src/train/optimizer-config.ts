@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import { InputError } from '../input-error.js';
-import { parseSettings } from '../settings.js';
+import { finiteNumber, parseSettings, type Schema } from '../settings.js';
 import { Adam, Rmsprop, Sgd, type Optimizer } from '../ops/optimizers.js';
 
 /** The optimizers, by Keras's names: one list for options, schemas and records. */
@@ -20,15 +20,15 @@ export interface OptimizerConfig {
   epsilon?: number;
 }
 
-const positive = z.number().gt(0).max(Number.MAX_VALUE);
-const fraction = z.number().min(0).lt(1);
+const positive = v.pipe(finiteNumber(), v.gtValue(0));
+const fraction = v.pipe(v.number(), v.minValue(0), v.ltValue(1));
 const RULES = {
   learningRate: [positive, 'a finite number above 0'],
   rho: [fraction, 'a number from 0 up to (not including) 1'],
   beta1: [fraction, 'a number from 0 up to (not including) 1'],
   beta2: [fraction, 'a number from 0 up to (not including) 1'],
-  momentum: [z.number().min(0).max(1), 'a number from 0 to 1'],
-  epsilon: [z.number().min(0).max(Number.MAX_VALUE), 'a finite number from 0 up'],
+  momentum: [v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 'a number from 0 to 1'],
+  epsilon: [v.pipe(finiteNumber(), v.minValue(0)), 'a finite number from 0 up'],
 } as const;
 
 /** Which settings each optimizer takes (a setting another optimizer takes is a mistake worth naming). */
@@ -39,9 +39,9 @@ const SETTINGS: Record<OptimizerName, Array<keyof typeof RULES>> = {
 };
 
 function schemaFor(name: OptimizerName) {
-  const shape: Record<string, z.ZodType> = { name: z.literal(name) };
-  for (const key of SETTINGS[name]) shape[key] = RULES[key][0].optional();
-  return z.object(shape).strict();
+  const entries: Record<string, Schema<unknown>> = { name: v.literal(name) };
+  for (const key of SETTINGS[name]) entries[key] = v.optional(RULES[key][0]);
+  return v.strictObject(entries);
 }
 
 /** Checks the settings (InputError naming the bad one) and builds the optimizer for `size` parameters. */

@@ -1,6 +1,6 @@
 import type { RecurrentActivation } from '../../ops/activations.js';
-import { z } from 'zod';
-import { parseSettings } from '../../settings.js';
+import * as v from 'valibot';
+import { finiteNumber, integerIn, parseSettings, type Schema } from '../../settings.js';
 import { NORMALIZATIONS, type Normalization } from '../../train/scaling.js';
 import { LIMITS, rangeText, type LimitName } from '../../limits.js';
 import type { AutoencoderDims, DecoderKind } from './layout.js';
@@ -94,38 +94,36 @@ export function variantOf(config: Partial<AutoencoderVariant>): AutoencoderVaria
 
 export type AutoencoderConfigInput = Partial<AutoencoderConfig> & Pick<AutoencoderDims, 'timesteps' | 'inputDim'>;
 
-/** The range src/limits.ts sets for every command, as a zod rule and its words. */
-const limited = (name: LimitName) => [z.number().int().min(LIMITS[name].min).max(LIMITS[name].max), rangeText(LIMITS[name])] as const;
+/** The range src/limits.ts sets for every command, as a rule and its words. */
+const limited = (name: LimitName) => [integerIn(LIMITS[name].min, LIMITS[name].max), rangeText(LIMITS[name])] as const;
 
 /** Each setting's rule, with the words that tell a user what would work. */
 const RULES = {
   timesteps: limited('timesteps'),
   inputDim: limited('inputDim'),
   latentDim: limited('latentDim'),
-  recurrentActivation: [z.enum(RECURRENT_ACTIVATIONS), "'sigmoid' or 'hard_sigmoid'"],
+  recurrentActivation: [v.picklist(RECURRENT_ACTIVATIONS), "'sigmoid' or 'hard_sigmoid'"],
   seed: limited('seed'),
-  decoder: [z.enum(DECODERS), "'conditional' or 'unconditional'"],
-  reverseTarget: [z.boolean(), 'true or false'],
-  outputActivation: [z.enum(OUTPUT_ACTIVATIONS), "'tanh' or 'linear'"],
-  maskValue: [z.number().nullable(), 'a finite number, or null for windows of equal length'],
-  normalize: [z.enum(NORMALIZATIONS), NORMALIZATIONS.map((n) => `'${n}'`).join(', ')],
-} as const satisfies Record<keyof AutoencoderConfig, readonly [z.ZodType, string]>;
+  decoder: [v.picklist(DECODERS), "'conditional' or 'unconditional'"],
+  reverseTarget: [v.boolean(), 'true or false'],
+  outputActivation: [v.picklist(OUTPUT_ACTIVATIONS), "'tanh' or 'linear'"],
+  maskValue: [v.nullable(finiteNumber()), 'a finite number, or null for windows of equal length'],
+  normalize: [v.picklist(NORMALIZATIONS), NORMALIZATIONS.map((n) => `'${n}'`).join(', ')],
+} as const satisfies Record<keyof AutoencoderConfig, readonly [Schema<unknown>, string]>;
 
-const schema = z
-  .object({
-    timesteps: RULES.timesteps[0],
-    inputDim: RULES.inputDim[0],
-    latentDim: RULES.latentDim[0].default(AUTOENCODER_DEFAULTS.latentDim),
-    recurrentActivation: RULES.recurrentActivation[0].default(AUTOENCODER_DEFAULTS.recurrentActivation),
-    seed: RULES.seed[0].default(AUTOENCODER_DEFAULTS.seed),
-    // left out stays out: absent means the article's (variantOf)
-    decoder: RULES.decoder[0].optional(),
-    reverseTarget: RULES.reverseTarget[0].optional(),
-    outputActivation: RULES.outputActivation[0].optional(),
-    maskValue: RULES.maskValue[0].optional(),
-    normalize: RULES.normalize[0].optional(),
-  })
-  .strict();
+const schema = v.strictObject({
+  timesteps: RULES.timesteps[0],
+  inputDim: RULES.inputDim[0],
+  latentDim: v.optional(RULES.latentDim[0], AUTOENCODER_DEFAULTS.latentDim),
+  recurrentActivation: v.optional(RULES.recurrentActivation[0], AUTOENCODER_DEFAULTS.recurrentActivation),
+  seed: v.optional(RULES.seed[0], AUTOENCODER_DEFAULTS.seed),
+  // left out stays out: absent means the article's (variantOf)
+  decoder: v.optional(RULES.decoder[0]),
+  reverseTarget: v.optional(RULES.reverseTarget[0]),
+  outputActivation: v.optional(RULES.outputActivation[0]),
+  maskValue: v.optional(RULES.maskValue[0]),
+  normalize: v.optional(RULES.normalize[0]),
+});
 
 /**
  * Fills in the defaults (latentDim 10, sigmoid, seed 0; the variant's are left to

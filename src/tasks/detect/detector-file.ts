@@ -6,8 +6,9 @@
  * read from disk scores exactly as the one that wrote it.
  */
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
+import * as v from 'valibot';
 import { InputError } from '../../input-error.js';
+import { finiteNumber, firstIssue } from '../../settings.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { readInputFile } from '../../io/read-input-file.js';
 import { loadModel, saveModel } from '../../io/tfjs/format.js';
@@ -25,42 +26,44 @@ export interface DetectorColumns {
   timeOrder: TimeOrder;
 }
 
-const finite = z.number().refine(Number.isFinite, 'a finite number');
-const numbers = z.array(finite);
-const whole = z.number().int().min(1);
+const finite = finiteNumber();
+const numbers = v.array(finite);
+const whole = v.pipe(v.number(), v.integer(), v.minValue(1));
+const positive = v.pipe(finiteNumber(), v.gtValue(0));
+const atLeast = (n: number) => v.pipe(v.array(finite), v.minLength(n));
 
-const schema = z.object({
-  format: z.literal(FORMAT),
-  version: z.literal(1),
-  model: z.string().min(1),
-  columns: z.object({
-    time: z.string().nullable(),
-    values: z.array(z.string()).min(1),
-    label: z.string().nullable(),
-    timeOrder: z.enum(['strict', 'rows']),
+const schema = v.object({
+  format: v.literal(FORMAT),
+  version: v.literal(1),
+  model: v.pipe(v.string(), v.minLength(1)),
+  columns: v.object({
+    time: v.nullable(v.string()),
+    values: v.pipe(v.array(v.string()), v.minLength(1)),
+    label: v.nullable(v.string()),
+    timeOrder: v.picklist(['strict', 'rows']),
   }),
-  window: whole.min(2),
+  window: v.pipe(whole, v.minValue(2)),
   steps: whole,
-  scaling: z.object({ centre: numbers, half: z.array(z.number().positive()), constant: z.array(z.number().int().min(0)) }),
-  errorModel: z.object({ dim: whole, mean: numbers, covariance: numbers, precision: numbers }),
-  smoothingSpan: z.number().min(1),
-  calibration: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('held-out') }),
-    z.object({ kind: z.literal('running'), history: whole, every: whole }),
+  scaling: v.object({ centre: numbers, half: v.array(positive), constant: v.array(v.pipe(v.number(), v.integer(), v.minValue(0))) }),
+  errorModel: v.object({ dim: whole, mean: numbers, covariance: numbers, precision: numbers }),
+  smoothingSpan: v.pipe(finiteNumber(), v.minValue(1)),
+  calibration: v.variant('kind', [
+    v.object({ kind: v.literal('held-out') }),
+    v.object({ kind: v.literal('running'), history: whole, every: whole }),
   ]),
-  heldOutSmoothed: numbers.min(2),
+  heldOutSmoothed: atLeast(2),
   /** present when the detector scores the code's novelty too */
-  code: z.object({ latent: whole, reference: numbers.min(1), heldOutNovelty: numbers.min(2) }).nullable(),
-  threshold: z.discriminatedUnion('rule', [
-    z.object({ rule: z.literal('fpr'), fpr: z.number().gt(0).lt(1), score: finite }),
-    z.object({ rule: z.literal('sigma'), k: z.number().min(0), surprise: finite }),
-    z.object({ rule: z.literal('fbeta'), beta: z.number().positive(), surprise: finite }),
-    z.object({ rule: z.literal('dynamic'), window: whole, every: whole, errorBuffer: whole, sdLimit: z.number().gt(2.5) }),
+  code: v.nullable(v.object({ latent: whole, reference: atLeast(1), heldOutNovelty: atLeast(2) })),
+  threshold: v.variant('rule', [
+    v.object({ rule: v.literal('fpr'), fpr: v.pipe(v.number(), v.gtValue(0), v.ltValue(1)), score: finite }),
+    v.object({ rule: v.literal('sigma'), k: v.pipe(finiteNumber(), v.minValue(0)), surprise: finite }),
+    v.object({ rule: v.literal('fbeta'), beta: positive, surprise: finite }),
+    v.object({ rule: v.literal('dynamic'), window: whole, every: whole, errorBuffer: whole, sdLimit: v.pipe(finiteNumber(), v.gtValue(2.5)) }),
   ]),
-  training: z.record(z.string(), z.unknown()),
+  training: v.record(v.string(), v.unknown()),
 });
 
-export type DetectorJson = z.infer<typeof schema>;
+export type DetectorJson = v.InferOutput<typeof schema>;
 
 /** Writes the model files and detector.json into `dir` (detector.json last); returns its path. */
 export function saveDetector(dir: string, detector: Detector, columns: DetectorColumns, threshold: ThresholdRule, training: Record<string, unknown>): string {
@@ -99,12 +102,12 @@ export function loadDetector(path: string): { detector: Detector; columns: Detec
   } catch (err) {
     throw new InputError(`${path}: not JSON (${(err as Error).message}); expected a ${DETECTOR_FILE} written by lstm-ae detect`);
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = v.safeParse(schema, raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`${path}: ${issue?.path.join('.') || 'the file'}: ${issue?.message ?? 'invalid'}; expected a ${DETECTOR_FILE} written by lstm-ae detect`);
+    const issue = firstIssue(parsed.issues, 'the file');
+    throw new InputError(`${path}: ${issue.where}: ${issue.message}; expected a ${DETECTOR_FILE} written by lstm-ae detect`);
   }
-  const j = parsed.data;
+  const j = parsed.output;
   const D = j.columns.values.length;
   const dim = j.steps * D;
   const sizes: [string, number, number][] = [

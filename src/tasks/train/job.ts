@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { z } from 'zod';
+import * as v from 'valibot';
+import { firstIssue } from '../../settings.js';
 import { InputError } from '../../input-error.js';
 import {
   createOptimizer,
@@ -72,37 +73,37 @@ export interface TrainOptions {
  * decides the weights (data by content, sizes, optimizer, seed, order, threads, engine) and
  * how the run saves and stops.
  */
-const settingsSchema = z.object({
-  data: z.string(),
-  trainSha256: z.string(),
-  validation: z.string().nullable(),
-  validationSha256: z.string().nullable(),
-  validationSplit: z.number().min(0).lt(1),
+const settingsSchema = v.object({
+  data: v.string(),
+  trainSha256: v.string(),
+  validation: v.nullable(v.string()),
+  validationSha256: v.nullable(v.string()),
+  validationSplit: v.pipe(v.number(), v.minValue(0), v.ltValue(1)),
   /** where validation comes from: the --validation file, Keras's last fraction (--validation-split given), or a seeded random fraction (the default) */
-  validationFrom: z.enum(['file', 'last', 'random']),
-  patience: z.number().int().min(0),
-  earlyStopping: z.boolean(),
-  normalize: z.enum(NORMALIZATIONS),
-  decoder: z.enum(DECODERS),
-  reverseTarget: z.boolean(),
-  outputActivation: z.enum(OUTPUT_ACTIVATIONS),
-  format: z.enum(SERIES_FORMATS).nullable(),
-  labelColumn: z.string().nullable(),
-  epochs: z.number().int().min(1),
-  batchSize: z.number().int().min(0),
-  latent: z.number().int().min(1),
-  optimizer: z.enum(OPTIMIZERS),
-  lr: z.number().gt(0),
-  seed: z.number().int().min(0).max(2 ** 32 - 1),
-  shuffle: z.boolean(),
-  lstmBiasPair: z.boolean(),
-  threads: z.number().int().min(1),
-  engine: z.enum(ENGINES),
-  checkpointEvery: z.number().int().min(0),
-  divergenceFactor: z.number().min(0),
-  init: z.string().optional(),
+  validationFrom: v.picklist(['file', 'last', 'random']),
+  patience: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  earlyStopping: v.boolean(),
+  normalize: v.picklist(NORMALIZATIONS),
+  decoder: v.picklist(DECODERS),
+  reverseTarget: v.boolean(),
+  outputActivation: v.picklist(OUTPUT_ACTIVATIONS),
+  format: v.nullable(v.picklist(SERIES_FORMATS)),
+  labelColumn: v.nullable(v.string()),
+  epochs: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  batchSize: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  latent: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  optimizer: v.picklist(OPTIMIZERS),
+  lr: v.pipe(v.number(), v.gtValue(0)),
+  seed: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 32 - 1)),
+  shuffle: v.boolean(),
+  lstmBiasPair: v.boolean(),
+  threads: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  engine: v.picklist(ENGINES),
+  checkpointEvery: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  divergenceFactor: v.pipe(v.number(), v.minValue(0)),
+  init: v.optional(v.string()),
 });
-type RunSettings = z.infer<typeof settingsSchema>;
+type RunSettings = v.InferOutput<typeof settingsSchema>;
 
 /** Options a resumed run takes from its checkpoint: giving one is a mistake worth naming. */
 const FIXED_ON_RESUME: Array<[keyof TrainOptions, string]> = [
@@ -149,10 +150,10 @@ function openResumedRun(run: string, given: (name: string) => boolean) {
     throw new InputError(`--resume ${run}: its ${MODEL_FILE} was saved without a checkpoint; train on from its weights with --init ${join(run, MODEL_FILE)}`);
   }
   if (info.weightsFiles.join() !== `weights.${info.generation}.bin`) throw new InputError(`--resume ${run}: its ${MODEL_FILE} names weights ${info.weightsFiles.join(', ')}, not its checkpoint's weights.${info.generation}.bin`);
-  const parsed = settingsSchema.safeParse(record.resume.settings);
-  if (!parsed.success) throw new InputError(`--resume ${run}: the checkpoint's settings are not a train run's (${parsed.error.issues[0]?.path.join('.')}); it was not written by this lstm-ae`);
+  const parsed = v.safeParse(settingsSchema, record.resume.settings);
+  if (!parsed.success) throw new InputError(`--resume ${run}: the checkpoint's settings are not a train run's (${firstIssue(parsed.issues, 'settings').where}); it was not written by this lstm-ae`);
   const saved = readTfjsModel(run);
-  return { lock, record: record as TrainingRecord & { resume: ResumeState }, settings: parsed.data, saved };
+  return { lock, record: record as TrainingRecord & { resume: ResumeState }, settings: parsed.output, saved };
 }
 
 /** Progress on a terminal, or a line per epoch, or nothing (--json): the CLI's choice. */
