@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RandomState } from '../src/ops/random-state.js';
-import { cholesky, fitErrorGaussian, inverseSpd, mahalanobis2 } from '../src/analysis/anomaly/gaussian.js';
+import { fitErrorGaussian, mahalanobis2 } from '../src/analysis/anomaly/gaussian.js';
+import { cholesky, inverseSpd } from '../src/analysis/linear-algebra.js';
 import { ewma, ewmaAlpha, Ewma } from '../src/analysis/anomaly/smoothing.js';
 import { fitTail, tailProbability } from '../src/analysis/anomaly/tail.js';
 import { bestFBetaThreshold, fprThreshold, meanStd, sigmaThreshold, telemanomEpsilon } from '../src/analysis/anomaly/thresholds.js';

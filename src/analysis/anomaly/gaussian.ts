@@ -9,6 +9,7 @@
  * correlated; the terms always sum to d²).
  */
 import { InputError } from '../../input-error.js';
+import { inverseSpd } from '../linear-algebra.js';
 
 export interface ErrorGaussian {
   /** length of an error vector */
@@ -25,46 +26,6 @@ export interface GaussianFitOptions {
   readonly ridge?: number;
   /** added to the diagonal as it is: errors smaller than its square root count as noise (default 1e-6) */
   readonly varianceFloor?: number;
-}
-
-/** The Cholesky factor L (lower, row-major) of a symmetric positive definite matrix, Σ = L Lᵀ. */
-export function cholesky(a: Float64Array, n: number): Float64Array {
-  const l = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = a[i * n + j]!;
-      for (let k = 0; k < j; k++) sum -= l[i * n + k]! * l[j * n + k]!;
-      if (i === j) {
-        if (!(sum > 0)) throw new Error(`cholesky: matrix not positive definite at pivot ${i} (${sum})`);
-        l[i * n + i] = Math.sqrt(sum);
-      } else l[i * n + j] = sum / l[j * n + j]!;
-    }
-  }
-  return l;
-}
-
-/** The inverse of a symmetric positive definite matrix, through its Cholesky factor. */
-export function inverseSpd(a: Float64Array, n: number): Float64Array {
-  const l = cholesky(a, n);
-  // L⁻¹ by forward substitution, column by column; then Σ⁻¹ = L⁻ᵀ L⁻¹
-  const li = new Float64Array(n * n);
-  for (let c = 0; c < n; c++) {
-    for (let i = c; i < n; i++) {
-      let sum = i === c ? 1 : 0;
-      for (let k = c; k < i; k++) sum -= l[i * n + k]! * li[k * n + c]!;
-      li[i * n + c] = sum / l[i * n + i]!;
-    }
-  }
-  const inv = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = 0;
-      for (let k = i; k < n; k++) sum += li[k * n + i]! * li[k * n + j]!;
-      inv[i * n + j] = sum;
-      inv[j * n + i] = sum;
-    }
-  }
-  return inv;
 }
 
 /**
