@@ -2,6 +2,13 @@
 // flat row-major arrays. One home, for logistic regression (Newton steps, L-BFGS) and the
 // anomaly scorer's error Gaussian.
 
+/** A row-major matrix of samples (rows) by features (cols). */
+export interface FeatureMatrix {
+  data: ArrayLike<number>;
+  rows: number;
+  cols: number;
+}
+
 /** L (lower, row-major) with A = L Lᵀ, or the pivot where A turns out not positive definite. */
 function choleskyFactor(a: Float64Array, n: number): { l: Float64Array } | { pivot: number; value: number } {
   const l = new Float64Array(n * n);

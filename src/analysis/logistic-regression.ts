@@ -10,14 +10,10 @@
  */
 import { InputError } from '../input-error.js';
 import { fitStandardizer, type Standardizer } from './standardize.js';
-import { choleskySolve, maxAbs, minimizeLbfgs } from './linear-algebra.js';
+import { choleskySolve, maxAbs, minimizeLbfgs, type FeatureMatrix } from './linear-algebra.js';
 
 /** A row-major (rows, cols) matrix: one sample per row, one feature per column. */
-export interface FeatureMatrix {
-  data: ArrayLike<number>;
-  rows: number;
-  cols: number;
-}
+export type { FeatureMatrix } from './linear-algebra.js';
 
 export interface LogisticRegressionOptions {
   /** Inverse regularisation strength, as in scikit-learn (default 1). */

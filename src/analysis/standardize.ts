@@ -6,7 +6,7 @@
  * divided by 0), as StandardScaler's `_handle_zeros_in_scale` does.
  */
 import { InputError } from '../input-error.js';
-import type { FeatureMatrix } from './logistic-regression.js';
+import type { FeatureMatrix } from './linear-algebra.js';
 
 export interface Standardizer {
   /** Training mean of each column. */

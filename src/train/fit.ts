@@ -13,19 +13,9 @@ import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 import { splitValidation } from './validation-split.js';
 
 
-/** Keras's History: epoch numbers (from 0, as Keras counts) and one list per metric. */
-export interface History {
-  epoch: number[];
-  history: { loss: number[]; val_loss?: number[]; seconds: number[] };
-  /** with earlyStopping: the best epoch (0-based), its val_loss, and the epoch training stopped after (-1 if it ran to the end) */
-  earlyStopping?: { bestEpoch: number; bestValLoss: number; stoppedEpoch: number; restoredBestWeights: boolean };
-}
+import type { History, EpochLogs } from './history.js';
 
-export interface EpochLogs {
-  loss: number;
-  val_loss?: number;
-  seconds: number;
-}
+export type { History, EpochLogs } from './history.js';
 
 /** Keras-style hooks; epochs and batches are 0-based here, as in Keras callbacks. Each may be async. */
 export interface FitCallbacks {

@@ -1,4 +1,4 @@
-import type { History } from './fit.js';
+import type { History } from './history.js';
 
 /**
  * Training blew up: a non-finite loss or weight, or an epoch's loss past the divergence
