@@ -36,6 +36,7 @@ export { ReferenceStep, referenceForward, type Precision, type StepDims, type Fo
 
 // data (the article's sine waves) and files
 export { makeSineData, sineSeries, type SineData } from './data/sine-data.js';
+export { makeAnomalySeries, anomalySeriesCsv, DEFAULT_ANOMALY_SERIES, type AnomalySeries } from './data/anomaly-series.js';
 export { parseSineDataConfig, DEFAULT_SINE_DATA_CONFIG, type SineDataConfig } from './data/sine-data-config.js';
 export { parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './io/npy.js';
 export { SUPPORTED_LAYER_CLASSES } from './io/tfjs/topology-read.js';

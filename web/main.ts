@@ -5,7 +5,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { lossChart, pcaChart } from '../src/report/charts.js';
 import { scoreChart } from '../src/report/anomaly-charts.js';
 import { TRAIN_DEFAULTS, DETECT_TRAINING } from '../src/index.js';
-import type { DetectResult, FromWorker, InputFile, TaskName, TrainResult } from './protocol.js';
+import type { DetectResult, ExampleName, FromWorker, InputFile, TaskName, TrainResult } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -46,12 +46,27 @@ function setRunning(on: boolean): void {
   $<HTMLButtonElement>('stop').disabled = !on;
 }
 
-async function choose(file: File): Promise<void> {
-  input = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
-  $('chosen').textContent = `${file.name}: ${file.size.toLocaleString()} bytes`;
+function setInput(file: InputFile, description: string): void {
+  input = file;
+  $('chosen').textContent = description;
   $('error').hidden = true;
   setRunning(running);
 }
+
+async function choose(file: File): Promise<void> {
+  setInput({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }, `${file.name}: ${file.size.toLocaleString()} bytes`);
+}
+
+function chooseTask(task: TaskName): void {
+  $<HTMLSelectElement>('task').value = task;
+  $<HTMLInputElement>('epochs').value = String(DEFAULT_EPOCHS[task]);
+  $('fraction-field').hidden = task !== 'detect';
+}
+
+$<HTMLSelectElement>('example').addEventListener('change', (e) => {
+  const name = (e.target as HTMLSelectElement).value as ExampleName | '';
+  if (name) worker.postMessage({ kind: 'example', name });
+});
 
 $<HTMLInputElement>('file').addEventListener('change', (e) => {
   const file = (e.target as HTMLInputElement).files?.[0];
@@ -66,11 +81,7 @@ drop.addEventListener('drop', (e) => {
   const file = e.dataTransfer?.files[0];
   if (file) void choose(file);
 });
-$<HTMLSelectElement>('task').addEventListener('change', () => {
-  const task = $<HTMLSelectElement>('task').value as TaskName;
-  $<HTMLInputElement>('epochs').value = String(DEFAULT_EPOCHS[task]);
-  $('fraction-field').hidden = task !== 'detect';
-});
+$<HTMLSelectElement>('task').addEventListener('change', () => chooseTask($<HTMLSelectElement>('task').value as TaskName));
 $('fraction-field').hidden = true;
 
 $('run').addEventListener('click', () => {
@@ -85,7 +96,7 @@ $('run').addEventListener('click', () => {
   started = performance.now();
   state.runSpan = [started, Infinity];
   setRunning(true);
-  worker.postMessage({ kind: 'run', task, input: { name: input.name, bytes: input.bytes.slice() }, settings: { epochs: number('epochs'), seed: number('seed'), threads: number('threads'), trainFraction: number('train-fraction') } });
+  worker.postMessage({ kind: 'run', task, input: { ...input, bytes: input.bytes.slice() }, settings: { epochs: number('epochs'), seed: number('seed'), threads: number('threads'), trainFraction: number('train-fraction') } });
 });
 $('stop').addEventListener('click', () => worker.postMessage({ kind: 'stop' }));
 
@@ -105,6 +116,10 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       $<HTMLInputElement>('threads').value = String(m.isolated ? Math.min(2, m.threads) : 1);
       $<HTMLInputElement>('threads').max = String(m.isolated ? m.threads : 1);
       setRunning(false);
+      break;
+    case 'example':
+      chooseTask(m.task);
+      setInput(m.input, `example: ${m.description}`);
       break;
     case 'epoch': {
       losses.loss.push(m.loss);
@@ -141,13 +156,35 @@ function download(name: string, parts: BlobPart[], type = 'application/octet-str
   return a;
 }
 
+type Unit = { mark?: string | { type: string }; encoding?: { x?: { type?: string } }; params?: unknown[]; layer?: Unit[] };
+
+/**
+ * The report's spec, made to explore: tooltips on lines and points, and the time (row) axis
+ * zoomed with the wheel and panned by dragging, where the x axis is quantitative.
+ */
+function interactive(spec: TopLevelSpec): TopLevelSpec {
+  const copy = structuredClone(spec) as unknown as Unit;
+  const units = copy.layer ?? [copy];
+  let zoomable = false;
+  for (const unit of units) {
+    if (!unit.mark) continue;
+    const mark = typeof unit.mark === 'string' ? { type: unit.mark } : unit.mark;
+    if (['line', 'point', 'circle'].includes(mark.type)) unit.mark = { ...mark, tooltip: true } as Unit['mark'];
+    if (!zoomable && unit.encoding?.x?.type === 'quantitative' && mark.type !== 'rect') {
+      unit.params = [...(unit.params ?? []), { name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }];
+      zoomable = true;
+    }
+  }
+  return copy as unknown as TopLevelSpec;
+}
+
 async function draw(specs: TopLevelSpec[]): Promise<void> {
   const charts = $('charts');
   charts.replaceChildren();
   for (const spec of specs) {
     const div = document.createElement('div');
     charts.append(div);
-    await embed(div, spec, { actions: false, renderer: 'canvas', tooltip: true });
+    await embed(div, interactive(spec), { actions: false, renderer: 'canvas', tooltip: true });
   }
   void lossView;
 }

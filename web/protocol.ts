@@ -6,7 +6,12 @@ export type TaskName = 'train' | 'detect';
 export interface InputFile {
   name: string;
   bytes: Uint8Array;
+  /** a built-in example's class names, one per series, where its file format has no place for them */
+  labels?: string[];
 }
+
+/** The built-in examples: the article's sine windows (train), the labelled anomaly series of `lstm-ae data --anomalies` (detect). */
+export type ExampleName = 'sines' | 'anomalies';
 
 export interface TaskSettings {
   epochs: number;
@@ -19,7 +24,8 @@ export interface TaskSettings {
 
 export type ToWorker =
   | { kind: 'run'; task: TaskName; input: InputFile; settings: TaskSettings }
-  | { kind: 'stop' };
+  | { kind: 'stop' }
+  | { kind: 'example'; name: ExampleName };
 
 export interface TrainResult {
   task: 'train';
@@ -55,6 +61,7 @@ export interface DetectResult {
 
 export type FromWorker =
   | { kind: 'ready'; isolated: boolean; threads: number }
+  | { kind: 'example'; input: InputFile; task: TaskName; description: string }
   | { kind: 'epoch'; epoch: number; epochs: number; loss: number; valLoss?: number; seconds: number }
   | { kind: 'result'; result: TrainResult | DetectResult }
   | { kind: 'error'; message: string };

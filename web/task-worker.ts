@@ -5,9 +5,9 @@ import {
   InputError, createBrowserPlatform, sharesMemory, installFastPlatform, LstmAutoencoder, DivergenceGuard, createOptimizer,
   EarlyStopping, splitValidationRandom, MASK_VALUE, toSequences, encodeNpy, modelArtifacts, pca, checkedTrainingWindows,
   DEFAULT_DETECTOR_SETTINGS, fitDetector, scoreSeries, fprThreshold, parseSeries, parseTimeSeriesCsv,
-  DEFAULT_LEARNING_RATE, TRAIN_DEFAULTS, defaultBatchSize,
+  DEFAULT_LEARNING_RATE, TRAIN_DEFAULTS, defaultBatchSize, makeSineData, makeAnomalySeries, anomalySeriesCsv,
 } from '../src/index.js';
-import type { DetectResult, FromWorker, TaskSettings, ToWorker, TrainResult } from './protocol.js';
+import type { DetectResult, ExampleName, FromWorker, TaskSettings, ToWorker, TrainResult } from './protocol.js';
 import type { InputFile } from './protocol.js';
 
 const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<ToWorker>) => void) | null; postMessage(m: FromWorker, transfer?: Transferable[]): void };
@@ -29,6 +29,10 @@ scope.onmessage = (e) => {
     stop?.abort();
     return;
   }
+  if (m.kind === 'example') {
+    post(example(m.name));
+    return;
+  }
   void (async () => {
     try {
       await ready;
@@ -41,6 +45,25 @@ scope.onmessage = (e) => {
   })();
 };
 
+/** A built-in example as the file `lstm-ae data` writes for it (made here, off the page's thread). */
+function example(name: ExampleName): FromWorker {
+  if (name === 'sines') {
+    const d = makeSineData();
+    const bytes = encodeNpy({ dtype: 'float32', shape: d.trainShape, data: Float32Array.from(d.xTrain) });
+    return {
+      kind: 'example', task: 'train',
+      input: { name: 'X_train.npy', bytes, labels: Array.from(d.yTrain, String) },
+      description: `the article's training windows: ${d.trainShape[0].toLocaleString()} windows of ${d.trainShape[1]} steps of two noisy sines (class 0: 20 samples a cycle, class 1: 80), as lstm-ae data writes them`,
+    };
+  }
+  const series = makeAnomalySeries();
+  return {
+    kind: 'example', task: 'detect',
+    input: { name: 'series.csv', bytes: new TextEncoder().encode(anomalySeriesCsv(series)) },
+    description: `a labelled series: ${series.times.length.toLocaleString()} rows of ${series.channels.length} channels with spikes, level shifts, frequency changes and noise bursts, as lstm-ae data --anomalies writes it`,
+  };
+}
+
 const epochReporter = (epochs: number) => ({
   onEpochEnd(epoch: number, logs: { loss: number; val_loss?: number; seconds: number }) {
     post({ kind: 'epoch', epoch, epochs, loss: logs.loss, ...(logs.val_loss === undefined ? {} : { valLoss: logs.val_loss }), seconds: logs.seconds });
@@ -49,7 +72,8 @@ const epochReporter = (epochs: number) => ({
 
 /** `lstm-ae train --data FILE --epochs E --seed S --threads N` with its other defaults. */
 async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Promise<TrainResult> {
-  const set = parseSeries(input.bytes, input.name);
+  const parsed = parseSeries(input.bytes, input.name);
+  const set = input.labels ? { ...parsed, labels: input.labels } : parsed;
   const all = toSequences(set, MASK_VALUE);
   const [N, T, D] = all.shape;
   const { train: x, validation } = splitValidationRandom(all, TRAIN_DEFAULTS.validationSplit, s.seed);
