@@ -40,7 +40,8 @@ export { makeAnomalySeries, anomalySeriesCsv, DEFAULT_ANOMALY_SERIES, type Anoma
 export { parseSineDataConfig, DEFAULT_SINE_DATA_CONFIG, type SineDataConfig } from './data/sine-data-config.js';
 export { parseNpy, encodeNpy, type NpyArray, type NpyDtype } from './io/npy.js';
 export { SUPPORTED_LAYER_CLASSES } from './io/tfjs/topology-read.js';
-export { modelArtifacts, modelContents, type SavableAutoencoder } from './io/tfjs/artifacts.js';
+export { modelArtifacts, modelContents, modelFromArtifacts, type SavableAutoencoder } from './io/tfjs/artifacts.js';
+export { parseTfjsModel, artifactShards, type TfjsModelRead } from './io/tfjs/parse-model.js';
 export type { EncodedTfjsModel } from './io/tfjs/write.js';
 export type { TfjsModelContents } from './io/tfjs/model-contents.js';
 export { toSequences, seriesLength, type SeriesSet } from './io/series-set.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTICLE_VARIANT, AUTOENCODER_DEFAULTS, LstmAutoencoder, splitValidationRandom, type Sequences } from '../src/index.js';
+import { ARTICLE_VARIANT, AUTOENCODER_DEFAULTS, LstmAutoencoder, modelArtifacts, modelFromArtifacts, splitValidationRandom, type Sequences } from '../src/index.js';
 import { loadModel, writeNpy } from '../src/node.js';
 import { runCli } from './run-cli.js';
 
@@ -80,4 +80,23 @@ test('save and load are methods too; results carry their shape; encode takes ser
   assert.deepEqual((await loaded.encode(x)).data, codes.data);
   assert.deepEqual((await loaded.predict(x)).data, (await model.reconstruct(x)).data, 'predict is reconstruct');
   await Promise.all([model.dispose(), loaded.dispose()]);
+});
+
+test('model files made and read in memory (a browser download and upload) hold the model the CLI saves and loads', async () => {
+  const model = LstmAutoencoder.create({ timesteps: 5, inputDim: 2, latentDim: 3, seed: 2 });
+  const x: Sequences = { data: new Float32Array(4 * 5 * 2).map((_, i) => Math.cos(i) * 3 + 1), shape: [4, 5, 2], lengths: Int32Array.from([5, 2, 4, 5]) };
+  await model.fit(x, { epochs: 1, batchSize: 2 });
+  const { modelJson, weights } = modelArtifacts(model);
+  const fromMemory = modelFromArtifacts(modelJson, new Map([['weights.bin', weights]]));
+  const dir = join(scratch, 'in-memory');
+  await model.save(dir);
+  const fromDisk = await loadModel(dir);
+  const codes = (await model.encode(x)).data;
+  assert.ok(codes.some((c) => c !== 0));
+  assert.deepEqual((await fromMemory.encode(x)).data, codes);
+  assert.deepEqual((await fromDisk.encode(x)).data, codes);
+  assert.deepEqual((await fromMemory.reconstruct(x)).data, (await model.reconstruct(x)).data);
+  assert.throws(() => modelFromArtifacts(modelJson, new Map()), /model\.json: weightsManifest group 0 path 0 names "weights\.bin", which was not given/);
+  assert.throws(() => modelFromArtifacts('{"format": "graph-model"}', new Map(), 'uploaded.json'), /^InputError: uploaded\.json: format is "graph-model"/);
+  await Promise.all([model.dispose(), fromMemory.dispose(), fromDisk.dispose()]);
 });

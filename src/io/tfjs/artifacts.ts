@@ -4,6 +4,8 @@ import type { AutoencoderVariant } from '../../models/autoencoder/config.js';
 import type { Scaling } from '../../train/scaling.js';
 import type { TfjsModelContents } from './model-contents.js';
 import { encodeTfjsModel, type EncodedTfjsModel } from './write.js';
+import { LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
+import { artifactShards, parseTfjsModel, type TfjsModelRead } from './parse-model.js';
 
 /**
  * The autoencoder in the TF.js Layers format (model.json + its weights shard): what
@@ -32,4 +34,29 @@ export function modelContents(model: SavableAutoencoder): TfjsModelContents {
  */
 export function modelArtifacts(model: SavableAutoencoder): EncodedTfjsModel {
   return encodeTfjsModel(modelContents(model), 'weights.bin');
+}
+
+/** The model a file holds (readTfjsModel's), its batch order drawn from RandomState(seed) (train's --init and --resume give one). */
+export function modelFromFile({ dims, recurrentActivation, variant, weights, scaling }: TfjsModelRead, seed?: number): LstmAutoencoder {
+  const normalize = scaling && scaling.normalize !== 'none' ? { normalize: scaling.normalize } : {};
+  return LstmAutoencoder.fromWeights({ ...dims, recurrentActivation, ...nonDefault(variant), ...normalize, ...(seed === undefined ? {} : { seed }) }, weights, scaling);
+}
+
+/** The settings that differ from the article's, so the article model's config stays as short as one made by create. */
+function nonDefault(variant: AutoencoderVariant): Partial<AutoencoderVariant> {
+  const out: Partial<AutoencoderVariant> = {};
+  if (variant.decoder !== 'conditional') out.decoder = variant.decoder;
+  if (variant.reverseTarget) out.reverseTarget = true;
+  if (variant.outputActivation !== 'tanh') out.outputActivation = variant.outputActivation;
+  if (variant.maskValue !== null) out.maskValue = variant.maskValue;
+  return out;
+}
+
+/**
+ * The model that TF.js Layers files hold, given as text and bytes (model.json's text, and each
+ * weights file it names by that name): a browser upload or a fetch, with no file system.
+ * Every problem is one InputError line naming `source`.
+ */
+export function modelFromArtifacts(modelJson: string, weightFiles: ReadonlyMap<string, Uint8Array>, source = 'model.json'): LstmAutoencoder {
+  return modelFromFile(parseTfjsModel(modelJson, source, artifactShards(weightFiles, source)));
 }

@@ -1,0 +1,92 @@
+import { NORMALIZATIONS, type Normalization, type Scaling } from '../../train/scaling.js';
+import { InputError } from '../../input-error.js';
+import type { WeightName } from '../../models/autoencoder/layout.js';
+import type { AutoencoderVariant } from '../../models/autoencoder/config.js';
+import { parseJsonText } from './json.js';
+import { readAutoencoderTopology } from './topology-read.js';
+import { assignWeights } from './weights-assign.js';
+import { parseWeightsManifest, type ShardReader } from './weights-manifest.js';
+import { METADATA_KEY, type TfjsModelContents } from './model-contents.js';
+
+/** A model as read: its contents, every variant setting, and the files they came from (model.json, then each shard). */
+export interface TfjsModelRead extends TfjsModelContents {
+  variant: AutoencoderVariant;
+  files: string[];
+}
+
+/**
+ * A model.json's text and its weight shards (from `readShards`), whether TF.js, Keras via
+ * tensorflowjs_converter, or we wrote them: every problem is one InputError line naming
+ * `source`. Runs anywhere: Node's readTfjsModel(path) reads the files and calls this; a
+ * browser gives the bytes of an upload (artifactShards).
+ */
+export function parseTfjsModel(text: string, source: string, readShards: ShardReader): TfjsModelRead {
+  const json = parseJsonText(text, source);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new InputError(`${source}: expected a JSON object with modelTopology and weightsManifest`);
+  }
+  const { modelTopology, weightsManifest, format, userDefinedMetadata } = json as Record<string, unknown>;
+  if (format !== undefined && format !== 'layers-model') {
+    throw new InputError(`${source}: format is ${JSON.stringify(format)}; expected a "layers-model" (a graph model has no layers to recognise)`);
+  }
+  const topology = readAutoencoderTopology(modelTopology, source);
+  const { weights: named, files } = parseWeightsManifest(weightsManifest, source, readShards);
+  const variant: AutoencoderVariant = {
+    decoder: topology.decoder,
+    reverseTarget: readReverseTarget(userDefinedMetadata, source),
+    outputActivation: topology.outputActivation,
+    maskValue: topology.maskValue,
+  };
+  const scaling = readScaling(userDefinedMetadata, topology.dims.inputDim, source);
+  return {
+    dims: topology.dims,
+    recurrentActivation: topology.recurrentActivation,
+    variant,
+    weights: assignWeights(named, topology, source) as Record<WeightName, Float32Array>,
+    ...(scaling ? { scaling } : {}),
+    files: [source, ...files],
+  };
+}
+
+/** Shards given as bytes by name (an upload, a fetch): what the manifest names must be there. */
+export function artifactShards(shards: ReadonlyMap<string, Uint8Array>, source: string): ShardReader {
+  return (paths, where) => {
+    const parts = paths.map((p, k) => {
+      const bytes = typeof p === 'string' ? shards.get(p) : undefined;
+      if (!bytes) throw new InputError(`${source}: ${where(k)} names ${JSON.stringify(p)}, which was not given; expected its weights file too`);
+      return bytes;
+    });
+    return { parts, files: paths.map(String) };
+  };
+}
+
+/** false unless our metadata says true; a file from elsewhere has none. */
+function readReverseTarget(metadata: unknown, source: string): boolean {
+  if (typeof metadata !== 'object' || metadata === null) return false;
+  const ours = (metadata as Record<string, unknown>)[METADATA_KEY];
+  if (ours === undefined) return false;
+  const value = typeof ours === 'object' && ours !== null ? (ours as Record<string, unknown>).reverseTarget : undefined;
+  if (typeof value !== 'boolean') {
+    throw new InputError(`${source}: userDefinedMetadata["${METADATA_KEY}"].reverseTarget is ${JSON.stringify(value)}; expected true or false`);
+  }
+  return value;
+}
+
+/** Our scaling, checked value by value; absent in a file from elsewhere or of a model that does not scale. */
+function readScaling(metadata: unknown, channels: number, source: string): Scaling | undefined {
+  const ours = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>)[METADATA_KEY] : undefined;
+  const value = typeof ours === 'object' && ours !== null ? (ours as Record<string, unknown>).scaling : undefined;
+  if (value === undefined) return undefined;
+  const where = `${source}: userDefinedMetadata["${METADATA_KEY}"].scaling`;
+  const { normalize, mean, std } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  if (!(NORMALIZATIONS as readonly unknown[]).includes(normalize)) {
+    throw new InputError(`${where}.normalize is ${JSON.stringify(normalize)}; expected one of ${NORMALIZATIONS.join(', ')}`);
+  }
+  const count = normalize === 'global' ? 1 : normalize === 'per-channel' ? channels : 0;
+  for (const [name, list] of [['mean', mean], ['std', std]] as const) {
+    const ok = Array.isArray(list) && list.length === count && list.every((v) => typeof v === 'number' && Number.isFinite(v) && (name === 'mean' || v > 0));
+    if (!ok) throw new InputError(`${where}.${name} is ${JSON.stringify(list)}; expected ${count} finite number${count === 1 ? '' : 's'}${name === 'std' ? ' above 0' : ''}`);
+  }
+  return { normalize: normalize as Normalization, mean: mean as number[], std: std as number[] };
+}
+
