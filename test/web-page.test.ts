@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,7 +68,7 @@ async function openPage(): Promise<{ page: Page; problems: string[]; requests: s
   return { page, problems, requests };
 }
 
-async function run(page: Page, file: string, settings: { task: 'train' | 'detect'; epochs?: number; threads: number }): Promise<PageState> {
+async function run(page: Page, file: string, settings: { task: 'train' | 'detect' | 'apply'; epochs?: number; threads: number }): Promise<PageState> {
   await page.selectOption('#task', settings.task);
   await page.setInputFiles('#file', file);
   if (settings.epochs !== undefined) await page.fill('#epochs', String(settings.epochs));
@@ -151,6 +151,19 @@ test("training in the page gives the CLI's losses and weights (2 epochs, 2 threa
     const codeDiff = maxDifference(readNpy(join(dir, "page.npy")).data as Float32Array, readNpy(join(dir, "cli.npy")).data as Float32Array);
     t.diagnostic(`codes of the downloaded model differ from the CLI model's by at most ${codeDiff}`);
     assert.ok(codeDiff <= 1e-6);
+
+    // the CLI's model (model.json and the weights file it names) loaded into the page encodes as the CLI does
+    const cliFiles = readdirSync(join(dir, 'run')).filter((f) => f === 'model.json' || /^weights\.\d+\.bin$/.test(f)).map((f) => join(dir, 'run', f));
+    await page.setInputFiles('#model-files', cliFiles);
+    await page.waitForFunction(() => !(document.getElementById('apply-option') as HTMLOptionElement).disabled);
+    const applied = await run(page, join(data, 'X_test.npy'), { task: 'apply', threads: 2 });
+    assert.deepEqual(applied.errors, []);
+    const [codes] = await Promise.all([page.waitForEvent('download'), page.click('#downloads a[download="codes.npy"]')]);
+    await codes.saveAs(join(dir, 'page-encoded.npy'));
+    const appliedDiff = maxDifference(readNpy(join(dir, 'page-encoded.npy')).data as Float32Array, readNpy(join(dir, 'cli.npy')).data as Float32Array);
+    t.diagnostic(`codes of the CLI's model encoded in the page differ from lstm-ae encode's by at most ${appliedDiff}`);
+    assert.equal(appliedDiff, 0);
+    await screenshot(page, 'encode.png');
     assert.deepEqual(problems, []);
   } finally {
     await page.close();

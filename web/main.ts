@@ -3,15 +3,16 @@
 import embed from 'vega-embed';
 import type { TopLevelSpec } from 'vega-lite';
 import { lossChart, pcaChart } from '../src/report/charts.js';
+import { reconstructionByClassChart } from '../src/report/classify-charts.js';
 import { scoreChart } from '../src/report/anomaly-charts.js';
 import { TRAIN_DEFAULTS, DETECT_TRAINING } from '../src/index.js';
-import type { DetectResult, ExampleName, FromWorker, InputFile, TaskName, TrainResult } from './protocol.js';
+import type { DetectResult, EncodeResult, ExampleName, FromWorker, InputFile, Reconstructed, TaskName, TrainResult } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** What the page's tests read: the last result, every error shown, the long tasks seen. */
 const state = {
-  result: undefined as TrainResult | DetectResult | undefined,
+  result: undefined as TrainResult | DetectResult | EncodeResult | undefined,
   errors: [] as string[],
   /** main-thread tasks over 50 ms: [start, duration] in ms since the page's time origin */
   longTasks: [] as [number, number][],
@@ -27,9 +28,11 @@ try {
 } catch { /* no Long Tasks API in this browser */ }
 
 /** `lstm-ae train`'s and `lstm-ae detect`'s epoch defaults. */
-const DEFAULT_EPOCHS: Record<TaskName, number> = { train: TRAIN_DEFAULTS.epochs, detect: DETECT_TRAINING.epochs };
+const DEFAULT_EPOCHS: Record<TaskName, number> = { train: TRAIN_DEFAULTS.epochs, detect: DETECT_TRAINING.epochs, apply: 0 };
 
 let input: InputFile | undefined;
+/** a model saved by the CLI or the page: model.json and its weights file */
+let modelFiles: InputFile[] = [];
 let running = false;
 const worker = new Worker(new URL('./task-worker.js', import.meta.url), { type: 'module', name: 'lstm-ae tasks' });
 
@@ -61,7 +64,18 @@ function chooseTask(task: TaskName): void {
   $<HTMLSelectElement>('task').value = task;
   $<HTMLInputElement>('epochs').value = String(DEFAULT_EPOCHS[task]);
   $('fraction-field').hidden = task !== 'detect';
+  $('epochs-field').hidden = task === 'apply';
 }
+
+$<HTMLInputElement>('model-files').addEventListener('change', (e) => {
+  void (async () => {
+    const files = Array.from((e.target as HTMLInputElement).files ?? []);
+    modelFiles = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+    $('model-chosen').textContent = files.length > 0 ? `model: ${files.map((f) => f.name).join(', ')}` : '';
+    $<HTMLOptionElement>('apply-option').disabled = files.length === 0;
+    if (files.length > 0) chooseTask('apply');
+  })();
+});
 
 $<HTMLSelectElement>('example').addEventListener('change', (e) => {
   const name = (e.target as HTMLSelectElement).value as ExampleName | '';
@@ -96,7 +110,7 @@ $('run').addEventListener('click', () => {
   started = performance.now();
   state.runSpan = [started, Infinity];
   setRunning(true);
-  worker.postMessage({ kind: 'run', task, input: { ...input, bytes: input.bytes.slice() }, settings: { epochs: number('epochs'), seed: number('seed'), threads: number('threads'), trainFraction: number('train-fraction') } });
+  worker.postMessage({ kind: 'run', task, input: { ...input, bytes: input.bytes.slice() }, model: modelFiles, settings: { epochs: number('epochs'), seed: number('seed'), threads: number('threads'), trainFraction: number('train-fraction') } });
 });
 $('stop').addEventListener('click', () => worker.postMessage({ kind: 'stop' }));
 
@@ -136,7 +150,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       setRunning(false);
       $<HTMLProgressElement>('progress').value = 1;
       $('progress-text').textContent = `done in ${m.result.seconds.toFixed(2)} s`;
-      void (m.result.task === 'train' ? showTrain(m.result) : showDetect(m.result));
+      void (m.result.task === 'train' ? showTrain(m.result) : m.result.task === 'apply' ? showEncode(m.result) : showDetect(m.result));
       break;
     case 'error':
       state.runSpan[1] = performance.now();
@@ -189,6 +203,27 @@ async function draw(specs: TopLevelSpec[]): Promise<void> {
   void lossView;
 }
 
+/** The codes on their two principal components, coloured by label. */
+function codesChart(projection: TrainResult['projection']): TopLevelSpec {
+  const labels = projection.labels.length > 0 ? projection.labels : projection.x.map(() => '0');
+  const classes = [...new Set(labels)];
+  const projections = new Float64Array(projection.x.length * 2);
+  projection.x.forEach((x, n) => { projections[2 * n] = x; projections[2 * n + 1] = projection.y[n]!; });
+  return pcaChart(projections, labels.map((l) => classes.indexOf(l)), { title: 'The codes, projected on their two principal components' });
+}
+
+function reconstructionsChart(series: Reconstructed[]): TopLevelSpec {
+  return reconstructionByClassChart(series, [...new Set(series.map((s) => s.label))], 'the first series of each class at its own length, in the data\'s units; original blue, reconstruction red');
+}
+
+async function showEncode(r: EncodeResult): Promise<void> {
+  $('result-title').textContent = `${r.source}, encoded by ${r.model}`;
+  $('summary').textContent = `${r.projection.x.length} series encoded and reconstructed, as lstm-ae encode and lstm-ae reconstruct do with this model.`;
+  $('downloads').replaceChildren(download('codes.npy', [r.codesNpy as BlobPart]));
+  $('results').hidden = false;
+  await draw([codesChart(r.projection), reconstructionsChart(r.reconstructions)]);
+}
+
 async function showTrain(r: TrainResult): Promise<void> {
   $('result-title').textContent = `Trained on ${r.source}`;
   $('summary').textContent = `${r.loss.length} epochs; kept epoch ${r.epochKept}: loss ${r.loss[r.epochKept - 1]?.toPrecision(5)}${r.valLoss ? `, val_loss ${r.valLoss[r.epochKept - 1]?.toPrecision(5)}` : ''}.`;
@@ -198,13 +233,10 @@ async function showTrain(r: TrainResult): Promise<void> {
     download('codes.npy', [r.codesNpy as BlobPart]),
   );
   $('results').hidden = false;
-  const labels = r.projection.labels.length > 0 ? r.projection.labels : r.projection.x.map(() => '0');
-  const classes = [...new Set(labels)];
-  const projections = new Float64Array(r.projection.x.length * 2);
-  r.projection.x.forEach((x, n) => { projections[2 * n] = x; projections[2 * n + 1] = r.projection.y[n]!; });
   await draw([
     lossChart({ loss: r.loss, ...(r.valLoss ? { val_loss: r.valLoss } : {}) }),
-    pcaChart(projections, labels.map((l) => classes.indexOf(l)), { title: 'The codes, projected on their two principal components' }),
+    codesChart(r.projection),
+    reconstructionsChart(r.reconstructions),
   ]);
 }
 

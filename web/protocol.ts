@@ -1,7 +1,8 @@
 // The messages between the page (main.ts, which only reads files and draws) and its task
 // worker (task-worker.ts, which trains, detects and classifies on the fast path).
 
-export type TaskName = 'train' | 'detect';
+/** train a model; detect anomalies; encode and reconstruct with a model saved by the CLI or the page */
+export type TaskName = 'train' | 'detect' | 'apply';
 
 export interface InputFile {
   name: string;
@@ -23,9 +24,29 @@ export interface TaskSettings {
 }
 
 export type ToWorker =
-  | { kind: 'run'; task: TaskName; input: InputFile; settings: TaskSettings }
+  | { kind: 'run'; task: TaskName; input: InputFile; settings: TaskSettings; model?: InputFile[] }
   | { kind: 'stop' }
   | { kind: 'example'; name: ExampleName };
+
+/** A series and its reconstruction, (steps, channels) row-major in the data's units, as the reports draw them. */
+export interface Reconstructed {
+  label: string;
+  name: string;
+  channels: number;
+  values: Float64Array;
+  reconstruction: Float64Array;
+}
+
+/** What encoding a file gives: codes as .npy, their projection, a few reconstructions. */
+export interface EncodeResult {
+  task: 'apply';
+  source: string;
+  model: string;
+  codesNpy: Uint8Array;
+  projection: { x: number[]; y: number[]; labels: string[] };
+  reconstructions: Reconstructed[];
+  seconds: number;
+}
 
 export interface TrainResult {
   task: 'train';
@@ -42,6 +63,7 @@ export interface TrainResult {
   /** the codes of the training series (N, latent), as .npy bytes */
   codesNpy: Uint8Array;
   projection: { x: number[]; y: number[]; labels: string[] };
+  reconstructions: Reconstructed[];
   seconds: number;
 }
 
@@ -63,5 +85,5 @@ export type FromWorker =
   | { kind: 'ready'; isolated: boolean; threads: number }
   | { kind: 'example'; input: InputFile; task: TaskName; description: string }
   | { kind: 'epoch'; epoch: number; epochs: number; loss: number; valLoss?: number; seconds: number }
-  | { kind: 'result'; result: TrainResult | DetectResult }
+  | { kind: 'result'; result: TrainResult | DetectResult | EncodeResult }
   | { kind: 'error'; message: string };

@@ -6,8 +6,9 @@ import {
   EarlyStopping, splitValidationRandom, MASK_VALUE, toSequences, encodeNpy, modelArtifacts, pca, checkedTrainingWindows,
   DEFAULT_DETECTOR_SETTINGS, fitDetector, scoreSeries, fprThreshold, parseSeries, parseTimeSeriesCsv,
   DEFAULT_LEARNING_RATE, TRAIN_DEFAULTS, defaultBatchSize, makeSineData, makeAnomalySeries, anomalySeriesCsv,
+  modelFromArtifacts, seriesLength, type SeriesSet, type Sequences,
 } from '../src/index.js';
-import type { DetectResult, ExampleName, FromWorker, TaskSettings, ToWorker, TrainResult } from './protocol.js';
+import type { DetectResult, EncodeResult, ExampleName, FromWorker, Reconstructed, TaskSettings, ToWorker, TrainResult } from './protocol.js';
 import type { InputFile } from './protocol.js';
 
 const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<ToWorker>) => void) | null; postMessage(m: FromWorker, transfer?: Transferable[]): void };
@@ -37,7 +38,7 @@ scope.onmessage = (e) => {
     try {
       await ready;
       stop = new AbortController();
-      const result = m.task === 'train' ? await train(m.input, m.settings, stop.signal) : await detect(m.input, m.settings);
+      const result = m.task === 'train' ? await train(m.input, m.settings, stop.signal) : m.task === 'apply' ? await apply(m.input, m.model ?? [], m.settings) : await detect(m.input, m.settings);
       post({ kind: 'result', result });
     } catch (err) {
       post({ kind: 'error', message: err instanceof InputError ? `lstm-ae: ${err.message}` : `lstm-ae: ${err instanceof Error ? err.message : String(err)}` });
@@ -70,10 +71,67 @@ const epochReporter = (epochs: number) => ({
   },
 });
 
+/** The series of a file, with a built-in example's labels. */
+function readSet(input: InputFile): SeriesSet {
+  const parsed = parseSeries(input.bytes, input.name);
+  return input.labels ? { ...parsed, labels: input.labels } : parsed;
+}
+
+/** The codes' projection on their two principal components, with each series' label. */
+function project(codes: { data: Float32Array; shape: [number, number] }, set: SeriesSet): TrainResult['projection'] {
+  const [N, L] = codes.shape;
+  const projected = N >= 2 ? pca({ data: codes.data, rows: N, cols: L }, 2).projections : new Float64Array(2 * N);
+  return { x: Array.from({ length: N }, (_, n) => projected[2 * n]!), y: Array.from({ length: N }, (_, n) => projected[2 * n + 1]!), labels: set.labels ?? [] };
+}
+
+/** The first series of each class (of the first four, unlabelled) and the model's reconstruction of it, at its own length. */
+async function reconstructSome(model: LstmAutoencoder, set: SeriesSet, all: Sequences, threads: number): Promise<Reconstructed[]> {
+  const picked: number[] = [];
+  if (set.labels) {
+    const seen = new Set<string>();
+    set.labels.forEach((label, n) => { if (!seen.has(label) && picked.length < 8) { seen.add(label); picked.push(n); } });
+  } else for (let n = 0; n < Math.min(4, set.series.length); n++) picked.push(n);
+  const [, T, D] = all.shape;
+  const data = new Float32Array(picked.length * T * D);
+  picked.forEach((n, k) => data.set(all.data.subarray(n * T * D, (n + 1) * T * D), k * T * D));
+  const subset: Sequences = { data, shape: [picked.length, T, D], ...(all.lengths ? { lengths: Int32Array.from(picked, (n) => all.lengths![n]!) } : {}) };
+  const out = (await model.reconstruct(subset, { threads })).data;
+  return picked.map((n, k) => {
+    const steps = seriesLength(set, n);
+    return {
+      label: set.labels?.[n] ?? 'series', name: `series ${n}`, channels: D,
+      values: Float64Array.from(set.series[n]!),
+      reconstruction: Float64Array.from(out.subarray(k * T * D, k * T * D + steps * D)),
+    };
+  });
+}
+
+/** `lstm-ae encode` and `lstm-ae reconstruct` with a model saved by the CLI or the page (model.json and its weights file). */
+async function apply(input: InputFile, modelFiles: InputFile[], s: TaskSettings): Promise<EncodeResult> {
+  const modelJson = modelFiles.find((f) => f.name.endsWith('.json'));
+  if (!modelJson) throw new InputError('no model loaded: choose its model.json and weights file');
+  const model = modelFromArtifacts(new TextDecoder().decode(modelJson.bytes), new Map(modelFiles.map((f) => [f.name, f.bytes])), modelJson.name);
+  try {
+    const started = performance.now();
+    const set = readSet(input);
+    if (set.channels !== model.config.inputDim) throw new InputError(`${input.name}: its series have ${set.channels} channel(s); the model takes ${model.config.inputDim}`);
+    const all = toSequences(set, MASK_VALUE);
+    const codes = await model.encode(all, { threads: s.threads });
+    return {
+      task: 'apply', source: input.name, model: modelJson.name,
+      codesNpy: encodeNpy({ dtype: 'float32', shape: codes.shape, data: codes.data }),
+      projection: project(codes, set),
+      reconstructions: await reconstructSome(model, set, all, s.threads),
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await model.dispose();
+  }
+}
+
 /** `lstm-ae train --data FILE --epochs E --seed S --threads N` with its other defaults. */
 async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Promise<TrainResult> {
-  const parsed = parseSeries(input.bytes, input.name);
-  const set = input.labels ? { ...parsed, labels: input.labels } : parsed;
+  const set = readSet(input);
   const all = toSequences(set, MASK_VALUE);
   const [N, T, D] = all.shape;
   const { train: x, validation } = splitValidationRandom(all, TRAIN_DEFAULTS.validationSplit, s.seed);
@@ -97,7 +155,6 @@ async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Pr
     const kept = stopper.bestEpoch >= 0 ? history.epoch.indexOf(stopper.bestEpoch) : loss.length - 1;
     const codes = await model.encode(all, { threads: s.threads });
     const L = model.config.latentDim;
-    const projected = N >= 2 ? pca({ data: codes.data, rows: N, cols: L }, 2).projections : new Float64Array(2 * N);
     const { modelJson, weights } = modelArtifacts(model);
     return {
       task: 'train',
@@ -110,7 +167,8 @@ async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Pr
       modelJson,
       weightsBin: weights,
       codesNpy: encodeNpy({ dtype: 'float32', shape: [N, L], data: codes.data }),
-      projection: { x: Array.from({ length: N }, (_, n) => projected[2 * n]!), y: Array.from({ length: N }, (_, n) => projected[2 * n + 1]!), labels: set.labels ?? [] },
+      projection: project(codes, set),
+      reconstructions: await reconstructSome(model, set, all, s.threads),
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
