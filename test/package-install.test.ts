@@ -37,6 +37,15 @@ console.log(JSON.stringify({ shape: codes.shape, epochs: history.epoch.length, l
 await Promise.all([model.dispose(), again.dispose()]);
 `;
 
+/** The README's library example: the first TypeScript block under "## The library". */
+function readmeExample(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## The library'));
+  const block = /```ts\n([\s\S]*?)```/.exec(section);
+  assert.ok(block, 'README.md has a ts block under ## The library');
+  return block[1]!;
+}
+
 test('npm pack gives a package with its licence, no install-time script and source maps that carry their sources', () => {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: ROOT, encoding: 'utf8' })) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const files = packed[0]!.files.map((f) => f.path);
@@ -58,17 +67,21 @@ test('installed into an empty ESM TypeScript project: a strict program compiles 
   npm(['install', join(scratch, tarball)], project);
 
   writeFileSync(join(project, 'main.ts'), PROGRAM);
+  writeFileSync(join(project, 'readme-example.ts'), readmeExample());
   // strict, and the package's own declarations checked too (no @types/node: the core needs none)
   const compilerOptions = {
     strict: true, noUncheckedIndexedAccess: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext',
     lib: ['es2022', 'dom'], types: [], skipLibCheck: false,
   };
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['main.ts'] }));
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['main.ts', 'readme-example.ts'] }));
   const compile = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
   assert.equal(compile.status, 0, compile.stdout + compile.stderr);
   const run = spawnSync(process.execPath, ['main.js'], { cwd: project, encoding: 'utf8', timeout: 60_000 });
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout), { shape: [3, 3], epochs: 2, latent: 10, same: true, saved: true });
+  const example = spawnSync(process.execPath, ['readme-example.js'], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(example.status, 0, `the README's library example: ${example.stderr}`);
+  assert.notEqual(example.stdout.trim(), '', "the README's library example prints its results");
 
   const env = { ...process.env, npm_config_ignore_scripts: 'true' };
   const help = spawnSync('npx', ['--no', '--', 'lstm-ae', '--help'], { cwd: project, encoding: 'utf8', timeout: 60_000, env });
