@@ -63,7 +63,7 @@ test('a model written by TF.js (the article\'s layout, unmasked) exports, part a
   const out = join(scratch, 'tfjs.onnx');
   const r = run('export', '--model', FIXTURE, '--out', out);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /\(autoencoder, \d+ bytes\): inputs x \(batch, time, 1\) float32; outputs code \(batch, 4\), reconstruction \(batch, time, 1\)/);
+  assert.match(r.stdout, /\(autoencoder, \d+ bytes\): inputs x \(batch, time, 1\) float32; outputs code \(batch, 4\), states \(batch, time, 4\), reconstruction \(batch, time, 1\)/);
   const model = await loadModel(FIXTURE);
   const x = { data: Float32Array.from({ length: 5 * 6 }, (_, i) => Math.sin(0.4 * i)), shape: [5, 6, 1] as [number, number, number] };
   const answer = await runOnnx(readFileSync(out), x);

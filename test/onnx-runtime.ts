@@ -4,6 +4,8 @@ import type { Sequences } from '../src/train/sequences.js';
 /** What an exported model answers: the codes and, for the whole autoencoder, the reconstruction. */
 export interface OnnxAnswer {
   code: Float32Array;
+  /** the encoder's state at every step (N,T,L) */
+  states: Float32Array;
   reconstruction?: Float32Array;
 }
 
@@ -25,8 +27,9 @@ export async function runOnnx(bytes: Uint8Array, x: Sequences, ort: OrtApi = ort
     }
     const out = await session.run(feeds);
     const code = out['code']!.data as Float32Array;
+    const states = out['states']!.data as Float32Array;
     const reconstruction = out['reconstruction']?.data as Float32Array | undefined;
-    return reconstruction ? { code, reconstruction } : { code };
+    return reconstruction ? { code, states, reconstruction } : { code, states };
   } finally {
     await session.release();
   }

@@ -7,6 +7,8 @@ import { DECODERS, MASK_VALUE, OUTPUT_ACTIVATIONS, type AutoencoderConfigInput }
 import { toOnnx } from '../src/io/onnx/autoencoder-graph.js';
 import { InputError } from '../src/input-error.js';
 import { RandomState } from '../src/ops/random-state.js';
+import { applyScaling } from '../src/train/scaling.js';
+import { encoderStates } from '../src/analysis/encoder-states.js';
 import type { Sequences } from '../src/train/sequences.js';
 import type { Scaling } from '../src/train/scaling.js';
 import { assertClose, maxAbs } from './assert-close.js';
@@ -132,7 +134,7 @@ test('batch and length are free: another batch size and longer windows give the 
   await Promise.all([model.dispose(), twin.dispose()]);
 });
 
-test('the encoder part holds the encoder alone: code out, no decoder weights; the file says what it is', async () => {
+test('the encoder part holds the encoder alone: code and states out, no decoder weights; the file says what it is', async () => {
   const model = modelOf({ normalize: 'per-channel' }, 6);
   const x = windows(LENGTHS);
   const encoder = toOnnx(model, { part: 'encoder' });
@@ -141,12 +143,44 @@ test('the encoder part holds the encoder alone: code out, no decoder weights; th
   assert.equal(answer.reconstruction, undefined);
   assertClose(answer.code, (await model.encode(x)).data, TOLERANCE, 'encoder part: code');
   const decoded = onnxProto.onnx.ModelProto.decode(encoder);
-  assert.deepEqual(decoded.graph!.output!.map((o) => o.name), ['code']);
+  assert.deepEqual(decoded.graph!.output!.map((o) => o.name), ['code', 'states']);
+  assert.deepEqual(onnxProto.onnx.ModelProto.decode(whole).graph!.output!.map((o) => o.name), ['code', 'states', 'reconstruction']);
   assert.deepEqual(decoded.graph!.input!.map((i) => i.name), ['x', 'lengths']);
   assert.ok(!decoded.graph!.initializer!.some((t) => t.name!.startsWith('decoder')));
   assert.equal(Number(decoded.opsetImport[0]!.version), 17);
   assert.equal(decoded.metadataProps.find((p) => p.key === 'lstm-ae.part')?.value, 'encoder');
   assert.ok(encoder.length < whole.length);
+  await model.dispose();
+});
+
+test('states, every step\'s encoder state, pool into classify\'s features: mean and max over real steps as encoderStates gives them, the last real one the code', async () => {
+  const model = modelOf({ normalize: 'per-series' }, 8);
+  const x = windows(LENGTHS);
+  const { code, states } = await runOnnx(toOnnx(model, { part: 'encoder' }), x);
+  const w = model.getWeights();
+  const scaled = { ...x, data: applyScaling(x, model.scaling!).data };
+  const reference = encoderStates({ kernel: w['encoder/kernel'], recurrentKernel: w['encoder/recurrent_kernel'], bias: w['encoder/bias'] }, scaled);
+  const mean = new Float64Array(LENGTHS.length * L);
+  const max = new Float64Array(LENGTHS.length * L).fill(-Infinity);
+  const last = new Float32Array(LENGTHS.length * L);
+  LENGTHS.forEach((len, n) => {
+    for (let t = 0; t < T; t++) {
+      for (let k = 0; k < L; k++) {
+        const h = states[(n * T + t) * L + k]!;
+        if (t >= len) {
+          assert.equal(h, 0, `series ${n}, step ${t}: 0 past its end`);
+          continue;
+        }
+        mean[n * L + k]! += h / len;
+        max[n * L + k] = Math.max(max[n * L + k]!, h);
+        if (t === len - 1) last[n * L + k] = h;
+      }
+    }
+  });
+  assertClose(mean, reference.meanHidden, TOLERANCE, 'mean over real steps');
+  assertClose(max, reference.maxHidden, TOLERANCE, 'max over real steps');
+  assertClose(last, reference.finalHidden, TOLERANCE, 'last real step');
+  assert.deepEqual(last, code);
   await model.dispose();
 });
 

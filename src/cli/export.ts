@@ -25,7 +25,7 @@ export function registerExport(program: Command): void {
       writeFileAtomic(o.out, bytes);
       const { inputDim: D, latentDim: L } = model.config;
       const lengths = variantOf(model.config).maskValue !== null ? ', lengths (batch) int64' : '';
-      const outputs = `code (batch, ${L})${o.part === 'autoencoder' ? `, reconstruction (batch, time, ${D})` : ''}`;
+      const outputs = `code (batch, ${L}), states (batch, time, ${L})${o.part === 'autoencoder' ? `, reconstruction (batch, time, ${D})` : ''}`;
       process.stdout.write(`wrote ${o.out} (${o.part}, ${bytes.length} bytes): inputs x (batch, time, ${D}) float32${lengths}; outputs ${outputs}\n`);
     });
 }

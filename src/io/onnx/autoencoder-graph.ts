@@ -28,7 +28,8 @@ export interface ToOnnxOptions {
  *   inputs   x (batch, time, channels) float32: any batch, any length;
  *            lengths (batch) int64, masked models only: series n is real for its first
  *            lengths[n] steps, whatever x holds after them
- *   outputs  code (batch, latent) float32;
+ *   outputs  code (batch, latent) float32: the encoder's state after each series' last real step;
+ *            states (batch, time, latent) float32: its state after every step, 0 past a series' end;
  *            reconstruction (batch, time, channels) float32, 'autoencoder' only: in the data's
  *            units and time order, 0 past a series' end
  */
@@ -50,9 +51,11 @@ export function toOnnx(model: ExportableAutoencoder, options: ToOnnxOptions = {}
   const g = new OnnxGraph(`lstm_ae_${part}`);
 
   const x = g.input('x', 'float', ['batch', 'time', D]);
+  // [0], [1], [2] as int64: axes for Squeeze/Unsqueeze, bounds for Slice
+  const [axis0, axis1, axis2] = [0, 1, 2].map((a) => g.constant(`axis_${a}`, 'int64', [1], [a])) as [string, string, string];
   const shape = g.op('Shape', [x], 'x_shape');
-  const time = g.op('Slice', [shape, g.constant('one_from', 'int64', [1], [1]), g.constant('one_to', 'int64', [1], [2])], 'time'); // [T]
-  const batch = g.op('Slice', [shape, g.constant('zero_from', 'int64', [1], [0]), g.constant('zero_to', 'int64', [1], [1])], 'batch'); // [B]
+  const time = g.op('Slice', [shape, axis1, axis2], 'time'); // [T]
+  const batch = g.op('Slice', [shape, axis0, axis1], 'batch'); // [B]
 
   // lengths (B) int64: the input, or T for every series
   const lengths = masked ? g.input('lengths', 'int64', ['batch']) : g.op('Expand', [time, batch], 'full_lengths');
@@ -60,17 +63,17 @@ export function toOnnx(model: ExportableAutoencoder, options: ToOnnxOptions = {}
   let realSteps: string | undefined;
   let real = x;
   if (masked) {
-    const scalarTime = g.op('Squeeze', [time, g.constant('squeeze_axes', 'int64', [1], [0])], 'time_scalar');
+    const scalarTime = g.op('Squeeze', [time, axis0], 'time_scalar');
     const steps = g.op('Range', [g.constant('range_start', 'int64', [], [0]), scalarTime, g.constant('range_delta', 'int64', [], [1])], 'steps');
-    const stepRow = g.op('Unsqueeze', [steps, g.constant('row_axes', 'int64', [1], [0])], 'step_row'); // (1,T)
-    const lengthColumn = g.op('Unsqueeze', [lengths, g.constant('column_axes', 'int64', [1], [1])], 'length_column'); // (B,1)
+    const stepRow = g.op('Unsqueeze', [steps, axis0], 'step_row'); // (1,T)
+    const lengthColumn = g.op('Unsqueeze', [lengths, axis1], 'length_column'); // (B,1)
     const before = g.op('Less', [stepRow, lengthColumn], 'real_steps_2d');
-    realSteps = g.op('Unsqueeze', [before, g.constant('channel_axes', 'int64', [1], [2])], 'real_steps'); // (B,T,1)
+    realSteps = g.op('Unsqueeze', [before, axis2], 'real_steps'); // (B,T,1)
     real = g.op('Where', [realSteps, x, g.constant('zero_float', 'float', [], [0])], 'x_real');
   }
 
   // scaling in float64, as train/scaling.ts computes it, then float32 as the network sees it
-  const scale = scalingOps(g, scaling, real, realSteps, lengths);
+  const scale = scalingOps(g, scaling, real, realSteps, lengths, axis1);
   const scaled = scale ? g.op('Cast', [g.op('Div', [g.op('Sub', [scale.xDouble, scale.mean], 'x_centred'), scale.std], 'x_scaled_double')], 'x_scaled', { to: { int: 1 } }) : real;
 
   // the LSTMs run time-major, as ONNX's LSTM (and ONNX Runtime's) wants
@@ -78,7 +81,7 @@ export function toOnnx(model: ExportableAutoencoder, options: ToOnnxOptions = {}
   const sequenceLens = masked ? g.op('Cast', [lengths], 'sequence_lens', { to: { int: 6 } }) : '';
   const gates = lstmActivations(recurrentActivation);
   const enc = onnxLstmWeights(weights['encoder/kernel'], weights['encoder/recurrent_kernel'], weights['encoder/bias'], D, L);
-  const [, encoderLast] = g.node(
+  const [encoderSteps, encoderLast] = g.node(
     'LSTM',
     [xt, g.constant('encoder_W', 'float', [1, 4 * L, D], enc.W), g.constant('encoder_R', 'float', [1, 4 * L, L], enc.R), g.constant('encoder_B', 'float', [1, 8 * L], enc.B), sequenceLens],
     'encoder',
@@ -86,12 +89,15 @@ export function toOnnx(model: ExportableAutoencoder, options: ToOnnxOptions = {}
     2,
   );
   // Y_h (1,B,L): the state after each series' last real step, which Keras's masked LSTM carries to step T-1
-  const code = g.op('Squeeze', [encoderLast!, g.constant('direction_axes', 'int64', [1], [0])], 'code_value');
+  const code = g.op('Squeeze', [encoderLast!, axis0], 'code_value');
   g.output('code', code, 'float', ['batch', L]);
+  // Y (T,1,B,L): every step's state, 0 past each series' end; what pooled features (classify's mean and max) are made of
+  const states = g.op('Transpose', [g.op('Squeeze', [encoderSteps!, axis1], 'encoder_h_time_major')], 'encoder_h', { perm: { ints: [1, 0, 2] } });
+  g.output('states', states, 'float', ['batch', 'time', L]);
   if (part === 'encoder') return encode(g, model, part);
 
   // decoder input (T,B,L[+D]): the code at every step, then (conditional) x reversed within each series' length
-  const codeSteps = g.op('Expand', [g.op('Unsqueeze', [code, g.constant('time_axes', 'int64', [1], [0])], 'code_row'), g.op('Concat', [time, g.constant('ones_2', 'int64', [2], [1, 1])], 'repeat_shape', { axis: { int: 0 } })], 'code_repeated');
+  const codeSteps = g.op('Expand', [g.op('Unsqueeze', [code, axis0], 'code_row'), g.op('Concat', [time, g.constant('ones_2', 'int64', [2], [1, 1])], 'repeat_shape', { axis: { int: 0 } })], 'code_repeated');
   const E = decoderInputSize(dims, variant.decoder);
   const decoderIn =
     variant.decoder === 'conditional'
@@ -105,7 +111,7 @@ export function toOnnx(model: ExportableAutoencoder, options: ToOnnxOptions = {}
     { hidden_size: { int: L }, ...gates },
     1,
   );
-  const decoderH = g.op('Transpose', [g.op('Squeeze', [decoderSteps!, g.constant('direction_axes_1', 'int64', [1], [1])], 'decoder_h_time_major')], 'decoder_h', { perm: { ints: [1, 0, 2] } }); // (B,T,L)
+  const decoderH = g.op('Transpose', [g.op('Squeeze', [decoderSteps!, axis1], 'decoder_h_time_major')], 'decoder_h', { perm: { ints: [1, 0, 2] } }); // (B,T,L)
   const hidden = g.op('Relu', [dense(g, 'dense_hidden', decoderH, weights['dense_hidden/kernel'], weights['dense_hidden/bias'], L, L)], 'dense_hidden');
   let output = dense(g, 'dense_out', hidden, weights['dense_out/kernel'], weights['dense_out/bias'], L, D);
   if (variant.outputActivation === 'tanh') output = g.op('Tanh', [output], 'dense_out_tanh');
@@ -144,6 +150,7 @@ function scalingOps(
   real: string,
   realSteps: string | undefined,
   lengths: string,
+  timeAxis: string,
 ): { xDouble: string; mean: string; std: string } | undefined {
   if (scaling.normalize === 'none') return undefined;
   const xDouble = g.op('Cast', [real], 'x_double', { to: { int: 11 } });
@@ -151,7 +158,6 @@ function scalingOps(
     const n = scaling.mean.length;
     return { xDouble, mean: g.constant('scaling_mean', 'double', [n], scaling.mean), std: g.constant('scaling_std', 'double', [n], scaling.std) };
   }
-  const timeAxis = g.constant('series_time_axis', 'int64', [1], [1]);
   // the number of real steps, (B,1,1)
   const count = g.op('Cast', [g.op('Unsqueeze', [lengths, g.constant('count_axes', 'int64', [2], [1, 2])], 'series_count_int')], 'series_count', { to: { int: 11 } });
   const sum = g.op('ReduceSum', [xDouble, timeAxis], 'series_sum', { keepdims: { int: 1 } });
@@ -170,7 +176,7 @@ function encode(g: OnnxGraph, model: ExportableAutoencoder, part: OnnxPart): Uin
   const { normalize = model.scaling?.normalize ?? 'none', ...config } = model.config;
   return g.encode({
     producerVersion: VERSION,
-    docString: `lstm-ae ${part} (opset ${OPSET}): x (batch, time, channels) float32 in the data's units${variantOf(config).maskValue !== null ? ', lengths (batch) int64' : ''} -> code (batch, latent)${part === 'autoencoder' ? ', reconstruction (batch, time, channels)' : ''}`,
+    docString: `lstm-ae ${part} (opset ${OPSET}): x (batch, time, channels) float32 in the data's units${variantOf(config).maskValue !== null ? ', lengths (batch) int64' : ''} -> code (batch, latent), states (batch, time, latent)${part === 'autoencoder' ? ', reconstruction (batch, time, channels)' : ''}`,
     metadata: { 'lstm-ae.part': part, 'lstm-ae.config': JSON.stringify({ ...config, normalize }) },
   });
 }
