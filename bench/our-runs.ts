@@ -42,9 +42,9 @@ export async function runTrainOnce(repoRoot: string, engine: Engine, threads: nu
   };
 }
 
-export async function runForwardOnce(repoRoot: string, op: 'encode' | 'predict', threads: number): Promise<{ timing: ForwardTiming } | { note: string }> {
-  const label = `lstm-ae ${op} ${threads}t`;
-  const run = await runChild(process.execPath, [childScript('forward-once.js'), '--op', op, '--threads', String(threads)], {
+export async function runForwardOnce(repoRoot: string, op: 'encode' | 'predict', threads: number, runtime: 'ours' | 'onnx' = 'ours'): Promise<{ timing: ForwardTiming } | { note: string }> {
+  const label = `${runtime === 'onnx' ? 'ONNX Runtime' : 'lstm-ae'} ${op} ${threads}t`;
+  const run = await runChild(process.execPath, [childScript('forward-once.js'), '--op', op, '--threads', String(threads), '--runtime', runtime], {
     cwd: repoRoot,
     timeoutSeconds: ENCODE_TIMEOUT_S,
     label,

@@ -77,11 +77,12 @@ for (const threads of [1, BASELINE_THREADS]) {
     run: async () => collect(await runTrainOnce(repoRoot, 'fast', threads, options.epochs)),
   });
 }
-for (const op of ['encode', 'predict'] as const) {
+// the same forward passes exported by toOnnx and run in ONNX Runtime, for those who serve it there
+for (const [op, runtime] of [['encode', 'ours'], ['predict', 'ours'], ['encode', 'onnx'], ['predict', 'onnx']] as const) {
   steps.push({
-    title: `lstm-ae ${op} through the library API, ${windows} windows, ${plural(BASELINE_THREADS, 'thread')}`,
+    title: `${runtime === 'onnx' ? 'the exported model in ONNX Runtime:' : 'lstm-ae'} ${op} through the library API, ${windows} windows, ${plural(BASELINE_THREADS, 'thread')}`,
     run: async () => {
-      const outcome = await runForwardOnce(repoRoot, op, BASELINE_THREADS);
+      const outcome = await runForwardOnce(repoRoot, op, BASELINE_THREADS, runtime);
       if ('timing' in outcome) forward.push(outcome.timing);
       else addNote(outcome.note);
     },

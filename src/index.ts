@@ -45,6 +45,7 @@ export { parseTfjsModel, artifactShards, type TfjsModelRead } from './io/tfjs/pa
 export type { EncodedTfjsModel } from './io/tfjs/write.js';
 export type { TfjsModelContents } from './io/tfjs/model-contents.js';
 export { toSequences, seriesLength, type SeriesSet } from './io/series-set.js';
+export { toOnnx, ONNX_PARTS, type OnnxPart, type ToOnnxOptions, type ExportableAutoencoder } from './io/onnx/autoencoder-graph.js';
 export { parseSeries, withLabels, formatOfPath, SERIES_FORMATS, type SeriesFormat, type ParseSeriesOptions } from './io/parse-series.js';
 export { parseTimeSeriesCsv, type TimeSeriesCsvOptions, type TimeSeriesTable } from './io/readers/timeseries-csv.js';
 

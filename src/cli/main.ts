@@ -7,6 +7,7 @@ import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
 import { registerDetect } from './detect.js';
 import { registerEncode, registerReconstruct } from './forward-command.js';
+import { registerExport } from './export.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
 
@@ -21,6 +22,7 @@ registerDemo(program);
 registerTrain(program);
 registerEncode(program);
 registerReconstruct(program);
+registerExport(program);
 registerDetect(program);
 registerClassify(program);
 registerServe(program);
