@@ -230,6 +230,7 @@ async function showTrain(r: TrainResult): Promise<void> {
   $('downloads').replaceChildren(
     download('model.json', [r.modelJson], 'application/json'),
     download('weights.bin', [r.weightsBin as BlobPart]),
+    download('model.onnx', [r.onnx as BlobPart]),
     download('codes.npy', [r.codesNpy as BlobPart]),
   );
   $('results').hidden = false;

@@ -60,6 +60,8 @@ export interface TrainResult {
   params: Float32Array;
   modelJson: string;
   weightsBin: Uint8Array;
+  /** the model as ONNX (lstm-ae export's file) */
+  onnx: Uint8Array;
   /** the codes of the training series (N, latent), as .npy bytes */
   codesNpy: Uint8Array;
   projection: { x: number[]; y: number[]; labels: string[] };

@@ -6,7 +6,7 @@ import {
   EarlyStopping, splitValidationRandom, MASK_VALUE, toSequences, encodeNpy, modelArtifacts, pca, checkedTrainingWindows,
   DEFAULT_DETECTOR_SETTINGS, fitDetector, scoreSeries, fprThreshold, parseSeries, parseTimeSeriesCsv,
   DEFAULT_LEARNING_RATE, TRAIN_DEFAULTS, defaultBatchSize, makeSineData, makeAnomalySeries, anomalySeriesCsv,
-  modelFromArtifacts, seriesLength, type SeriesSet, type Sequences,
+  modelFromArtifacts, seriesLength, toOnnx, type SeriesSet, type Sequences,
 } from '../src/index.js';
 import type { DetectResult, EncodeResult, ExampleName, FromWorker, Reconstructed, TaskSettings, ToWorker, TrainResult } from './protocol.js';
 import type { InputFile } from './protocol.js';
@@ -166,6 +166,7 @@ async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Pr
       params: model.params.slice(),
       modelJson,
       weightsBin: weights,
+      onnx: toOnnx(model, { part: 'autoencoder' }),
       codesNpy: encodeNpy({ dtype: 'float32', shape: [N, L], data: codes.data }),
       projection: project(codes, set),
       reconstructions: await reconstructSome(model, set, all, s.threads),
