@@ -113,6 +113,55 @@ test('killed inside a save after its commit (history.json or the old generation 
   await Promise.all(['after-rename@2', 'write@10', 'after-rename@4', 'after-history@4'].map(killAt));
 });
 
+// Early stopping on (the default) with a learning rate at which val_loss rises after epoch 7 of
+// 12 (patience 20, so the run goes on): a stop while the best epoch is not the last must keep
+// the last finished epoch's weights, not early stopping's best (issue 23: 3 of 6 Ctrl-C or TERM
+// stops then resumed ended elsewhere). Signals arrive at exact batches through the fault hooks,
+// in a first run and in resumes of it; SIGKILL in between.
+const STOPPING = join(scratch, 'stopping-reference');
+const stoppingArgs = (out: string) => trainArgs(out, 12, '--lr', '0.03', '--patience', '20');
+const stoppingRun = await cli(stoppingArgs(STOPPING));
+assert.equal(stoppingRun.code, 0, stoppingRun.stderr);
+
+/** history.json but its timings */
+function withoutSeconds(run: string): unknown {
+  const { seconds: _, ...rest } = JSON.parse(readFileSync(join(run, 'history.json'), 'utf8'));
+  return rest;
+}
+
+async function stopAt(run: string, signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL', point: string): Promise<void> {
+  const args = existsSync(join(run, 'model.json')) ? ['train', '--resume', run, '--json'] : stoppingArgs(run);
+  const r = await cli(args, { LSTM_AE_TEST_CRASH_AT: point, LSTM_AE_TEST_SIGNAL: signal });
+  if (signal === 'SIGKILL') assert.equal(r.signal, 'SIGKILL', `${point}: ${r.code} ${r.stderr}`);
+  else assert.equal(r.code, signal === 'SIGINT' ? 130 : 143, `${point}: ${r.stderr}`);
+}
+
+test('SIGINT, SIGTERM and SIGKILL at exact batches, in a run with early stopping on and in its resumes: each resume ends byte for byte as the uninterrupted run', async () => {
+  const history = JSON.parse(readFileSync(join(STOPPING, 'history.json'), 'utf8'));
+  const val: number[] = history.val_loss;
+  const best = val.indexOf(Math.min(...val.slice(0, 8)));
+  assert.ok(best < 7 && val[7]! > val[best]!, `the reference's val_loss must rise after its best epoch: ${val.join(' ')}`);
+  // 3 batches an epoch: batch@26 is inside epoch 9 (epochs 1-8 done, the best among them not the last)
+  const chains: Array<Array<['SIGINT' | 'SIGTERM' | 'SIGKILL', string]>> = [
+    [['SIGINT', 'batch@26']],
+    [['SIGTERM', 'batch@28']],
+    [['SIGINT', 'batch@24'], ['SIGTERM', 'batch@2']],
+    [['SIGTERM', 'batch@23'], ['SIGKILL', 'batch@5'], ['SIGINT', 'batch@3']],
+    [['SIGKILL', 'batch@22'], ['SIGINT', 'batch@4']],
+  ];
+  await Promise.all(
+    chains.map(async (chain, n) => {
+      const run = join(scratch, `stopped-${n}`);
+      for (const [signal, point] of chain) await stopAt(run, signal, point);
+      const what = chain.map((c) => c.join(' at ')).join(', then ');
+      const r = await cli(['train', '--resume', run, '--json']);
+      assert.equal(r.code, 0, `${what}: ${r.stderr}`);
+      assert.deepEqual(weightsBytes(run), weightsBytes(STOPPING), `${what}: weights`);
+      assert.deepEqual(withoutSeconds(run), withoutSeconds(STOPPING), `${what}: history`);
+    }),
+  );
+});
+
 /** Runs `args` and resolves once stderr has shown `line`, handing back the process. */
 function startAndWaitFor(args: string[], line: RegExp) {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
