@@ -9,6 +9,8 @@ import { loadModel } from '../src/io/tfjs/format.js';
 import { readModelSetInfo } from '../src/io/tfjs/model-set.js';
 import { readTrainingRecord } from '../src/io/training-record.js';
 import { JOURNAL_FILE } from '../src/io/file-set.js';
+import { readNpy } from '../src/io/npy-file.js';
+import { readLabelsFile, readSeries } from '../src/io/read-series.js';
 
 // `lstm-ae train` killed (SIGKILL at exact points through the fault hooks of
 // src/io/test-faults.ts, and at points of the OS's choosing), interrupted (SIGINT, SIGTERM),
@@ -335,4 +337,38 @@ test('data killed inside its set: before the commit the old arrays stay; after i
   // and `data` again into the early one removes the dead run's temps
   assert.equal((await cli(dataArgs(early, 2))).code, 0);
   assert.deepEqual(readdirSync(early).sort(), names);
+});
+
+test('data killed between its renames (two arrays new, two old): a reader of any one of them finishes the set first, so the folder is the new set whole', async () => {
+  const dataArgs = (out: string) => ['data', '--out', out, '--cycles', '3', '--timesteps', '20', '--test-size', '0.4', '--seed', '2'];
+  const clean = join(scratch, 'mixed-clean');
+  assert.equal((await cli(dataArgs(clean))).code, 0);
+  const names = ['X_test.npy', 'X_train.npy', 'y_test.npy', 'y_train.npy'];
+  const readers: Array<[string, (dir: string) => Promise<void> | void]> = [
+    ['train --data DIR/X_train.npy', async (dir) => {
+      const r = await cli(trainArgs(join(scratch, `on-${dir.split('/').at(-1)}`), 1).map((a) => (a === DATA ? join(dir, 'X_train.npy') : a)));
+      assert.equal(r.code, 0, r.stderr);
+    }],
+    ['encode --input DIR/X_test.npy', async (dir) => {
+      const r = await cli(['encode', '--model', join(REFERENCE, 'model.json'), '--input', join(dir, 'X_test.npy'), '--out', join(dir, '..', `codes-${dir.split('/').at(-1)}.npy`)]);
+      assert.equal(r.code, 0, r.stderr);
+    }],
+    ['readNpy(DIR/y_test.npy)', (dir) => void readNpy(join(dir, 'y_test.npy'))],
+    ['readSeries(DIR/X_test.npy)', (dir) => void readSeries(join(dir, 'X_test.npy'))],
+    ['readLabelsFile(DIR/y_train.npy)', (dir) => void readLabelsFile(join(dir, 'y_train.npy'))],
+  ];
+  await Promise.all(
+    readers.map(async ([what, read], n) => {
+      const dir = join(scratch, `mixed-${n}`);
+      cpSync(DATA, dir, { recursive: true });
+      const killed = await cli(dataArgs(dir), { LSTM_AE_TEST_CRASH_AT: 'data-mid-renames@2' });
+      assert.equal(killed.signal, 'SIGKILL', what);
+      assert.ok(existsSync(join(dir, JOURNAL_FILE)), what);
+      assert.deepEqual(readFileSync(join(dir, 'X_train.npy')), readFileSync(join(clean, 'X_train.npy')), `${what}: the first rename was done`);
+      assert.deepEqual(readFileSync(join(dir, 'X_test.npy')), readFileSync(join(DATA, 'X_test.npy')), `${what}: the third was not`);
+      await read(dir);
+      assert.deepEqual(readdirSync(dir).sort(), names, what);
+      for (const f of names) assert.deepEqual(readFileSync(join(dir, f)), readFileSync(join(clean, f)), `${what}: ${f}`);
+    }),
+  );
 });

@@ -12,7 +12,7 @@
  * set's new files written, model.json not yet), `before-rename` (model.json's temp written
  * and synced, not yet renamed: the commit), `after-rename` (committed; history.json and
  * the old generation's files not yet updated), `after-history`, `data-before-commit`,
- * `data-mid-renames` (a data set's journal committed and its first file renamed), and
+ * `data-mid-renames` (a data set's journal committed and its K-th file renamed), and
  * `batch` (the end of every training batch). Nothing here runs when the variables are unset.
  */
 

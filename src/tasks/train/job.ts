@@ -20,7 +20,6 @@ import { commitModelSet, HISTORY_FILE, MODEL_FILE, readModelSetInfo, tidyModelFo
 import { modelContents, modelFromFile } from '../../io/tfjs/format.js';
 import { readTrainingRecord, type ResumeState, type TrainingRecord } from '../../io/training-record.js';
 import { LOCK_FILE, lockFolder, type FolderLock } from '../../io/folder-lock.js';
-import { settleFileSet } from '../../io/file-set.js';
 import { faultPoint } from '../../io/test-faults.js';
 import { ENGINES, type EngineName } from '../../train/gradient-step.js';
 import { ensureOutputFolder, refuseInputs } from '../../io/output-location.js';
@@ -208,7 +207,6 @@ export async function runTrainJob(o: TrainOptions, given: (name: string) => bool
 
   // Everything the user gave is checked before any training or writing starts: the inputs
   // first, so a bad one leaves no trace, then the output folder, so a long run can save.
-  if (!resumed) settleFileSet(dataPath, `--data ${dataPath}`);
   // a resumed run's files are those its record names: each must match the record's fingerprint before it is parsed
   if (resumed) checkResumedData(resumed.settings, dataPath, out);
   const read = resumed ? resumed.settings : { format: o.format ?? null, labelColumn: o.labelColumn ?? null, validation: o.validation ?? null };
