@@ -2,6 +2,8 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Sta
 import { constants as bufferConstants } from 'node:buffer';
 import { InputError } from '../input-error.js';
 import { settleSetOf } from './file-set.js';
+import { TEXT_LIMITS } from '../limits.js';
+import { decodeText, TEXT_FILE_LIMIT_TEXT } from './readers/text-file.js';
 
 /** What a path that is not a plain file is, in words: 'a FIFO', 'a character device', ... */
 export function fileKind(stats: Stats): string {
@@ -86,7 +88,10 @@ export function readInputFile(path: string, expected: string, limits: ReadLimits
   }
 }
 
-/** A text file the user named, decoded as UTF-8 (a leading byte-order mark dropped). */
+/** Limits for a text file of series: a larger one is refused before it is read (TEXT_LIMITS). */
+export const TEXT_READ_LIMITS: ReadLimits = { maxBytes: TEXT_LIMITS.fileBytes, limitText: TEXT_FILE_LIMIT_TEXT };
+
+/** A text file the user named, decoded as UTF-8 (a leading byte-order mark dropped), within TEXT_LIMITS. */
 export function readTextFile(path: string, expected: string): string {
-  return new TextDecoder('utf-8').decode(readInputFile(path, expected));
+  return decodeText(readInputFile(path, expected, TEXT_READ_LIMITS), path);
 }
