@@ -37,3 +37,14 @@ export function withinLimit(name: LimitName, value: number): boolean {
   const { min, max } = LIMITS[name];
   return Number.isSafeInteger(value) && value >= min && value <= max;
 }
+
+/**
+ * Text files of series (.ts, .tsv, .csv, detect's CSV): the largest file, decoded whole into
+ * one string (Node's longest string is just under 512 MiB of UTF-16 units), and the longest
+ * line (about 12 million values), so that a huge file or line is one line of error naming
+ * it, never a string-length crash or a parse that runs for minutes.
+ */
+export const TEXT_LIMITS = {
+  fileBytes: 500 * 2 ** 20,
+  lineBytes: 128 * 2 ** 20,
+} as const;

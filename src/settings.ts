@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { InputError } from './input-error.js';
+import { LIMITS, type LimitName } from './limits.js';
 
 /** How a group of settings is worded in a message. */
 export interface SettingsWords {
@@ -19,6 +20,9 @@ export const finiteNumber = () => v.pipe(v.number(), v.finite());
 
 /** An integer in [min, max]. */
 export const integerIn = (min: number, max = Number.MAX_SAFE_INTEGER) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
+
+/** An integer within the one range src/limits.ts sets for `name`: options and files checked alike. */
+export const limitInteger = (name: LimitName) => integerIn(LIMITS[name].min, LIMITS[name].max);
 
 /** A value as a user typed it: numbers plainly, anything else as JSON. */
 export function showValue(value: unknown): string {

@@ -9,6 +9,8 @@ import { loadModel } from '../src/io/tfjs/format.js';
 import { readModelSetInfo } from '../src/io/tfjs/model-set.js';
 import { readTrainingRecord } from '../src/io/training-record.js';
 import { JOURNAL_FILE } from '../src/io/file-set.js';
+import { readNpy } from '../src/io/npy-file.js';
+import { readLabelsFile, readSeries } from '../src/io/read-series.js';
 
 // `lstm-ae train` killed (SIGKILL at exact points through the fault hooks of
 // src/io/test-faults.ts, and at points of the OS's choosing), interrupted (SIGINT, SIGTERM),
@@ -111,6 +113,55 @@ test('killed inside a save before its commit (set files half written, all writte
 
 test('killed inside a save after its commit (history.json or the old generation not yet updated): the new set is whole, history.json is repaired, resuming gives the same weights', async () => {
   await Promise.all(['after-rename@2', 'write@10', 'after-rename@4', 'after-history@4'].map(killAt));
+});
+
+// Early stopping on (the default) with a learning rate at which val_loss rises after epoch 7 of
+// 12 (patience 20, so the run goes on): a stop while the best epoch is not the last must keep
+// the last finished epoch's weights, not early stopping's best (issue 23: 3 of 6 Ctrl-C or TERM
+// stops then resumed ended elsewhere). Signals arrive at exact batches through the fault hooks,
+// in a first run and in resumes of it; SIGKILL in between.
+const STOPPING = join(scratch, 'stopping-reference');
+const stoppingArgs = (out: string) => trainArgs(out, 12, '--lr', '0.03', '--patience', '20');
+const stoppingRun = await cli(stoppingArgs(STOPPING));
+assert.equal(stoppingRun.code, 0, stoppingRun.stderr);
+
+/** history.json but its timings */
+function withoutSeconds(run: string): unknown {
+  const { seconds: _, ...rest } = JSON.parse(readFileSync(join(run, 'history.json'), 'utf8'));
+  return rest;
+}
+
+async function stopAt(run: string, signal: 'SIGINT' | 'SIGTERM' | 'SIGKILL', point: string): Promise<void> {
+  const args = existsSync(join(run, 'model.json')) ? ['train', '--resume', run, '--json'] : stoppingArgs(run);
+  const r = await cli(args, { LSTM_AE_TEST_CRASH_AT: point, LSTM_AE_TEST_SIGNAL: signal });
+  if (signal === 'SIGKILL') assert.equal(r.signal, 'SIGKILL', `${point}: ${r.code} ${r.stderr}`);
+  else assert.equal(r.code, signal === 'SIGINT' ? 130 : 143, `${point}: ${r.stderr}`);
+}
+
+test('SIGINT, SIGTERM and SIGKILL at exact batches, in a run with early stopping on and in its resumes: each resume ends byte for byte as the uninterrupted run', async () => {
+  const history = JSON.parse(readFileSync(join(STOPPING, 'history.json'), 'utf8'));
+  const val: number[] = history.val_loss;
+  const best = val.indexOf(Math.min(...val.slice(0, 8)));
+  assert.ok(best < 7 && val[7]! > val[best]!, `the reference's val_loss must rise after its best epoch: ${val.join(' ')}`);
+  // 3 batches an epoch: batch@26 is inside epoch 9 (epochs 1-8 done, the best among them not the last)
+  const chains: Array<Array<['SIGINT' | 'SIGTERM' | 'SIGKILL', string]>> = [
+    [['SIGINT', 'batch@26']],
+    [['SIGTERM', 'batch@28']],
+    [['SIGINT', 'batch@24'], ['SIGTERM', 'batch@2']],
+    [['SIGTERM', 'batch@23'], ['SIGKILL', 'batch@5'], ['SIGINT', 'batch@3']],
+    [['SIGKILL', 'batch@22'], ['SIGINT', 'batch@4']],
+  ];
+  await Promise.all(
+    chains.map(async (chain, n) => {
+      const run = join(scratch, `stopped-${n}`);
+      for (const [signal, point] of chain) await stopAt(run, signal, point);
+      const what = chain.map((c) => c.join(' at ')).join(', then ');
+      const r = await cli(['train', '--resume', run, '--json']);
+      assert.equal(r.code, 0, `${what}: ${r.stderr}`);
+      assert.deepEqual(weightsBytes(run), weightsBytes(STOPPING), `${what}: weights`);
+      assert.deepEqual(withoutSeconds(run), withoutSeconds(STOPPING), `${what}: history`);
+    }),
+  );
 });
 
 /** Runs `args` and resolves once stderr has shown `line`, handing back the process. */
@@ -286,4 +337,38 @@ test('data killed inside its set: before the commit the old arrays stay; after i
   // and `data` again into the early one removes the dead run's temps
   assert.equal((await cli(dataArgs(early, 2))).code, 0);
   assert.deepEqual(readdirSync(early).sort(), names);
+});
+
+test('data killed between its renames (two arrays new, two old): a reader of any one of them finishes the set first, so the folder is the new set whole', async () => {
+  const dataArgs = (out: string) => ['data', '--out', out, '--cycles', '3', '--timesteps', '20', '--test-size', '0.4', '--seed', '2'];
+  const clean = join(scratch, 'mixed-clean');
+  assert.equal((await cli(dataArgs(clean))).code, 0);
+  const names = ['X_test.npy', 'X_train.npy', 'y_test.npy', 'y_train.npy'];
+  const readers: Array<[string, (dir: string) => Promise<void> | void]> = [
+    ['train --data DIR/X_train.npy', async (dir) => {
+      const r = await cli(trainArgs(join(scratch, `on-${dir.split('/').at(-1)}`), 1).map((a) => (a === DATA ? join(dir, 'X_train.npy') : a)));
+      assert.equal(r.code, 0, r.stderr);
+    }],
+    ['encode --input DIR/X_test.npy', async (dir) => {
+      const r = await cli(['encode', '--model', join(REFERENCE, 'model.json'), '--input', join(dir, 'X_test.npy'), '--out', join(dir, '..', `codes-${dir.split('/').at(-1)}.npy`)]);
+      assert.equal(r.code, 0, r.stderr);
+    }],
+    ['readNpy(DIR/y_test.npy)', (dir) => void readNpy(join(dir, 'y_test.npy'))],
+    ['readSeries(DIR/X_test.npy)', (dir) => void readSeries(join(dir, 'X_test.npy'))],
+    ['readLabelsFile(DIR/y_train.npy)', (dir) => void readLabelsFile(join(dir, 'y_train.npy'))],
+  ];
+  await Promise.all(
+    readers.map(async ([what, read], n) => {
+      const dir = join(scratch, `mixed-${n}`);
+      cpSync(DATA, dir, { recursive: true });
+      const killed = await cli(dataArgs(dir), { LSTM_AE_TEST_CRASH_AT: 'data-mid-renames@2' });
+      assert.equal(killed.signal, 'SIGKILL', what);
+      assert.ok(existsSync(join(dir, JOURNAL_FILE)), what);
+      assert.deepEqual(readFileSync(join(dir, 'X_train.npy')), readFileSync(join(clean, 'X_train.npy')), `${what}: the first rename was done`);
+      assert.deepEqual(readFileSync(join(dir, 'X_test.npy')), readFileSync(join(DATA, 'X_test.npy')), `${what}: the third was not`);
+      await read(dir);
+      assert.deepEqual(readdirSync(dir).sort(), names, what);
+      for (const f of names) assert.deepEqual(readFileSync(join(dir, f)), readFileSync(join(clean, f)), `${what}: ${f}`);
+    }),
+  );
 });

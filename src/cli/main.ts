@@ -11,6 +11,15 @@ import { registerExport } from './export.js';
 import { registerServe } from './serve.js';
 import { registerTrain } from './train.js';
 
+// A reader that closes stdout early (`lstm-ae detect --follow ... | head -c 100`) has all it
+// wants: the command ends quietly with exit 0, as `head` expects of the programs it reads,
+// instead of an unhandled EPIPE with a stack trace. One handler for every command.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  process.stderr.write(`lstm-ae: standard output: ${err.code ?? err.message}\n`);
+  process.exit(2);
+});
+
 const program = new Command('lstm-ae')
   .description('LSTM autoencoders for time series: the Keras seed pipeline, fast and checkable.')
   .version(VERSION, '-V, --version', 'print the version')

@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { InputError } from '../input-error.js';
 import { syncFolder, systemReason, TEMP_NAME, tempName, writeNewFile } from './durable-file.js';
 import { isLeftoverOfDeadProcess, lockFolder, type FolderLock } from './folder-lock.js';
@@ -22,9 +22,10 @@ import { faultPoint } from './test-faults.js';
  *   3. the renames are done, the folder synced, the journal removed.
  *
  * A run killed before 2 leaves the old set whole (and temp files the next writer removes);
- * killed after 2 it leaves a journal, and whoever comes next (the next `data`, or `train`
- * reading the folder) does the renames it lists, which are safe to repeat. Only in the
- * moment between a kill and that next run could a program other than ours read a mix.
+ * killed after 2 it leaves a journal, and whoever comes next (the next `data`, or any of our
+ * readers reading any one file of the set: settleSetOf, called by readInputFile) does the
+ * renames it lists, which are safe to repeat. Only in the moment between a kill and that
+ * next run could a program other than ours read a mix.
  */
 
 export const JOURNAL_FILE = '.lstm-ae-commit';
@@ -84,15 +85,13 @@ export function finishFileSet(dir: string): void {
     throw err;
   }
   const renames = parseJournal(text, journal);
-  let first = true;
   for (const [temp, name] of renames) {
     try {
       renameSync(join(dir, temp), join(dir, name));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // already renamed
     }
-    if (first) faultPoint('data-mid-renames');
-    first = false;
+    faultPoint('data-mid-renames'); // @K: after the K-th rename
   }
   syncFolder(dir);
   rmSync(journal, { force: true });
@@ -125,6 +124,29 @@ export function settleFileSet(dir: string, what: string): void {
   } finally {
     lock.release();
   }
+}
+
+/** Journals are a few hundred bytes: a larger one is not ours. */
+const MAX_JOURNAL_BYTES = 64 << 10;
+
+/**
+ * For a reader of one file: when `path` is one of a set whose commit was interrupted (a
+ * journal beside it lists it), the set is finished first, so the file read and the files
+ * beside it are all of the new set, whichever of them a command reads.
+ */
+export function settleSetOf(path: string): void {
+  const dir = dirname(path);
+  const journal = join(dir, JOURNAL_FILE);
+  const stats = lstatSync(journal, { throwIfNoEntry: false });
+  if (!stats) return;
+  if (!stats.isFile() || stats.size > MAX_JOURNAL_BYTES) throw new InputError(`${journal}: not a journal of renames written by lstm-ae; remove it and write the files again`);
+  let text: string;
+  try {
+    text = readFileSync(journal, 'utf8');
+  } catch {
+    return; // finished by another reader meanwhile
+  }
+  if (parseJournal(text, journal).some(([, name]) => name === basename(path))) settleFileSet(dir, path);
 }
 
 function parseJournal(text: string, path: string): Array<[string, string]> {

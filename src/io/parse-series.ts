@@ -56,7 +56,7 @@ export function parseSeries(input: string | Uint8Array | ArrayBuffer, source: st
     if (typeof input === 'string') throw new InputError(`${source}: a .npy file is binary; expected its bytes, not text`);
     return seriesFromNpy(parseNpy(input instanceof Uint8Array ? input : new Uint8Array(input), source), source);
   }
-  const text = decodeText(input);
+  const text = decodeText(input, source);
   return format === 'ts' ? parseTs(text, source)
     : format === 'tsv' ? parseUcrTsv(text, source)
     : parseCsvSeries(text, source, { labelColumn: options.labelColumn, header: options.header });

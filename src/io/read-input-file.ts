@@ -1,6 +1,9 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
 import { InputError } from '../input-error.js';
+import { settleSetOf } from './file-set.js';
+import { TEXT_LIMITS } from '../limits.js';
+import { decodeText, TEXT_FILE_LIMIT_TEXT } from './readers/text-file.js';
 
 /** What a path that is not a plain file is, in words: 'a FIFO', 'a character device', ... */
 export function fileKind(stats: Stats): string {
@@ -47,9 +50,11 @@ export interface ReadLimits {
  * file is one InputError line, worded the same for every kind of input: `PATH: file not
  * found; expected WHAT`. Reads exactly the size it found, never more: the file is checked
  * before it is opened (no FIFO is opened, no device read), opened non-blocking, and checked
- * again through the open descriptor in case it was swapped in between.
+ * again through the open descriptor in case it was swapped in between. A file of a set
+ * whose commit a kill interrupted (io/file-set.ts) is read after the set is finished.
  */
 export function readInputFile(path: string, expected: string, limits: ReadLimits = {}): Buffer {
+  settleSetOf(path); // one file of a set (`data`'s arrays) is read only once the set is whole
   const maxBytes = Math.min(limits.maxBytes ?? Infinity, bufferConstants.MAX_LENGTH);
   const before = statInputFile(path, expected);
   const tooLarge = (size: number): InputError =>
@@ -83,7 +88,10 @@ export function readInputFile(path: string, expected: string, limits: ReadLimits
   }
 }
 
-/** A text file the user named, decoded as UTF-8 (a leading byte-order mark dropped). */
+/** Limits for a text file of series: a larger one is refused before it is read (TEXT_LIMITS). */
+export const TEXT_READ_LIMITS: ReadLimits = { maxBytes: TEXT_LIMITS.fileBytes, limitText: TEXT_FILE_LIMIT_TEXT };
+
+/** A text file the user named, decoded as UTF-8 (a leading byte-order mark dropped), within TEXT_LIMITS. */
 export function readTextFile(path: string, expected: string): string {
-  return new TextDecoder('utf-8').decode(readInputFile(path, expected));
+  return decodeText(readInputFile(path, expected, TEXT_READ_LIMITS), path);
 }

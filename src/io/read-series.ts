@@ -1,4 +1,4 @@
-import { readInputFile, readTextFile } from './read-input-file.js';
+import { readInputFile, readTextFile, TEXT_READ_LIMITS } from './read-input-file.js';
 import { LABELS_FILE_EXPECTED, parseLabels } from './readers/labels-file.js';
 import { parseTimeSeriesCsv, type TimeSeriesCsvOptions, type TimeSeriesTable } from './readers/timeseries-csv.js';
 import { parseSeries, seriesFormat, withLabels, type ParseSeriesOptions } from './parse-series.js';
@@ -25,7 +25,7 @@ const EXPECTED = {
  */
 export function readSeries(path: string, options: ReadSeriesOptions = {}): SeriesSet {
   const format = seriesFormat(path, options);
-  const set = parseSeries(readInputFile(path, EXPECTED[format]), path, { ...options, format });
+  const set = parseSeries(readInputFile(path, EXPECTED[format], format === 'npy' ? {} : TEXT_READ_LIMITS), path, { ...options, format });
   if (options.labelsPath === undefined) return set;
   return withLabels(set, readInputFile(options.labelsPath, LABELS_FILE_EXPECTED), options.labelsPath, path);
 }

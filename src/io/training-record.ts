@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
+import { readInputFile } from './read-input-file.js';
 import { join } from 'node:path';
 import * as v from 'valibot';
 import { firstIssue } from '../settings.js';
@@ -229,18 +230,21 @@ function jsonNumber(value: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-/** A plain file's bytes, its size checked first (at most `limit`, or exactly it when `exact`). */
+/**
+ * A plain file of the run's own, its size checked first (at most `limit`, or exactly it when
+ * `exact`). The set's files are written by lstm-ae as plain files: a symbolic link (to a file
+ * outside, say) is refused without being followed, so nothing it leads to is read or quoted.
+ */
 function readBounded(path: string, limit: number, expected: string, exact = false): Buffer {
-  let size: number;
+  let stats;
   try {
-    const stats = statSync(path);
-    if (!stats.isFile()) throw new InputError(`${path}: is not a plain file; expected ${expected}`);
-    size = stats.size;
+    stats = lstatSync(path);
   } catch (err) {
-    if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(`${path}: ${code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(err)})`}; expected ${expected}`);
   }
-  if (exact ? size !== limit : size > limit) throw new InputError(`${path}: is ${size} bytes, expected ${exact ? '' : 'at most '}${limit}`);
-  return readFileSync(path);
+  if (stats.isSymbolicLink()) throw new InputError(`${path}: is a symbolic link; expected ${expected}, a plain file written there by lstm-ae`);
+  if (!stats.isFile()) throw new InputError(`${path}: is not a plain file; expected ${expected}`);
+  if (exact ? stats.size !== limit : stats.size > limit) throw new InputError(`${path}: is ${stats.size} bytes, expected ${exact ? '' : 'at most '}${limit}`);
+  return readInputFile(path, expected, { maxBytes: exact ? limit : Math.min(limit, Number.MAX_SAFE_INTEGER) });
 }

@@ -1,5 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { BLUE, RED, chartConfig } from './chart-style.js';
+import { buckets, extent, minMaxPoints, round6, type Numbers } from './series-reduce.js';
+
+export { buckets, CHART_BUCKETS, minMaxPoints, type Numbers } from './series-reduce.js';
 
 /**
  * The figures of `lstm-ae detect`'s report, as Vega-Lite specs with their data inline. Long
@@ -8,45 +11,8 @@ import { BLUE, RED, chartConfig } from './chart-style.js';
  * thousand.
  */
 
-export type Numbers = Float32Array | Float64Array | readonly number[];
-
-/** How many buckets a long series is drawn from. */
-export const CHART_BUCKETS = 1000;
-
 const ORANGE = '#ff7f0e';
 const GREY = '#7f7f7f';
-
-function round6(v: number): number {
-  return Math.round(v * 1e6) / 1e6;
-}
-
-/** Row ranges [start, end) of the buckets a series of `rows` rows is drawn from. */
-export function buckets(rows: number, count = CHART_BUCKETS): [number, number][] {
-  const size = Math.max(1, Math.ceil(rows / count));
-  const out: [number, number][] = [];
-  for (let start = 0; start < rows; start += size) out.push([start, Math.min(rows, start + size)]);
-  return out;
-}
-
-/** Each bucket's lowest and highest finite value, as (row, value) points at the bucket's first and last row. */
-export function minMaxPoints(values: Numbers, stride = 1, offset = 0, count = CHART_BUCKETS): { row: number; value: number }[] {
-  const rows = Math.floor(values.length / stride);
-  const points: { row: number; value: number }[] = [];
-  for (const [start, end] of buckets(rows, count)) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let r = start; r < end; r++) {
-      const v = values[r * stride + offset]!;
-      if (!Number.isFinite(v)) continue;
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-    if (lo > hi) continue;
-    if (end - start === 1 || lo === hi) points.push({ row: start, value: round6(lo) });
-    else points.push({ row: start, value: round6(lo) }, { row: end - 1, value: round6(hi) });
-  }
-  return points;
-}
 
 export interface Span {
   start: number;
@@ -194,13 +160,15 @@ export interface DistributionChartInput {
 /** Histograms of log10 of the anomaly statistic: held-out normal rows against the scored rows. */
 export function distributionChart(input: DistributionChartInput): TopLevelSpec {
   const logs = (values: Numbers) => Array.from(values).filter((v) => Number.isFinite(v) && v > 0).map((v) => Math.log10(v));
-  const all = [...logs(input.heldOut), ...logs(input.scored)];
-  const lo = Math.min(...all);
-  const hi = Math.max(...all, lo + 1e-9);
+  const sets = [['held-out normal rows', logs(input.heldOut)], ['scored rows', logs(input.scored)]] as const;
+  // loops, not Math.min(...all): a spread of 150,000 arguments overflows the stack
+  const [held, scored] = [extent(sets[0][1]), extent(sets[1][1])];
+  const lo = Math.min(held.min, scored.min);
+  const hi = Math.max(held.max, scored.max, lo + 1e-9);
   const bins = 40;
   const width = (hi - lo) / bins;
   const rows: { bin: number; binEnd: number; share: number; set: string }[] = [];
-  for (const [set, values] of [['held-out normal rows', logs(input.heldOut)], ['scored rows', logs(input.scored)]] as const) {
+  for (const [set, values] of sets) {
     const counts = new Array<number>(bins).fill(0);
     for (const v of values) counts[Math.min(bins - 1, Math.floor((v - lo) / width))]!++;
     counts.forEach((n, b) => rows.push({ bin: round6(lo + b * width), binEnd: round6(lo + (b + 1) * width), share: values.length ? n / values.length : 0, set }));

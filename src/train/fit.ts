@@ -54,7 +54,8 @@ export interface FitOptions extends EngineOptions {
    * when it fires, fit stops after the current batch, puts the weights, optimizer state and
    * random state back where the unfinished epoch began, and returns the finished epochs'
    * history: what is left is exactly the end of the last finished epoch, from which a
-   * resumed run goes on as if never stopped
+   * resumed run goes on as if never stopped (early stopping's best weights are not put
+   * back then: the run has not ended)
    */
   signal?: AbortSignal;
   /** what counts as divergence (see DivergenceGuard); default a guard with factor 2 */
@@ -193,6 +194,8 @@ export async function fitLoop(model: Trainable, given: Sequences, options: FitOp
   };
 
   await callbacks.onTrainBegin?.();
+  let stopped = false; // by early stopping
+  let lastDone = initialEpoch - 1;
   for (let epoch = initialEpoch; epoch < epochs && !signal?.aborted; epoch++) {
     const started = performance.now();
     epochStart.set(params);
@@ -238,12 +241,20 @@ export async function fitLoop(model: Trainable, given: Sequences, options: FitOp
     history.history.seconds.push(logs.seconds);
     // before the callbacks, so a checkpoint saved there holds early stopping's verdict on this epoch
     const stop = stopper !== undefined && logs.val_loss !== undefined && stopper.update(epoch, logs.val_loss, params);
+    lastDone = epoch;
     await callbacks.onEpochEnd?.(epoch, logs);
-    if (stop) break;
+    if (stop) {
+      stopped = true;
+      break;
+    }
   }
+  // cut short by `signal` before the last epoch: the run is not at its end, so the weights stay
+  // those of the last finished epoch, exactly what a checkpoint there holds (a resumed run goes
+  // on from them; the best weights come back only when the whole run ends)
+  const interrupted = !stopped && lastDone < epochs - 1;
   if (stopper) {
     // stopped early: update() has put the best weights back; ran to the end: put them back now
-    const restoredBestWeights = stopper.stoppedEpoch >= 0 ? stopper.restoreBestWeights && stopper.bestEpoch >= 0 : stopper.restore(params);
+    const restoredBestWeights = stopper.stoppedEpoch >= 0 ? stopper.restoreBestWeights && stopper.bestEpoch >= 0 : !interrupted && stopper.restore(params);
     const { bestEpoch, bestLoss: bestValLoss, stoppedEpoch } = stopper;
     history.earlyStopping = { bestEpoch, bestValLoss, stoppedEpoch, restoredBestWeights };
   }

@@ -12,6 +12,9 @@ import { InputError } from '../input-error.js';
  *                  convention: shape, not level); nothing is learnt from the training data.
  * A deviation of 0 (a constant channel) counts as 1, so the values are only centred.
  */
+/** A deviation at most this times max(1, |mean|) is rounding of a constant channel: it scales by 1 instead. */
+export const MIN_RELATIVE_STD = 1e-12;
+
 export const NORMALIZATIONS = ['none', 'global', 'per-channel', 'per-series'] as const;
 export type Normalization = (typeof NORMALIZATIONS)[number];
 
@@ -145,7 +148,7 @@ class Moments {
   deviations(): number[] {
     return [...this.m2].map((m2, g) => {
       const std = Math.sqrt(m2 / Math.max(1, this.count[g]!));
-      return std > 1e-12 * Math.max(1, Math.abs(this.mean[g]!)) ? std : 1;
+      return std > MIN_RELATIVE_STD * Math.max(1, Math.abs(this.mean[g]!)) ? std : 1;
     });
   }
 }

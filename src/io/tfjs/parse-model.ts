@@ -1,8 +1,9 @@
-import { NORMALIZATIONS, type Normalization, type Scaling } from '../../train/scaling.js';
+import { MIN_RELATIVE_STD, NORMALIZATIONS, type Normalization, type Scaling } from '../../train/scaling.js';
+import { FLOAT32_MAX, FLOAT32_RANGE_TEXT } from '../../train/non-finite.js';
 import { InputError } from '../../input-error.js';
 import type { WeightName } from '../../models/autoencoder/layout.js';
 import type { AutoencoderVariant } from '../../models/autoencoder/config.js';
-import { parseJsonText } from './json.js';
+import { parseJsonText, shown } from './json.js';
 import { readAutoencoderTopology } from './topology-read.js';
 import { assignWeights } from './weights-assign.js';
 import { parseWeightsManifest, type ShardReader } from './weights-manifest.js';
@@ -84,9 +85,16 @@ function readScaling(metadata: unknown, channels: number, source: string): Scali
   }
   const count = normalize === 'global' ? 1 : normalize === 'per-channel' ? channels : 0;
   for (const [name, list] of [['mean', mean], ['std', std]] as const) {
-    const ok = Array.isArray(list) && list.length === count && list.every((v) => typeof v === 'number' && Number.isFinite(v) && (name === 'mean' || v > 0));
-    if (!ok) throw new InputError(`${where}.${name} is ${JSON.stringify(list)}; expected ${count} finite number${count === 1 ? '' : 's'}${name === 'std' ? ' above 0' : ''}`);
+    const ok = Array.isArray(list) && list.length === count && list.every((v) => typeof v === 'number' && Number.isFinite(v));
+    if (!ok) throw new InputError(`${where}.${name} is ${shown(JSON.stringify(list))}; expected ${count} finite number${count === 1 ? '' : 's'}`);
   }
+  // in the range fitScaling gives for float32 data: otherwise every reconstruction is ±Infinity or NaN
+  (mean as number[]).forEach((m, d) => {
+    const s = (std as number[])[d]!;
+    if (!(Math.abs(m) <= FLOAT32_MAX)) throw new InputError(`${where}.mean[${d}] is ${m}; expected ${FLOAT32_RANGE_TEXT}`);
+    const least = MIN_RELATIVE_STD * Math.max(1, Math.abs(m));
+    if (!(s > least && s <= FLOAT32_MAX)) throw new InputError(`${where}.std[${d}] is ${s}; expected a number above ${least} (a constant channel has std 1) and at most ${FLOAT32_MAX}`);
+  });
   return { normalize: normalize as Normalization, mean: mean as number[], std: std as number[] };
 }
 

@@ -263,8 +263,11 @@ function lstmSettings(layer: KerasLayer, returnSequences: boolean, fail: (what: 
   if ((c.return_sequences ?? false) !== returnSequences) {
     fail(`${where} has return_sequences ${shown(c.return_sequences ?? false)}; the ${returnSequences ? 'decoder' : 'encoder'} needs ${returnSequences}`);
   }
-  for (const flag of ['go_backwards', 'return_state', 'time_major'] as const) {
-    if (c[flag] === true) fail(`${where} has ${flag} true; expected false`);
+  // features lstm-ae does not compute: a stateful LSTM carries its state across batches, an
+  // unrolled one is a graph-building choice we do not mirror; each is refused by name rather
+  // than computed as the plain LSTM (which would give other numbers than Keras for stateful)
+  for (const flag of ['stateful', 'go_backwards', 'return_state', 'time_major', 'unroll'] as const) {
+    if (c[flag] !== undefined && c[flag] !== false) fail(`${where} has ${flag} ${shown(c[flag])}; lstm-ae computes only ${flag} false`);
   }
   return { units, recurrentActivation: recurrent as RecurrentActivation };
 }

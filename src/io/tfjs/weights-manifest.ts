@@ -1,5 +1,6 @@
 import { InputError } from '../../input-error.js';
 import { shown } from './json.js';
+import { FLOAT32_MAX } from '../../train/non-finite.js';
 
 /**
  * The weights of a TF.js Layers model: the weightsManifest's groups, each a list of shard
@@ -90,9 +91,11 @@ export function parseWeightsManifest(manifest: unknown, source: string, readShar
     for (const s of sized) {
       if (!s.optimizerState) {
         const data = new Float32Array(s.count);
+        const limit = weightLimit(s.shape);
         for (let i = 0; i < s.count; i++) {
           data[i] = view.getFloat32(offset + 4 * i, true); // little-endian on disk
           if (!Number.isFinite(data[i]!)) fail(`weight '${s.name}' holds ${data[i]} at index ${i}; expected finite numbers`);
+          if (Math.abs(data[i]!) > limit) fail(`weight '${s.name}' holds ${data[i]} at index ${i}; expected |w| <= ${limit.toPrecision(4)}, or its layer's sums overflow float32`);
         }
         weights.push({ name: s.name, shape: s.shape, data });
       }
@@ -100,4 +103,15 @@ export function parseWeightsManifest(manifest: unknown, source: string, readShar
     }
   });
   return { weights, files };
+}
+
+/**
+ * The largest weight a layer can hold and still sum its inputs in float32: a kernel of
+ * (inputs, units) adds `inputs` products and a bias, so with inputs of size 1 (an LSTM's
+ * outputs, scaled data) a weight above FLOAT32_MAX / (inputs + 1) can make ±Infinity, and
+ * ±Infinity minus itself NaN (weights of 3e38 gave thousands of infinite outputs).
+ */
+function weightLimit(shape: readonly number[]): number {
+  const inputs = shape.length >= 2 ? shape[0]! : 1;
+  return FLOAT32_MAX / (inputs + 1);
 }

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as v from 'valibot';
-import { firstIssue } from '../../settings.js';
+import { finiteNumber, integerIn, limitInteger, parseSettings } from '../../settings.js';
+import { LIMITS, rangeText } from '../../limits.js';
+import { checkFingerprint, fileFingerprint } from '../../io/file-fingerprint.js';
 import { InputError } from '../../input-error.js';
 import {
   createOptimizer,
@@ -19,11 +20,10 @@ import { commitModelSet, HISTORY_FILE, MODEL_FILE, readModelSetInfo, tidyModelFo
 import { modelContents, modelFromFile } from '../../io/tfjs/format.js';
 import { readTrainingRecord, type ResumeState, type TrainingRecord } from '../../io/training-record.js';
 import { LOCK_FILE, lockFolder, type FolderLock } from '../../io/folder-lock.js';
-import { settleFileSet } from '../../io/file-set.js';
 import { faultPoint } from '../../io/test-faults.js';
 import { ENGINES, type EngineName } from '../../train/gradient-step.js';
 import { ensureOutputFolder, refuseInputs } from '../../io/output-location.js';
-import { readTrainingData, MASK_VALUE, type TrainingData } from '../../io/training-data.js';
+import { readTrainingData, trainingFilePath, MASK_VALUE, type TrainingData } from '../../io/training-data.js';
 import { SERIES_FORMATS, type SeriesFormat } from '../../io/read-series.js';
 import { NORMALIZATIONS, type Normalization } from '../../train/scaling.js';
 import { EarlyStopping } from '../../train/early-stopping.js';
@@ -73,15 +73,21 @@ export interface TrainOptions {
  * decides the weights (data by content, sizes, optimizer, seed, order, threads, engine) and
  * how the run saves and stops.
  */
+const sha256Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+/** where a record says its data is: resolved when the run began, so absolute; read only after its fingerprint matches */
+const recordedPath = v.pipe(v.string(), v.check((p) => isAbsolute(p) && !p.includes('\0'), 'an absolute path'));
 const settingsSchema = v.object({
-  data: v.string(),
-  trainSha256: v.string(),
-  validation: v.nullable(v.string()),
-  validationSha256: v.nullable(v.string()),
-  validationSplit: v.pipe(v.number(), v.minValue(0), v.ltValue(1)),
+  data: recordedPath,
+  trainSha256: sha256Hex,
+  /** the data's size in bytes (records of older versions lack it: their hash alone decides) */
+  trainBytes: v.optional(integerIn(0)),
+  validation: v.nullable(recordedPath),
+  validationSha256: v.nullable(sha256Hex),
+  validationBytes: v.optional(v.nullable(integerIn(0))),
+  validationSplit: v.pipe(finiteNumber(), v.minValue(0), v.ltValue(1)),
   /** where validation comes from: the --validation file, Keras's last fraction (--validation-split given), or a seeded random fraction (the default) */
   validationFrom: v.picklist(['file', 'last', 'random']),
-  patience: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  patience: integerIn(0, LIMITS.epochs.max),
   earlyStopping: v.boolean(),
   normalize: v.picklist(NORMALIZATIONS),
   decoder: v.picklist(DECODERS),
@@ -89,20 +95,34 @@ const settingsSchema = v.object({
   outputActivation: v.picklist(OUTPUT_ACTIVATIONS),
   format: v.nullable(v.picklist(SERIES_FORMATS)),
   labelColumn: v.nullable(v.string()),
-  epochs: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  batchSize: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  latent: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  epochs: limitInteger('epochs'),
+  /** 0 until the run fixes its default (runTraining) */
+  batchSize: integerIn(0, LIMITS.batchSize.max),
+  latent: limitInteger('latentDim'),
   optimizer: v.picklist(OPTIMIZERS),
-  lr: v.pipe(v.number(), v.gtValue(0)),
-  seed: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 32 - 1)),
+  lr: v.pipe(finiteNumber(), v.gtValue(0)),
+  seed: limitInteger('seed'),
   shuffle: v.boolean(),
   lstmBiasPair: v.boolean(),
-  threads: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  threads: limitInteger('threads'),
   engine: v.picklist(ENGINES),
-  checkpointEvery: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  divergenceFactor: v.pipe(v.number(), v.minValue(0)),
+  checkpointEvery: integerIn(0, LIMITS.epochs.max),
+  divergenceFactor: v.pipe(finiteNumber(), v.check((f) => f === 0 || f >= 1)),
   init: v.optional(v.string()),
 });
+/** What each checked setting takes, in the words the options use. */
+const SETTING_RANGES: Record<string, string> = {
+  epochs: rangeText(LIMITS.epochs),
+  batchSize: `an integer from 0 (the default) to ${LIMITS.batchSize.max}`,
+  latent: rangeText(LIMITS.latentDim),
+  seed: rangeText(LIMITS.seed),
+  threads: rangeText(LIMITS.threads),
+  patience: `an integer from 0 to ${LIMITS.epochs.max}`,
+  checkpointEvery: `an integer from 0 to ${LIMITS.epochs.max}`,
+  divergenceFactor: '0 (off) or a number from 1 up',
+  lr: 'a finite number above 0',
+  validationSplit: 'a number from 0 up to, not including, 1',
+};
 type RunSettings = v.InferOutput<typeof settingsSchema>;
 
 /** Options a resumed run takes from its checkpoint: giving one is a mistake worth naming. */
@@ -127,11 +147,6 @@ const FIXED_ON_RESUME: Array<[keyof TrainOptions, string]> = [
   ['lstmBiasPair', '--lstm-bias-pair'],
 ];
 
-/** A file's SHA-256: a resumed run must train on the very data the run began with. */
-function fileSha256(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
-
 /** The run to resume: its lock (held from here to the end), model, checkpoint and settings. */
 function openResumedRun(run: string, given: (name: string) => boolean) {
   if (given('out')) throw new InputError(`--out cannot be given with --resume: the run goes on in its own folder, ${run}`);
@@ -150,10 +165,30 @@ function openResumedRun(run: string, given: (name: string) => boolean) {
     throw new InputError(`--resume ${run}: its ${MODEL_FILE} was saved without a checkpoint; train on from its weights with --init ${join(run, MODEL_FILE)}`);
   }
   if (info.weightsFiles.join() !== `weights.${info.generation}.bin`) throw new InputError(`--resume ${run}: its ${MODEL_FILE} names weights ${info.weightsFiles.join(', ')}, not its checkpoint's weights.${info.generation}.bin`);
-  const parsed = v.safeParse(settingsSchema, record.resume.settings);
-  if (!parsed.success) throw new InputError(`--resume ${run}: the checkpoint's settings are not a train run's (${firstIssue(parsed.issues, 'settings').where}); it was not written by this lstm-ae`);
+  // the same ranges as the options': a record is input like any other
+  const recordPath = join(run, info.training);
+  const settings = parseSettings(settingsSchema, record.resume.settings, {
+    name: (field) => `--resume ${run}: ${recordPath}: setting ${field}`,
+    expected: (field) => SETTING_RANGES[field] ?? 'the value lstm-ae train writes there',
+    unknown: (keys) => `--resume ${run}: ${recordPath}: unknown settings ${keys.join(', ')}`,
+  });
   const saved = readTfjsModel(run);
-  return { lock, record: record as TrainingRecord & { resume: ResumeState }, settings: parsed.output, saved };
+  return { lock, record: record as TrainingRecord & { resume: ResumeState }, settings, saved };
+}
+
+/**
+ * A resumed run's data (the record's, or --data given again) against the record's
+ * fingerprints, before any of it is parsed: what differs is refused without a word of what
+ * it holds.
+ */
+function checkResumedData(s: RunSettings, dataPath: string, out: string): void {
+  const differs = `the run in ${out} was trained on; resume needs the same files`;
+  checkFingerprint(trainingFilePath(dataPath), { sha256: s.trainSha256, ...(s.trainBytes === undefined ? {} : { bytes: s.trainBytes }) }, 'the training data of the run', differs);
+  if (s.validation !== null) {
+    if (s.validationSha256 === null) throw new InputError(`--resume ${out}: its record names validation data without a fingerprint; it was not written by this lstm-ae`);
+    const bytes = s.validationBytes ?? undefined;
+    checkFingerprint(s.validation, { sha256: s.validationSha256, ...(bytes === undefined ? {} : { bytes }) }, 'the validation data of the run', differs);
+  }
 }
 
 /** Progress on a terminal, or a line per epoch, or nothing (--json): the CLI's choice. */
@@ -172,7 +207,8 @@ export async function runTrainJob(o: TrainOptions, given: (name: string) => bool
 
   // Everything the user gave is checked before any training or writing starts: the inputs
   // first, so a bad one leaves no trace, then the output folder, so a long run can save.
-  if (!resumed) settleFileSet(dataPath, `--data ${dataPath}`);
+  // a resumed run's files are those its record names: each must match the record's fingerprint before it is parsed
+  if (resumed) checkResumedData(resumed.settings, dataPath, out);
   const read = resumed ? resumed.settings : { format: o.format ?? null, labelColumn: o.labelColumn ?? null, validation: o.validation ?? null };
   const labelColumn = read.labelColumn === null ? undefined : /^\d+$/.test(read.labelColumn) ? Number(read.labelColumn) : read.labelColumn;
   const data = readTrainingData(dataPath, read.validation ?? undefined, {
@@ -182,7 +218,8 @@ export async function runTrainJob(o: TrainOptions, given: (name: string) => bool
   const { trainPath, x } = data;
   const [N, T, D] = x.shape;
   const validationPath = data.validationPath;
-  const dataSums = { trainSha256: fileSha256(trainPath), validationSha256: validationPath ? fileSha256(validationPath) : null };
+  const trainPrint = resumed ? undefined : fileFingerprint(trainPath, 'the training data');
+  const validationPrint = resumed || !validationPath ? undefined : fileFingerprint(validationPath, 'the validation data');
   const validates = data.validation !== undefined || (resumed ? resumed.settings.validationSplit : o.validationSplit) > 0;
 
   let settings: RunSettings;
@@ -190,9 +227,6 @@ export async function runTrainJob(o: TrainOptions, given: (name: string) => bool
   let before: History = { epoch: [], history: { loss: [], seconds: [], ...(validates ? { val_loss: [] } : {}) } };
   if (resumed) {
     const s = resumed.settings;
-    if (dataSums.trainSha256 !== s.trainSha256 || dataSums.validationSha256 !== s.validationSha256) {
-      throw new InputError(`${trainPath}${validationPath ? ` or ${validationPath}` : ''} differs from the data the run in ${out} was trained on; resume needs the same files`);
-    }
     const done = resumed.record.resume.epochsDone;
     const epochs = given('epochs') ? o.epochs : s.epochs;
     if (epochs < done) throw new InputError(`--epochs ${epochs}: the run in ${out} has done ${done} epochs already; give a total from ${done} up`);
@@ -217,7 +251,10 @@ export async function runTrainJob(o: TrainOptions, given: (name: string) => bool
   } else {
     const base = {
       data: resolve(trainPath),
-      ...dataSums,
+      trainSha256: trainPrint!.sha256,
+      trainBytes: trainPrint!.bytes,
+      validationSha256: validationPrint?.sha256 ?? null,
+      validationBytes: validationPrint?.bytes ?? null,
       validation: validationPath ? resolve(validationPath) : null,
       validationSplit: data.validation ? 0 : o.validationSplit,
       validationFrom: data.validation ? ('file' as const) : given('validationSplit') ? ('last' as const) : ('random' as const),
