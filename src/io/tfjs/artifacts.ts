@@ -4,6 +4,10 @@ import type { AutoencoderVariant } from '../../models/autoencoder/config.js';
 import type { Scaling } from '../../train/scaling.js';
 import type { TfjsModelContents } from './model-contents.js';
 import { encodeTfjsModel, type EncodedTfjsModel } from './write.js';
+import { InputError } from '../../input-error.js';
+import { LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
+import { parseJsonText } from './json.js';
+import { parseTfjsModel, type TfjsModelParsed } from './parse-model.js';
 
 /**
  * The autoencoder in the TF.js Layers format (model.json + its weights shard): what
@@ -32,4 +36,38 @@ export function modelContents(model: SavableAutoencoder): TfjsModelContents {
  */
 export function modelArtifacts(model: SavableAutoencoder): EncodedTfjsModel {
   return encodeTfjsModel(modelContents(model), 'weights.bin');
+}
+
+/**
+ * The model that modelArtifacts' files hold (or TF.js's and Keras's in our layout, with one
+ * weights shard), from memory: model.json's text (or its parsed object) and the shard's bytes. `source` names them
+ * in messages.
+ */
+export function modelFromArtifacts(artifacts: { modelJson: string | object; weights: Uint8Array }, source = 'model.json'): LstmAutoencoder {
+  const json = typeof artifacts.modelJson === 'string' ? parseJsonText(artifacts.modelJson, source) : artifacts.modelJson;
+  let used = false;
+  const parsed = parseTfjsModel(json, source, (group, g) => {
+    if (used || group.paths.length !== 1) {
+      throw new InputError(`${source}: weightsManifest group ${g} names ${group.paths.length} shard${group.paths.length === 1 ? '' : 's'}; expected the one weights file given with it`);
+    }
+    used = true;
+    return artifacts.weights;
+  });
+  return modelFromContents(parsed);
+}
+
+/** The model parsed contents describe, its batch order drawn from RandomState(seed) (train's --init and --resume give one). */
+export function modelFromContents({ dims, recurrentActivation, variant, weights, scaling }: TfjsModelParsed, seed?: number): LstmAutoencoder {
+  const normalize = scaling && scaling.normalize !== 'none' ? { normalize: scaling.normalize } : {};
+  return LstmAutoencoder.fromWeights({ ...dims, recurrentActivation, ...nonDefault(variant), ...normalize, ...(seed === undefined ? {} : { seed }) }, weights, scaling);
+}
+
+/** The settings that differ from the article's, so the article model's config stays as short as one made by create. */
+function nonDefault(variant: AutoencoderVariant): Partial<AutoencoderVariant> {
+  const out: Partial<AutoencoderVariant> = {};
+  if (variant.decoder !== 'conditional') out.decoder = variant.decoder;
+  if (variant.reverseTarget) out.reverseTarget = true;
+  if (variant.outputActivation !== 'tanh') out.outputActivation = variant.outputActivation;
+  if (variant.maskValue !== null) out.maskValue = variant.maskValue;
+  return out;
 }

@@ -1,10 +1,9 @@
-import type { AutoencoderVariant } from '../../models/autoencoder/config.js';
-import { LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
+import type { LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
 import type { Scaling } from '../../train/scaling.js';
 import type { History } from '../../train/fit.js';
 import { readTfjsModel, type TfjsModelContents, type TfjsModelRead } from './read.js';
 import { commitModelSet } from './model-set.js';
-import { modelContents, type SavableAutoencoder } from './artifacts.js';
+import { modelContents, modelFromContents, type SavableAutoencoder } from './artifacts.js';
 
 /**
  * Saves the model in `dir` as one set (model-set.ts): dir/model.json names its weights
@@ -34,19 +33,8 @@ export function loadModelAndFiles(modelJsonPath: string): { model: LstmAutoencod
 }
 
 /** The model a file holds (readTfjsModel's), its batch order drawn from RandomState(seed) (train's --init and --resume give one). */
-export function modelFromFile({ dims, recurrentActivation, variant, weights, scaling }: TfjsModelRead, seed?: number): LstmAutoencoder {
-  const normalize = scaling && scaling.normalize !== 'none' ? { normalize: scaling.normalize } : {};
-  return LstmAutoencoder.fromWeights({ ...dims, recurrentActivation, ...nonDefault(variant), ...normalize, ...(seed === undefined ? {} : { seed }) }, weights, scaling);
-}
-
-/** The settings that differ from the article's, so the article model's config stays as short as one made by create. */
-function nonDefault(variant: AutoencoderVariant): Partial<AutoencoderVariant> {
-  const out: Partial<AutoencoderVariant> = {};
-  if (variant.decoder !== 'conditional') out.decoder = variant.decoder;
-  if (variant.reverseTarget) out.reverseTarget = true;
-  if (variant.outputActivation !== 'tanh') out.outputActivation = variant.outputActivation;
-  if (variant.maskValue !== null) out.maskValue = variant.maskValue;
-  return out;
+export function modelFromFile(read: TfjsModelRead, seed?: number): LstmAutoencoder {
+  return modelFromContents(read, seed);
 }
 
 export { readTfjsModel, type TfjsModelContents } from './read.js';

@@ -1,21 +1,14 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { NORMALIZATIONS, type Normalization, type Scaling } from '../../train/scaling.js';
-import { InputError } from '../../input-error.js';
 import { readInputFile } from '../read-input-file.js';
-import type { WeightName } from '../../models/autoencoder/layout.js';
-import type { AutoencoderVariant } from '../../models/autoencoder/config.js';
 import { MAX_JSON_BYTES, parseJsonText } from './json.js';
-import { readAutoencoderTopology, type AutoencoderTopology } from './topology-read.js';
-import { assignWeights } from './weights-assign.js';
-import { readWeightsManifest } from './weights-read.js';
-import { METADATA_KEY, type TfjsModelContents } from './model-contents.js';
+import { parseTfjsModel, type TfjsModelParsed } from './parse-model.js';
+import { shardReader } from './weights-read.js';
 
 export { METADATA_KEY, type LstmAeMetadata, type TfjsModelContents } from './model-contents.js';
 
 /** A model as read: its contents, every variant setting, and the files they came from (model.json, then each shard). */
-export interface TfjsModelRead extends TfjsModelContents {
-  variant: AutoencoderVariant;
+export interface TfjsModelRead extends TfjsModelParsed {
   files: string[];
 }
 
@@ -28,61 +21,9 @@ export interface TfjsModelRead extends TfjsModelContents {
 export function readTfjsModel(path: string): TfjsModelRead {
   const modelJson = isDirectory(path) ? join(path, 'model.json') : path;
   const text = readInputFile(modelJson, 'a TF.js model.json', { maxBytes: MAX_JSON_BYTES, limitText: 'a TF.js model.json of at most 16 MiB' }).toString('utf8');
-  const json = parseJsonText(text, modelJson);
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new InputError(`${modelJson}: expected a JSON object with modelTopology and weightsManifest`);
-  }
-  const { modelTopology, weightsManifest, format, userDefinedMetadata } = json as Record<string, unknown>;
-  if (format !== undefined && format !== 'layers-model') {
-    throw new InputError(`${modelJson}: format is ${JSON.stringify(format)}; expected a "layers-model" (a graph model has no layers to recognise)`);
-  }
-  const topology = readAutoencoderTopology(modelTopology, modelJson);
-  const { weights: named, files } = readWeightsManifest(weightsManifest, dirname(modelJson), modelJson);
-  const variant: AutoencoderVariant = {
-    decoder: topology.decoder,
-    reverseTarget: readReverseTarget(userDefinedMetadata, modelJson),
-    outputActivation: topology.outputActivation,
-    maskValue: topology.maskValue,
-  };
-  const scaling = readScaling(userDefinedMetadata, topology.dims.inputDim, modelJson);
-  return {
-    dims: topology.dims,
-    recurrentActivation: topology.recurrentActivation,
-    variant,
-    weights: assignWeights(named, topology, modelJson),
-    ...(scaling ? { scaling } : {}),
-    files: [modelJson, ...files],
-  };
-}
-
-/** false unless our metadata says true; a file from elsewhere has none. */
-function readReverseTarget(metadata: unknown, source: string): boolean {
-  if (typeof metadata !== 'object' || metadata === null) return false;
-  const ours = (metadata as Record<string, unknown>)[METADATA_KEY];
-  if (ours === undefined) return false;
-  const value = typeof ours === 'object' && ours !== null ? (ours as Record<string, unknown>).reverseTarget : undefined;
-  if (typeof value !== 'boolean') {
-    throw new InputError(`${source}: userDefinedMetadata["${METADATA_KEY}"].reverseTarget is ${JSON.stringify(value)}; expected true or false`);
-  }
-  return value;
-}
-
-/** Our scaling, checked value by value; absent in a file from elsewhere or of a model that does not scale. */
-function readScaling(metadata: unknown, channels: number, source: string): Scaling | undefined {
-  const ours = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>)[METADATA_KEY] : undefined;
-  const value = typeof ours === 'object' && ours !== null ? (ours as Record<string, unknown>).scaling : undefined;
-  if (value === undefined) return undefined;
-  const where = `${source}: userDefinedMetadata["${METADATA_KEY}"].scaling`;
-  const { normalize, mean, std } = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  if (!(NORMALIZATIONS as readonly unknown[]).includes(normalize)) {
-    throw new InputError(`${where}.normalize is ${JSON.stringify(normalize)}; expected one of ${NORMALIZATIONS.join(', ')}`);
-  }
-  const count = normalize === 'global' ? 1 : normalize === 'per-channel' ? channels : 0;
-  for (const [name, list] of [['mean', mean], ['std', std]] as const) {
-    const ok = Array.isArray(list) && list.length === count && list.every((v) => typeof v === 'number' && Number.isFinite(v) && (name === 'mean' || v > 0));
-    if (!ok) throw new InputError(`${where}.${name} is ${JSON.stringify(list)}; expected ${count} finite number${count === 1 ? '' : 's'}${name === 'std' ? ' above 0' : ''}`);
-  }
-  return { normalize: normalize as Normalization, mean: mean as number[], std: std as number[] };
+  const shards = shardReader(dirname(modelJson), modelJson);
+  const parsed = parseTfjsModel(parseJsonText(text, modelJson), modelJson, shards.read);
+  return { ...parsed, files: [modelJson, ...shards.files] };
 }
 
 function isDirectory(path: string): boolean {

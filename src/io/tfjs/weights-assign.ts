@@ -1,7 +1,7 @@
 import { InputError } from '../../input-error.js';
 import { autoencoderLayout, type WeightName } from '../../models/autoencoder/layout.js';
 import type { AutoencoderTopology } from './topology-read.js';
-import type { NamedWeight } from './weights-read.js';
+import type { NamedWeight } from './weights-decode.js';
 
 /**
  * Gives each weight of a file its place in our layout. A weight belongs to a layer when the

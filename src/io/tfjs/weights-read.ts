@@ -3,69 +3,32 @@ import { isAbsolute, join, sep } from 'node:path';
 import { InputError } from '../../input-error.js';
 import { readInputFile, statInputFile } from '../read-input-file.js';
 import { shown } from './json.js';
+import type { WeightGroup } from './weights-decode.js';
 
 /**
- * The weights of a TF.js Layers model: the weightsManifest's groups, each a list of shard
- * files read end to end as one buffer, cut into tensors in manifest order.
+ * The weights' files of a TF.js Layers model: each weightsManifest group's shard files read
+ * end to end as one buffer (weights-decode.ts cuts it into tensors in manifest order).
  *
  * A model.json is not trusted with the file system: a shard must be a plain file inside
  * model.json's folder (a relative name, no '..', no link that leads out, no FIFO or
  * device), and the shards' sizes must add up to exactly what the manifest describes before
  * a byte of them is read. No message says anything about a file outside the folder.
  */
-export interface NamedWeight {
-  name: string;
-  shape: number[];
-  data: Float32Array;
-}
-
-type JsonObject = Record<string, unknown>;
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Bytes per value of the dtypes TF.js writes (for skipping optimizer state we do not use). */
-const DTYPE_BYTES = new Map<unknown, number>([
-  ['float32', 4],
-  ['int32', 4],
-  ['bool', 1],
-]);
-
-export function readWeightsManifest(manifest: unknown, dir: string, source: string): { weights: NamedWeight[]; files: string[] } {
+/**
+ * Reads each manifest group's shards from model.json's folder `dir` (see above), for
+ * parseTfjsModel; `files` lists every shard read, by real path.
+ */
+export function shardReader(dir: string, source: string): { read: (group: WeightGroup, g: number) => Uint8Array; files: string[] } {
   const fail = (what: string): never => {
     throw new InputError(`${source}: ${what}`);
   };
-  if (!Array.isArray(manifest)) return fail('weightsManifest is missing or not a list');
-  const root = realFolder(dir, source);
-  const weights: NamedWeight[] = [];
+  let root: string | undefined;
   const files: string[] = [];
-  manifest.forEach((group, g) => {
-    if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
-      fail(`weightsManifest group ${g} needs "paths" and "weights" lists`);
-    }
-    const { paths, weights: specs } = group as { paths: unknown[]; weights: unknown[] };
-
-    // Sizes first: a wrong dtype should be reported as such, not as a length mismatch.
-    const sized = specs.map((spec, s) => {
-      if (!isObject(spec) || typeof spec.name !== 'string') return fail(`weightsManifest group ${g} weight ${s} has no name`);
-      const shape = spec.shape;
-      if (!Array.isArray(shape) || !shape.every((n) => Number.isSafeInteger(n) && n >= 0)) {
-        return fail(`weight '${spec.name}' has shape ${shown(shape)}; expected a list of sizes`);
-      }
-      if (spec.quantization !== undefined) fail(`weight '${spec.name}' is quantized; only plain float32 weights are supported`);
-      const optimizerState = spec.group === 'optimizer';
-      const bytesPerValue = DTYPE_BYTES.get(spec.dtype);
-      if ((!optimizerState && spec.dtype !== 'float32') || bytesPerValue === undefined) {
-        return fail(`weight '${spec.name}' has dtype ${shown(spec.dtype)}; only float32 weights are supported`);
-      }
-      const count = (shape as number[]).reduce((a, b) => a * b, 1);
-      return { name: spec.name, shape: shape as number[], count, bytes: count * bytesPerValue, optimizerState };
-    });
-
+  const read = (group: WeightGroup, g: number): Uint8Array => {
+    root ??= realFolder(dir, source);
     // Where the shards are and how large, all before any is opened.
-    const shards = paths.map((p, k) => shardFile(p, dir, root, source, `weightsManifest group ${g} path ${k}`, fail));
-    const expected = sized.reduce((n, s) => n + s.bytes, 0);
+    const shards = group.paths.map((p, k) => shardFile(p, dir, root!, source, `weightsManifest group ${g} path ${k}`, fail));
+    const expected = group.bytes;
     const describe = (total: number): string => {
       const what = shards.length === 1 ? `${shards[0]!.name} is` : `the shards ${shards.map((s) => s.name).join(', ')} are`;
       return `${what} ${total} bytes but the weightsManifest describes ${expected} bytes`;
@@ -76,26 +39,12 @@ export function readWeightsManifest(manifest: unknown, dir: string, source: stri
 
     // Each read stops at the size just checked; a shard that changed since is caught by the sum.
     const parts = shards.map((s, k) => readInputFile(s.real, `a weights file named in ${source}`, { maxBytes: sizes[k] }));
-    const read = parts.reduce((n, b) => n + b.length, 0);
-    if (read !== expected) fail(describe(read));
+    const got = parts.reduce((n, b) => n + b.length, 0);
+    if (got !== expected) fail(describe(got));
     files.push(...shards.map((s) => s.real));
-
-    const bytes = Buffer.concat(parts);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let offset = 0;
-    for (const s of sized) {
-      if (!s.optimizerState) {
-        const data = new Float32Array(s.count);
-        for (let i = 0; i < s.count; i++) {
-          data[i] = view.getFloat32(offset + 4 * i, true); // little-endian on disk
-          if (!Number.isFinite(data[i]!)) fail(`weight '${s.name}' holds ${data[i]} at index ${i}; expected finite numbers`);
-        }
-        weights.push({ name: s.name, shape: s.shape, data });
-      }
-      offset += s.bytes;
-    }
-  });
-  return { weights, files };
+    return Buffer.concat(parts);
+  };
+  return { read, files };
 }
 
 /** The folder's real path, links resolved: every shard's real path must lie under it. */
