@@ -196,6 +196,10 @@ export class LstmAutoencoder {
     const t = Array.isArray(x?.shape) ? x.shape[1] : undefined;
     const { min, max } = LIMITS.timesteps;
     const timesteps = Number.isInteger(t) && t! >= min && t! <= max ? t! : this.config.timesteps;
+    const D = this.config.inputDim;
+    if (Array.isArray(x?.shape) && x.shape.length === 3 && x.shape[2] !== D) {
+      throw new InputError(`x has shape (${x.shape.join(',')}) but the model takes (N,T,${D}): windows of any length of ${D} feature${D === 1 ? '' : 's'}`);
+    }
     checkSequences(x, { ...this.config, timesteps }, 'x');
     return timesteps;
   }
