@@ -13,7 +13,7 @@ import { NORMALIZATIONS, type Normalization } from '../train/scaling.js';
 import { checkClassificationSets, CLASSIFY_DEFAULTS, defaultBatchSize, shapingFor, shapingOfModels } from '../tasks/classify/data.js';
 import type { ClassifyMetrics } from '../tasks/classify/job.js';
 import { defaultRunFolder, prepareRunFolder } from '../io/run-folder.js';
-import { choiceOption, defaultThreads, integerOption, limitOption, numberOption, seedListOption } from './options.js';
+import { choiceOption, defaultThreads, integerOption, labelColumnOf, limitOption, numberOption, seedListOption } from './options.js';
 import { trainingProgressBar } from './train-progress.js';
 
 
@@ -103,7 +103,7 @@ function readWith(o: ClassifyCliOptions, path: string, labelsPath: string | unde
   const options: ReadSeriesOptions = {
     ...(labelsPath !== undefined ? { labelsPath } : {}),
     ...(o.format !== undefined ? { format: o.format } : {}),
-    ...(o.labelColumn !== undefined ? { labelColumn: /^\d+$/.test(o.labelColumn) ? Number(o.labelColumn) : o.labelColumn } : {}),
+    ...(o.labelColumn !== undefined ? { labelColumn: labelColumnOf(o.labelColumn) } : {}),
   };
   return readSeries(path, options);
 }
