@@ -154,3 +154,32 @@ test('two classify runs writing one folder at once: exactly one succeeds, the ot
   assert.match(loser.stderr, /shared: (in use by another lstm-ae classify|folder exists and is not empty)/);
   assert.equal(loser.stderr.trim().split('\n').length, 1);
 });
+
+test('labels are names: a NUL byte in a labels file or a .tsv label, or a label of 100 KB in a .ts, is one line and exit 2', async () => {
+  const values = (k: number) => Array.from(testSet.series[k]!, String);
+  const nulTsv = join(dir, 'nul.tsv');
+  writeFileSync(nulTsv, [`0\t${values(0).join('\t')}`, `1\u0000x\t${values(1).join('\t')}`].join('\n') + '\n');
+  const npy = fixture('readers/univariate-2d.npy');
+  const nulLabels = join(dir, 'nul-labels.txt');
+  writeFileSync(nulLabels, 'a\nb\u0000\n');
+  const huge = join(dir, 'huge.ts');
+  const long = 'x'.repeat(100_000);
+  writeFileSync(huge, `@problemName huge\n@timeStamps false\n@univariate true\n@classLabel true a ${long}\n@data\n${values(0).join(',')}:a\n${values(1).join(',')}:${long}\n`);
+  const never = join(dir, 'never-labels');
+  const cases: [string[], RegExp][] = [
+    [['--model', run, '--input', nulTsv], /nul\.tsv: the label of series 1 holds a NUL byte; expected a class name of printable text/],
+    [['--model', run, '--input', npy, '--input-labels', nulLabels], /nul-labels\.txt: label 2 holds a NUL byte/],
+    [['--model', run, '--input', huge], /huge\.ts: .*100000 characters long; expected at most 1000/],
+    [['--train', huge, '--test', testFile], /huge\.ts: .*100000 characters long; expected at most 1000/],
+  ];
+  assert.equal((await firstRun()).code, 0);
+  const runs = await Promise.all(cases.map(([args]) => runCli('classify', ...args, '--out', never)));
+  runs.forEach((r, k) => {
+    const [args, pattern] = cases[k]!;
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, pattern);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr.slice(0, 300)}`);
+    assert.ok(r.stderr.length < 1000, 'the label is not quoted whole');
+  });
+  assert.ok(!existsSync(never));
+});
