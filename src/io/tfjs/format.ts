@@ -1,5 +1,4 @@
 import type { LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
-import type { Scaling } from '../../train/scaling.js';
 import type { History } from '../../train/fit.js';
 import { readTfjsModel, type TfjsModelContents, type TfjsModelRead } from './read.js';
 import { commitModelSet } from './model-set.js';
