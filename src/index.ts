@@ -58,8 +58,8 @@ export { splitValidation, splitValidationRandom } from './train/validation-split
 export { lstmFinalHidden, splitParams, sigmoid, hardSigmoid } from './analysis/lstm-feed-forward.js';
 export type { LstmWeights, LstmInput, LstmFeedForwardOptions, RecurrentActivation } from './analysis/lstm-feed-forward.js';
 export { fitLogisticRegression, type FeatureMatrix, type LogisticRegressionModel, type LogisticRegressionOptions } from './analysis/logistic-regression.js';
-export { fitMultinomialLogisticRegression, fitClassifier, sortedClasses, type Classifier, type ClassLabel } from './analysis/logistic-regression.js';
-export { fitStandardizer, type Standardizer } from './analysis/standardize.js';
+export { fitMultinomialLogisticRegression, fitClassifier, classifierFromParameters, sortedClasses, type Classifier, type ClassLabel } from './analysis/logistic-regression.js';
+export { fitStandardizer, standardizerFrom, type Standardizer } from './analysis/standardize.js';
 export { dtwCost, dtwDistance, nearestNeighbourDtw } from './analysis/dtw.js';
 export { oneNearestNeighbour, logisticOnRaw, resampleLinear } from './analysis/baselines.js';
 export { scoreCorpus } from './analysis/nab/score-corpus.js';
@@ -75,4 +75,6 @@ export { fitDetector, scoreSeries, checkedTrainingWindows, DEFAULT_DETECTOR_SETT
 export { fprThreshold } from './analysis/anomaly/thresholds.js';
 export { TRAIN_DEFAULTS, defaultBatchSize } from './tasks/train/defaults.js';
 export { DETECT_MODEL, DETECT_TRAINING } from './tasks/detect/model.js';
+export { SeriesClassifier, classifierFromDescription, CLASSIFIER_FORMAT, type SeriesClassifierOptions, type SeriesClassifierFitOptions, type SeriesClassifierJson, type ClassProbabilities, type CheckedFeatures, type RunOptions } from './tasks/classify/series-classifier.js';
+export { CLASSIFY_DEFAULTS } from './tasks/classify/data.js';
 export { checkFeatures, FEATURE_CHECK_TOLERANCE, type FeatureCheck, type FeatureSet } from './tasks/article/feature-check.js';

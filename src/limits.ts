@@ -28,6 +28,12 @@ export const LIMITS = {
 
 export type LimitName = keyof typeof LIMITS;
 
+/**
+ * The longest class label a file may give, in characters: a class name, not a document. A
+ * 100 KB label would go into every message, predictions.csv row and report that names it.
+ */
+export const MAX_LABEL_CHARS = 1000;
+
 /** 'an integer from 1 to 1024': the words every message uses for a range. */
 export function rangeText(range: Range): string {
   return `an integer from ${range.min} to ${range.max}`;

@@ -18,5 +18,7 @@ export { nodePlatform } from './fast/node-platform.js';
 export { runTrainJob, type TrainOptions, type TrainJobResult, type TrainSummary } from './tasks/train/job.js';
 export { runArticleExperiment, FeatureCheckError, type ArticleExperimentOptions, type ArticleMetrics } from './tasks/article/experiment.js';
 export { runSeedSweep, type SeedSweepOptions, type SeedSweepSummary, type SeedSweepRow, type SweepSettings } from './tasks/article/sweep.js';
-export { runClassify, CLASSIFY_DEFAULTS, type ClassifyOptions, type ClassifyMetrics } from './tasks/classify/job.js';
+export { runClassify, type ClassifyOptions, type ClassifyMetrics } from './tasks/classify/job.js';
+export { saveClassifier, loadClassifier, CLASSIFIER_FILE, CLASSIFIER_FOLDER } from './tasks/classify/classifier-folder.js';
+export { predictClassifierInput, type ClassifyInputMetrics } from './tasks/classify/predict-job.js';
 export { runDetectJob, followDetect, type DetectJobOptions, type DetectMetrics } from './tasks/detect/job.js';

@@ -125,8 +125,8 @@ test('setWeights checks every tensor first: a wrong length or a NaN changes noth
 test('an input of the wrong shape or holding NaN/Inf is an InputError saying where', async () => {
   const model = fixtureModel();
   await assert.rejects(
-    () => model.predict({ data: new Float32Array(3 * 5), shape: [3, 5, 1] }),
-    (e: Error) => e instanceof InputError && /x has shape \(3,5,1\) but the model takes \(N,6,1\)/.test(e.message),
+    () => model.predict({ data: new Float32Array(3 * 5 * 2), shape: [3, 5, 2] }),
+    (e: Error) => e instanceof InputError && /x has shape \(3,5,2\) but the model takes \(N,T,1\): windows of any length of 1 feature/.test(e.message),
   );
   const bad = Float64Array.from(x.data);
   bad[8] = Infinity;

@@ -30,7 +30,7 @@ test('stratifiedSplit: a fifth of each class, shuffled by the seed, the same for
 test('checkClassificationSets: classes in np.unique order; a test class the training lacks, or missing labels, is one line', () => {
   const train = set([[1, 2], [3, 4], [5, 6]], ['b', 'a', 'b'], 'train.ts');
   assert.deepEqual(checkClassificationSets(train, set([[1, 2]], ['a'], 'test.ts')).classes, ['a', 'b']);
-  assert.throws(() => checkClassificationSets(train, set([[1, 2], [0, 0]], ['a', 'c'], 'test.ts')), /^InputError: test\.ts: series 1 is of class "c", which the training set train\.ts does not have; expected the training classes "a", "b"$/);
+  assert.throws(() => checkClassificationSets(train, set([[1, 2], [0, 0]], ['a', 'c'], 'test.ts')), /^InputError: test\.ts: series 1 is of class "c", which the training set train\.ts does not have; expected the classes "a", "b"$/);
   assert.throws(() => checkClassificationSets(set([[1, 2]], undefined, 'x.npy'), train), /x\.npy: the training series have no class labels/);
   assert.throws(() => checkClassificationSets(set([[1, 2], [3, 4]], ['a', 'a'], 'one.ts'), train), /every training series is of class "a"; expected at least two classes/);
   assert.throws(() => checkClassificationSets(train, set([[1, 2, 3, 4]], ['a'], 'wide.ts', 2)), /wide\.ts: 2 channels per step; expected 1/);
@@ -42,7 +42,10 @@ test('shapeSeries: resampled to one length, or padded with their lengths for a m
   assert.deepEqual([resampled.shape, Array.from(resampled.data), resampled.lengths], [[2, 2, 1], [1, 5, 1, 1], undefined]);
   const native = shapeSeries(s, { kind: 'native', steps: 5 }, [1, 0]);
   assert.deepEqual([native.shape, Array.from(native.data), Array.from(native.lengths!)], [[2, 5, 1], [1, 1, 0, 0, 0, 0, 2, 4, 6, 0], [2, 4]]);
-  assert.throws(() => shapeSeries(s, { kind: 'native', steps: 3 }), /s\.ts: series 0 has 4 steps; the model takes at most 3/);
+  // a series longer than the models' pad length widens the windows (masking makes the pad length irrelevant)
+  const wider = shapeSeries(s, { kind: 'native', steps: 3 });
+  assert.deepEqual([wider.shape, Array.from(wider.data), Array.from(wider.lengths!)], [[2, 4, 1], [0, 2, 4, 6, 1, 1, 0, 0], [4, 2]]);
+  assert.throws(() => shapeSeries(set([[1]], ['a'], 'one.ts'), { kind: 'native', steps: 3 }), /one\.ts: series 0 has 1 step; a masked model needs at least 2/);
 });
 
 test('seriesStatistics: log length, then mean and log std per channel; constant columns are found and left out', () => {

@@ -125,7 +125,7 @@ test('classify refuses bad input with one line and exit 2, writing nothing', asy
   const never = join(dir, 'never');
   const cases: [string[], RegExp][] = [
     [['--test', fixture('readers/univariate-2d.npy')], /univariate-2d\.npy: the test series have no class labels; expected a label per series/],
-    [['--test', unknownClass], /unknown\.tsv: series 2 is of class "Z".*training set .*train\.tsv does not have; expected the training classes "0", "1", "2"/],
+    [['--test', unknownClass], /unknown\.tsv: series 2 is of class "Z".*training set .*train\.tsv does not have; expected the classes "0", "1", "2"/],
     [['--test', fixture('ucr/BasicMotions_TRAIN.ts')], /BasicMotions_TRAIN\.ts: 6 channels per step; expected 1, as in the training set/],
     [['--test', testFile, '--model', join(dir, 'nothing', 'model.json')], /nothing.*model\.json/],
     [['--test', testFile, '--model', join(out, 'model', 'model.json'), '--latent', '8'], /--latent.*cannot be used with.*--model/],

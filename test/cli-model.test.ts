@@ -213,9 +213,12 @@ test('bad input: exit 2, one line, nothing written', () => {
   const outDir = join(scratch, 'bad-out');
   const z = join(outDir, 'z.npy');
 
-  const shortT = join(bad, 'short-t.npy');
-  writeNpy(shortT, { dtype: 'float32', shape: [2, T - 1, D], data: new Float32Array(2 * (T - 1) * D) });
-  assertRejected(['encode', '--model', model, '--input', shortT, '--out', z], outDir, /short-t\.npy: series 0 has 4 steps; the model .* takes exactly 5 steps/);
+  // any length, but one per file for a model trained without masking (NaN past a series' end, as reconstruct writes it)
+  const unequal = join(bad, 'unequal.npy');
+  const unequalData = new Float32Array(2 * T * D);
+  unequalData.fill(NaN, (2 * T - 1) * D);
+  writeNpy(unequal, { dtype: 'float32', shape: [2, T, D], data: unequalData });
+  assertRejected(['encode', '--model', model, '--input', unequal, '--out', z], outDir, /unequal\.npy: series 1 has 4 steps, series 0 has 5; the model .* was trained without masking, so it takes series of one length per file/);
   const wideD = join(bad, 'wide-d.npy');
   writeNpy(wideD, { dtype: 'float64', shape: [2, T, D + 1], data: new Float64Array(2 * T * (D + 1)) });
   assertRejected(['reconstruct', '--model', model, '--input', wideD, '--out', z], outDir, /wide-d\.npy: series of 3 channels; the model .* takes 2/);
@@ -248,11 +251,11 @@ test('bad input: exit 2, one line, nothing written', () => {
     return join(dir, 'model.json');
   };
   const unsupported = copy('gru', (j) => (j.modelTopology.config.layers[1].class_name = 'GRU'));
-  assertRejected(['encode', '--model', unsupported, '--input', shortT, '--out', z], outDir, /gru\/model\.json/, /GRU/, /supported: InputLayer, LSTM, RepeatVector, Concatenate, Dense/);
+  assertRejected(['encode', '--model', unsupported, '--input', unequal, '--out', z], outDir, /gru\/model\.json/, /GRU/, /supported: InputLayer, LSTM, RepeatVector, Concatenate, Dense/);
   const short = copy('short', () => {}, weights.subarray(0, weights.length - 8));
   assertRejected(['reconstruct', '--model', short, '--input', join(DATA, 'X_test.npy'), '--out', z], outDir, /short\/model\.json/, new RegExp(`${weights.length - 8} bytes.*${weights.length} bytes`));
 
-  assertRejected(['encode', '--model', join(bad, 'none.json'), '--input', shortT, '--out', z], outDir, /none\.json: file not found/);
+  assertRejected(['encode', '--model', join(bad, 'none.json'), '--input', unequal, '--out', z], outDir, /none\.json: file not found/);
   assertRejected(['encode', '--model', model, '--input', join(bad, 'none.npy'), '--out', z], outDir, /none\.npy: file not found; expected a \.npy file/);
 
   // an output that cannot be written is refused before any work, not after training

@@ -5,12 +5,14 @@
  * recurrent features). On series of a few hundred steps the final h alone keeps little of
  * the start; the pooled states keep something of every step.
  *
- * Same equations as lstm-feed-forward.ts (Keras's LSTM, gate order i, f, c, o, from
- * h = c = 0), in float64, one series at a time; a series with a length stops there, and the
- * pooling runs over its real steps only.
+ * The LSTM is the engine's own (ops/lstm.ts's lstmForward, which the reference path trains
+ * with), run in float64 over each series' own steps, so the equations live in one production
+ * place; lstm-feed-forward.ts, written apart from it, checks it in the tests. The pooling runs
+ * over each series' real steps only.
  */
 import { InputError } from '../input-error.js';
-import { hardSigmoid, sigmoid, type LstmInput, type LstmWeights, type RecurrentActivation } from './lstm-feed-forward.js';
+import { lstmForward } from '../ops/lstm.js';
+import type { LstmInput, LstmWeights, RecurrentActivation } from './lstm-feed-forward.js';
 
 /** The four blocks, each (N, L) row-major. */
 export interface EncoderStates {
@@ -37,7 +39,6 @@ export function encoderStates(weights: LstmWeights, x: LstmInput, recurrentActiv
   }
   if (x.data.length !== N * T * D) throw new InputError(`encoderStates: x holds ${x.data.length} values; expected N*T*D = ${N * T * D}`);
   if (x.lengths && x.lengths.length !== N) throw new InputError(`encoderStates: ${x.lengths.length} lengths for ${N} series`);
-  const gate = recurrentActivation === 'hard_sigmoid' ? hardSigmoid : sigmoid;
   const W = Float64Array.from(weights.kernel);
   const U = Float64Array.from(weights.recurrentKernel);
   const b = Float64Array.from(weights.bias);
@@ -49,42 +50,30 @@ export function encoderStates(weights: LstmWeights, x: LstmInput, recurrentActiv
     rows: N,
     units: L,
   };
-  const h = new Float64Array(L);
-  const c = new Float64Array(L);
-  const z = new Float64Array(G);
+  // one series at a time, over its own steps: buffers for the longest, no padding to carry
+  const h = new Float64Array(T * L);
+  const c = new Float64Array(T * L);
+  const gates = new Float64Array(T * G);
+  const xs = new Float64Array(T * D);
   for (let n = 0; n < N; n++) {
     const steps = x.lengths ? x.lengths[n]! : T;
     if (!Number.isInteger(steps) || steps < 1 || steps > T) throw new InputError(`encoderStates: length ${steps} of series ${n}; expected 1 to ${T}`);
-    h.fill(0);
-    c.fill(0);
+    for (let i = 0; i < steps * D; i++) xs[i] = x.data[n * T * D + i]!;
+    lstmForward(h, c, gates, xs, W, U, b, { B: 1, T: steps, D, L }, recurrentActivation);
     const row = n * L;
-    out.maxHidden.fill(-Infinity, row, row + L);
-    for (let t = 0; t < steps; t++) {
-      // z = x_t W + h_{t-1} U + b, all four gates at once (Keras's column layout)
-      z.set(b);
-      const xt = (n * T + t) * D;
-      for (let d = 0; d < D; d++) {
-        const v = x.data[xt + d]!;
-        for (let j = 0, w = d * G; j < G; j++) z[j] = z[j]! + v * W[w + j]!;
+    for (let k = 0; k < L; k++) {
+      let sum = 0;
+      let largest = -Infinity;
+      for (let t = 0; t < steps; t++) {
+        const v = h[t * L + k]!;
+        sum += v;
+        if (v > largest) largest = v;
       }
-      for (let k = 0; k < L; k++) {
-        const v = h[k]!;
-        for (let j = 0, u = k * G; j < G; j++) z[j] = z[j]! + v * U[u + j]!;
-      }
-      for (let k = 0; k < L; k++) {
-        const i = gate(z[k]!);
-        const f = gate(z[L + k]!);
-        const g = Math.tanh(z[2 * L + k]!);
-        const o = gate(z[3 * L + k]!);
-        c[k] = f * c[k]! + i * g;
-        h[k] = o * Math.tanh(c[k]!);
-        out.meanHidden[row + k] = out.meanHidden[row + k]! + h[k]!;
-        if (h[k]! > out.maxHidden[row + k]!) out.maxHidden[row + k] = h[k]!;
-      }
+      out.meanHidden[row + k] = sum / steps;
+      out.maxHidden[row + k] = largest;
     }
-    for (let k = 0; k < L; k++) out.meanHidden[row + k] = out.meanHidden[row + k]! / steps;
-    out.finalHidden.set(h, row);
-    out.finalCell.set(c, row);
+    out.finalHidden.set(h.subarray((steps - 1) * L, steps * L), row);
+    out.finalCell.set(c.subarray((steps - 1) * L, steps * L), row);
   }
   return out;
 }

@@ -528,16 +528,52 @@ export function fitClassifier<L extends ClassLabel>(
     for (let j = 0; j < F; j++) coef[j] = model.coef[F + j]! - model.coef[j]!;
     intercept = Float64Array.of(model.intercept[1]! - model.intercept[0]!);
   }
-  const prepare = (Xnew: FeatureMatrix): FeatureMatrix => (standardizer ? standardizer.transform(Xnew) : Xnew);
+  return classifierFromParameters(
+    { classes, standardizer, coef, intercept },
+    { iterations: model.iterations, converged: model.converged, gradientNorm: model.gradientNorm },
+  );
+}
+
+/** What a fitted Classifier is, apart from how its fit went: enough to predict (and to save). */
+export type ClassifierParameters<L extends ClassLabel> = Pick<Classifier<L>, 'classes' | 'standardizer' | 'coef' | 'intercept'>;
+
+/**
+ * The classifier these parameters describe (fitClassifier's, or one saved and read back):
+ * scores X·coefᵀ + intercept on the standardised features, then softmax; with two classes
+ * the scores are [0, X·w + c], whose softmax is scikit-learn's [1 − σ, σ]. Fitted and
+ * loaded classifiers predict through this one function, so they agree bit for bit.
+ */
+export function classifierFromParameters<L extends ClassLabel>(
+  p: ClassifierParameters<L>,
+  fit: Pick<Classifier<L>, 'iterations' | 'converged' | 'gradientNorm'> = { iterations: 0, converged: true, gradientNorm: 0 },
+): Classifier<L> {
+  const K = p.classes.length;
+  const rows = K === 2 ? 1 : K;
+  const F = p.coef.length / rows;
+  if (K < 2 || !Number.isInteger(F) || F < 1 || p.intercept.length !== rows) {
+    throw new InputError(`classifier: ${K} classes with ${p.coef.length} coefficients and ${p.intercept.length} intercepts; expected (${rows}, F) and ${rows}`);
+  }
+  if (p.standardizer && p.standardizer.mean.length !== F) {
+    throw new InputError(`classifier: a standardiser of ${p.standardizer.mean.length} features for coefficients of ${F}; expected the same count`);
+  }
+  const scores = (X: FeatureMatrix, what: string): Float64Array => {
+    validateMatrix(what, X);
+    if (X.cols !== F) throw new InputError(`${what}: X has ${X.cols} columns; expected ${F}, as in training`);
+    const Z = p.standardizer ? p.standardizer.transform(X) : X;
+    if (K > 2) return softmaxScores(Z, p.coef, p.intercept, K);
+    const z = new Float64Array(2 * X.rows);
+    const d = softmaxScores(Z, p.coef, p.intercept, 1);
+    for (let i = 0; i < X.rows; i++) z[2 * i + 1] = d[i]!;
+    return z;
+  };
   return {
-    classes,
-    standardizer,
-    coef,
-    intercept,
-    iterations: model.iterations,
-    converged: model.converged,
-    gradientNorm: model.gradientNorm,
-    predictProba: (Xnew) => model.predictProba(prepare(Xnew)),
-    predict: (Xnew) => Array.from(model.predict(prepare(Xnew)), (k) => classes[k]!),
+    ...p,
+    ...fit,
+    predictProba: (X) => {
+      const z = scores(X, 'predictProba');
+      softmaxInPlace(z, K);
+      return z;
+    },
+    predict: (X) => Array.from(rowArgmax(scores(X, 'predict'), K), (k) => p.classes[k]!),
   };
 }

@@ -54,6 +54,15 @@ export function fitStandardizer(X: FeatureMatrix): Standardizer {
     scale[j] = std > 0 ? std : 1;
   }
 
+  return standardizerFrom(mean, scale);
+}
+
+/** The standardiser of these training means and scales (fitStandardizer's, or saved ones read back). */
+export function standardizerFrom(mean: Float64Array, scale: Float64Array): Standardizer {
+  const cols = mean.length;
+  if (scale.length !== cols || !scale.every((v) => Number.isFinite(v) && v > 0) || !mean.every(Number.isFinite)) {
+    throw new InputError(`standardizer: ${cols} means and ${scale.length} scales; expected as many finite means as finite scales above 0`);
+  }
   const transform = (Y: FeatureMatrix): FeatureMatrix & { data: Float64Array } => {
     if (Y.cols !== cols) throw new InputError(`standardize: X has ${Y.cols} columns; expected ${cols}, as in training`);
     if (Y.data.length !== Y.rows * Y.cols) {

@@ -1,21 +1,28 @@
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { readSeries, type ReadSeriesOptions } from '../io/read-series.js';
+import { readSeries, SERIES_FORMATS, type ReadSeriesOptions, type SeriesFormat } from '../io/read-series.js';
+import type { SeriesSet } from '../io/series-set.js';
+import { InputError } from '../input-error.js';
+import { lockFolder, type FolderLock } from '../io/folder-lock.js';
+import { CLASSIFIER_FOLDER, loadClassifier } from '../tasks/classify/classifier-folder.js';
 import { loadModelAndFiles } from '../io/tfjs/format.js';
-import { refuseInputs } from '../io/output-location.js';
+import { ensureOutputFolder, refuseInputs } from '../io/output-location.js';
 import type { LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
 import { DECODERS, type DecoderKind } from '../models/autoencoder/config.js';
 import { NORMALIZATIONS, type Normalization } from '../train/scaling.js';
 import { checkClassificationSets, CLASSIFY_DEFAULTS, defaultBatchSize, shapingFor, shapingOfModels } from '../tasks/classify/data.js';
 import type { ClassifyMetrics } from '../tasks/classify/job.js';
 import { defaultRunFolder, prepareRunFolder } from '../io/run-folder.js';
-import { choiceOption, defaultThreads, integerOption, limitOption, numberOption, seedListOption } from './options.js';
+import { choiceOption, defaultThreads, integerOption, labelColumnOf, limitOption, numberOption, seedListOption } from './options.js';
 import { trainingProgressBar } from './train-progress.js';
 
 
 interface ClassifyCliOptions {
-  train: string;
-  test: string;
+  train?: string;
+  test?: string;
+  input?: string;
+  inputLabels?: string;
+  format?: SeriesFormat;
   trainLabels?: string;
   testLabels?: string;
   labelColumn?: string;
@@ -58,12 +65,15 @@ export function registerClassify(program: Command): void {
   program
     .command('classify')
     .description('train autoencoders on labelled training series, classify the test series from their encoder states, and compare with 1-NN Euclidean, 1-NN DTW and logistic regression on the raw values; writes report.html and metrics.json')
-    .requiredOption('--train <file>', 'labelled training series: .ts, .tsv (UCR), .csv or .npy')
-    .requiredOption('--test <file>', 'labelled test series, in any of the same formats, with the same channels')
+    .option('--train <file>', 'labelled training series: .ts, .tsv (UCR), .csv or .npy')
+    .option('--test <file>', 'labelled test series, in any of the same formats, with the same channels')
+    .addOption(new Option('--input <file>', `series to label with the classifier saved in --model DIR (a classify --out folder, whose classifier is in DIR/${CLASSIFIER_FOLDER}): writes predictions.csv (the label and each class's probability); with labels, also the accuracy`).conflicts(['train', 'test']))
+    .option('--input-labels <file>', 'labels for an --input file without its own, to score the accuracy')
+    .option('--format <f>', `read every series file as ${SERIES_FORMATS.join(', ')} whatever its extension`, choiceOption(SERIES_FORMATS))
     .option('--train-labels <file>', 'labels for a training file without its own (a .npy, a CSV without a label column): a 1-D .npy of integers or one label per line')
     .option('--test-labels <file>', 'labels for a test file without its own')
     .option('--label-column <name|index>', 'CSV files: the column holding the class label, by header name or 0-based index')
-    .option('--model <model.json...>', 'use these saved models (e.g. a previous run\'s model-seed-*/model.json) instead of training')
+    .option('--model <path...>', 'with --input: a saved classifier folder; with --train/--test: use these saved autoencoders (e.g. a previous run\'s model-seed-*/model.json) instead of training')
     .addOption(trainingOption('--latent <n>', `size of each model's code (default ${d.latent})`).argParser(limitOption('latentDim')))
     .addOption(trainingOption('--decoder <kind>', `${DECODERS.join(' or ')} (default ${d.decoder})`).argParser(choiceOption(DECODERS)))
     .addOption(trainingOption('--normalize <how>', `${NORMALIZATIONS.join(', ')} (default ${d.normalize})`).argParser(choiceOption(NORMALIZATIONS)))
@@ -75,32 +85,76 @@ export function registerClassify(program: Command): void {
     .addOption(trainingOption('--lr <rate>', `Adam's learning rate (default ${d.learningRate})`).argParser(numberOption(0, 10, true)))
     .option('--C <c>', 'the logistic regression\'s inverse regularisation strength, as scikit-learn\'s C', numberOption(0, 1e12, true), d.C)
     .option('--no-standardize', 'fit the classifier on the raw features, as the article does (default: standardised)')
-    .option('--out <dir>', 'run folder (default: a new folder under runs/)')
+    .option('--out <dir>', `run folder (default: a new folder under runs/); the classifier is saved in DIR/${CLASSIFIER_FOLDER}, for --model DIR --input FILE`)
     .option('--force', 'reuse --out even if it is not empty')
     .option('--threads <n>', 'threads for training, all cores unless given', limitOption('threads'), defaultThreads())
     .option('--json', 'print one JSON summary on stdout and nothing else')
-    .action(async (options: ClassifyCliOptions) => classify(options));
+    .action(async (options: ClassifyCliOptions) => {
+      if (options.input !== undefined) return classifyInput(options, options.input);
+      if (options.train === undefined || options.test === undefined) {
+        throw new InputError(`classify: give --train FILE and --test FILE to fit and score a classifier, or --model DIR and --input FILE to label series with a saved one`);
+      }
+      return classify(options, options.train, options.test);
+    });
 }
 
-async function classify(o: ClassifyCliOptions): Promise<void> {
-  // every input is read and checked before anything is written
-  const read = (path: string, labelsPath: string | undefined): ReturnType<typeof readSeries> => {
-    const options: ReadSeriesOptions = {
-      ...(labelsPath !== undefined ? { labelsPath } : {}),
-      ...(o.labelColumn !== undefined ? { labelColumn: /^\d+$/.test(o.labelColumn) ? Number(o.labelColumn) : o.labelColumn } : {}),
-    };
-    return readSeries(path, options);
+/** A series file as the options say to read it (format, label column, labels file). */
+function readWith(o: ClassifyCliOptions, path: string, labelsPath: string | undefined): SeriesSet {
+  const options: ReadSeriesOptions = {
+    ...(labelsPath !== undefined ? { labelsPath } : {}),
+    ...(o.format !== undefined ? { format: o.format } : {}),
+    ...(o.labelColumn !== undefined ? { labelColumn: labelColumnOf(o.labelColumn) } : {}),
   };
-  const sets = checkClassificationSets(read(o.train, o.trainLabels), read(o.test, o.testLabels));
+  return readSeries(path, options);
+}
+
+/** The run folder, locked for this process first (so two runs cannot both find it empty), then prepared. */
+function lockedRunFolder(outDir: string, force: boolean): FolderLock {
+  ensureOutputFolder(outDir);
+  const lock = lockFolder(outDir, 'classify');
+  try {
+    prepareRunFolder(outDir, force);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  return lock;
+}
+
+/** `classify --model DIR --input FILE`: the saved classifier's labels and probabilities for each series. */
+async function classifyInput(o: ClassifyCliOptions, input: string): Promise<void> {
+  if (!o.model || o.model.length !== 1) throw new InputError(`classify --input: give one --model DIR, the classifier's folder (classify --out DIR saves it in DIR/${CLASSIFIER_FOLDER})`);
+  const loaded = loadClassifier(o.model[0]!);
+  const set = loaded.classifier.checkInput(readWith(o, input, o.inputLabels));
+  const { predictClassifierInput } = await import('../tasks/classify/predict-job.js');
+  const outDir = o.out ?? defaultRunFolder('classify');
+  refuseInputs(['metrics.json', 'predictions.csv'].map((f) => join(outDir, f)), [input, ...(o.inputLabels ? [o.inputLabels] : []), ...loaded.files]);
+  const lock = lockedRunFolder(outDir, o.force ?? false);
+  try {
+    const metrics = await predictClassifierInput({ classifier: loaded.classifier, model: loaded.dir, set, outDir, threads: o.threads });
+    if (o.json) {
+      process.stdout.write(JSON.stringify({ out: outDir, ...metrics }) + '\n');
+      return;
+    }
+    const accuracy = metrics.accuracy === null ? '' : `, accuracy ${metrics.accuracy.toFixed(4)}`;
+    process.stdout.write(`${metrics.series} series labelled by ${loaded.dir}${accuracy}\npredictions: ${join(outDir, 'predictions.csv')}\n`);
+  } finally {
+    lock.release();
+  }
+}
+
+async function classify(o: ClassifyCliOptions, trainPath: string, testPath: string): Promise<void> {
+  // every input is read and checked before anything is written
+  const sets = checkClassificationSets(readWith(o, trainPath, o.trainLabels), readWith(o, testPath, o.testLabels));
   const loaded = (o.model ?? []).map((path) => ({ path, ...loadModelAndFiles(path) }));
   const models: { model: LstmAutoencoder; path: string }[] = loaded.map(({ model, path }) => ({ model, path }));
   if (models.length > 0) shapingOfModels(models, sets.train);
 
   const outDir = o.out ?? defaultRunFolder('classify');
-  const inputs = [o.train, o.test, ...(o.trainLabels ? [o.trainLabels] : []), ...(o.testLabels ? [o.testLabels] : []), ...loaded.flatMap((m) => m.files)];
+  const inputs = [trainPath, testPath, ...(o.trainLabels ? [o.trainLabels] : []), ...(o.testLabels ? [o.testLabels] : []), ...loaded.flatMap((m) => m.files)];
   // never write over a file being read (through links too); then the folder, made only when all is well
   refuseInputs(['metrics.json', 'report.html', 'predictions.csv', 'features_train.npy', 'features_test.npy'].map((f) => join(outDir, f)), inputs);
-  prepareRunFolder(outDir, o.force ?? false);
+  const lock = lockedRunFolder(outDir, o.force ?? false);
 
   const say = (line: string) => {
     if (!o.json) process.stderr.write(`${line}\n`);
@@ -131,7 +185,7 @@ async function classify(o: ClassifyCliOptions): Promise<void> {
       callbacks: (seed) => {
         say(`training the model of seed ${seed}`);
         if (o.json || !process.stderr.isTTY) return {};
-        const batchSize = o.batchSize ?? defaultBatchSize(models.length > 0 ? shapingOfModels(models, sets.train) : shapingFor(sets.train, sets.test, o.length));
+        const batchSize = o.batchSize ?? defaultBatchSize(models.length > 0 ? shapingOfModels(models, sets.train) : shapingFor(sets.train, o.length));
         const batches = Math.ceil((sets.train.series.length * (1 - CLASSIFY_DEFAULTS.validationFraction)) / batchSize);
         bar = trainingProgressBar(epochs, Math.max(1, batches));
         return bar;
@@ -143,6 +197,7 @@ async function classify(o: ClassifyCliOptions): Promise<void> {
     });
   } finally {
     bar?.stop();
+    lock.release();
   }
   if (o.json) {
     const { settings: _settings, ...summary } = metrics;

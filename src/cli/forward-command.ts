@@ -4,7 +4,8 @@ import { ENGINES, type EngineName, type EngineOptions } from '../train/gradient-
 import type { Sequences } from '../train/sequences.js';
 import type { LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
 import { loadModelAndFiles } from '../io/tfjs/format.js';
-import { choiceOption, defaultThreads, limitOption } from './options.js';
+import { choiceOption, defaultThreads, labelColumnOf, limitOption } from './options.js';
+import { SERIES_FORMATS, type SeriesFormat } from '../io/read-series.js';
 import { ensureOutputFile } from '../io/output-location.js';
 import { readModelInput } from '../io/training-data.js';
 
@@ -22,13 +23,18 @@ export function registerForwardCommand(program: Command, c: ForwardCommand): voi
     .command(c.name)
     .description(c.description)
     .requiredOption('--model <model.json>', 'a saved model (TF.js Layers format)')
-    .requiredOption('--input <file>', "series as the model's training data were given: .ts, .tsv, .csv or .npy ((N, T) or (N, T, D))")
+    .requiredOption('--input <file>', "series as the model's training data were given, of any length: .ts, .tsv, .csv or .npy ((N, T) or (N, T, D))")
     .requiredOption('--out <file.npy>', c.outHelp)
     .option('--threads <n>', 'threads, all cores unless given', limitOption('threads'), defaultThreads())
     .option('--engine <name>', `${ENGINES.join(' or ')}`, choiceOption(ENGINES), 'fast')
-    .action(async (o: { model: string; input: string; out: string; threads: number; engine: EngineName }) => {
+    .option('--format <f>', `read --input as ${SERIES_FORMATS.join(', ')} whatever its extension`, choiceOption(SERIES_FORMATS))
+    .option('--label-column <name|index>', 'CSV: the column holding labels (skipped), by header name or 0-based index, as train takes it')
+    .action(async (o: { model: string; input: string; out: string; threads: number; engine: EngineName; format?: SeriesFormat; labelColumn?: string }) => {
       const { model, files } = loadModelAndFiles(o.model);
-      const x = readModelInput(o.input, model.config, `the model ${o.model}`);
+      const x = readModelInput(o.input, model.config, `the model ${o.model}`, {
+        ...(o.format !== undefined ? { format: o.format } : {}),
+        ...(o.labelColumn !== undefined ? { labelColumn: labelColumnOf(o.labelColumn) } : {}),
+      });
       // after the inputs, so a bad one leaves no folder behind; before the work, so it can be
       // saved; never over one of the files just read
       ensureOutputFile(o.out, '--out', [o.input, ...files]);

@@ -79,3 +79,8 @@ export function seedListOption(value: string): number[] {
   if (repeated !== undefined) fail(`seed ${repeated} is named twice`);
   return seeds;
 }
+
+/** `--label-column`: a 0-based index when it is all digits, otherwise a header name. */
+export function labelColumnOf(value: string): string | number {
+  return /^\d+$/.test(value) ? Number(value) : value;
+}

@@ -1,4 +1,5 @@
 import { InputError } from '../input-error.js';
+import { MAX_LABEL_CHARS } from '../limits.js';
 import { parseNpy } from './npy.js';
 import { parseCsvSeries } from './readers/csv.js';
 import { parseLabels } from './readers/labels-file.js';
@@ -57,9 +58,22 @@ export function parseSeries(input: string | Uint8Array | ArrayBuffer, source: st
     return seriesFromNpy(parseNpy(input instanceof Uint8Array ? input : new Uint8Array(input), source), source);
   }
   const text = decodeText(input, source);
-  return format === 'ts' ? parseTs(text, source)
+  const set = format === 'ts' ? parseTs(text, source)
     : format === 'tsv' ? parseUcrTsv(text, source)
     : parseCsvSeries(text, source, { labelColumn: options.labelColumn, header: options.header });
+  if (set.labels) checkLabels(set.labels, source, (i) => `the label of series ${i}`);
+  return set;
+}
+
+/**
+ * Labels are names: no NUL byte (a terminal, a CSV cell or a C reader would cut it there)
+ * and at most MAX_LABEL_CHARS characters; otherwise one InputError line naming the file and the label.
+ */
+export function checkLabels(labels: readonly string[], source: string, which: (index: number) => string): void {
+  labels.forEach((label, i) => {
+    if (label.includes('\0')) throw new InputError(`${source}: ${which(i)} holds a NUL byte; expected a class name of printable text`);
+    if (label.length > MAX_LABEL_CHARS) throw new InputError(`${source}: ${which(i)} is ${label.length} characters long; expected at most ${MAX_LABEL_CHARS}`);
+  });
 }
 
 /** Labels for a set without its own (a .npy's, a CSV's without a label column), one per series, from a labels file's contents. */
@@ -68,6 +82,7 @@ export function withLabels(set: SeriesSet, labelsInput: Uint8Array | ArrayBuffer
     throw new InputError(`${source}: the file has labels of its own; expected a labels file only for a file without labels`);
   }
   const labels = parseLabels(labelsInput instanceof Uint8Array ? labelsInput : new Uint8Array(labelsInput), labelsSource);
+  checkLabels(labels, labelsSource, (i) => `label ${i + 1}`);
   if (labels.length !== set.series.length) {
     throw new InputError(`${labelsSource}: ${labels.length} labels for the ${set.series.length} series of ${source}; expected one label per series`);
   }

@@ -1,7 +1,7 @@
 import { readInputFile, readTextFile, TEXT_READ_LIMITS } from './read-input-file.js';
 import { LABELS_FILE_EXPECTED, parseLabels } from './readers/labels-file.js';
 import { parseTimeSeriesCsv, type TimeSeriesCsvOptions, type TimeSeriesTable } from './readers/timeseries-csv.js';
-import { parseSeries, seriesFormat, withLabels, type ParseSeriesOptions } from './parse-series.js';
+import { checkLabels, parseSeries, seriesFormat, withLabels, type ParseSeriesOptions } from './parse-series.js';
 import type { SeriesSet } from './series-set.js';
 
 export { SERIES_FORMATS, formatOfPath, type SeriesFormat } from './parse-series.js';
@@ -32,7 +32,9 @@ export function readSeries(path: string, options: ReadSeriesOptions = {}): Serie
 
 /** The labels in a labels file, in order (readers/labels-file.ts). */
 export function readLabelsFile(path: string): string[] {
-  return parseLabels(readInputFile(path, LABELS_FILE_EXPECTED), path);
+  const labels = parseLabels(readInputFile(path, LABELS_FILE_EXPECTED), path);
+  checkLabels(labels, path, (i) => `label ${i + 1}`);
+  return labels;
 }
 
 /** A CSV of time steps (a time column, value columns, an optional label column) for `detect` (readers/timeseries-csv.ts). */

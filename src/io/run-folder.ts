@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../input-error.js';
 import { ensureOutputFolder } from './output-location.js';
+import { LOCK_FILE } from './folder-lock.js';
 
 /** The file written last: a run folder without it is incomplete, whatever else it holds. */
 export const COMPLETION_FILE = 'metrics.json';
@@ -22,7 +23,8 @@ export function defaultRunFolder(prefix: string, now = new Date()): string {
 export function prepareRunFolder(dir: string, force: boolean, completionFile = COMPLETION_FILE): void {
   if (existsSync(dir)) {
     if (!statSync(dir).isDirectory()) throw new InputError(`--out ${dir}: exists and is not a folder; give a new folder name`);
-    if (readdirSync(dir).length > 0 && !force) {
+    // the lock of the command preparing it (taken first, so two runs cannot both find it empty) is not content
+    if (readdirSync(dir).some((name) => !name.startsWith(LOCK_FILE)) && !force) {
       throw new InputError(`--out ${dir}: folder exists and is not empty; give a new folder or add --force to overwrite it`);
     }
     rmSync(join(dir, completionFile), { force: true });

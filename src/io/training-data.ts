@@ -78,9 +78,10 @@ function checkedSet(set: SeriesSet, path: string): SeriesSet {
 
 /**
  * Series for a trained model (encode, reconstruct): read with the reader their format calls
- * for, with the model's channels, none longer than its timesteps, padded with the mask value;
- * shorter series only when the model is masked (a model trained without masking reads
- * padding as data).
+ * for, with the model's channels, at any length (the model's timesteps is only the pad
+ * length it was trained at). A masked model takes series of unequal lengths, padded with
+ * its mask value to the file's longest; one trained without masking would read padding as
+ * data, so it takes one length per file.
  */
 export function readModelInput(
   path: string,
@@ -89,17 +90,20 @@ export function readModelInput(
   options: ReadSeriesOptions = {},
 ): Sequences {
   const set = checkedSet(readSeries(path, options), path);
-  const { timesteps: T, inputDim: D } = model;
+  const { inputDim: D } = model;
   if (set.channels !== D) throw new InputError(`${path}: series of ${set.channels} channel${set.channels === 1 ? '' : 's'}; ${what} takes ${D}`);
   const masked = model.maskValue !== undefined && model.maskValue !== null;
+  const first = set.series.length > 0 ? set.series[0]!.length / D : 0;
+  let longest = 0;
   set.series.forEach((s, n) => {
     const steps = s.length / D;
-    if (steps > T || (!masked && steps !== T)) {
-      const takes = masked ? `at most ${T} steps` : `exactly ${T} steps (it was trained on series of one length, without masking)`;
-      throw new InputError(`${path}: series ${n} has ${steps} steps; ${what} takes ${takes}`);
+    longest = Math.max(longest, steps);
+    if (!masked && steps !== first) {
+      throw new InputError(`${path}: series ${n} has ${steps} steps, series 0 has ${first}; ${what} was trained without masking, so it takes series of one length per file`);
     }
+    if (masked && steps < 2) throw new InputError(`${path}: series ${n} has ${steps} step; ${what} is masked and takes series of at least 2 steps`);
   });
-  return padded(set, masked ? (model.maskValue as number) : 0, T);
+  return padded(set, masked ? (model.maskValue as number) : 0, Math.max(longest, 1));
 }
 
 /** The most values a padded set may make: all a Float32Array holds in Node 20 (16 GiB). */

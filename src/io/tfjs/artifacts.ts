@@ -53,10 +53,10 @@ function nonDefault(variant: AutoencoderVariant): Partial<AutoencoderVariant> {
 }
 
 /**
- * The model that TF.js Layers files hold, given as text and bytes (model.json's text, and each
- * weights file it names by that name): a browser upload or a fetch, with no file system.
+ * The model that TF.js Layers files hold, given as text and bytes (model.json's text or its
+ * parsed object, and each weights file it names by that name, or the one weights file alone): a browser upload or a fetch, with no file system.
  * Every problem is one InputError line naming `source`.
  */
-export function modelFromArtifacts(modelJson: string, weightFiles: ReadonlyMap<string, Uint8Array>, source = 'model.json'): LstmAutoencoder {
+export function modelFromArtifacts(modelJson: string | object, weightFiles: ReadonlyMap<string, Uint8Array> | Uint8Array, source = 'model.json'): LstmAutoencoder {
   return modelFromFile(parseTfjsModel(modelJson, source, artifactShards(weightFiles, source)));
 }

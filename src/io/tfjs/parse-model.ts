@@ -16,13 +16,13 @@ export interface TfjsModelRead extends TfjsModelContents {
 }
 
 /**
- * A model.json's text and its weight shards (from `readShards`), whether TF.js, Keras via
+ * A model.json (its text, or that text parsed) and its weight shards (from `readShards`), whether TF.js, Keras via
  * tensorflowjs_converter, or we wrote them: every problem is one InputError line naming
  * `source`. Runs anywhere: Node's readTfjsModel(path) reads the files and calls this; a
  * browser gives the bytes of an upload (artifactShards).
  */
-export function parseTfjsModel(text: string, source: string, readShards: ShardReader): TfjsModelRead {
-  const json = parseJsonText(text, source);
+export function parseTfjsModel(text: string | object, source: string, readShards: ShardReader): TfjsModelRead {
+  const json = typeof text === 'string' ? parseJsonText(text, source) : text;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new InputError(`${source}: expected a JSON object with modelTopology and weightsManifest`);
   }
@@ -49,9 +49,18 @@ export function parseTfjsModel(text: string, source: string, readShards: ShardRe
   };
 }
 
-/** Shards given as bytes by name (an upload, a fetch): what the manifest names must be there. */
-export function artifactShards(shards: ReadonlyMap<string, Uint8Array>, source: string): ShardReader {
+/**
+ * Shards given as bytes by name (an upload, a fetch): what the manifest names must be there.
+ * A lone buffer stands for the one weights file of a model that names one (whatever its name).
+ */
+export function artifactShards(shards: ReadonlyMap<string, Uint8Array> | Uint8Array, source: string): ShardReader {
+  let used = false;
   return (paths, where) => {
+    if (shards instanceof Uint8Array) {
+      if (used || paths.length !== 1) throw new InputError(`${source}: ${where(0)}: the weightsManifest names more than one weights file; expected the one given with it`);
+      used = true;
+      return { parts: [shards], files: paths.map(String) };
+    }
     const parts = paths.map((p, k) => {
       const bytes = typeof p === 'string' ? shards.get(p) : undefined;
       if (!bytes) throw new InputError(`${source}: ${where(k)} names ${JSON.stringify(p)}, which was not given; expected its weights file too`);

@@ -1,4 +1,5 @@
 import { InputError } from '../../input-error.js';
+import { LIMITS } from '../../limits.js';
 import { RandomState } from '../../ops/random-state.js';
 import type { ParamLayout } from '../../ops/param-layout.js';
 import { fitLoop, parseFitOptions, type FitOptions, type History } from '../../train/fit.js';
@@ -54,7 +55,7 @@ export interface ShapedArray<S extends number[] = number[]> {
 /** Where a model is saved or loaded from: Node's model files, loaded only when asked (browsers have none). */
 async function modelFiles(): Promise<typeof import('../../io/tfjs/format.js')> {
   const onNode = typeof globalThis.process === 'object' && typeof globalThis.process.versions?.node === 'string';
-  if (!onNode) throw new Error('saving and loading model folders needs Node (lstm-ae/node); in a browser use modelToArtifacts/modelFromArtifacts');
+  if (!onNode) throw new Error('saving and loading model folders needs Node (lstm-ae/node); in a browser use modelArtifacts/modelFromArtifacts');
   // not a literal, so a browser bundle of the core leaves the file code out (as fast/platform.ts does)
   const specifier: string = '../../io/tfjs/format.js';
   return (await import(specifier)) as typeof import('../../io/tfjs/format.js');
@@ -172,10 +173,10 @@ export class LstmAutoencoder {
    * reconstruct`; `predict` is Keras's name for it.)
    */
   async reconstruct(x: Sequences, options: EngineOptions = {}): Promise<ShapedArray<[number, number, number]>> {
-    checkSequences(x, this.config, 'x');
+    const timesteps = this.checkForward(x);
     const reconstruction = new Float32Array(x.data.length);
     const { scaling, perSeries, xs } = this.scaledForUse(x);
-    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options), this.params, xs.data, x.shape[0], { reconstruction }, x.lengths);
+    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options, undefined, timesteps), this.params, xs.data, x.shape[0], { reconstruction }, x.lengths);
     if (scaling.normalize !== 'none') invertScaling(reconstruction, x, scaling, perSeries);
     return { data: reconstruction, shape: [...x.shape] };
   }
@@ -185,12 +186,30 @@ export class LstmAutoencoder {
     return this.reconstruct(x, options);
   }
 
+  /**
+   * x checked for a forward pass, which takes windows of any length: the LSTMs read any
+   * number of steps (Keras's input_shape=(None, D)), and the conditional decoder reads the
+   * input reversed within each window's own length, so the model's timesteps is only the
+   * pad length it was trained at. Returns x's window length.
+   */
+  private checkForward(x: Sequences): number {
+    const t = Array.isArray(x?.shape) ? x.shape[1] : undefined;
+    const { min, max } = LIMITS.timesteps;
+    const timesteps = Number.isInteger(t) && t! >= min && t! <= max ? t! : this.config.timesteps;
+    const D = this.config.inputDim;
+    if (Array.isArray(x?.shape) && x.shape.length === 3 && x.shape[2] !== D) {
+      throw new InputError(`x has shape (${x.shape.join(',')}) but the model takes (N,T,${D}): windows of any length of ${D} feature${D === 1 ? '' : 's'}`);
+    }
+    checkSequences(x, { ...this.config, timesteps }, 'x');
+    return timesteps;
+  }
+
   /** The encoder's hidden state after every window's last real step, (N,latentDim): the features. */
   async encode(x: Sequences, options: EngineOptions = {}): Promise<ShapedArray<[number, number]>> {
-    checkSequences(x, this.config, 'x');
+    const timesteps = this.checkForward(x);
     const code = new Float32Array(x.shape[0] * this.config.latentDim);
     const { xs } = this.scaledForUse(x);
-    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options), this.params, xs.data, x.shape[0], { code }, x.lengths);
+    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options, undefined, timesteps), this.params, xs.data, x.shape[0], { code }, x.lengths);
     return { data: code, shape: [x.shape[0], this.config.latentDim] };
   }
 
@@ -244,13 +263,13 @@ export class LstmAutoencoder {
 
   /**
    * The kept step when it is for the engine and threads asked for and takes batches of
-   * `maxBatch` (training; a forward pass takes any); otherwise a new one, kept.
+   * `maxBatch` (training; a forward pass takes any) of `timesteps` steps; otherwise a new one, kept.
    */
-  private async stepFor(options: EngineOptions, maxBatch?: number): Promise<GradientStep> {
-    const key = `${options.engine ?? 'fast'}/${options.threads ?? 'default'}`;
+  private async stepFor(options: EngineOptions, maxBatch?: number, timesteps = this.config.timesteps): Promise<GradientStep> {
+    const key = `${options.engine ?? 'fast'}/${options.threads ?? 'default'}/${timesteps}`;
     const kept = this.step;
     if (kept && kept.key === key && kept.step.maxBatch >= (maxBatch ?? 1)) return kept.step;
-    const step = await createGradientStep(this.config, maxBatch ?? FORWARD_BATCH, options);
+    const step = await createGradientStep({ ...this.config, timesteps }, maxBatch ?? FORWARD_BATCH, options);
     await this.dispose();
     this.step = { key, step };
     return step;

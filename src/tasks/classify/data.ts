@@ -61,29 +61,48 @@ export type LabelledSet = SeriesSet & { labels: string[] };
  * classes in the classifier's order. Every problem is one line naming the file.
  */
 export function checkClassificationSets(train: SeriesSet, test: SeriesSet): { train: LabelledSet; test: LabelledSet; classes: string[] } {
-  for (const [set, role] of [[train, 'training'], [test, 'test']] as const) {
-    if (set.series.length === 0) throw new InputError(`${set.source}: the ${role} set holds no series; expected at least one`);
-    if (!set.labels) {
-      throw new InputError(`${set.source}: the ${role} series have no class labels; expected a label per series (a .ts @classLabel column, a UCR .tsv's first column, a CSV --label-column, or --${role === 'training' ? 'train' : 'test'}-labels FILE)`);
-    }
-    if (set.labels.length !== set.series.length) {
-      throw new InputError(`${set.source}: ${set.labels.length} labels for ${set.series.length} series; expected one label per series`);
-    }
-  }
-  if (test.channels !== train.channels) {
-    throw new InputError(`${test.source}: ${test.channels} channel${test.channels === 1 ? '' : 's'} per step; expected ${train.channels}, as in the training set ${train.source}`);
-  }
+  const { classes } = checkTrainingSet(train);
+  checkLabelledSet(test, 'test');
+  checkSeriesFor(test, { channels: train.channels, classes, source: `the training set ${train.source}` });
+  return { train: train as LabelledSet, test: test as LabelledSet, classes };
+}
+
+/** A training set: series, a label each, at least two classes. Returns the classes in the classifier's order. */
+export function checkTrainingSet(train: SeriesSet): { train: LabelledSet; classes: string[] } {
+  checkLabelledSet(train, 'training');
   const classes = sortedClasses(train.labels!);
   if (classes.length < 2) throw new InputError(`${train.source}: every training series is of class ${JSON.stringify(classes[0])}; expected at least two classes`);
-  const known = new Set(classes);
-  const unknown = [...new Set(test.labels!.filter((label) => !known.has(label)))];
+  return { train: train as LabelledSet, classes };
+}
+
+function checkLabelledSet(set: SeriesSet, role: 'training' | 'test'): void {
+  if (set.series.length === 0) throw new InputError(`${set.source}: the ${role} set holds no series; expected at least one`);
+  if (!set.labels) {
+    throw new InputError(`${set.source}: the ${role} series have no class labels; expected a label per series (a .ts @classLabel column, a UCR .tsv's first column, a CSV --label-column, or --${role === 'training' ? 'train' : 'test'}-labels FILE)`);
+  }
+  if (set.labels.length !== set.series.length) {
+    throw new InputError(`${set.source}: ${set.labels.length} labels for ${set.series.length} series; expected one label per series`);
+  }
+}
+
+/**
+ * Series to classify with what a classifier was fitted on (`source` says what, e.g. "the
+ * training set X" or "the classifier M"): the same channels, and labels, when present, of its classes.
+ */
+export function checkSeriesFor(set: SeriesSet, fitted: { channels: number; classes: readonly string[]; source: string }): void {
+  if (set.series.length === 0) throw new InputError(`${set.source}: holds no series; expected at least one`);
+  if (set.channels !== fitted.channels) {
+    throw new InputError(`${set.source}: ${set.channels} channel${set.channels === 1 ? '' : 's'} per step; expected ${fitted.channels}, as in ${fitted.source}`);
+  }
+  if (!set.labels) return;
+  const known = new Set(fitted.classes);
+  const unknown = [...new Set(set.labels.filter((label) => !known.has(label)))];
   if (unknown.length > 0) {
-    const first = test.labels!.findIndex((label) => label === unknown[0]);
+    const first = set.labels.findIndex((label) => label === unknown[0]);
     throw new InputError(
-      `${test.source}: series ${first} is of class ${JSON.stringify(unknown[0])}${unknown.length > 1 ? ` (and ${unknown.length - 1} more unknown classes)` : ''}, which the training set ${train.source} does not have; expected the training classes ${classes.map((c) => JSON.stringify(c)).join(', ')}`,
+      `${set.source}: series ${first} is of class ${JSON.stringify(unknown[0])}${unknown.length > 1 ? ` (and ${unknown.length - 1} more unknown classes)` : ''}, which ${fitted.source} does not have; expected the classes ${fitted.classes.map((c) => JSON.stringify(c)).join(', ')}`,
     );
   }
-  return { train: train as LabelledSet, test: test as LabelledSet, classes };
 }
 
 /**
@@ -121,7 +140,8 @@ export function stratifiedSplit(labels: readonly string[], fraction: number, see
  * How series become the model's windows:
  *   'resample': every series (training and test) brought to `steps` steps (resample.ts),
  *     so all have one length and the model needs no masking;
- *   'native': the series as they are, post-padded to `steps` (the longest) and masked.
+ *   'native': the series as they are, post-padded to `steps` (the longest in training, or
+ *     the longest given when longer) and masked.
  * A saved model says which by itself: masked means native, otherwise its timesteps are
  * the length to resample to. So a test set is always treated as its training set was.
  */
@@ -136,36 +156,39 @@ export function shapeSeries(set: SeriesSet, shaping: SeriesShaping, indices?: re
   const chosen = indices ? indices.map((i) => set.series[i]!) : set.series;
   const T = shaping.steps;
   const N = chosen.length;
-  const data = new Float32Array(N * T * D);
   if (shaping.kind === 'resample') {
+    const data = new Float32Array(N * T * D);
     chosen.forEach((s, n) => data.set(resampleSeries(s, D, T), n * T * D));
     return { data, shape: [N, T, D] };
   }
+  // any length: the models' pad length is only a default (masking makes it irrelevant), so longer series widen the windows
+  const W = chosen.reduce((longest, s) => Math.max(longest, s.length / D), T);
+  const padded = new Float32Array(N * W * D); // the lengths mark the padding (as before: zeros)
   const lengths = new Int32Array(N);
   chosen.forEach((s, n) => {
     const steps = s.length / D;
     const index = indices ? indices[n]! : n;
-    if (steps > T) throw new InputError(`${set.source}: series ${index} has ${steps} steps; the model takes at most ${T} (the longest series it was made for)`);
     if (steps < 2) throw new InputError(`${set.source}: series ${index} has ${steps} step; a masked model needs at least 2 (or resample the series with --length N)`);
-    data.set(s, n * T * D);
+    padded.set(s, n * W * D);
     lengths[n] = steps;
   });
-  return { data, shape: [N, T, D], lengths };
+  return { data: padded, shape: [N, W, D], lengths };
 }
 
 /**
- * Resample to `length` steps, or 'native'. By default (CLASSIFY_DEFAULTS): series of unequal
- * lengths, the longest up to nativeUpTo steps, as they are; otherwise resampled to
+ * Resample to `length` steps, or 'native', judged from the training set alone (test series
+ * of any length follow). By default (CLASSIFY_DEFAULTS): series of unequal lengths, the
+ * longest up to nativeUpTo steps, as they are; otherwise resampled to
  * CLASSIFY_DEFAULTS.length steps, never up (shorter series keep their length).
  */
-export function shapingFor(train: LabelledSet, test: LabelledSet, length: number | 'native' | undefined): SeriesShaping {
-  const longest = longestSeries(train, test);
+export function shapingFor(train: SeriesSet, length: number | 'native' | undefined): SeriesShaping {
+  const longest = longestSeries(train);
   if (length === 'native') return { kind: 'native', steps: longest };
   if (length === undefined) {
     const D = train.channels;
     const first = train.series[0]!.length / D;
-    const unequal = [train, test].some((set) => set.series.some((s) => s.length / D !== first));
-    const shortest = Math.min(...[train, test].flatMap((set) => set.series.map((s) => s.length / D)));
+    const unequal = train.series.some((s) => s.length / D !== first);
+    const shortest = Math.min(...train.series.map((s) => s.length / D));
     if (unequal && longest <= CLASSIFY_DEFAULTS.nativeUpTo && shortest >= 2) return { kind: 'native', steps: longest };
     return { kind: 'resample', steps: Math.max(2, Math.min(CLASSIFY_DEFAULTS.length, longest)) };
   }
@@ -191,7 +214,7 @@ export function longestSeries(...sets: SeriesSet[]): number {
 }
 
 /** How given models want their series: all alike (a masked model takes them as they are, any other resampled to its timesteps). */
-export function shapingOfModels(models: readonly { model: LstmAutoencoder; path: string }[], train: LabelledSet): SeriesShaping {
+export function shapingOfModels(models: readonly { model: LstmAutoencoder; path: string }[], train: SeriesSet): SeriesShaping {
   const [first, ...rest] = models;
   const key = (m: LstmAutoencoder) => JSON.stringify([m.config.timesteps, m.config.inputDim, m.config.maskValue ?? null, m.config.normalize ?? 'none']);
   for (const other of rest) {
@@ -206,3 +229,20 @@ export function shapingOfModels(models: readonly { model: LstmAutoencoder; path:
   return maskValue !== undefined && maskValue !== null ? { kind: 'native', steps: timesteps } : { kind: 'resample', steps: timesteps };
 }
 
+
+/**
+ * Windows (N, T, D), with their lengths when they have them, as a set of series, each cut
+ * to its length: what the classifier takes besides the readers' sets.
+ */
+export function seriesSetOf(x: Sequences | SeriesSet, source = 'the series'): SeriesSet {
+  if ('series' in x) return x;
+  const [N, T, D] = x.shape;
+  if (x.data.length !== N * T * D) throw new InputError(`${source}: ${x.data.length} values for shape (${N}, ${T}, ${D}); expected ${N * T * D}`);
+  if (x.lengths && x.lengths.length !== N) throw new InputError(`${source}: ${x.lengths.length} lengths for ${N} series; expected one each`);
+  const series = Array.from({ length: N }, (_, n) => {
+    const steps = x.lengths ? x.lengths[n]! : T;
+    if (!Number.isInteger(steps) || steps < 1 || steps > T) throw new InputError(`${source}: series ${n} has length ${steps}; expected 1 to ${T}`);
+    return Float64Array.from(x.data.subarray(n * T * D, (n * T + steps) * D));
+  });
+  return { series, channels: D, source };
+}

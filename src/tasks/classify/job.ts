@@ -4,16 +4,15 @@ import { writeNpy } from '../../io/npy-file.js';
 import type { SeriesSet } from '../../io/series-set.js';
 import { saveModel } from '../../io/tfjs/format.js';
 import { logisticOnRaw, oneNearestNeighbour } from '../../analysis/baselines.js';
-import { encoderStates, stateFeatures } from '../../analysis/encoder-states.js';
 import { resampleSeries } from '../../analysis/resample.js';
-import { fitClassifier, type FeatureMatrix } from '../../analysis/logistic-regression.js';
-import { maxAbsDifference } from '../../analysis/metrics.js';
-import { concatColumns, informativeColumns, selectColumns, seriesStatistics } from '../../analysis/series-statistics.js';
-import { InputError } from '../../input-error.js';
-import { LstmAutoencoder, type FitCallbacks, type History, type Sequences } from '../../models/autoencoder/lstm-autoencoder.js';
+import type { LstmAutoencoder, FitCallbacks, History } from '../../models/autoencoder/lstm-autoencoder.js';
 import type { DecoderKind } from '../../models/autoencoder/config.js';
-import { applyScaling, type Normalization } from '../../train/scaling.js';
-import { checkClassificationSets, CLASSIFY_DEFAULTS, defaultBatchSize, NATIVE_MASK_VALUE, rawBaselineSteps, shapeSeries, shapingFor, shapingOfModels, stratifiedSplit, type LabelledSet, type SeriesShaping } from './data.js';
+import type { Normalization } from '../../train/scaling.js';
+import { lockFolder } from '../../io/folder-lock.js';
+import { checkClassificationSets, CLASSIFY_DEFAULTS, defaultBatchSize, rawBaselineSteps, shapeSeries, type LabelledSet } from './data.js';
+import { SeriesClassifier } from './series-classifier.js';
+import { accuracyOf, writePredictions } from './predictions-file.js';
+import { CLASSIFIER_FOLDER, saveClassifier } from './classifier-folder.js';
 
 export { CLASSIFY_DEFAULTS } from './data.js';
 import { COMPLETION_FILE } from '../../io/run-folder.js';
@@ -26,16 +25,6 @@ import { stageTimer } from '../../train/stage-timer.js';
  * baselines every reader should see first (1-NN Euclidean, 1-NN DTW, logistic regression
  * on the raw values), then report.html and metrics.json (last).
  */
-
-/**
- * The classifier's stopping rule: max|gradient| at most 1e-6 of its start. Tighter than
- * scikit-learn's own default (tol 1e-4, absolute); the library's 1e-10, which the sklearn
- * fixtures need, costs ten times the iterations here and changes no prediction we measured.
- */
-const CLASSIFIER_TOLERANCE = 1e-6;
-
-/** The seed of the stratified validation split: fixed, so every model of an ensemble validates on the same series. */
-const SPLIT_SEED = 0;
 
 export interface ClassifyOptions {
   train: SeriesSet;
@@ -104,66 +93,59 @@ interface TrainedModel {
   seed?: number;
 }
 
-/** Runs the whole job; writes into o.outDir, metrics.json last. */
+/** Runs the whole job; writes into o.outDir (its classifier in o.outDir/classifier), metrics.json last. */
 export async function runClassify(o: ClassifyOptions): Promise<ClassifyMetrics> {
   const log = o.log ?? (() => {});
   const started = performance.now();
   const { seconds, timed } = stageTimer(log);
+  // one writer per run folder: a second classify on it fails at once, not half-way (the lock train takes)
+  const lock = lockFolder(o.outDir, 'classify');
+  try {
+    return await runLocked(o, started, seconds, timed);
+  } finally {
+    lock.release();
+  }
+}
 
+async function runLocked(o: ClassifyOptions, started: number, seconds: Record<string, number>, timed: ReturnType<typeof stageTimer>['timed']): Promise<ClassifyMetrics> {
   const { train, test, classes } = checkClassificationSets(o.train, o.test);
   const given = o.models && o.models.length > 0 ? o.models : undefined;
-  const shaping = given ? shapingOfModels(given, train) : shapingFor(train, test, o.length);
-  const x = { train: shapeSeries(train, shaping), test: shapeSeries(test, shaping) };
-
-  let models: TrainedModel[];
-  if (given) {
-    models = [...given];
-  } else {
-    const split = stratifiedSplit(train.labels, CLASSIFY_DEFAULTS.validationFraction, SPLIT_SEED);
-    const fitPart = shapeSeries(train, shaping, split.fit);
-    const validationPart = shapeSeries(train, shaping, split.validation);
-    models = [];
-    const seeds = o.seeds ?? CLASSIFY_DEFAULTS.seeds;
-    for (const [index, seed] of seeds.entries()) {
-      const trained = await timed('training', () => trainOne(o, shaping, train.channels, seed, fitPart, validationPart, o.callbacks?.(seed, index)));
-      const dir = join(o.outDir, seeds.length === 1 ? 'model' : `model-seed-${seed}`);
-      const path = saveModel(dir, trained.model, { history: trained.history });
-      models.push({ ...trained, path, seed });
-    }
-  }
-
-  const features = await timed('features', async () => {
-    const parts = { train: [] as FeatureMatrix[], test: [] as FeatureMatrix[] };
-    let check = 0;
-    for (const { model } of models) {
-      for (const role of ['train', 'test'] as const) {
-        const states = encoderStates(encoderWeights(model), scaled(model, x[role]), model.config.recurrentActivation);
-        // the same final states as the model's own (float32, fast path) encode: a check on the scaling and the equations
-        check = Math.max(check, maxAbsDifference((await model.encode(x[role], { threads: o.threads })).data, states.finalHidden));
-        parts[role].push(stateFeatures(states, CLASSIFY_DEFAULTS.blocks));
-      }
-      await model.dispose();
-    }
-    if (models[0]!.model.config.normalize === 'per-series') {
-      // what per-series scaling hid from the models: level, size and length, where they vary
-      const stats = { train: seriesStatistics(train), test: seriesStatistics(test) };
-      const keep = informativeColumns(stats.train);
-      if (keep.length > 0) {
-        parts.train.push(selectColumns(stats.train, keep));
-        parts.test.push(selectColumns(stats.test, keep));
-      }
-    }
-    return { train: concatColumns(parts.train), test: concatColumns(parts.test), check };
+  const estimator = new SeriesClassifier({
+    ...(o.latent !== undefined ? { latent: o.latent } : {}),
+    ...(o.decoder !== undefined ? { decoder: o.decoder } : {}),
+    ...(o.normalize !== undefined ? { normalize: o.normalize } : {}),
+    ...(o.length !== undefined ? { length: o.length } : {}),
+    ...(o.seeds !== undefined ? { seeds: o.seeds } : {}),
+    ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
+    ...(o.patience !== undefined ? { patience: o.patience } : {}),
+    ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+    ...(o.learningRate !== undefined ? { learningRate: o.learningRate } : {}),
+    ...(o.C !== undefined ? { C: o.C } : {}),
+    ...(o.standardize !== undefined ? { standardize: o.standardize } : {}),
+    ...(o.threads !== undefined ? { threads: o.threads } : {}),
   });
+  await estimator.fit(train, undefined, {
+    ...(given ? { autoencoders: given } : {}),
+    ...(o.callbacks ? { callbacks: o.callbacks } : {}),
+    stage: timed,
+  });
+  const shaping = estimator.shaping;
+  const models: TrainedModel[] = estimator.trainedModels.map((m) =>
+    m.history ? { ...m, path: saveModel(join(o.outDir, m.path), m.model, { history: m.history }) } : m,
+  );
+  const testFeatures = await timed('features', () => estimator.transform(test));
+  const features = { train: estimator.trainFeatures!, test: testFeatures, check: Math.max(estimator.trainFeatures!.check, testFeatures.check) };
   writeNpy(join(o.outDir, 'features_train.npy'), { dtype: 'float64', shape: [features.train.rows, features.train.cols], data: features.train.data });
   writeNpy(join(o.outDir, 'features_test.npy'), { dtype: 'float64', shape: [features.test.rows, features.test.cols], data: features.test.data });
+  saveClassifier(join(o.outDir, CLASSIFIER_FOLDER), estimator);
 
   const C = o.C ?? CLASSIFY_DEFAULTS.C;
   const standardize = o.standardize ?? CLASSIFY_DEFAULTS.standardize;
-  const classifier = await timed('classifier', () => fitClassifier(features.train, train.labels, { C, standardize, tolerance: CLASSIFIER_TOLERANCE }));
+  const classifier = estimator.classifier;
   const predicted = { train: classifier.predict(features.train), test: classifier.predict(features.test) };
   const probabilities = classifier.predictProba(features.test);
-  writePredictions(join(o.outDir, 'predictions.csv'), test, predicted.test, probabilities, classifier.classes);
+  writePredictions(join(o.outDir, 'predictions.csv'), predicted.test, probabilities, classifier.classes, test.labels);
+  const x = { train: shapeSeries(train, shaping), test: shapeSeries(test, shaping) };
 
   const baseline = async (stage: string, run: () => { accuracy: number | null }): Promise<BaselineScore> => {
     const t0 = performance.now();
@@ -233,66 +215,15 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyMetrics> 
       metrics, train, test, shaping, x, models, features, predicted: predicted.test, euclidean, dtw, raw,
     }),
   );
+  await estimator.dispose();
   metrics.total_seconds = (performance.now() - started) / 1000;
   writeFileAtomic(join(o.outDir, COMPLETION_FILE), JSON.stringify(metrics, null, 1) + '\n');
   return metrics;
 }
 
-async function trainOne(
-  o: ClassifyOptions,
-  shaping: SeriesShaping,
-  channels: number,
-  seed: number,
-  fitPart: Sequences,
-  validation: Sequences,
-  callbacks: FitCallbacks | undefined,
-): Promise<{ model: LstmAutoencoder; history: History }> {
-  const model = LstmAutoencoder.create({
-    timesteps: shaping.steps,
-    inputDim: channels,
-    latentDim: o.latent ?? CLASSIFY_DEFAULTS.latent,
-    decoder: o.decoder ?? CLASSIFY_DEFAULTS.decoder,
-    normalize: o.normalize ?? CLASSIFY_DEFAULTS.normalize,
-    outputActivation: 'linear', // scaled data is not confined to tanh's (-1, 1)
-    maskValue: shaping.kind === 'native' ? NATIVE_MASK_VALUE : null,
-    seed,
-  });
-  const history = await model.fit(fitPart, {
-    epochs: o.epochs ?? CLASSIFY_DEFAULTS.epochs,
-    batchSize: Math.min(o.batchSize ?? defaultBatchSize(shaping), fitPart.shape[0]),
-    validationData: validation,
-    earlyStopping: { patience: o.patience ?? CLASSIFY_DEFAULTS.patience },
-    optimizer: { name: 'adam', learningRate: o.learningRate ?? CLASSIFY_DEFAULTS.learningRate },
-    ...(o.threads !== undefined ? { threads: o.threads } : {}),
-    ...(callbacks ? { callbacks } : {}),
-  });
-  return { model, history };
-}
-
 /** The set with every series resampled to `steps` steps (resample.ts). */
 function resampledSet(set: LabelledSet, steps: number): LabelledSet {
   return { ...set, series: set.series.map((s) => resampleSeries(s, set.channels, steps)) };
-}
-
-function encoderWeights(model: LstmAutoencoder) {
-  const w = model.getWeights();
-  return { kernel: w['encoder/kernel'], recurrentKernel: w['encoder/recurrent_kernel'], bias: w['encoder/bias'] };
-}
-
-/** The windows as the model's network sees them (its own scaling applied). */
-function scaled(model: LstmAutoencoder, x: Sequences): Sequences {
-  const scaling = model.scaling;
-  if (!scaling) throw new InputError('the model normalizes but carries no statistics: give a fitted model');
-  if (scaling.normalize === 'none') return x;
-  return { ...x, data: applyScaling(x, scaling).data };
-}
-
-function accuracyOf(truth: readonly string[], predicted: readonly string[]): number {
-  let correct = 0;
-  truth.forEach((label, i) => {
-    if (label === predicted[i]) correct++;
-  });
-  return correct / truth.length;
 }
 
 function countsOf(classes: readonly string[], labels: readonly string[]): number[] {
@@ -308,14 +239,3 @@ function confusionOf(classes: readonly string[], truth: readonly string[], predi
   return matrix;
 }
 
-/** One row per test series: its index, true and predicted class, and each class's probability. */
-function writePredictions(path: string, test: LabelledSet, predicted: readonly string[], probabilities: Float64Array, classes: readonly string[]): void {
-  const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const K = classes.length;
-  const lines = [['series', 'true', 'predicted', ...classes.map((c) => `p(${c})`)].map(quote).join(',')];
-  predicted.forEach((p, i) => {
-    const probs = Array.from(probabilities.subarray(i * K, (i + 1) * K), (v) => v.toPrecision(6));
-    lines.push([String(i), quote(test.labels[i]!), quote(p), ...probs].join(','));
-  });
-  writeFileAtomic(path, lines.join('\n') + '\n');
-}
