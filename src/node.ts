@@ -20,3 +20,4 @@ export { runArticleExperiment, FeatureCheckError, type ArticleExperimentOptions,
 export { runSeedSweep, type SeedSweepOptions, type SeedSweepSummary, type SeedSweepRow, type SweepSettings } from './tasks/article/sweep.js';
 export { runClassify, CLASSIFY_DEFAULTS, type ClassifyOptions, type ClassifyMetrics } from './tasks/classify/job.js';
 export { runDetectJob, followDetect, type DetectJobOptions, type DetectMetrics } from './tasks/detect/job.js';
+export { saveDetector, loadDetector } from './tasks/detect/detector-file.js';

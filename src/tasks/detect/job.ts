@@ -12,25 +12,17 @@ import { writeFileAtomic } from '../../io/atomic-write.js';
 import { readTimeSeriesCsv } from '../../io/read-series.js';
 import { streamTimeSeriesCsv, type ColumnPlan, type TimeOrder, type TimeSeriesTable } from '../../io/readers/timeseries-csv.js';
 import { eventMetrics, nabScores, pointMetrics, type PrecisionRecall } from '../../analysis/anomaly/evaluate.js';
-import { groupIntervals, type AnomalyInterval } from '../../analysis/anomaly/intervals.js';
-import { heldOutSurprises, OnlineThreshold, type ThresholdRule } from '../../analysis/anomaly/scorer.js';
-import { bestFBetaThreshold, fprThreshold, sigmaThreshold } from '../../analysis/anomaly/thresholds.js';
+import type { ThresholdRule } from '../../analysis/anomaly/scorer.js';
 import { COMPLETION_FILE } from '../../io/run-folder.js';
-import { checkedTrainingWindows, fitDetector, LiveDetector, scoreSeries, type DetectorSettings, type FittedDetector, type ScoredSeries } from './detector.js';
-import { loadDetector, saveDetector } from './detector-file.js';
-import { DETECT_MODEL, DETECT_TRAINING } from './model.js';
+import { checkedTrainingWindows, type Detector, type DetectorSettings } from './detector.js';
+import { saveDetector } from './detector-file.js';
+import { AnomalyDetector } from './anomaly-detector.js';
+import type { ThresholdChoice } from './flagging.js';
+import { DETECT_TRAINING } from './model.js';
 import type { FitCallbacks } from '../../models/autoencoder/lstm-autoencoder.js';
 import { stageTimer } from '../../train/stage-timer.js';
 
-/** The rule the user chose, before it is fitted to data. */
-export type ThresholdChoice =
-  | { rule: 'fpr'; fpr: number }
-  | { rule: 'sigma'; k: number }
-  | { rule: 'fbeta'; beta: number; validationFraction: number }
-  | { rule: 'dynamic'; window: number; every: number; errorBuffer: number; sdLimit: number };
-
-/** Telemanom's settings: 30 batches of 70 rows of history, ε chosen per batch, an error buffer of 100, z up to 12. */
-export const TELEMANOM_DEFAULTS = { window: 2100, every: 70, errorBuffer: 100, sdLimit: 12 } as const;
+export { TELEMANOM_DEFAULTS, type ThresholdChoice } from './flagging.js';
 
 export interface DetectJobOptions {
   input: string;
@@ -117,32 +109,6 @@ export function scoresLine(plan: ColumnPlan, row: OutputRow): string {
   return cells.join(',');
 }
 
-/** The threshold rule fitted to what it needs: the held-out statistics, or labelled rows. */
-function fitThreshold(choice: ThresholdChoice, detector: FittedDetector, series: ScoredSeries, table: TimeSeriesTable, from: number): { rule: ThresholdRule; validation?: [number, number] } {
-  switch (choice.rule) {
-    case 'fpr':
-      return { rule: { rule: 'fpr', fpr: choice.fpr, score: fprThreshold(choice.fpr) } };
-    case 'sigma':
-      return { rule: { rule: 'sigma', k: choice.k, surprise: sigmaThreshold(heldOutSurprises(detector.scorer), choice.k) } };
-    case 'dynamic':
-      return { rule: { rule: 'dynamic', window: choice.window, every: choice.every, errorBuffer: choice.errorBuffer, sdLimit: choice.sdLimit } };
-    case 'fbeta': {
-      if (!table.labels) throw new InputError(`${table.source}: the F-beta threshold needs labels; name the label column with --label-column`);
-      const start = Math.max(from, series.first);
-      const end = start + Math.floor(choice.validationFraction * (series.rows - start));
-      if (end <= start) throw new InputError(`${table.source}: no rows to choose the F-beta threshold on after the training span; give a larger --validation-fraction`);
-      if (!table.labels.subarray(start, end).some((l) => l === 1)) {
-        throw new InputError(`${table.source}: the F-beta threshold needs labelled anomalies in its span (rows ${start} to ${end - 1}), and there are none; give a larger --validation-fraction or choose another --threshold`);
-      }
-      // on the surprise: anomaly_score runs out of digits at 1 - 1e-16, the surprise does not
-      const best = bestFBetaThreshold(series.surprise.subarray(start, end), table.labels.subarray(start, end), choice.beta);
-      // when no threshold catches anything, one above every surprise flags nothing
-      const surprise = Number.isFinite(best.threshold) ? best.threshold : Number.MAX_VALUE;
-      return { rule: { rule: 'fbeta', beta: choice.beta, surprise }, validation: [start, end] };
-    }
-  }
-}
-
 function checkSameColumns(train: TimeSeriesTable, input: TimeSeriesTable): void {
   if (train.valueColumns.join('\u0000') !== input.valueColumns.join('\u0000')) {
     throw new InputError(
@@ -151,7 +117,7 @@ function checkSameColumns(train: TimeSeriesTable, input: TimeSeriesTable): void 
   }
 }
 
-function warningsOf(table: TimeSeriesTable, detector: FittedDetector): string[] {
+function warningsOf(table: TimeSeriesTable, detector: Detector): string[] {
   const warnings: string[] = [];
   table.filled.forEach((n, c) => {
     if (n > 0) warnings.push(`${table.source}: ${n} missing value(s) in '${table.valueColumns[c]}' took the previous row's value`);
@@ -197,34 +163,27 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
   const rows = table.times.length;
   const trainSource = trainTable ?? table;
   const feedback = o.progress?.(o.settings.epochs ?? DETECT_TRAINING.epochs, Math.max(1, Math.ceil((windows - heldOut) / DETECT_TRAINING.batchSize)));
-  let detector: FittedDetector;
+  const estimator = new AnomalyDetector({ ...o.settings, threshold: o.threshold, timeOrder: o.timeOrder });
+  await timed('training', async () => {
+    try {
+      await estimator.fit(trainSource, {
+        rows: trainRows,
+        channels: table.valueColumns,
+        like: table,
+        describe: o.train ?? `first ${trainRows} rows of the input (--train-fraction ${o.trainFraction})`,
+        ...(feedback ? { callbacks: feedback } : {}),
+      });
+    } finally {
+      // the bar ends its line before the stage's line is printed
+      feedback?.stop();
+    }
+  });
   try {
-    detector = await timed('training', () => fitDetector(trainSource.values, table.channels, trainRows, { ...o.settings, callbacks: feedback }, trainSource.source));
-  } finally {
-    feedback?.stop();
-  }
-  try {
-    const series = await timed('scoring', () => scoreSeries(detector, table.values, o.settings.threads));
+    const detector = estimator.detector;
     // rows the detector was fitted on are in-sample: evaluation starts after them
     const evaluatedFrom = trainTable ? 0 : trainRows;
-    const { rule, validation } = fitThreshold(o.threshold, detector, series, table, evaluatedFrom);
-    const thresholds = new Float64Array(rows).fill(NaN);
-    const flags = new Uint8Array(rows);
-    const online = new OnlineThreshold(rule, heldOutSurprises(detector.scorer));
-    for (let t = series.first; t < rows; t++) {
-      const r = online.push({ surprise: series.surprise[t]!, anomalyScore: series.anomalyScore[t]! });
-      thresholds[t] = r.threshold;
-      flags[t] = r.flag ? 1 : 0;
-    }
-    const intervals: AnomalyInterval[] = groupIntervals({
-      flags,
-      scores: series.anomalyScore,
-      surprises: series.surprise,
-      times: table.times,
-      contributions: { values: series.contributions, channels: table.valueColumns },
-      // one event moves the windows of the next W rows: flags closer than that are one interval
-      mergeGap: detector.window,
-    });
+    const series = await timed('scoring', () => estimator.score(table, { from: evaluatedFrom }));
+    const { rule, validation, flags, thresholds, intervals } = series;
 
     let evaluation: DetectMetrics['evaluation'];
     if (table.labels) {
@@ -238,40 +197,13 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
       };
     }
 
-    const settings = {
-      window: detector.window,
-      steps: detector.steps,
-      latent: o.settings.latentDim ?? DETECT_MODEL.latentDim,
-      smoothing_span: o.settings.smoothingSpan,
-      held_out_share: o.settings.heldOutShare,
-      calibration: o.settings.calibration,
-      scoring: o.settings.useCode ? 'reconstruction error and code novelty' : 'reconstruction error',
-      seed: o.settings.seed,
-      max_epochs: o.settings.epochs ?? DETECT_TRAINING.epochs,
-      patience: DETECT_TRAINING.patience,
-      batch_size: DETECT_TRAINING.batchSize,
-      optimizer: DETECT_TRAINING.optimizer,
-      time_order: o.timeOrder,
-      train: o.train ?? `first ${trainRows} rows of the input (--train-fraction ${o.trainFraction})`,
-    };
-    const t = detector.training;
+    const { settings, ...training } = estimator.training as DetectMetrics['training'] & { settings: Record<string, unknown> };
     const metrics: DetectMetrics = {
       input: o.input,
       rows,
       channels: table.valueColumns,
       scored_rows: Math.max(0, rows - series.first),
-      training: {
-        source: trainSource.source,
-        rows: t.rows,
-        train_windows: t.trainWindows,
-        held_out_windows: t.heldOutWindows,
-        epochs: t.loss.length,
-        best_epoch: t.bestEpoch,
-        stopped_early: t.stoppedEarly,
-        loss: t.loss,
-        val_loss: t.valLoss,
-        seconds: t.seconds,
-      },
+      training,
       threshold: rule,
       flagged_rows: flags.reduce((a, b) => a + b, 0),
       intervals: intervals.length,
@@ -298,13 +230,7 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
       }
       writeFileAtomic(join(o.outDir, 'scores.csv'), lines.join('\n') + '\n');
       writeFileAtomic(join(o.outDir, 'anomalies.json'), JSON.stringify({ threshold: rule, intervals }, null, 1) + '\n');
-      saveDetector(
-        o.outDir,
-        detector,
-        { time: table.timeColumn, values: table.valueColumns, label: table.labelColumn, timeOrder: o.timeOrder },
-        rule,
-        { ...metrics.training, settings },
-      );
+      saveDetector(o.outDir, detector, estimator.columns, rule, estimator.training);
     });
     if (o.report) {
       const { writeDetectReport } = await import('./figures.js');
@@ -316,7 +242,7 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
     writeFileAtomic(join(o.outDir, COMPLETION_FILE), JSON.stringify(metrics, null, 1) + '\n');
     return metrics;
   } finally {
-    await detector.model.dispose();
+    await estimator.dispose();
   }
 }
 
@@ -327,9 +253,8 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
  * row. Returns the number of rows.
  */
 export async function followDetect(detectorPath: string, input: AsyncIterable<string | Uint8Array>, write: (line: string) => void | Promise<void>, json = false, source = 'stdin'): Promise<number> {
-  const { detector, columns, threshold } = loadDetector(detectorPath);
-  const live = new LiveDetector(detector);
-  const online = new OnlineThreshold(threshold, heldOutSurprises(detector.scorer));
+  const estimator = await AnomalyDetector.load(detectorPath);
+  const columns = estimator.columns;
   let plan: ColumnPlan | undefined;
   let rows = 0;
   try {
@@ -341,26 +266,26 @@ export async function followDetect(detectorPath: string, input: AsyncIterable<st
       if (!plan) throw new Error('followDetect: no header plan');
       if (!headerDone && !json) await write(scoresHeader(plan, columns.values));
       headerDone = true;
-      const scored = await live.push(row.values);
-      const flag = scored ? online.push(scored).flag : undefined;
-      const out: OutputRow = {
-        time: row.time,
-        values: row.values,
-        label: row.label,
-        anomalyScore: scored?.anomalyScore ?? NaN,
-        flag,
-        contributions: scored?.contributions,
-      };
+      const scored = await estimator.update(row.values);
       if (json) {
-        const contributions = Object.fromEntries(columns.values.map((c, k) => [c, scored ? scored.contributions[k]! : null]));
+        const contributions = Object.fromEntries(columns.values.map((c, k) => [c, scored.contributions ? scored.contributions[k]! : null]));
         const values = Object.fromEntries(columns.values.map((c, k) => [c, row.values[k]!]));
-        await write(JSON.stringify({ time: row.time, ...values, anomaly_score: scored?.anomalyScore ?? null, is_anomaly: flag ?? null, contributions }));
-      } else await write(scoresLine(plan, out));
+        await write(JSON.stringify({ time: row.time, ...values, anomaly_score: scored.anomalyScore, is_anomaly: scored.flag, contributions }));
+      } else {
+        await write(scoresLine(plan, {
+          time: row.time,
+          values: row.values,
+          label: row.label,
+          anomalyScore: scored.anomalyScore ?? NaN,
+          flag: scored.flag ?? undefined,
+          contributions: scored.contributions ?? undefined,
+        }));
+      }
       rows++;
     }
     if (!headerDone && !json && plan) await write(scoresHeader(plan, columns.values));
   } finally {
-    await detector.model.dispose();
+    await estimator.dispose();
   }
   return rows;
 }
