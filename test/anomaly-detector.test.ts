@@ -17,7 +17,7 @@ import { CLI, runCli } from './run-cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'lstm-ae-estimator-'));
 const series = join(dir, 'data', 'series.csv');
 const run = join(dir, 'run');
-const TINY = { window: 8, epochs: 3, latentDim: 4, threads: 1, timeOrder: 'strict' as const };
+const TINY = { window: 8, epochs: 3, latentDim: 4, threads: 1 };
 const lines = (path: string) => readFileSync(path, 'utf8').trimEnd().split('\n');
 let detector: AnomalyDetector;
 let detection: Detection;

@@ -181,14 +181,18 @@ test('a constant series is scored, not refused: the constant channel is named an
   const summary = JSON.parse(r.stdout) as { flagged_rows: number; warnings: string[] };
   assert.equal(summary.flagged_rows, 0);
   assert.deepEqual(summary.warnings, ["'value' is constant over the training span (45): it is scaled by 1 unit, so any change in it stands out"]);
-  // the same file with one row repeated: refused, unless rows are taken in file order
+  // the same file with one row repeated: taken in file order with one warning, refused with --time-order strict
   const repeated = join(dir, 'repeated.csv');
   const text = readFileSync(flat, 'utf8').split('\n');
   text.splice(200, 0, text[199]!);
   writeFileSync(repeated, text.join('\n'));
-  const strict = await runCli('detect', '--input', repeated, '--out', join(dir, 'repeated'), ...TINY);
+  const strict = await runCli('detect', '--input', repeated, '--time-order', 'strict', '--out', join(dir, 'repeated'), ...TINY);
   assert.equal(strict.code, 2);
   assert.match(strict.stderr, /repeated\.csv: line 201: time stamp '2024-01-01 16:30:00' repeats the previous row's/);
-  const rows = await runCli('detect', '--input', repeated, '--time-order', 'rows', '--out', join(dir, 'repeated-rows'), ...TINY);
+  const rows = await runCli('detect', '--input', repeated, '--out', join(dir, 'repeated-rows'), ...TINY);
   assert.equal(rows.code, 0, rows.stderr);
+  const warnings = rows.stderr.split('\n').filter((l) => l.startsWith('warning:'));
+  assert.deepEqual(warnings.filter((l) => /time stamp/.test(l)), [
+    `warning: ${repeated}: 1 row(s) with a time stamp that repeats or comes before the previous row's, the first on line 201; taken in file order (--time-order strict refuses them)`,
+  ]);
 });

@@ -5,6 +5,7 @@ import type { TimeOrder } from '../io/readers/timeseries-csv.js';
 import { DEFAULT_DETECTOR_SETTINGS } from '../tasks/detect/detector.js';
 import { DETECT_MODEL, DETECT_TRAINING } from '../tasks/detect/model.js';
 import type { DetectJobOptions, DetectMetrics } from '../tasks/detect/job.js';
+import type { AnomalyInterval } from '../analysis/anomaly/intervals.js';
 import { TELEMANOM_DEFAULTS, type ThresholdChoice } from '../tasks/detect/flagging.js';
 import { defaultRunFolder, prepareRunFolder } from '../io/run-folder.js';
 import { choiceOption, integerOption, numberOption } from './options.js';
@@ -85,7 +86,7 @@ export function registerDetect(program: Command): void {
     .option('--no-code', "score the reconstruction error alone, not also the code's novelty (its distance to the nearest training code)")
     .option('--time-column <name|index>', 'the time-stamp column (default: one named timestamp/time/date, else the first column of dates)')
     .option('--label-column <name|index>', "a 0/1 column of --input marking anomalous rows (default: one named label or is_anomaly; 'none': no label column): precision, recall, F1, the NAB score, and --threshold fbeta")
-    .option('--time-order <order>', 'strict: time stamps must increase; rows: take rows in file order (repeated or out-of-order stamps allowed)', choiceOption(TIME_ORDERS), 'strict')
+    .option('--time-order <order>', 'rows: take rows as they come (repeated or out-of-order stamps are counted in one warning); strict: refuse them', choiceOption(TIME_ORDERS), 'rows')
     .option('--threshold <rule>', `how rows are flagged: ${RULES.join(', ')} (default fpr, or the rule whose setting is given)`, choiceOption(RULES))
     .option('--threshold-fpr <p>', 'fpr: flag what normal rows reach with probability at most p (anomaly_score >= 1 - p)', numberOption(0, 1, true), 0.001)
     .option('--threshold-sigma <k>', 'sigma: flag a surprise (-log10 of the tail probability) above the held-out rows\' mean + k standard deviations', numberOption(0, 1e6), 3)
@@ -121,7 +122,10 @@ async function follow(o: DetectOptions, given: (name: string) => boolean): Promi
     throw new InputError(`--follow reads rows from standard input and takes its settings from --model; leave out ${ignored.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
   }
   const { followDetect } = await import('../tasks/detect/job.js');
-  await followDetect(o.model, process.stdin, (line) => write(`${line}\n`), o.json ?? false);
+  const warn = (line: string) => process.stderr.write(`warning: ${line}\n`);
+  const done = await followDetect(o.model, process.stdin, (line) => write(`${line}\n`), o.json ?? false, 'stdin', warn);
+  const disordered = done.disordered > 0 ? `, ${done.disordered} with a repeated or out-of-order time stamp` : '';
+  process.stderr.write(`followed ${done.rows} row(s)${disordered}; skipped ${done.skipped} bad row(s)\n`);
 }
 
 /** Writes to stdout, waiting when the pipe is full, so a slow reader slows us instead of filling memory. */
@@ -169,22 +173,33 @@ async function detect(o: DetectOptions, given: (name: string) => boolean): Promi
   const inputs = readDetectInputs(job);
   prepareRunFolder(outDir, o.force ?? false);
   say(`lstm-ae detect: ${o.input}, window ${o.window}, latent ${o.latent}, threshold ${threshold.rule}, ${o.threads} thread(s) -> ${outDir}`);
-  const metrics = await runDetectJob(job, inputs);
-  if (o.json) process.stdout.write(JSON.stringify({ out: outDir, ...summary(metrics) }) + '\n');
+  const { metrics, intervals } = await runDetectJob(job, inputs);
+  // warnings on stderr, whatever stdout holds; with --json they are in the summary too
+  for (const w of metrics.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (o.json) process.stdout.write(JSON.stringify(snakeCase({ out: outDir, ...summary(metrics, intervals) })) + '\n');
   else process.stdout.write(resultLines(metrics, outDir).join('\n') + '\n');
 }
 
-function summary(m: DetectMetrics) {
+function summary(m: DetectMetrics, intervals: readonly AnomalyInterval[]) {
   return {
     rows: m.rows,
     scored_rows: m.scored_rows,
     flagged_rows: m.flagged_rows,
-    intervals: m.intervals,
+    interval_count: m.intervals,
+    intervals,
     threshold: m.threshold,
     ...(m.evaluation ? { evaluation: m.evaluation } : {}),
     warnings: m.warnings,
     seconds: m.timings.total,
   };
+}
+
+/** Every camelCase key of a JSON value in snake_case (peakScore -> peak_score), so --json speaks one style; NAB's profile names stay NAB's. */
+function snakeCase(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeCase);
+  if (value === null || typeof value !== 'object') return value;
+  const key = (k: string) => (/^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/.test(k) ? k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : k);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [key(k), snakeCase(v)]));
 }
 
 function resultLines(m: DetectMetrics, outDir: string): string[] {
@@ -195,7 +210,6 @@ function resultLines(m: DetectMetrics, outDir: string): string[] {
       `by event precision ${e.event.precision.toFixed(3)} recall ${e.event.recall.toFixed(3)} F1 ${e.event.f1.toFixed(3)}`);
     if (e.nab) lines.push(`NAB score: ${Object.entries(e.nab).map(([p, v]) => `${p} ${v.toFixed(2)}`).join(', ')}`);
   }
-  for (const w of m.warnings) lines.push(`warning: ${w}`);
   lines.push(`results: ${outDir}/scores.csv, anomalies.json, detector.json${m.timings.report !== undefined ? ', report.html' : ''} (${(m.timings.total ?? 0).toFixed(1)} s)`);
   return lines;
 }

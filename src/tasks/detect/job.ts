@@ -13,6 +13,7 @@ import { readTimeSeriesCsv } from '../../io/read-series.js';
 import { streamTimeSeriesCsv, type ColumnPlan, type TimeOrder, type TimeSeriesTable } from '../../io/readers/timeseries-csv.js';
 import { eventMetrics, nabScores, pointMetrics, type PrecisionRecall } from '../../analysis/anomaly/evaluate.js';
 import type { ThresholdRule } from '../../analysis/anomaly/scorer.js';
+import type { AnomalyInterval } from '../../analysis/anomaly/intervals.js';
 import { COMPLETION_FILE } from '../../io/run-folder.js';
 import { checkedTrainingWindows, type Detector, type DetectorSettings } from './detector.js';
 import { saveDetector } from './detector-file.js';
@@ -117,8 +118,13 @@ function checkSameColumns(train: TimeSeriesTable, input: TimeSeriesTable): void 
   }
 }
 
-function warningsOf(table: TimeSeriesTable, detector: Detector): string[] {
+function warningsOf(tables: readonly TimeSeriesTable[], detector: Detector): string[] {
   const warnings: string[] = [];
+  for (const t of tables) {
+    const { rows, firstLine } = t.disordered;
+    if (rows > 0) warnings.push(`${t.source}: ${rows} row(s) with a time stamp that repeats or comes before the previous row's, the first on line ${firstLine}; taken in file order (--time-order strict refuses them)`);
+  }
+  const table = tables[tables.length - 1]!;
   table.filled.forEach((n, c) => {
     if (n > 0) warnings.push(`${table.source}: ${n} missing value(s) in '${table.valueColumns[c]}' took the previous row's value`);
   });
@@ -152,8 +158,8 @@ export function readDetectInputs(o: Pick<DetectJobOptions, 'input' | 'train' | '
   return { table, trainTable, trainRows, windows, heldOut, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** The whole job; the caller has prepared outDir (and may have read the inputs already). Returns what metrics.json holds. */
-export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = readDetectInputs(o)): Promise<DetectMetrics> {
+/** The whole job; the caller has prepared outDir (and may have read the inputs already). Returns what metrics.json holds, and the intervals. */
+export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = readDetectInputs(o)): Promise<{ metrics: DetectMetrics; intervals: AnomalyInterval[] }> {
   const log = o.log ?? (() => {});
   const started = performance.now() - inputs.seconds * 1000;
   const { seconds: timings, timed } = stageTimer(log);
@@ -208,7 +214,7 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
       flagged_rows: flags.reduce((a, b) => a + b, 0),
       intervals: intervals.length,
       ...(evaluation ? { evaluation } : {}),
-      warnings: warningsOf(table, detector),
+      warnings: warningsOf(trainTable ? [trainTable, table] : [table], detector),
       timings,
       settings,
     };
@@ -240,32 +246,69 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
     }
     metrics.timings.total = (performance.now() - started) / 1000;
     writeFileAtomic(join(o.outDir, COMPLETION_FILE), JSON.stringify(metrics, null, 1) + '\n');
-    return metrics;
+    return { metrics, intervals };
   } finally {
     await estimator.dispose();
   }
+}
+
+/** What a --follow run went through. */
+export interface FollowSummary {
+  /** rows scored (or given empty scores before the first full window) */
+  rows: number;
+  /** bad rows skipped, each with one warning */
+  skipped: number;
+  /** rows taken although their time stamp repeats or steps back */
+  disordered: number;
 }
 
 /**
  * --follow: rows from `input` (a CSV stream with a header), scored by the saved detector one
  * by one; `write` receives scores.csv's header and then one line per row as soon as the row is
  * in (rows before the first full window get empty scores), or with `json` one JSON object per
- * row. Returns the number of rows.
+ * row. A live feed goes on past a bad row: a malformed one (a cell that is not a number, a
+ * stray quote, a line too long) is skipped with one `warn` line naming it, and so is a row
+ * whose time stamp repeats or steps back when the detector's time order is strict; with the
+ * time order 'rows' such a row is scored, with a warning naming it, as the batch run takes it.
+ * A bad header still ends the run (nothing could be scored).
  */
-export async function followDetect(detectorPath: string, input: AsyncIterable<string | Uint8Array>, write: (line: string) => void | Promise<void>, json = false, source = 'stdin'): Promise<number> {
+export async function followDetect(
+  detectorPath: string,
+  input: AsyncIterable<string | Uint8Array>,
+  write: (line: string) => void | Promise<void>,
+  json = false,
+  source = 'stdin',
+  warn: (line: string) => void = () => {},
+): Promise<FollowSummary> {
   const estimator = await AnomalyDetector.load(detectorPath);
   const columns = estimator.columns;
   let plan: ColumnPlan | undefined;
-  let rows = 0;
+  const summary: FollowSummary = { rows: 0, skipped: 0, disordered: 0 };
   try {
-    const stream = streamTimeSeriesCsv(input, source, { timeColumn: columns.time, valueColumns: columns.values, labelColumn: columns.label }, columns.timeOrder, (p) => {
-      plan = p;
-    });
+    const stream = streamTimeSeriesCsv(
+      input,
+      source,
+      { timeColumn: columns.time, valueColumns: columns.values, labelColumn: columns.label },
+      columns.timeOrder,
+      (p) => {
+        plan = p;
+      },
+      {
+        onBadRow: (error) => {
+          summary.skipped++;
+          warn(`${error.message}; row skipped`);
+        },
+      },
+    );
     let headerDone = false;
     for await (const row of stream) {
       if (!plan) throw new Error('followDetect: no header plan');
       if (!headerDone && !json) await write(scoresHeader(plan, columns.values));
       headerDone = true;
+      if (row.outOfOrder) {
+        summary.disordered++;
+        warn(`${source}: line ${row.line}: time stamp '${row.time.slice(0, 40)}' repeats or comes before the previous row's; taken in stream order`);
+      }
       const scored = await estimator.update(row.values);
       if (json) {
         const contributions = Object.fromEntries(columns.values.map((c, k) => [c, scored.contributions ? scored.contributions[k]! : null]));
@@ -281,11 +324,11 @@ export async function followDetect(detectorPath: string, input: AsyncIterable<st
           contributions: scored.contributions ?? undefined,
         }));
       }
-      rows++;
+      summary.rows++;
     }
     if (!headerDone && !json && plan) await write(scoresHeader(plan, columns.values));
   } finally {
     await estimator.dispose();
   }
-  return rows;
+  return summary;
 }
