@@ -21,9 +21,9 @@ import { InputError } from '../../input-error.js';
 import type { TimeOrder, TimeSeriesTable } from '../../io/readers/timeseries-csv.js';
 import type { AnomalyInterval } from '../../analysis/anomaly/intervals.js';
 import { heldOutSurprises, OnlineThreshold, type ThresholdRule } from '../../analysis/anomaly/scorer.js';
-import type { FitCallbacks, LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
+import { TrainingDivergedError, type FitCallbacks, type LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
 import { DEFAULT_DETECTOR_SETTINGS, fitDetector, LiveDetector, scoreSeries, type Detector, type DetectorSettings, type FittedDetector, type ScoredSeries } from './detector.js';
-import { columnsOf, detectorFromJson, detectorJson, parseDetectorJson, type DetectorColumns, type DetectorJson } from './detector-json.js';
+import { checkDetectorOptions, columnsOf, detectorFromJson, detectorJson, parseDetectorJson, type DetectorColumns, type DetectorJson } from './detector-json.js';
 import { DEFAULT_THRESHOLD, fitFBetaThreshold, fitUnlabelledThreshold, flagSeries, intervalsOf, type ThresholdChoice } from './flagging.js';
 import { DETECT_MODEL, DETECT_TRAINING } from './model.js';
 
@@ -139,6 +139,7 @@ export class AnomalyDetector {
   private live: { detector: LiveDetector; threshold: OnlineThreshold; rows: number } | undefined;
 
   constructor(options: AnomalyDetectorOptions = {}) {
+    checkDetectorOptions(options);
     const { threshold, timeOrder, ...settings } = options;
     this.settings = { ...DEFAULT_DETECTOR_SETTINGS, ...settings };
     this.thresholdChoice = threshold ?? DEFAULT_THRESHOLD;
@@ -181,7 +182,13 @@ export class AnomalyDetector {
     if (names.length !== channels) throw new InputError(`${source}: ${names.length} channel name(s) for ${channels} channel(s)`);
     const trainRows = options.rows ?? values.length / channels;
     await this.dispose();
-    const fitted: FittedDetector = await fitDetector(values, channels, trainRows, { ...this.settings, ...(options.callbacks ? { callbacks: options.callbacks } : {}) }, source);
+    let fitted: FittedDetector;
+    try {
+      fitted = await fitDetector(values, channels, trainRows, { ...this.settings, ...(options.callbacks ? { callbacks: options.callbacks } : {}) }, source);
+    } catch (err) {
+      if (!(err instanceof TrainingDivergedError)) throw err;
+      throw divergedInput(err, values, channels, trainRows, source);
+    }
     this.fittedDetector = fitted;
     const like = options.like ?? (isTable(normal) ? normal : undefined);
     this.cols = {
@@ -337,6 +344,16 @@ export class AnomalyDetector {
   async dispose(): Promise<void> {
     await this.fittedDetector?.model.dispose();
   }
+}
+
+/** A diverged fit as the one line a user can act on: almost always a value far outside the rest of the training span. */
+function divergedInput(err: TrainingDivergedError, values: Float64Array, channels: number, trainRows: number, source: string): InputError {
+  let at = 0;
+  for (let i = 1; i < trainRows * channels; i++) if (Math.abs(values[i]!) > Math.abs(values[at]!)) at = i;
+  return new InputError(
+    `${source}: training diverged (${err.what}); the training span's largest value, ${values[at]} (row ${Math.floor(at / channels)}, channel ${(at % channels) + 1}), ` +
+      'may lie far outside the rest: remove it, or train on a clean span',
+  );
 }
 
 /** The choice a fitted rule came from (fbeta's validation share is not kept: its threshold is). */

@@ -20,6 +20,9 @@ import { columnsOf, DETECTOR_FILE, detectorFromJson, detectorJson, detectorJsonT
 
 export { DETECTOR_FILE, type DetectorColumns, type DetectorJson } from './detector-json.js';
 
+/** The files a detect run writes into its folder (and the model set's weights.G.bin). */
+export const DETECT_OUTPUTS = ['scores.csv', 'anomalies.json', DETECTOR_FILE, 'model.json', 'report.html', 'metrics.json'];
+
 /** detector.json files larger than this are refused before reading (the largest of ours: a few MB of reference codes). */
 export const MAX_DETECTOR_BYTES = 256 << 20;
 

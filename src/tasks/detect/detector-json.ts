@@ -7,7 +7,9 @@
  */
 import * as v from 'valibot';
 import { InputError } from '../../input-error.js';
-import { finiteNumber, firstIssue } from '../../settings.js';
+import { finiteNumber, firstIssue, integerIn } from '../../settings.js';
+import { LIMITS, type LimitName } from '../../limits.js';
+import { MAX_REFERENCE_CODES } from '../../analysis/anomaly/novelty.js';
 import type { TimeOrder } from '../../io/readers/timeseries-csv.js';
 import type { ThresholdRule } from '../../analysis/anomaly/scorer.js';
 import type { LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
@@ -28,37 +30,72 @@ const finite = finiteNumber();
 const numbers = v.array(finite);
 const whole = v.pipe(v.number(), v.integer(), v.minValue(1));
 const positive = v.pipe(finiteNumber(), v.gtValue(0));
-const atLeast = (n: number) => v.pipe(v.array(finite), v.minLength(n));
+const nonNegative = v.pipe(finiteNumber(), v.minValue(0));
+const limit = (name: LimitName) => integerIn(LIMITS[name].min, LIMITS[name].max);
+/** the CLI's bounds on a rule's number (--threshold-sigma, --fbeta, --smoothing) */
+const MAX_SETTING = 1e6;
+/** Telemanom's z runs from 2.5 in steps of 0.5 below this: a bound keeps the search short */
+const MAX_SD_LIMIT = 1000;
+
+const calibrationSchema = v.variant('kind', [
+  v.object({ kind: v.literal('held-out') }),
+  v.object({ kind: v.literal('running'), history: limit('history'), every: limit('history') }),
+]);
+const dynamicSchema = v.object({
+  rule: v.literal('dynamic'),
+  window: limit('history'),
+  every: limit('history'),
+  errorBuffer: limit('history'),
+  sdLimit: v.pipe(finiteNumber(), v.gtValue(2.5), v.maxValue(MAX_SD_LIMIT)),
+});
+
+/** An estimator's settings checked by the same rules as detector.json's (an option out of range is one InputError line). */
+export function checkDetectorOptions(o: { calibration?: unknown; window?: number; threshold?: { rule: string } }): void {
+  const check = (schema: v.GenericSchema, value: unknown, name: string) => {
+    const parsed = v.safeParse(schema, value);
+    if (!parsed.success) {
+      const issue = firstIssue(parsed.issues, name);
+      throw new InputError(`${name}${issue.where === name ? '' : `.${issue.where}`}: ${issue.message}`);
+    }
+  };
+  if (o.calibration !== undefined) check(calibrationSchema, o.calibration, 'calibration');
+  if (o.window !== undefined) check(limit('detectWindow'), o.window, 'window');
+  if (o.threshold?.rule === 'dynamic') check(dynamicSchema, o.threshold, 'threshold');
+}
 
 const schema = v.object({
   format: v.literal(FORMAT),
   version: v.literal(1),
-  model: v.pipe(v.string(), v.minLength(1)),
+  model: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)),
   /** the model set's generation detector.json belongs to (model-set.ts); absent in a detector not saved to a folder */
-  modelGeneration: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  modelGeneration: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER))),
   columns: v.object({
-    time: v.nullable(v.string()),
-    values: v.pipe(v.array(v.string()), v.minLength(1)),
-    label: v.nullable(v.string()),
+    time: v.nullable(v.pipe(v.string(), v.maxLength(4096))),
+    values: v.pipe(v.array(v.pipe(v.string(), v.maxLength(4096))), v.minLength(1), v.maxLength(LIMITS.inputDim.max)),
+    label: v.nullable(v.pipe(v.string(), v.maxLength(4096))),
     timeOrder: v.picklist(['strict', 'rows']),
   }),
-  window: v.pipe(whole, v.minValue(2)),
-  steps: whole,
-  scaling: v.object({ centre: numbers, half: v.array(positive), constant: v.array(v.pipe(v.number(), v.integer(), v.minValue(0))) }),
+  window: limit('detectWindow'),
+  steps: integerIn(1, LIMITS.detectWindow.max),
+  scaling: v.object({ centre: numbers, half: v.array(positive), constant: v.array(integerIn(0, LIMITS.inputDim.max - 1)) }),
   errorModel: v.object({ dim: whole, mean: numbers, covariance: numbers, precision: numbers }),
-  smoothingSpan: v.pipe(finiteNumber(), v.minValue(1)),
-  calibration: v.variant('kind', [
-    v.object({ kind: v.literal('held-out') }),
-    v.object({ kind: v.literal('running'), history: whole, every: whole }),
-  ]),
-  heldOutSmoothed: atLeast(2),
+  smoothingSpan: v.pipe(finiteNumber(), v.minValue(1), v.maxValue(MAX_SETTING)),
+  calibration: calibrationSchema,
+  /** reconstruction statistics (squared distances' EWMA): never negative */
+  heldOutSmoothed: v.pipe(v.array(nonNegative), v.minLength(2)),
   /** present when the detector scores the code's novelty too */
-  code: v.nullable(v.object({ latent: whole, reference: atLeast(1), heldOutNovelty: atLeast(2) })),
+  code: v.nullable(
+    v.object({
+      latent: limit('latentDim'),
+      reference: v.pipe(v.array(finite), v.minLength(1), v.maxLength(MAX_REFERENCE_CODES * LIMITS.latentDim.max)),
+      heldOutNovelty: v.pipe(v.array(nonNegative), v.minLength(2)),
+    }),
+  ),
   threshold: v.variant('rule', [
     v.object({ rule: v.literal('fpr'), fpr: v.pipe(v.number(), v.gtValue(0), v.ltValue(1)), score: finite }),
-    v.object({ rule: v.literal('sigma'), k: v.pipe(finiteNumber(), v.minValue(0)), surprise: finite }),
-    v.object({ rule: v.literal('fbeta'), beta: positive, surprise: finite }),
-    v.object({ rule: v.literal('dynamic'), window: whole, every: whole, errorBuffer: whole, sdLimit: v.pipe(finiteNumber(), v.gtValue(2.5)) }),
+    v.object({ rule: v.literal('sigma'), k: v.pipe(finiteNumber(), v.minValue(0), v.maxValue(MAX_SETTING)), surprise: finite }),
+    v.object({ rule: v.literal('fbeta'), beta: v.pipe(positive, v.maxValue(MAX_SETTING)), surprise: finite }),
+    dynamicSchema,
   ]),
   training: v.record(v.string(), v.unknown()),
 });
@@ -131,6 +168,24 @@ export function parseDetectorJson(input: string | unknown, source: string): Dete
   for (const [what, got, want] of sizes) {
     if (got !== want) throw new InputError(`${source}: ${what} has ${got} values; expected ${want} for ${D} channel(s) and ${j.steps} step(s)`);
   }
+  const fail = (what: string, expected: string) => {
+    throw new InputError(`${source}: ${what}; expected ${expected} (${EXPECTED})`);
+  };
+  if (j.steps > j.window) fail(`steps ${j.steps} is more than the window's ${j.window} rows`, `1 to ${j.window}`);
+  const constant = new Set<number>();
+  for (const c of j.scaling.constant) {
+    if (c >= D || constant.has(c)) fail(`scaling.constant names channel ${c}`, `distinct channels from 0 to ${D - 1}`);
+    // a constant channel is scaled by 1 unit of its own (scaling.ts)
+    if (j.scaling.half[c] !== 1) fail(`scaling.half[${c}] is ${j.scaling.half[c]} for a constant channel`, '1');
+    constant.add(c);
+  }
+  // a covariance and its inverse have positive diagonals; a negative precision would make distances negative
+  for (let i = 0; i < dim; i++) {
+    if (!(j.errorModel.covariance[i * dim + i]! > 0)) fail(`errorModel.covariance[${i * dim + i}] (a variance) is ${j.errorModel.covariance[i * dim + i]}`, 'a number above 0');
+    if (!(j.errorModel.precision[i * dim + i]! > 0)) fail(`errorModel.precision[${i * dim + i}] (a diagonal of the inverse) is ${j.errorModel.precision[i * dim + i]}`, 'a number above 0');
+  }
+  if (j.calibration.kind === 'running' && j.calibration.every > j.calibration.history) fail(`calibration.every ${j.calibration.every} is more than its history of ${j.calibration.history} rows`, `1 to ${j.calibration.history}`);
+  if (j.threshold.rule === 'dynamic' && j.threshold.every > j.threshold.window) fail(`threshold.every ${j.threshold.every} is more than its window of ${j.threshold.window} rows`, `1 to ${j.threshold.window}`);
   return j;
 }
 

@@ -17,6 +17,7 @@ import type { AnomalyInterval } from '../../analysis/anomaly/intervals.js';
 import { COMPLETION_FILE } from '../../io/run-folder.js';
 import { checkedTrainingWindows, type Detector, type DetectorSettings } from './detector.js';
 import { saveDetector } from './detector-file.js';
+import type { FolderLock } from '../../io/folder-lock.js';
 import { AnomalyDetector } from './anomaly-detector.js';
 import type { ThresholdChoice } from './flagging.js';
 import { DETECT_TRAINING } from './model.js';
@@ -39,6 +40,8 @@ export interface DetectJobOptions {
   /** write report.html (Vega and resvg: a second or two) */
   report: boolean;
   log?: (line: string) => void;
+  /** the folder's lock, when the caller holds it (the model set's commit takes it otherwise) */
+  lock?: FolderLock;
   /** training feedback, made once the number of batches per epoch is known */
   progress?: (epochs: number, batchesPerEpoch: number) => FitCallbacks & { stop(): void };
 }
@@ -236,7 +239,7 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
       }
       writeFileAtomic(join(o.outDir, 'scores.csv'), lines.join('\n') + '\n');
       writeFileAtomic(join(o.outDir, 'anomalies.json'), JSON.stringify({ threshold: rule, intervals }, null, 1) + '\n');
-      saveDetector(o.outDir, detector, estimator.columns, rule, estimator.training);
+      saveDetector(o.outDir, detector, estimator.columns, rule, estimator.training, o.lock);
     });
     if (o.report) {
       const { writeDetectReport } = await import('./figures.js');
