@@ -26,6 +26,7 @@ import { DEFAULT_DETECTOR_SETTINGS, fitDetector, LiveDetector, scoreSeries, type
 import { checkDetectorOptions, columnsOf, detectorFromJson, detectorJson, parseDetectorJson, type DetectorColumns, type DetectorJson } from './detector-json.js';
 import { DEFAULT_THRESHOLD, fitFBetaThreshold, fitUnlabelledThreshold, flagSeries, intervalsOf, type ThresholdChoice } from './flagging.js';
 import { DETECT_MODEL, DETECT_TRAINING } from './model.js';
+import { AlertRule, alertsOf } from './alerts.js';
 
 /** Settings: any of the detector's (the CLI's defaults otherwise), the threshold rule and the time order recorded for --follow. */
 export interface AnomalyDetectorOptions extends Partial<Omit<DetectorSettings, 'callbacks'>> {
@@ -66,6 +67,8 @@ export interface Detection extends ScoredSeries {
   scored: Uint8Array;
   /** 1 where the threshold rule flags the row */
   flags: Uint8Array;
+  /** 1 at an event's first flagged row: one alert per event (alerts.ts) */
+  alerts: Uint8Array;
   /** the threshold each row was compared with (NaN before the first full window) */
   thresholds: Float64Array;
   /** the flagged rows grouped into events */
@@ -84,6 +87,8 @@ export interface LiveScore {
   anomalyScore: number | null;
   surprise: number | null;
   flag: boolean | null;
+  /** the flag opens a new event (alerts.ts) */
+  alert: boolean;
   threshold: number | null;
   contributions: Float64Array | null;
 }
@@ -136,7 +141,7 @@ export class AnomalyDetector {
   private cols: DetectorColumns | undefined;
   private rule: ThresholdRule | undefined;
   private summary: Record<string, unknown> = {};
-  private live: { detector: LiveDetector; threshold: OnlineThreshold; rows: number } | undefined;
+  private live: { detector: LiveDetector; threshold: OnlineThreshold; alerts: AlertRule; rows: number } | undefined;
 
   constructor(options: AnomalyDetectorOptions = {}) {
     checkDetectorOptions(options);
@@ -264,6 +269,7 @@ export class AnomalyDetector {
       firstScoredRow: scored.first,
       scored: scoredRows,
       flags,
+      alerts: alertsOf(flags, detector.window),
       thresholds,
       intervals: intervalsOf(scored, flags, times, this.columns.values, detector.window),
       rule,
@@ -280,13 +286,17 @@ export class AnomalyDetector {
     const detector = this.detector;
     if (this.rule === undefined) throw new Error('AnomalyDetector: the fbeta threshold is chosen on labelled rows; call score with labels first');
     if (row.length !== detector.channels) throw new InputError(`row of ${row.length} value(s); expected ${detector.channels}, one per channel`);
-    this.live ??= { detector: new LiveDetector(detector), threshold: new OnlineThreshold(this.rule, heldOutSurprises(detector.scorer)), rows: 0 };
+    this.live ??= { detector: new LiveDetector(detector), threshold: new OnlineThreshold(this.rule, heldOutSurprises(detector.scorer)), alerts: new AlertRule(detector.window), rows: 0 };
     const live = this.live;
     const result = await live.detector.push(row);
     const n = live.rows++;
-    if (!result) return { row: n, scored: false, anomalyScore: null, surprise: null, flag: null, threshold: null, contributions: null };
+    if (!result) {
+      live.alerts.push(undefined);
+      return { row: n, scored: false, anomalyScore: null, surprise: null, flag: null, alert: false, threshold: null, contributions: null };
+    }
     const t = live.threshold.push(result);
-    return { row: n, scored: true, anomalyScore: result.anomalyScore, surprise: result.surprise, flag: t.flag, threshold: t.threshold, contributions: result.contributions };
+    const alert = live.alerts.push(t.flag);
+    return { row: n, scored: true, anomalyScore: result.anomalyScore, surprise: result.surprise, flag: t.flag, alert, threshold: t.threshold, contributions: result.contributions };
   }
 
   /** Starts update's stream afresh (its window and running calibration). */

@@ -90,7 +90,7 @@ function csvField(text: string): string {
 /** scores.csv's columns: the input's (time, values, label), then the scores. */
 export function scoresHeader(plan: ColumnPlan, channels: readonly string[]): string {
   const input = [plan.time, ...plan.values, plan.label].filter((k) => k >= 0).map((k) => plan.header[k]!);
-  return [...input, 'anomaly_score', 'is_anomaly', ...channels.map((c) => `contribution_${c}`)].map(csvField).join(',');
+  return [...input, 'anomaly_score', 'is_anomaly', 'alert', ...channels.map((c) => `contribution_${c}`)].map(csvField).join(',');
 }
 
 export interface OutputRow {
@@ -99,6 +99,8 @@ export interface OutputRow {
   label: number | undefined;
   anomalyScore: number;
   flag: boolean | undefined;
+  /** the flag opens an event (alerts.ts) */
+  alert: boolean | undefined;
   contributions: ArrayLike<number> | undefined;
 }
 
@@ -108,7 +110,7 @@ export function scoresLine(plan: ColumnPlan, row: OutputRow): string {
   if (plan.time >= 0) cells.push(csvField(row.time));
   for (let c = 0; c < row.values.length; c++) cells.push(cell(row.values[c]!));
   if (plan.label >= 0) cells.push(String(row.label ?? ''));
-  cells.push(cell(row.anomalyScore), row.flag === undefined ? '' : row.flag ? '1' : '0');
+  cells.push(cell(row.anomalyScore), row.flag === undefined ? '' : row.flag ? '1' : '0', row.alert === undefined ? '' : row.alert ? '1' : '0');
   for (let c = 0; c < row.values.length; c++) cells.push(row.contributions ? cell(row.contributions[c]!) : '');
   return cells.join(',');
 }
@@ -233,12 +235,15 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
             label: table.labels?.[r],
             anomalyScore: series.anomalyScore[r]!,
             flag: scored ? flags[r] === 1 : undefined,
+            alert: scored ? series.alerts[r] === 1 : undefined,
             contributions: scored ? series.contributions.subarray(r * table.channels, (r + 1) * table.channels) : undefined,
           }),
         );
       }
       writeFileAtomic(join(o.outDir, 'scores.csv'), lines.join('\n') + '\n');
-      writeFileAtomic(join(o.outDir, 'anomalies.json'), JSON.stringify({ threshold: rule, intervals }, null, 1) + '\n');
+      // each interval is one event, which alerts once, at its first flagged row (alerts.ts)
+      const alertRows = series.alerts.reduce<number[]>((rows, a, r) => (a ? [...rows, r] : rows), []);
+      writeFileAtomic(join(o.outDir, 'anomalies.json'), JSON.stringify({ threshold: rule, refractoryRows: detector.window, alertRows, intervals }, null, 1) + '\n');
       saveDetector(o.outDir, detector, estimator.columns, rule, estimator.training, o.lock);
     });
     if (o.report) {
@@ -316,7 +321,7 @@ export async function followDetect(
       if (json) {
         const contributions = Object.fromEntries(columns.values.map((c, k) => [c, scored.contributions ? scored.contributions[k]! : null]));
         const values = Object.fromEntries(columns.values.map((c, k) => [c, row.values[k]!]));
-        await write(JSON.stringify({ time: row.time, ...values, anomaly_score: scored.anomalyScore, is_anomaly: scored.flag, contributions }));
+        await write(JSON.stringify({ time: row.time, ...values, anomaly_score: scored.anomalyScore, is_anomaly: scored.flag, alert: scored.scored ? scored.alert : null, contributions }));
       } else {
         await write(scoresLine(plan, {
           time: row.time,
@@ -324,6 +329,7 @@ export async function followDetect(
           label: row.label,
           anomalyScore: scored.anomalyScore ?? NaN,
           flag: scored.flag ?? undefined,
+          alert: scored.scored ? scored.alert : undefined,
           contributions: scored.contributions ?? undefined,
         }));
       }
