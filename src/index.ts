@@ -73,6 +73,11 @@ export { seriesStatistics, seriesStatisticNames } from './analysis/series-statis
 // tasks: the estimators (fit / score, no files)
 export { fitDetector, scoreSeries, checkedTrainingWindows, DEFAULT_DETECTOR_SETTINGS } from './tasks/detect/detector.js';
 export { fprThreshold } from './analysis/anomaly/thresholds.js';
+export { AnomalyDetector, type AnomalyDetectorOptions, type SeriesInput, type FitDetectorOptions, type ScoreOptions, type Detection, type LiveScore, type TrainingSummary } from './tasks/detect/anomaly-detector.js';
+export { TELEMANOM_DEFAULTS, DEFAULT_THRESHOLD, type ThresholdChoice } from './tasks/detect/flagging.js';
+export { DETECTOR_FILE, parseDetectorJson, type DetectorJson, type DetectorColumns } from './tasks/detect/detector-json.js';
+export type { ThresholdRule } from './analysis/anomaly/scorer.js';
+export type { AnomalyInterval } from './analysis/anomaly/intervals.js';
 export { TRAIN_DEFAULTS, defaultBatchSize } from './tasks/train/defaults.js';
 export { DETECT_MODEL, DETECT_TRAINING } from './tasks/detect/model.js';
 export { SeriesClassifier, classifierFromDescription, CLASSIFIER_FORMAT, type SeriesClassifierOptions, type SeriesClassifierFitOptions, type SeriesClassifierJson, type ClassProbabilities, type CheckedFeatures, type RunOptions } from './tasks/classify/series-classifier.js';

@@ -24,6 +24,10 @@ export const LIMITS = {
   batchSize: { min: 1, max: 1_000_000 },
   threads: { min: 1, max: 256 },
   seed: { min: 0, max: 2 ** 32 - 1 },
+  /** detect's window: rows per window */
+  detectWindow: { min: 2, max: 4096 },
+  /** rows detect's running calibration keeps, and the dynamic threshold's trailing window (a Float64Array each) */
+  history: { min: 2, max: 10_000_000 },
 } as const satisfies Record<string, Range>;
 
 export type LimitName = keyof typeof LIMITS;

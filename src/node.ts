@@ -22,3 +22,4 @@ export { runClassify, type ClassifyOptions, type ClassifyMetrics } from './tasks
 export { saveClassifier, loadClassifier, CLASSIFIER_FILE, CLASSIFIER_FOLDER } from './tasks/classify/classifier-folder.js';
 export { predictClassifierInput, type ClassifyInputMetrics } from './tasks/classify/predict-job.js';
 export { runDetectJob, followDetect, type DetectJobOptions, type DetectMetrics } from './tasks/detect/job.js';
+export { saveDetector, loadDetector } from './tasks/detect/detector-file.js';

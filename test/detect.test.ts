@@ -34,10 +34,10 @@ test('detect writes scores.csv, anomalies.json, the detector and metrics.json la
   assert.equal(summary.rows, ROWS);
   assert.equal(summary.scored_rows, ROWS - 7);
   const scores = lines(join(out, 'scores.csv'));
-  assert.equal(scores[0], 'timestamp,x1,x2,label,anomaly_score,is_anomaly,contribution_x1,contribution_x2');
+  assert.equal(scores[0], 'timestamp,x1,x2,label,anomaly_score,is_anomaly,alert,contribution_x1,contribution_x2');
   assert.equal(scores.length, ROWS + 1);
   // rows before the first full window have no score; then every row has one, in [0, 1]
-  assert.match(scores[7]!, /^2024-01-01 00:06:00,[^,]+,[^,]+,0,,,,$/);
+  assert.match(scores[7]!, /^2024-01-01 00:06:00,[^,]+,[^,]+,0,,,,,$/);
   const cells = scores.slice(8).map((l) => l.split(','));
   assert.ok(cells.every((c) => Number(c[4]) >= 0 && Number(c[4]) <= 1 && (c[5] === '0' || c[5] === '1')));
   assert.equal(cells.filter((c) => c[5] === '1').length, summary.flagged_rows);
@@ -181,14 +181,34 @@ test('a constant series is scored, not refused: the constant channel is named an
   const summary = JSON.parse(r.stdout) as { flagged_rows: number; warnings: string[] };
   assert.equal(summary.flagged_rows, 0);
   assert.deepEqual(summary.warnings, ["'value' is constant over the training span (45): it is scaled by 1 unit, so any change in it stands out"]);
-  // the same file with one row repeated: refused, unless rows are taken in file order
+  // the same file with one row repeated: taken in file order with one warning, refused with --time-order strict
   const repeated = join(dir, 'repeated.csv');
   const text = readFileSync(flat, 'utf8').split('\n');
   text.splice(200, 0, text[199]!);
   writeFileSync(repeated, text.join('\n'));
-  const strict = await runCli('detect', '--input', repeated, '--out', join(dir, 'repeated'), ...TINY);
+  const strict = await runCli('detect', '--input', repeated, '--time-order', 'strict', '--out', join(dir, 'repeated'), ...TINY);
   assert.equal(strict.code, 2);
   assert.match(strict.stderr, /repeated\.csv: line 201: time stamp '2024-01-01 16:30:00' repeats the previous row's/);
-  const rows = await runCli('detect', '--input', repeated, '--time-order', 'rows', '--out', join(dir, 'repeated-rows'), ...TINY);
+  const rows = await runCli('detect', '--input', repeated, '--out', join(dir, 'repeated-rows'), ...TINY);
   assert.equal(rows.code, 0, rows.stderr);
+  const warnings = rows.stderr.split('\n').filter((l) => l.startsWith('warning:'));
+  assert.deepEqual(warnings.filter((l) => /time stamp/.test(l)), [
+    `warning: ${repeated}: 1 row(s) with a time stamp that repeats or comes before the previous row's, the first on line 201; taken in file order (--time-order strict refuses them)`,
+  ]);
+});
+
+test('alert once per event: scores.csv alerts at the first flagged row of each interval, and no flag within the window after a flag alerts again', () => {
+  const out = join(dir, 'run');
+  const cells = lines(join(out, 'scores.csv')).slice(1).map((l) => l.split(','));
+  const flags = cells.map((c) => c[5] === '1');
+  const alerts = cells.map((c) => c[6] === '1');
+  const anomalies = JSON.parse(readFileSync(join(out, 'anomalies.json'), 'utf8')) as { refractoryRows: number; alertRows: number[]; intervals: { startRow: number }[] };
+  assert.equal(anomalies.refractoryRows, 8);
+  const alertRows = alerts.flatMap((a, k) => (a ? [k] : []));
+  assert.ok(alertRows.length > 0);
+  assert.deepEqual(anomalies.alertRows, alertRows);
+  assert.deepEqual(alertRows, anomalies.intervals.map((i) => i.startRow));
+  // the rule, checked independently: a flag alerts exactly when none of the 8 rows before it is flagged
+  flags.forEach((f, t) => assert.equal(alerts[t], f && !flags.slice(Math.max(0, t - 8), t).some(Boolean), `row ${t}`));
+  assert.ok(flags.filter(Boolean).length > alertRows.length, 'some flags are inside an event and raise no alert');
 });

@@ -30,6 +30,8 @@ test('the ranges are the ones documented', () => {
     batchSize: { min: 1, max: 1_000_000 },
     threads: { min: 1, max: 256 },
     seed: { min: 0, max: 4294967295 },
+    detectWindow: { min: 2, max: 4096 },
+    history: { min: 2, max: 10_000_000 },
   });
 });
 

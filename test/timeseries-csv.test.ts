@@ -67,14 +67,20 @@ test('a missing value takes the previous row\'s (forward fill, causal), and is c
   assertLineError(() => parseTimeSeriesCsv('t,a\n1,\n2,3\n', 'f.csv', { timeColumn: 't' }), 'f.csv: line 2: ', /column 'a' is missing on the first row/);
 });
 
-test('time stamps: a repeat or a step back is an error naming the line, unless rows are taken in file order', () => {
+test('time stamps: a repeat or a step back is taken in file order and counted with its line, or an error naming the line when strict', () => {
   const repeated = 'timestamp,value\n2020-01-01 00:00:00,1\n2020-01-01 00:05:00,2\n2020-01-01 00:05:00,3\n';
-  assertLineError(() => parseTimeSeriesCsv(repeated, 'r.csv'), 'r.csv: line 4: ', /'2020-01-01 00:05:00' repeats the previous row's .*--time-order rows/);
-  const back = 'timestamp,value\n2020-01-01 00:00:00,1\n2020-01-01 00:10:00,2\n2020-01-01 00:05:00,3\n';
-  assertLineError(() => parseTimeSeriesCsv(back, 'b.csv'), 'b.csv: line 4: ', /comes before the previous row's '2020-01-01 00:10:00'/);
-  const rows: TimeSeriesCsvOptions = { timeOrder: 'rows' };
-  assert.deepEqual([...parseTimeSeriesCsv(repeated, 'r.csv', rows).values], [1, 2, 3]);
-  assert.deepEqual([...parseTimeSeriesCsv(back, 'b.csv', rows).values], [1, 2, 3]);
+  const strict: TimeSeriesCsvOptions = { timeOrder: 'strict' };
+  assertLineError(() => parseTimeSeriesCsv(repeated, 'r.csv', strict), 'r.csv: line 4: ', /'2020-01-01 00:05:00' repeats the previous row's .*--time-order rows/);
+  const back = 'timestamp,value\n2020-01-01 00:00:00,1\n2020-01-01 00:10:00,2\n2020-01-01 00:05:00,3\n2020-01-01 00:06:00,4\n2020-01-01 00:06:00,5\n';
+  assertLineError(() => parseTimeSeriesCsv(back, 'b.csv', strict), 'b.csv: line 4: ', /comes before the previous row's '2020-01-01 00:10:00'/);
+  const r = parseTimeSeriesCsv(repeated, 'r.csv');
+  assert.deepEqual([...r.values], [1, 2, 3]);
+  assert.deepEqual(r.disordered, { rows: 1, firstLine: 4 });
+  // each row against the one before it: 00:05 after 00:10 is one, 00:06 after 00:05 is in order, 00:06 again is another
+  const b = parseTimeSeriesCsv(back, 'b.csv', { timeOrder: 'rows' });
+  assert.deepEqual([...b.values], [1, 2, 3, 4, 5]);
+  assert.deepEqual(b.disordered, { rows: 2, firstLine: 4 });
+  assert.deepEqual(parseTimeSeriesCsv('timestamp,value\n2020-01-01,1\n2020-01-02,2\n', 'ok.csv').disordered, { rows: 0, firstLine: 0 });
 });
 
 test('gaps in time are kept as they are and counted: steps longer than 1.5 times the median', () => {
@@ -123,4 +129,44 @@ test('a stream is checked as a file is: the error names the line; a header witho
   await assert.rejects(read('timestamp,value\n2020-01-01,1\n2020-01-02,x\n'), /^InputError: stdin: line 3: 'x' in column 'value' is not a number/);
   await assert.rejects(read('time,value\n2020-01-01,1\n'), /stdin: line 1: no column named 'timestamp' for the time column/);
   await assert.rejects(read(''), /stdin: no header/);
+});
+
+test('a live stream takes one line per record: a bad row (a stray quote, a bad cell, a line too long) is reported with its line and skipped, and the rows after it come at once', async () => {
+  const bad: string[] = [];
+  const rows: { line: number; value: number }[] = [];
+  const text = [
+    'timestamp,value',
+    '2020-01-01 00:00:00,1',
+    '2020-01-01 00:01:00,"1.0,2.0,0',
+    '2020-01-01 00:02:00,2',
+    '2020-01-01 00:03:00,x',
+    `2020-01-01 00:04:00,${'9'.repeat(300)}`,
+    '2020-01-01 00:05:00,3',
+  ].join('\n') + '\n';
+  // the stream stays open after the last line: every row must come before its end
+  async function* open() {
+    yield text;
+    await new Promise<void>((resolve) => {
+      const wait = () => (rows.length === 3 ? resolve() : setTimeout(wait, 5));
+      wait();
+    });
+  }
+  for await (const row of streamTimeSeriesCsv(open(), 'stdin', { timeColumn: 'timestamp', valueColumns: ['value'] }, 'rows', undefined, { onBadRow: (e) => bad.push(e.message), maxLine: 200 })) {
+    rows.push({ line: row.line, value: row.values[0]! });
+  }
+  assert.deepEqual(rows, [{ line: 2, value: 1 }, { line: 4, value: 2 }, { line: 7, value: 3 }]);
+  assert.equal(bad.length, 3);
+  assert.match(bad[0]!, /^stdin: line 3: .*Quote/i);
+  assert.match(bad[1]!, /^stdin: line 5: 'x' in column 'value' is not a number/);
+  assert.equal(bad[2], 'stdin: line 6: longer than 200 characters; expected one row per line');
+  // a line with no end at all is one message, not a string that grows without bound
+  const endless: string[] = [];
+  async function* flood() {
+    yield 'timestamp,value\n2020-01-01 00:00:00,1\n';
+    for (let k = 0; k < 100; k++) yield '7'.repeat(1000);
+  }
+  const got = [];
+  for await (const row of streamTimeSeriesCsv(flood(), 'stdin', { timeColumn: 'timestamp', valueColumns: ['value'] }, 'rows', undefined, { onBadRow: (e) => endless.push(e.message), maxLine: 5000 })) got.push(row.line);
+  assert.deepEqual(got, [2]);
+  assert.deepEqual(endless, ['stdin: line 3: longer than 5000 characters; expected one row per line']);
 });

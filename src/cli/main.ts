@@ -26,6 +26,14 @@ const program = new Command('lstm-ae')
   .showHelpAfterError(false)
   .exitOverride();
 
+// a reader that closes the pipe early (`| head`) has what it wanted: end quietly, as head expects
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 registerData(program);
 registerDemo(program);
 registerTrain(program);

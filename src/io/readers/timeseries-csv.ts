@@ -16,10 +16,11 @@ import { parseValue } from './missing-values.js';
  * - the label column is the one named by `labelColumn`, else a column named label or
  *   is_anomaly (any case), so that labels are never read as a channel; `labelColumn: false`
  *   reads every other column as values;
- * - time stamps must increase strictly (`timeOrder: 'strict'`, the default): a duplicate or a
- *   step back is an InputError naming the line. With `timeOrder: 'rows'` rows are taken in
- *   file order and time stamps are only labels (NAB's own files have both, and NAB reads
- *   them so);
+ * - with `timeOrder: 'rows'` (the default) rows are taken in file order and time stamps are
+ *   only labels (NAB's own files repeat stamps at daylight-saving changes, and NAB reads them
+ *   so); the rows whose stamp repeats or steps back are counted, with the first one's line,
+ *   for the caller to warn about once. With `timeOrder: 'strict'` time stamps must increase:
+ *   a duplicate or a step back is an InputError naming the line;
  * - uneven spacing (a gap in time) is kept as it is: a row is a step, nothing is resampled;
  *   the reader counts steps longer than 1.5 times the median step, for the caller to report;
  * - a missing value (an empty cell, NaN, ?) is the channel's previous value carried forward
@@ -73,6 +74,8 @@ export interface TimeSeriesTable {
   filled: number[];
   /** steps in time longer than 1.5 times the median step (0 without a time column) */
   gaps: number;
+  /** rows whose time stamp repeats or steps back (taken in file order), and the first one's line */
+  disordered: { rows: number; firstLine: number };
 }
 
 /** One row, checked. */
@@ -83,6 +86,8 @@ export interface TimeSeriesRow {
   /** 0 or 1 when there is a label column */
   label: number | undefined;
   line: number;
+  /** its time stamp repeats or comes before the previous row's (taken in file order) */
+  outOfOrder: boolean;
 }
 
 const TIME_NAMES = /^(time_?stamp|time|date|datetime|date_?time|ts)$/i;
@@ -163,11 +168,13 @@ export class RowChecker {
   private previousTime = '';
   private row = 0;
   readonly filled: number[];
+  /** rows taken although their stamp repeats or steps back, and the first one's line */
+  readonly disordered = { rows: 0, firstLine: 0 };
 
   constructor(
     readonly source: string,
     readonly plan: ColumnPlan,
-    readonly timeOrder: TimeOrder = 'strict',
+    readonly timeOrder: TimeOrder = 'rows',
   ) {
     this.filled = plan.values.map(() => 0);
   }
@@ -182,22 +189,26 @@ export class RowChecker {
     if (cells.length !== plan.header.length) {
       throw new InputError(`${where}: ${cells.length} cells; expected ${plan.header.length}, one per column of the header`);
     }
+    // nothing is kept from a row until all of it is good: a stream skips a bad row and goes on
     let time = String(this.row);
+    let key = this.previousKey;
+    let outOfOrder = false;
     if (plan.time >= 0) {
       time = cells[plan.time]!;
-      const key = timeKey(time);
-      if (key === undefined) {
+      const parsed = timeKey(time);
+      if (parsed === undefined) {
         throw new InputError(`${where}: time stamp '${time.slice(0, 40)}' in ${this.name(plan.time)} is not a date-time (YYYY-MM-DD HH:MM:SS) or a number`);
       }
-      if (this.timeOrder === 'strict' && key <= this.previousKey) {
+      key = parsed;
+      outOfOrder = key <= this.previousKey;
+      if (this.timeOrder === 'strict' && outOfOrder) {
         const how = key === this.previousKey ? 'repeats' : 'comes before';
         throw new InputError(
-          `${where}: time stamp '${time}' ${how} the previous row's '${this.previousTime}'; expected time stamps in increasing order (sort the file, or take rows in file order with --time-order rows)`,
+          `${where}: time stamp '${time.slice(0, 40)}' ${how} the previous row's '${this.previousTime.slice(0, 40)}'; expected time stamps in increasing order (sort the file, or take rows in file order with --time-order rows)`,
         );
       }
-      this.previousKey = key;
-      this.previousTime = time;
     }
+    const filled: number[] = [];
     const values = new Float64Array(plan.values.length);
     plan.values.forEach((k, c) => {
       const cell = cells[k]!;
@@ -210,7 +221,7 @@ export class RowChecker {
           throw new InputError(`${where}: ${this.name(k)} is missing on the first row; a missing value takes the previous row's, and there is none`);
         }
         values[c] = this.previous[c]!;
-        this.filled[c]!++;
+        filled.push(c);
       } else values[c] = value;
     });
     let label: number | undefined;
@@ -221,9 +232,15 @@ export class RowChecker {
         throw new InputError(`${where}: label '${cells[plan.label]!.slice(0, 40)}' in ${this.name(plan.label)}; expected 0 or 1 (or true/false)`);
       }
     }
+    for (const c of filled) this.filled[c]!++;
+    if (plan.time >= 0) {
+      this.previousKey = key;
+      this.previousTime = time;
+    }
+    if (outOfOrder && this.disordered.rows++ === 0) this.disordered.firstLine = line;
     this.previous = values;
     this.row++;
-    return { time, values, label, line };
+    return { time, values, label, line, outOfOrder };
   }
 }
 
@@ -264,7 +281,7 @@ export function parseTimeSeriesCsv(text: string, source: string, options: TimeSe
   const header = records[0];
   if (header === undefined) throw new InputError(`${source}: empty file; expected a header and one row per time step`);
   const plan = planColumns(source, header, lines[0] ?? 1, records[1], options);
-  const checker = new RowChecker(source, plan, options.timeOrder);
+  const checker = new RowChecker(source, plan, options.timeOrder ?? 'rows');
   const rows = records.length - 1;
   if (rows === 0) throw new InputError(`${source}: no rows after the header; expected one row per time step`);
   const channels = plan.values.length;
@@ -292,65 +309,92 @@ export function parseTimeSeriesCsv(text: string, source: string, options: TimeSe
     lines: rowLines,
     filled: checker.filled,
     gaps: plan.time >= 0 ? countGaps(times) : 0,
+    disordered: { ...checker.disordered },
   };
+}
+
+/** The longest line a stream takes, in characters: a line with no end in sight is one message, not a string that grows until memory runs out. */
+export const MAX_STREAM_LINE = 1 << 20;
+
+export interface StreamOptions {
+  /** called with each bad data row's one-line error (a cell that is not a number, a stray quote, a line too long), which is then skipped; without it the first one throws */
+  onBadRow?: (error: InputError) => void;
+  /** the longest line taken, in characters (default MAX_STREAM_LINE) */
+  maxLine?: number;
 }
 
 /**
  * Rows from a stream (standard input, say) as they arrive: the header first, then each row
- * checked as soon as its line is complete. (csv-parse's own stream holds a chunk's last record
- * back until more input comes, which a live stream cannot wait for; so the stream is cut into
- * records here, at each line end outside quotes, and each record is parsed by csv-parse on its
- * own.) The columns are those of `expected` (the names the detector was trained on), which the
- * header must hold.
+ * checked as soon as its line is complete. A live feed is read one line per record (a quote
+ * never carries a record over a line end, so one stray quote cannot silence the rows after
+ * it); each line is parsed by csv-parse on its own (csv-parse's own stream holds a chunk's
+ * last record back until more input comes, which a live stream cannot wait for). The
+ * columns are those of `expected` (the names the detector was trained on), which the header
+ * must hold.
  */
 export async function* streamTimeSeriesCsv(
   input: AsyncIterable<string | Uint8Array>,
   source: string,
   expected: { timeColumn: string | undefined; valueColumns: readonly string[]; labelColumn?: string | undefined },
-  timeOrder: TimeOrder = 'strict',
+  timeOrder: TimeOrder = 'rows',
   onHeader?: (plan: ColumnPlan) => void,
+  options: StreamOptions = {},
 ): AsyncGenerator<TimeSeriesRow> {
+  const maxLine = options.maxLine ?? MAX_STREAM_LINE;
   const decoder = new TextDecoder('utf-8');
   let checker: RowChecker | undefined;
   let pending = '';
-  let nextLine = 1; // the line the pending text starts on
-  let quotes = 0; // quote characters in pending[0, scanned)
-  let scanned = 0;
+  let line = 0; // the last line taken
+  let overlong = false; // the current line passed maxLine: the rest of it is dropped
+  const bad = (error: InputError) => {
+    if (checker === undefined || !options.onBadRow) throw error;
+    options.onBadRow(error);
+  };
   const take = function* (record: string): Generator<TimeSeriesRow> {
-    const first = nextLine;
-    nextLine += (record.match(/\n/g) ?? []).length;
-    let records: string[][];
+    line++;
+    let cells: string[] | undefined;
     try {
-      records = parseSync(record, CSV_OPTIONS);
+      cells = (parseSync(record, CSV_OPTIONS) as string[][])[0];
     } catch (err) {
-      if (err instanceof CsvError) throw new InputError(`${source}: line ${first + Number(err.lines) - 1}: ${err.message}; expected CSV with a header and one row per time step`);
-      throw err;
+      if (!(err instanceof CsvError)) throw err;
+      return bad(new InputError(`${source}: line ${line}: ${err.message.slice(0, 200)}; expected CSV with a header and one row per line`));
     }
-    const cells = records[0];
     if (cells === undefined || (cells.length === 1 && cells[0] === '')) return; // an empty line
-    const line = nextLine - (record.endsWith('\n') ? 1 : 0);
     if (checker === undefined) {
       checker = new RowChecker(source, streamPlan(source, cells, line, expected), timeOrder);
       onHeader?.(checker.plan);
       return;
     }
-    yield checker.check(cells, line);
+    let row: TimeSeriesRow;
+    try {
+      row = checker.check(cells, line);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      return bad(err);
+    }
+    yield row;
   };
   const cut = function* (): Generator<TimeSeriesRow> {
+    let start = 0;
     for (;;) {
-      const end = pending.indexOf('\n', scanned);
+      const end = pending.indexOf('\n', start);
       if (end < 0) {
-        for (let i = scanned; i < pending.length; i++) if (pending[i] === '"') quotes++;
-        scanned = pending.length;
+        pending = pending.slice(start);
+        if (pending.length > maxLine) {
+          if (!overlong) bad(new InputError(`${source}: line ${line + 1}: longer than ${maxLine} characters; expected one row per line`));
+          overlong = true;
+          pending = '';
+        }
         return;
       }
-      for (let i = scanned; i < end; i++) if (pending[i] === '"') quotes++;
-      scanned = end + 1;
-      if (quotes % 2 === 1) continue; // a line end inside quotes: the record goes on
-      const record = pending.slice(0, end + 1);
-      pending = pending.slice(end + 1);
-      scanned = 0;
-      quotes = 0;
+      const record = pending.slice(start, end + 1);
+      start = end + 1;
+      if (overlong || record.length > maxLine) {
+        if (!overlong) bad(new InputError(`${source}: line ${line + 1}: longer than ${maxLine} characters; expected one row per line`));
+        overlong = false;
+        line++;
+        continue;
+      }
       yield* take(record);
     }
   };
@@ -360,7 +404,8 @@ export async function* streamTimeSeriesCsv(
   }
   pending += decoder.decode();
   yield* cut();
-  if (pending.trim() !== '') yield* take(pending);
+  if (overlong) line++;
+  else if (pending.trim() !== '') yield* take(pending);
   if (checker === undefined) throw new InputError(`${source}: no header; expected a row naming the columns, then one row per time step`);
 }
 

@@ -1,152 +1,60 @@
 /**
- * detector.json: everything `detect --model DIR/detector.json --follow` needs besides the model
- * files beside it (model.json + weights.bin, the TF.js Layers format): the columns, the window,
- * the scaling, the error Gaussian, the smoothing, the calibration's starting rows and the
- * threshold rule. Numbers are written as JSON doubles, which read back exactly, so a detector
- * read from disk scores exactly as the one that wrote it.
+ * detector.json on disk, beside its model files (model.json + weights.G.bin, one model set,
+ * io/tfjs/model-set.ts): writing the set and the detector in an order that never leaves a
+ * new model beside an old detector, and reading them back with the model's path confined to
+ * the detector's folder. What detector.json holds: detector-json.ts (the core).
  */
 import { dirname, join } from 'node:path';
-import * as v from 'valibot';
-import { InputError } from '../../input-error.js';
-import { finiteNumber, firstIssue } from '../../settings.js';
+import { rmSync } from 'node:fs';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { confinedFile } from '../../io/confined-file.js';
+import type { FolderLock } from '../../io/folder-lock.js';
 import { readInputFile } from '../../io/read-input-file.js';
-import { loadModel, saveModel } from '../../io/tfjs/format.js';
-import type { TimeOrder } from '../../io/readers/timeseries-csv.js';
+import { modelContents } from '../../io/tfjs/artifacts.js';
+import { loadModel } from '../../io/tfjs/format.js';
+import { commitModelSet, readModelSetInfo } from '../../io/tfjs/model-set.js';
+import { InputError } from '../../input-error.js';
 import type { ThresholdRule } from '../../analysis/anomaly/scorer.js';
 import type { Detector } from './detector.js';
+import { columnsOf, DETECTOR_FILE, detectorFromJson, detectorJson, detectorJsonText, parseDetectorJson, type DetectorColumns, type DetectorJson } from './detector-json.js';
 
-export const DETECTOR_FILE = 'detector.json';
-const FORMAT = 'lstm-ae-detector';
+export { DETECTOR_FILE, type DetectorColumns, type DetectorJson } from './detector-json.js';
 
-export interface DetectorColumns {
-  time: string | undefined;
-  values: string[];
-  label: string | undefined;
-  timeOrder: TimeOrder;
-}
+/** The files a detect run writes into its folder (and the model set's weights.G.bin). */
+export const DETECT_OUTPUTS = ['scores.csv', 'anomalies.json', DETECTOR_FILE, 'model.json', 'report.html', 'metrics.json'];
 
-const finite = finiteNumber();
-const numbers = v.array(finite);
-const whole = v.pipe(v.number(), v.integer(), v.minValue(1));
-const positive = v.pipe(finiteNumber(), v.gtValue(0));
-const atLeast = (n: number) => v.pipe(v.array(finite), v.minLength(n));
+/** detector.json files larger than this are refused before reading (the largest of ours: a few MB of reference codes). */
+export const MAX_DETECTOR_BYTES = 256 << 20;
 
-const schema = v.object({
-  format: v.literal(FORMAT),
-  version: v.literal(1),
-  model: v.pipe(v.string(), v.minLength(1)),
-  columns: v.object({
-    time: v.nullable(v.string()),
-    values: v.pipe(v.array(v.string()), v.minLength(1)),
-    label: v.nullable(v.string()),
-    timeOrder: v.picklist(['strict', 'rows']),
-  }),
-  window: v.pipe(whole, v.minValue(2)),
-  steps: whole,
-  scaling: v.object({ centre: numbers, half: v.array(positive), constant: v.array(v.pipe(v.number(), v.integer(), v.minValue(0))) }),
-  errorModel: v.object({ dim: whole, mean: numbers, covariance: numbers, precision: numbers }),
-  smoothingSpan: v.pipe(finiteNumber(), v.minValue(1)),
-  calibration: v.variant('kind', [
-    v.object({ kind: v.literal('held-out') }),
-    v.object({ kind: v.literal('running'), history: whole, every: whole }),
-  ]),
-  heldOutSmoothed: atLeast(2),
-  /** present when the detector scores the code's novelty too */
-  code: v.nullable(v.object({ latent: whole, reference: atLeast(1), heldOutNovelty: atLeast(2) })),
-  threshold: v.variant('rule', [
-    v.object({ rule: v.literal('fpr'), fpr: v.pipe(v.number(), v.gtValue(0), v.ltValue(1)), score: finite }),
-    v.object({ rule: v.literal('sigma'), k: v.pipe(finiteNumber(), v.minValue(0)), surprise: finite }),
-    v.object({ rule: v.literal('fbeta'), beta: positive, surprise: finite }),
-    v.object({ rule: v.literal('dynamic'), window: whole, every: whole, errorBuffer: whole, sdLimit: v.pipe(finiteNumber(), v.gtValue(2.5)) }),
-  ]),
-  training: v.record(v.string(), v.unknown()),
-});
-
-export type DetectorJson = v.InferOutput<typeof schema>;
-
-/** Writes the model files and detector.json into `dir` (detector.json last); returns its path. */
-export function saveDetector(dir: string, detector: Detector, columns: DetectorColumns, threshold: ThresholdRule, training: Record<string, unknown>): string {
-  saveModel(dir, detector.model);
-  const g = detector.scorer.gaussian;
-  const json: DetectorJson = {
-    format: FORMAT,
-    version: 1,
-    model: 'model.json',
-    columns: { time: columns.time ?? null, values: columns.values, label: columns.label ?? null, timeOrder: columns.timeOrder },
-    window: detector.window,
-    steps: detector.steps,
-    scaling: detector.scaling,
-    errorModel: { dim: g.dim, mean: Array.from(g.mean), covariance: Array.from(g.covariance), precision: Array.from(g.precision) },
-    smoothingSpan: detector.scorer.smoothingSpan,
-    calibration: detector.scorer.calibration,
-    heldOutSmoothed: Array.from(detector.scorer.heldOutSmoothed),
-    code:
-      detector.codeReference && detector.scorer.heldOutNovelty
-        ? { latent: detector.model.config.latentDim, reference: Array.from(detector.codeReference), heldOutNovelty: Array.from(detector.scorer.heldOutNovelty) }
-        : null,
-    threshold,
-    training,
-  };
+/**
+ * Writes the model set and detector.json into `dir`; returns detector.json's path. The old
+ * detector.json goes first, then the model set is committed (one rename), then the new
+ * detector.json naming that set's generation: a kill at any point leaves the old pair, no
+ * detector, or the new pair, never a detector beside a model it was not fitted with.
+ */
+export function saveDetector(dir: string, detector: Detector, columns: DetectorColumns, threshold: ThresholdRule, training: Record<string, unknown>, lock?: FolderLock): string {
   const path = join(dir, DETECTOR_FILE);
-  writeFileAtomic(path, JSON.stringify(json, null, 1) + '\n');
+  rmSync(path, { force: true });
+  const { generation } = commitModelSet(dir, modelContents(detector.model), undefined, lock);
+  writeFileAtomic(path, detectorJsonText(detectorJson(detector, columns, threshold, training, generation)));
   return path;
 }
 
 /** Reads a detector.json and its model; anything missing or inconsistent is an InputError naming the file. */
 export function loadDetector(path: string): { detector: Detector; columns: DetectorColumns; threshold: ThresholdRule; json: DetectorJson } {
-  const text = readInputFile(path, `a ${DETECTOR_FILE} written by lstm-ae detect`).toString('utf8');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${path}: not JSON (${(err as Error).message}); expected a ${DETECTOR_FILE} written by lstm-ae detect`);
+  const text = readInputFile(path, `a ${DETECTOR_FILE} written by lstm-ae detect`, {
+    maxBytes: MAX_DETECTOR_BYTES,
+    limitText: `a ${DETECTOR_FILE} of at most ${MAX_DETECTOR_BYTES >> 20} MiB written by lstm-ae detect`,
+  }).toString('utf8');
+  const json = parseDetectorJson(text, path);
+  const dir = dirname(path);
+  const modelPath = confinedFile(dir, json.model, path, 'model');
+  if (json.modelGeneration !== undefined) {
+    const info = readModelSetInfo(dirname(modelPath));
+    if (info?.generation !== json.modelGeneration) {
+      throw new InputError(`${path}: names model generation ${json.modelGeneration}, but ${modelPath} is generation ${info?.generation ?? 'unknown'} (a detect run was interrupted while saving); run lstm-ae detect again`);
+    }
   }
-  const parsed = v.safeParse(schema, raw);
-  if (!parsed.success) {
-    const issue = firstIssue(parsed.issues, 'the file');
-    throw new InputError(`${path}: ${issue.where}: ${issue.message}; expected a ${DETECTOR_FILE} written by lstm-ae detect`);
-  }
-  const j = parsed.output;
-  const D = j.columns.values.length;
-  const dim = j.steps * D;
-  const sizes: [string, number, number][] = [
-    ['scaling.centre', j.scaling.centre.length, D],
-    ['scaling.half', j.scaling.half.length, D],
-    ['errorModel.dim', j.errorModel.dim, dim],
-    ['errorModel.mean', j.errorModel.mean.length, dim],
-    ['errorModel.covariance', j.errorModel.covariance.length, dim * dim],
-    ['errorModel.precision', j.errorModel.precision.length, dim * dim],
-  ];
-  for (const [what, got, want] of sizes) {
-    if (got !== want) throw new InputError(`${path}: ${what} has ${got} values; expected ${want} for ${D} channel(s) and ${j.steps} step(s)`);
-  }
-  const modelPath = join(dirname(path), j.model);
-  const model = loadModel(modelPath);
-  const { timesteps, inputDim, latentDim } = model.config;
-  if (timesteps !== j.window || inputDim !== D) {
-    throw new InputError(`${modelPath}: the model takes windows of ${timesteps} rows of ${inputDim} channel(s), but ${path} says ${j.window} rows of ${D}`);
-  }
-  if (j.code && (j.code.latent !== latentDim || j.code.reference.length % latentDim !== 0 || j.code.heldOutNovelty.length !== j.heldOutSmoothed.length)) {
-    throw new InputError(`${path}: code: the reference codes or held-out novelty do not fit the model's code of ${latentDim} and ${j.heldOutSmoothed.length} held-out rows`);
-  }
-  const detector: Detector = {
-    model,
-    window: j.window,
-    steps: j.steps,
-    channels: D,
-    scaling: j.scaling,
-    scorer: {
-      steps: j.steps,
-      channels: D,
-      gaussian: { dim, mean: Float64Array.from(j.errorModel.mean), covariance: Float64Array.from(j.errorModel.covariance), precision: Float64Array.from(j.errorModel.precision) },
-      smoothingSpan: j.smoothingSpan,
-      calibration: j.calibration,
-      heldOutSmoothed: Float64Array.from(j.heldOutSmoothed),
-      ...(j.code ? { heldOutNovelty: Float64Array.from(j.code.heldOutNovelty) } : {}),
-    },
-    ...(j.code ? { codeReference: Float64Array.from(j.code.reference) } : {}),
-  };
-  const columns: DetectorColumns = { time: j.columns.time ?? undefined, values: j.columns.values, label: j.columns.label ?? undefined, timeOrder: j.columns.timeOrder };
-  return { detector, columns, threshold: j.threshold, json: j };
+  const detector = detectorFromJson(json, loadModel(modelPath), path, modelPath);
+  return { detector, columns: columnsOf(json), threshold: json.threshold, json };
 }

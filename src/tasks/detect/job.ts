@@ -12,25 +12,19 @@ import { writeFileAtomic } from '../../io/atomic-write.js';
 import { readTimeSeriesCsv } from '../../io/read-series.js';
 import { streamTimeSeriesCsv, type ColumnPlan, type TimeOrder, type TimeSeriesTable } from '../../io/readers/timeseries-csv.js';
 import { eventMetrics, nabScores, pointMetrics, type PrecisionRecall } from '../../analysis/anomaly/evaluate.js';
-import { groupIntervals, type AnomalyInterval } from '../../analysis/anomaly/intervals.js';
-import { heldOutSurprises, OnlineThreshold, type ThresholdRule } from '../../analysis/anomaly/scorer.js';
-import { bestFBetaThreshold, fprThreshold, sigmaThreshold } from '../../analysis/anomaly/thresholds.js';
+import type { ThresholdRule } from '../../analysis/anomaly/scorer.js';
+import type { AnomalyInterval } from '../../analysis/anomaly/intervals.js';
 import { COMPLETION_FILE } from '../../io/run-folder.js';
-import { checkedTrainingWindows, fitDetector, LiveDetector, scoreSeries, type DetectorSettings, type FittedDetector, type ScoredSeries } from './detector.js';
-import { loadDetector, saveDetector } from './detector-file.js';
-import { DETECT_MODEL, DETECT_TRAINING } from './model.js';
+import { checkedTrainingWindows, type Detector, type DetectorSettings } from './detector.js';
+import { saveDetector } from './detector-file.js';
+import type { FolderLock } from '../../io/folder-lock.js';
+import { AnomalyDetector } from './anomaly-detector.js';
+import type { ThresholdChoice } from './flagging.js';
+import { DETECT_TRAINING } from './model.js';
 import type { FitCallbacks } from '../../models/autoencoder/lstm-autoencoder.js';
 import { stageTimer } from '../../train/stage-timer.js';
 
-/** The rule the user chose, before it is fitted to data. */
-export type ThresholdChoice =
-  | { rule: 'fpr'; fpr: number }
-  | { rule: 'sigma'; k: number }
-  | { rule: 'fbeta'; beta: number; validationFraction: number }
-  | { rule: 'dynamic'; window: number; every: number; errorBuffer: number; sdLimit: number };
-
-/** Telemanom's settings: 30 batches of 70 rows of history, ε chosen per batch, an error buffer of 100, z up to 12. */
-export const TELEMANOM_DEFAULTS = { window: 2100, every: 70, errorBuffer: 100, sdLimit: 12 } as const;
+export { TELEMANOM_DEFAULTS, type ThresholdChoice } from './flagging.js';
 
 export interface DetectJobOptions {
   input: string;
@@ -46,6 +40,8 @@ export interface DetectJobOptions {
   /** write report.html (Vega and resvg: a second or two) */
   report: boolean;
   log?: (line: string) => void;
+  /** the folder's lock, when the caller holds it (the model set's commit takes it otherwise) */
+  lock?: FolderLock;
   /** training feedback, made once the number of batches per epoch is known */
   progress?: (epochs: number, batchesPerEpoch: number) => FitCallbacks & { stop(): void };
 }
@@ -94,7 +90,7 @@ function csvField(text: string): string {
 /** scores.csv's columns: the input's (time, values, label), then the scores. */
 export function scoresHeader(plan: ColumnPlan, channels: readonly string[]): string {
   const input = [plan.time, ...plan.values, plan.label].filter((k) => k >= 0).map((k) => plan.header[k]!);
-  return [...input, 'anomaly_score', 'is_anomaly', ...channels.map((c) => `contribution_${c}`)].map(csvField).join(',');
+  return [...input, 'anomaly_score', 'is_anomaly', 'alert', ...channels.map((c) => `contribution_${c}`)].map(csvField).join(',');
 }
 
 export interface OutputRow {
@@ -103,6 +99,8 @@ export interface OutputRow {
   label: number | undefined;
   anomalyScore: number;
   flag: boolean | undefined;
+  /** the flag opens an event (alerts.ts) */
+  alert: boolean | undefined;
   contributions: ArrayLike<number> | undefined;
 }
 
@@ -112,35 +110,9 @@ export function scoresLine(plan: ColumnPlan, row: OutputRow): string {
   if (plan.time >= 0) cells.push(csvField(row.time));
   for (let c = 0; c < row.values.length; c++) cells.push(cell(row.values[c]!));
   if (plan.label >= 0) cells.push(String(row.label ?? ''));
-  cells.push(cell(row.anomalyScore), row.flag === undefined ? '' : row.flag ? '1' : '0');
+  cells.push(cell(row.anomalyScore), row.flag === undefined ? '' : row.flag ? '1' : '0', row.alert === undefined ? '' : row.alert ? '1' : '0');
   for (let c = 0; c < row.values.length; c++) cells.push(row.contributions ? cell(row.contributions[c]!) : '');
   return cells.join(',');
-}
-
-/** The threshold rule fitted to what it needs: the held-out statistics, or labelled rows. */
-function fitThreshold(choice: ThresholdChoice, detector: FittedDetector, series: ScoredSeries, table: TimeSeriesTable, from: number): { rule: ThresholdRule; validation?: [number, number] } {
-  switch (choice.rule) {
-    case 'fpr':
-      return { rule: { rule: 'fpr', fpr: choice.fpr, score: fprThreshold(choice.fpr) } };
-    case 'sigma':
-      return { rule: { rule: 'sigma', k: choice.k, surprise: sigmaThreshold(heldOutSurprises(detector.scorer), choice.k) } };
-    case 'dynamic':
-      return { rule: { rule: 'dynamic', window: choice.window, every: choice.every, errorBuffer: choice.errorBuffer, sdLimit: choice.sdLimit } };
-    case 'fbeta': {
-      if (!table.labels) throw new InputError(`${table.source}: the F-beta threshold needs labels; name the label column with --label-column`);
-      const start = Math.max(from, series.first);
-      const end = start + Math.floor(choice.validationFraction * (series.rows - start));
-      if (end <= start) throw new InputError(`${table.source}: no rows to choose the F-beta threshold on after the training span; give a larger --validation-fraction`);
-      if (!table.labels.subarray(start, end).some((l) => l === 1)) {
-        throw new InputError(`${table.source}: the F-beta threshold needs labelled anomalies in its span (rows ${start} to ${end - 1}), and there are none; give a larger --validation-fraction or choose another --threshold`);
-      }
-      // on the surprise: anomaly_score runs out of digits at 1 - 1e-16, the surprise does not
-      const best = bestFBetaThreshold(series.surprise.subarray(start, end), table.labels.subarray(start, end), choice.beta);
-      // when no threshold catches anything, one above every surprise flags nothing
-      const surprise = Number.isFinite(best.threshold) ? best.threshold : Number.MAX_VALUE;
-      return { rule: { rule: 'fbeta', beta: choice.beta, surprise }, validation: [start, end] };
-    }
-  }
 }
 
 function checkSameColumns(train: TimeSeriesTable, input: TimeSeriesTable): void {
@@ -151,8 +123,13 @@ function checkSameColumns(train: TimeSeriesTable, input: TimeSeriesTable): void 
   }
 }
 
-function warningsOf(table: TimeSeriesTable, detector: FittedDetector): string[] {
+function warningsOf(tables: readonly TimeSeriesTable[], detector: Detector): string[] {
   const warnings: string[] = [];
+  for (const t of tables) {
+    const { rows, firstLine } = t.disordered;
+    if (rows > 0) warnings.push(`${t.source}: ${rows} row(s) with a time stamp that repeats or comes before the previous row's, the first on line ${firstLine}; taken in file order (--time-order strict refuses them)`);
+  }
+  const table = tables[tables.length - 1]!;
   table.filled.forEach((n, c) => {
     if (n > 0) warnings.push(`${table.source}: ${n} missing value(s) in '${table.valueColumns[c]}' took the previous row's value`);
   });
@@ -186,8 +163,8 @@ export function readDetectInputs(o: Pick<DetectJobOptions, 'input' | 'train' | '
   return { table, trainTable, trainRows, windows, heldOut, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** The whole job; the caller has prepared outDir (and may have read the inputs already). Returns what metrics.json holds. */
-export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = readDetectInputs(o)): Promise<DetectMetrics> {
+/** The whole job; the caller has prepared outDir (and may have read the inputs already). Returns what metrics.json holds, and the intervals. */
+export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = readDetectInputs(o)): Promise<{ metrics: DetectMetrics; intervals: AnomalyInterval[] }> {
   const log = o.log ?? (() => {});
   const started = performance.now() - inputs.seconds * 1000;
   const { seconds: timings, timed } = stageTimer(log);
@@ -197,34 +174,27 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
   const rows = table.times.length;
   const trainSource = trainTable ?? table;
   const feedback = o.progress?.(o.settings.epochs ?? DETECT_TRAINING.epochs, Math.max(1, Math.ceil((windows - heldOut) / DETECT_TRAINING.batchSize)));
-  let detector: FittedDetector;
+  const estimator = new AnomalyDetector({ ...o.settings, threshold: o.threshold, timeOrder: o.timeOrder });
+  await timed('training', async () => {
+    try {
+      await estimator.fit(trainSource, {
+        rows: trainRows,
+        channels: table.valueColumns,
+        like: table,
+        describe: o.train ?? `first ${trainRows} rows of the input (--train-fraction ${o.trainFraction})`,
+        ...(feedback ? { callbacks: feedback } : {}),
+      });
+    } finally {
+      // the bar ends its line before the stage's line is printed
+      feedback?.stop();
+    }
+  });
   try {
-    detector = await timed('training', () => fitDetector(trainSource.values, table.channels, trainRows, { ...o.settings, callbacks: feedback }, trainSource.source));
-  } finally {
-    feedback?.stop();
-  }
-  try {
-    const series = await timed('scoring', () => scoreSeries(detector, table.values, o.settings.threads));
+    const detector = estimator.detector;
     // rows the detector was fitted on are in-sample: evaluation starts after them
     const evaluatedFrom = trainTable ? 0 : trainRows;
-    const { rule, validation } = fitThreshold(o.threshold, detector, series, table, evaluatedFrom);
-    const thresholds = new Float64Array(rows).fill(NaN);
-    const flags = new Uint8Array(rows);
-    const online = new OnlineThreshold(rule, heldOutSurprises(detector.scorer));
-    for (let t = series.first; t < rows; t++) {
-      const r = online.push({ surprise: series.surprise[t]!, anomalyScore: series.anomalyScore[t]! });
-      thresholds[t] = r.threshold;
-      flags[t] = r.flag ? 1 : 0;
-    }
-    const intervals: AnomalyInterval[] = groupIntervals({
-      flags,
-      scores: series.anomalyScore,
-      surprises: series.surprise,
-      times: table.times,
-      contributions: { values: series.contributions, channels: table.valueColumns },
-      // one event moves the windows of the next W rows: flags closer than that are one interval
-      mergeGap: detector.window,
-    });
+    const series = await timed('scoring', () => estimator.score(table, { from: evaluatedFrom }));
+    const { rule, validation, flags, thresholds, intervals } = series;
 
     let evaluation: DetectMetrics['evaluation'];
     if (table.labels) {
@@ -238,45 +208,18 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
       };
     }
 
-    const settings = {
-      window: detector.window,
-      steps: detector.steps,
-      latent: o.settings.latentDim ?? DETECT_MODEL.latentDim,
-      smoothing_span: o.settings.smoothingSpan,
-      held_out_share: o.settings.heldOutShare,
-      calibration: o.settings.calibration,
-      scoring: o.settings.useCode ? 'reconstruction error and code novelty' : 'reconstruction error',
-      seed: o.settings.seed,
-      max_epochs: o.settings.epochs ?? DETECT_TRAINING.epochs,
-      patience: DETECT_TRAINING.patience,
-      batch_size: DETECT_TRAINING.batchSize,
-      optimizer: DETECT_TRAINING.optimizer,
-      time_order: o.timeOrder,
-      train: o.train ?? `first ${trainRows} rows of the input (--train-fraction ${o.trainFraction})`,
-    };
-    const t = detector.training;
+    const { settings, ...training } = estimator.training as DetectMetrics['training'] & { settings: Record<string, unknown> };
     const metrics: DetectMetrics = {
       input: o.input,
       rows,
       channels: table.valueColumns,
       scored_rows: Math.max(0, rows - series.first),
-      training: {
-        source: trainSource.source,
-        rows: t.rows,
-        train_windows: t.trainWindows,
-        held_out_windows: t.heldOutWindows,
-        epochs: t.loss.length,
-        best_epoch: t.bestEpoch,
-        stopped_early: t.stoppedEarly,
-        loss: t.loss,
-        val_loss: t.valLoss,
-        seconds: t.seconds,
-      },
+      training,
       threshold: rule,
       flagged_rows: flags.reduce((a, b) => a + b, 0),
       intervals: intervals.length,
       ...(evaluation ? { evaluation } : {}),
-      warnings: warningsOf(table, detector),
+      warnings: warningsOf(trainTable ? [trainTable, table] : [table], detector),
       timings,
       settings,
     };
@@ -292,19 +235,16 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
             label: table.labels?.[r],
             anomalyScore: series.anomalyScore[r]!,
             flag: scored ? flags[r] === 1 : undefined,
+            alert: scored ? series.alerts[r] === 1 : undefined,
             contributions: scored ? series.contributions.subarray(r * table.channels, (r + 1) * table.channels) : undefined,
           }),
         );
       }
       writeFileAtomic(join(o.outDir, 'scores.csv'), lines.join('\n') + '\n');
-      writeFileAtomic(join(o.outDir, 'anomalies.json'), JSON.stringify({ threshold: rule, intervals }, null, 1) + '\n');
-      saveDetector(
-        o.outDir,
-        detector,
-        { time: table.timeColumn, values: table.valueColumns, label: table.labelColumn, timeOrder: o.timeOrder },
-        rule,
-        { ...metrics.training, settings },
-      );
+      // each interval is one event, which alerts once, at its first flagged row (alerts.ts)
+      const alertRows = series.alerts.reduce<number[]>((rows, a, r) => (a ? [...rows, r] : rows), []);
+      writeFileAtomic(join(o.outDir, 'anomalies.json'), JSON.stringify({ threshold: rule, refractoryRows: detector.window, alertRows, intervals }, null, 1) + '\n');
+      saveDetector(o.outDir, detector, estimator.columns, rule, estimator.training, o.lock);
     });
     if (o.report) {
       const { writeDetectReport } = await import('./figures.js');
@@ -314,53 +254,90 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
     }
     metrics.timings.total = (performance.now() - started) / 1000;
     writeFileAtomic(join(o.outDir, COMPLETION_FILE), JSON.stringify(metrics, null, 1) + '\n');
-    return metrics;
+    return { metrics, intervals };
   } finally {
-    await detector.model.dispose();
+    await estimator.dispose();
   }
+}
+
+/** What a --follow run went through. */
+export interface FollowSummary {
+  /** rows scored (or given empty scores before the first full window) */
+  rows: number;
+  /** bad rows skipped, each with one warning */
+  skipped: number;
+  /** rows taken although their time stamp repeats or steps back */
+  disordered: number;
 }
 
 /**
  * --follow: rows from `input` (a CSV stream with a header), scored by the saved detector one
  * by one; `write` receives scores.csv's header and then one line per row as soon as the row is
  * in (rows before the first full window get empty scores), or with `json` one JSON object per
- * row. Returns the number of rows.
+ * row. A live feed goes on past a bad row: a malformed one (a cell that is not a number, a
+ * stray quote, a line too long) is skipped with one `warn` line naming it, and so is a row
+ * whose time stamp repeats or steps back when the detector's time order is strict; with the
+ * time order 'rows' such a row is scored, with a warning naming it, as the batch run takes it.
+ * A bad header still ends the run (nothing could be scored).
  */
-export async function followDetect(detectorPath: string, input: AsyncIterable<string | Uint8Array>, write: (line: string) => void | Promise<void>, json = false, source = 'stdin'): Promise<number> {
-  const { detector, columns, threshold } = loadDetector(detectorPath);
-  const live = new LiveDetector(detector);
-  const online = new OnlineThreshold(threshold, heldOutSurprises(detector.scorer));
+export async function followDetect(
+  detectorPath: string,
+  input: AsyncIterable<string | Uint8Array>,
+  write: (line: string) => void | Promise<void>,
+  json = false,
+  source = 'stdin',
+  warn: (line: string) => void = () => {},
+): Promise<FollowSummary> {
+  const estimator = await AnomalyDetector.load(detectorPath);
+  const columns = estimator.columns;
   let plan: ColumnPlan | undefined;
-  let rows = 0;
+  const summary: FollowSummary = { rows: 0, skipped: 0, disordered: 0 };
   try {
-    const stream = streamTimeSeriesCsv(input, source, { timeColumn: columns.time, valueColumns: columns.values, labelColumn: columns.label }, columns.timeOrder, (p) => {
-      plan = p;
-    });
+    const stream = streamTimeSeriesCsv(
+      input,
+      source,
+      { timeColumn: columns.time, valueColumns: columns.values, labelColumn: columns.label },
+      columns.timeOrder,
+      (p) => {
+        plan = p;
+      },
+      {
+        onBadRow: (error) => {
+          summary.skipped++;
+          warn(`${error.message}; row skipped`);
+        },
+      },
+    );
     let headerDone = false;
     for await (const row of stream) {
       if (!plan) throw new Error('followDetect: no header plan');
       if (!headerDone && !json) await write(scoresHeader(plan, columns.values));
       headerDone = true;
-      const scored = await live.push(row.values);
-      const flag = scored ? online.push(scored).flag : undefined;
-      const out: OutputRow = {
-        time: row.time,
-        values: row.values,
-        label: row.label,
-        anomalyScore: scored?.anomalyScore ?? NaN,
-        flag,
-        contributions: scored?.contributions,
-      };
+      if (row.outOfOrder) {
+        summary.disordered++;
+        warn(`${source}: line ${row.line}: time stamp '${row.time.slice(0, 40)}' repeats or comes before the previous row's; taken in stream order`);
+      }
+      const scored = await estimator.update(row.values);
       if (json) {
-        const contributions = Object.fromEntries(columns.values.map((c, k) => [c, scored ? scored.contributions[k]! : null]));
+        const contributions = Object.fromEntries(columns.values.map((c, k) => [c, scored.contributions ? scored.contributions[k]! : null]));
         const values = Object.fromEntries(columns.values.map((c, k) => [c, row.values[k]!]));
-        await write(JSON.stringify({ time: row.time, ...values, anomaly_score: scored?.anomalyScore ?? null, is_anomaly: flag ?? null, contributions }));
-      } else await write(scoresLine(plan, out));
-      rows++;
+        await write(JSON.stringify({ time: row.time, ...values, anomaly_score: scored.anomalyScore, is_anomaly: scored.flag, alert: scored.scored ? scored.alert : null, contributions }));
+      } else {
+        await write(scoresLine(plan, {
+          time: row.time,
+          values: row.values,
+          label: row.label,
+          anomalyScore: scored.anomalyScore ?? NaN,
+          flag: scored.flag ?? undefined,
+          alert: scored.scored ? scored.alert : undefined,
+          contributions: scored.contributions ?? undefined,
+        }));
+      }
+      summary.rows++;
     }
     if (!headerDone && !json && plan) await write(scoresHeader(plan, columns.values));
   } finally {
-    await detector.model.dispose();
+    await estimator.dispose();
   }
-  return rows;
+  return summary;
 }

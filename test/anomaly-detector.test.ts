@@ -1,0 +1,108 @@
+/**
+ * AnomalyDetector, the library's detect, against `lstm-ae detect` on the same file and
+ * settings: the same anomaly_score bit for bit, update row by row equal to the batch,
+ * toJSON → fromJSON scoring identically, and a detector saved by the library followed by
+ * `detect --model DIR/detector.json --follow`. Tiny models (windows of 8, a code of 4, 3
+ * epochs) on 1 thread.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AnomalyDetector, parseTimeSeriesCsv, type Detection } from '../src/index.js';
+import { CLI, runCli } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lstm-ae-estimator-'));
+const series = join(dir, 'data', 'series.csv');
+const run = join(dir, 'run');
+const TINY = { window: 8, epochs: 3, latentDim: 4, threads: 1 };
+const lines = (path: string) => readFileSync(path, 'utf8').trimEnd().split('\n');
+let detector: AnomalyDetector;
+let detection: Detection;
+let trainRows: number;
+
+before(async () => {
+  const data = await runCli('data', '--anomalies', '--out', join(dir, 'data'));
+  assert.equal(data.code, 0, data.stderr);
+  const r = await runCli('detect', '--input', series, '--out', run, '--window', '8', '--epochs', '3', '--latent', '4', '--threads', '1', '--no-report');
+  assert.equal(r.code, 0, r.stderr);
+  const table = parseTimeSeriesCsv(readFileSync(series, 'utf8'), series);
+  trainRows = Math.floor(0.3 * table.times.length);
+  detector = new AnomalyDetector(TINY);
+  await detector.fit(table, { rows: trainRows, describe: `first ${trainRows} rows of the input (--train-fraction 0.3)` });
+  detection = await detector.score(table, { from: trainRows });
+});
+after(async () => {
+  await detector?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("the library's scores are scores.csv's anomaly_score and is_anomaly, bit for bit", () => {
+  const csv = lines(join(run, 'scores.csv'));
+  const header = csv[0]!.split(',');
+  const score = header.indexOf('anomaly_score');
+  const flag = header.indexOf('is_anomaly');
+  assert.equal(csv.length - 1, detection.rows);
+  assert.equal(detection.rows, 4000);
+  for (let t = 0; t < detection.rows; t++) {
+    const cells = csv[t + 1]!.split(',');
+    const lib = detection.anomalyScore[t]!;
+    assert.equal(cells[score], Number.isNaN(lib) ? '' : String(lib), `row ${t}`);
+    assert.equal(cells[flag], detection.scored[t] ? String(detection.flags[t]) : '', `row ${t}`);
+  }
+  // rows before the first full window are marked, not silent NaN
+  assert.equal(detection.firstScoredRow, 7);
+  assert.deepEqual([...detection.scored.subarray(0, 9)], [0, 0, 0, 0, 0, 0, 0, 1, 1]);
+  assert.ok(Number.isNaN(detection.anomalyScore[6]!) && detection.anomalyScore[7]! >= 0);
+  // the comparison is not vacuous: scores vary and some rows are flagged, in the CLI's intervals
+  assert.ok(detection.flags.reduce((a, b) => a + b, 0) > 0);
+  const anomalies = JSON.parse(readFileSync(join(run, 'anomalies.json'), 'utf8')) as { intervals: unknown[] };
+  assert.deepEqual(JSON.parse(JSON.stringify(detection.intervals)), anomalies.intervals);
+});
+
+test("toJSON is the CLI's detector.json (but the timing), and fromJSON scores identically", async () => {
+  const cli = JSON.parse(readFileSync(join(run, 'detector.json'), 'utf8')) as Record<string, unknown> & { training: Record<string, unknown>; modelGeneration: number };
+  const mine = JSON.parse(JSON.stringify(detector.toJSON(cli.modelGeneration))) as typeof cli;
+  for (const j of [cli, mine]) delete j.training.seconds;
+  assert.deepEqual(mine, cli);
+  const copy = AnomalyDetector.fromJSON(JSON.stringify(detector.toJSON()), detector.model);
+  const again = await copy.score(parseTimeSeriesCsv(readFileSync(series, 'utf8'), series));
+  assert.deepEqual(again.anomalyScore, detection.anomalyScore);
+  assert.deepEqual(again.flags, detection.flags);
+});
+
+test('update, row by row, equals the batch exactly', async () => {
+  const table = parseTimeSeriesCsv(readFileSync(series, 'utf8'), series);
+  const live = AnomalyDetector.fromJSON(detector.toJSON(), detector.model);
+  for (let t = 0; t < table.times.length; t++) {
+    const r = await live.update(table.values.subarray(t * 2, t * 2 + 2));
+    assert.equal(r.row, t);
+    assert.equal(r.scored, t >= 7);
+    if (!r.scored) continue;
+    assert.ok(Object.is(r.anomalyScore, detection.anomalyScore[t]), `row ${t}: ${r.anomalyScore} vs ${detection.anomalyScore[t]}`);
+    assert.equal(r.flag, detection.flags[t] === 1, `row ${t}`);
+    assert.deepEqual(r.contributions, detection.contributions.subarray(t * 2, t * 2 + 2));
+  }
+});
+
+test('a detector saved by the library runs in `detect --model DIR/detector.json --follow`, printing scores.csv', async () => {
+  const saved = join(dir, 'saved');
+  const path = await detector.save(saved);
+  assert.equal(path, join(saved, 'detector.json'));
+  const loaded = await AnomalyDetector.load(path);
+  assert.deepEqual((await loaded.score(parseTimeSeriesCsv(readFileSync(series, 'utf8'), series))).anomalyScore, detection.anomalyScore);
+  await loaded.dispose();
+  const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [CLI, 'detect', '--model', path, '--follow']);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(readFileSync(series));
+  });
+  assert.equal(out.code, 0, out.stderr);
+  assert.equal(out.stdout, readFileSync(join(run, 'scores.csv'), 'utf8'));
+});
