@@ -21,6 +21,7 @@ import type { FolderLock } from '../../io/folder-lock.js';
 import { AnomalyDetector } from './anomaly-detector.js';
 import type { ThresholdChoice } from './flagging.js';
 import { DETECT_TRAINING } from './model.js';
+import { anomaliesJson, scoresCsv, scoresHeader, scoresLine } from './outputs.js';
 import type { FitCallbacks } from '../../models/autoencoder/lstm-autoencoder.js';
 import { stageTimer } from '../../train/stage-timer.js';
 
@@ -76,43 +77,6 @@ export interface DetectMetrics {
   warnings: string[];
   timings: Record<string, number>;
   settings: Record<string, unknown>;
-}
-
-/** Numbers at full precision, so a saved file and a live run print the same text. */
-function cell(x: number): string {
-  return Number.isNaN(x) ? '' : String(x);
-}
-
-function csvField(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** scores.csv's columns: the input's (time, values, label), then the scores. */
-export function scoresHeader(plan: ColumnPlan, channels: readonly string[]): string {
-  const input = [plan.time, ...plan.values, plan.label].filter((k) => k >= 0).map((k) => plan.header[k]!);
-  return [...input, 'anomaly_score', 'is_anomaly', 'alert', ...channels.map((c) => `contribution_${c}`)].map(csvField).join(',');
-}
-
-export interface OutputRow {
-  time: string;
-  values: ArrayLike<number>;
-  label: number | undefined;
-  anomalyScore: number;
-  flag: boolean | undefined;
-  /** the flag opens an event (alerts.ts) */
-  alert: boolean | undefined;
-  contributions: ArrayLike<number> | undefined;
-}
-
-/** One line of scores.csv (and of --follow's output). */
-export function scoresLine(plan: ColumnPlan, row: OutputRow): string {
-  const cells: string[] = [];
-  if (plan.time >= 0) cells.push(csvField(row.time));
-  for (let c = 0; c < row.values.length; c++) cells.push(cell(row.values[c]!));
-  if (plan.label >= 0) cells.push(String(row.label ?? ''));
-  cells.push(cell(row.anomalyScore), row.flag === undefined ? '' : row.flag ? '1' : '0', row.alert === undefined ? '' : row.alert ? '1' : '0');
-  for (let c = 0; c < row.values.length; c++) cells.push(row.contributions ? cell(row.contributions[c]!) : '');
-  return cells.join(',');
 }
 
 function checkSameColumns(train: TimeSeriesTable, input: TimeSeriesTable): void {
@@ -225,25 +189,8 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
     };
 
     await timed('writing', () => {
-      const lines = [scoresHeader(table.plan, table.valueColumns)];
-      for (let r = 0; r < rows; r++) {
-        const scored = r >= series.first;
-        lines.push(
-          scoresLine(table.plan, {
-            time: table.times[r]!,
-            values: table.values.subarray(r * table.channels, (r + 1) * table.channels),
-            label: table.labels?.[r],
-            anomalyScore: series.anomalyScore[r]!,
-            flag: scored ? flags[r] === 1 : undefined,
-            alert: scored ? series.alerts[r] === 1 : undefined,
-            contributions: scored ? series.contributions.subarray(r * table.channels, (r + 1) * table.channels) : undefined,
-          }),
-        );
-      }
-      writeFileAtomic(join(o.outDir, 'scores.csv'), lines.join('\n') + '\n');
-      // each interval is one event, which alerts once, at its first flagged row (alerts.ts)
-      const alertRows = series.alerts.reduce<number[]>((rows, a, r) => (a ? [...rows, r] : rows), []);
-      writeFileAtomic(join(o.outDir, 'anomalies.json'), JSON.stringify({ threshold: rule, refractoryRows: detector.window, alertRows, intervals }, null, 1) + '\n');
+      writeFileAtomic(join(o.outDir, 'scores.csv'), scoresCsv(table, series));
+      writeFileAtomic(join(o.outDir, 'anomalies.json'), anomaliesJson(series, detector.window));
       saveDetector(o.outDir, detector, estimator.columns, rule, estimator.training, o.lock);
     });
     if (o.report) {
