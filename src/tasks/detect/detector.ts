@@ -8,7 +8,9 @@
 import { InputError } from '../../input-error.js';
 import { fitErrorGaussian, mahalanobis2, type ErrorGaussian } from '../../analysis/anomaly/gaussian.js';
 import { fitScaling, scaleRow, scaleValues, type ChannelScaling } from '../../analysis/anomaly/scaling.js';
-import { OnlineScorer, type Calibration, type ScorerModel } from '../../analysis/anomaly/scorer.js';
+import { DEFAULT_SCORING, OnlineScorer, type Calibration, type ScorerModel } from '../../analysis/anomaly/scorer.js';
+import type { LikelihoodSettings } from '../../analysis/anomaly/likelihood.js';
+import type { AlertSettings } from '../../analysis/anomaly/alerts.js';
 import { ewma } from '../../analysis/anomaly/smoothing.js';
 import { newestStepErrors, trailingWindows } from '../../analysis/anomaly/windows.js';
 import { nearestCodeDistance, thinCodes } from '../../analysis/anomaly/novelty.js';
@@ -28,6 +30,10 @@ export interface DetectorSettings {
   calibration: Calibration;
   /** score the code's novelty beside the reconstruction error (see scorer.ts) */
   useCode: boolean;
+  /** the anomaly likelihood over the surprise (likelihood.ts); null: none; absent: DEFAULT_SCORING's */
+  likelihood?: LikelihoodSettings | null;
+  /** alert once per event (alerts.ts); null: no gate; absent: DEFAULT_SCORING's */
+  alerts?: AlertSettings | null;
   seed: number;
   latentDim?: number;
   epochs?: number;
@@ -48,6 +54,8 @@ export const DEFAULT_DETECTOR_SETTINGS = {
   heldOutShare: 0.3,
   calibration: { kind: 'running', history: 10_000, every: 50 },
   useCode: true,
+  likelihood: DEFAULT_SCORING.likelihood,
+  alerts: DEFAULT_SCORING.alerts,
   seed: 0,
 } as const satisfies Omit<DetectorSettings, 'threads' | 'epochs' | 'latentDim' | 'callbacks'>;
 
@@ -80,10 +88,14 @@ export interface ScoredSeries {
   smoothed: Float64Array;
   /** the code's novelty (NaN without the code) */
   novelty: Float64Array;
-  /** -log10 of the tail probability */
+  /** -log10 of the tail probabilities before the likelihood and the alert gate */
+  rawSurprise: Float64Array;
+  /** -log10 of the tail probability (after the likelihood and the gate) */
   surprise: Float64Array;
   tailProbability: Float64Array;
   anomalyScore: Float64Array;
+  /** 1 on the first red row of each event (alerts.ts) */
+  alert: Uint8Array;
   /** (rows, channels) */
   contributions: Float64Array;
 }
@@ -163,6 +175,8 @@ export async function fitDetector(values: Float64Array, channels: number, trainR
     scorer: {
       steps, channels, gaussian, smoothingSpan: settings.smoothingSpan, calibration: settings.calibration, heldOutSmoothed,
       ...(code ? { heldOutNovelty: code.heldOutNovelty } : {}),
+      ...(settings.likelihood !== undefined ? { likelihood: settings.likelihood } : {}),
+      ...(settings.alerts !== undefined ? { alerts: settings.alerts } : {}),
     },
     ...(code ? { codeReference: code.reference } : {}),
     training: { ...outcome, rows: trainRows, trainWindows: windows - heldOut, heldOutWindows: heldOut },
@@ -177,9 +191,11 @@ function emptySeries(rows: number, channels: number, first: number): ScoredSerie
     distance2: nan(),
     smoothed: nan(),
     novelty: nan(),
+    rawSurprise: nan(),
     surprise: nan(),
     tailProbability: nan(),
     anomalyScore: nan(),
+    alert: new Uint8Array(rows),
     contributions: new Float64Array(rows * channels).fill(NaN),
   };
 }
@@ -188,7 +204,9 @@ function record(series: ScoredSeries, t: number, row: ReturnType<OnlineScorer['p
   series.distance2[t] = row.distance2;
   series.smoothed[t] = row.smoothed;
   series.novelty[t] = row.novelty;
+  series.rawSurprise[t] = row.rawSurprise;
   series.surprise[t] = row.surprise;
+  series.alert[t] = row.alert ? 1 : 0;
   series.tailProbability[t] = row.tailProbability;
   series.anomalyScore[t] = row.anomalyScore;
   series.contributions.set(row.contributions, t * row.contributions.length);
