@@ -27,7 +27,7 @@ import { readTimeSeriesCsv } from '../src/io/read-series.js';
 import { NAB_PROFILES, probationaryLength } from '../src/analysis/nab/profiles.js';
 import { type CorpusScore, type NabFile, type NabWindows, scoreCorpus } from '../src/analysis/nab/score-corpus.js';
 import { windowedGaussianScores } from '../src/analysis/nab/windowed-gaussian.js';
-import { DEFAULT_DETECTOR_SETTINGS, fitDetector, scoreSeries, type DetectorSettings } from '../src/tasks/detect/detector.js';
+import { DEFAULT_DETECTOR_SETTINGS, DEFAULT_ONLINE_LEARNING, fitDetector, scoreSeries, type DetectorSettings } from '../src/tasks/detect/detector.js';
 import { DEFAULT_LIKELIHOOD } from '../src/analysis/anomaly/likelihood.js';
 import { readNumentaScores } from '../test/nab-fixture.js';
 
@@ -59,6 +59,10 @@ const program = new Command('nab')
   .option('--red <surprise>', 'the surprise at which a row is red (alerts.ts)', numberArg(0), d.alerts.red)
   .option('--damped <surprise>', 'what later red rows of an event are lowered to (default: not lowered)', numberArg(0))
   .option('--refractory <rows>', 'rows without a red row that end an event (0: no alert gate)', numberArg(0), d.alerts.refractory)
+  .option('--learn-every <rows>', 'online learning: rows between two tunings (0: none)', numberArg(0), DEFAULT_ONLINE_LEARNING?.every ?? 0)
+  .option('--learn-span <rows>', 'online learning: the tuning windows end in the last this many rows', numberArg(1), DEFAULT_ONLINE_LEARNING?.span ?? 1000)
+  .option('--learn-epochs <n>', 'online learning: epochs of each tuning', numberArg(1), DEFAULT_ONLINE_LEARNING?.epochs ?? 1)
+  .option('--learn-rate <r>', 'online learning: learning rate of the tunings', numberArg(0))
   .option('--no-code', "score the reconstruction error alone, not also the code's novelty")
   .option('--latent <n>', 'code size', numberArg(1))
   .option('--epochs <n>', 'most epochs (early stopping ends most runs sooner)', numberArg(1))
@@ -72,7 +76,7 @@ const program = new Command('nab')
 
 const o = program.opts<{
   data: string; labels: string; window: number; steps: number; smoothing: number; history: number;
-  likelihoodAverage: number; likelihoodHistory: number; red: number; damped?: number; refractory: number;
+  likelihoodAverage: number; likelihoodHistory: number; learnEvery: number; learnSpan: number; learnEpochs: number; learnRate?: number; red: number; damped?: number; refractory: number;
   code: boolean; latent?: number; epochs?: number;
   seeds: number[]; threads: number; only?: string; half?: string; perFile?: boolean; out?: string;
 }>();
@@ -105,6 +109,7 @@ const settings = (seed: number): DetectorSettings => ({
   useCode: o.code,
   likelihood: o.likelihoodAverage > 0 ? { ...DEFAULT_LIKELIHOOD, average: o.likelihoodAverage, history: o.likelihoodHistory } : null,
   alerts: o.refractory > 0 ? { red: o.red, damped: o.damped ?? null, refractory: o.refractory } : null,
+  online: o.learnEvery > 0 ? { every: o.learnEvery, span: o.learnSpan, epochs: o.learnEpochs, ...(o.learnRate ? { learningRate: o.learnRate } : {}) } : null,
   seed, latentDim: o.latent, epochs: o.epochs, threads: o.threads,
 });
 
