@@ -5,19 +5,32 @@
  * numbers). For each file: the detector is fitted on the probationary rows only (the first
  * 15%, at most 750 rows: the rows NAB does not score), then every row is scored from the
  * window ending at it, so no score uses a later row. Rows are taken in file order (NAB's files
- * hold repeated and out-of-order time stamps, and NAB reads them so).
+ * hold repeated and out-of-order time stamps, and NAB reads them so). NAB's scorer thresholds
+ * one number per row: ours is given the surprise (-log10 of the tail probability, after the
+ * likelihood and the alert gate), which orders rows as anomaly_score = 1 - 10^-surprise does
+ * but does not run out of digits at 1 - 1e-16.
+ *
+ * Settings are chosen honestly: the files are split into a tuning half and a confirming half
+ * (within each category, sorted by name, the 1st, 3rd, 5th... file tunes and the 2nd, 4th...
+ * confirms; see `half`), defaults are chosen on the tuning half only, and each half is scored
+ * on its own (NAB's optimiser picks each corpus's threshold) beside all the files, for ours,
+ * NAB's windowed Gaussian and HTM (NAB's published results, test/fixtures/nab). The
+ * confirming half is also scored at the thresholds the tuning half chose.
  */
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
 import { readInputFile } from '../src/io/read-input-file.js';
 import { readTimeSeriesCsv } from '../src/io/read-series.js';
 import { NAB_PROFILES, probationaryLength } from '../src/analysis/nab/profiles.js';
-import { type NabFile, type NabWindows, scoreCorpus } from '../src/analysis/nab/score-corpus.js';
+import { type CorpusScore, type NabFile, type NabWindows, scoreCorpus } from '../src/analysis/nab/score-corpus.js';
 import { windowedGaussianScores } from '../src/analysis/nab/windowed-gaussian.js';
-import { DEFAULT_DETECTOR_SETTINGS, fitDetector, scoreSeries, type DetectorSettings } from '../src/tasks/detect/detector.js';
+import { DEFAULT_DETECTOR_SETTINGS, DEFAULT_ONLINE_LEARNING, fitDetector, scoreSeries, type DetectorSettings } from '../src/tasks/detect/detector.js';
+import { DEFAULT_LIKELIHOOD } from '../src/analysis/anomaly/likelihood.js';
+import { ALERT_GATE } from '../src/analysis/anomaly/scorer.js';
+import { readNumentaScores } from '../test/nab-fixture.js';
 
 function numberArg(min: number) {
   return (value: string): number => {
@@ -27,28 +40,48 @@ function numberArg(min: number) {
   };
 }
 
+function seedList(value: string): number[] {
+  const seeds = value.split(',').map(Number);
+  if (!seeds.every((n) => Number.isInteger(n) && n >= 0)) throw new InvalidArgumentError('expected seeds separated by commas, e.g. 0,1,2');
+  return seeds;
+}
+
+const d = DEFAULT_DETECTOR_SETTINGS;
 const program = new Command('nab')
-  .description("Score `lstm-ae detect` on the Numenta Anomaly Benchmark, beside the null detector and NAB's windowed Gaussian.")
+  .description("Score `lstm-ae detect` on the Numenta Anomaly Benchmark, beside the null detector, NAB's windowed Gaussian and HTM.")
   .requiredOption('--data <dir>', "NAB's data folder: <category>/<file>.csv")
   .requiredOption('--labels <file>', "NAB's combined_windows.json")
-  .option('--window <n>', 'rows per window', numberArg(2), DEFAULT_DETECTOR_SETTINGS.window)
-  .option('--steps <n>', 'newest steps of each window scored', numberArg(1), DEFAULT_DETECTOR_SETTINGS.steps)
-  .option('--smoothing <rows>', 'EWMA span of the anomaly statistic', numberArg(1), DEFAULT_DETECTOR_SETTINGS.smoothingSpan)
-  .option('--history <rows>', "rows the running calibration keeps (0: only the held-out rows, no running calibration)", numberArg(0), DEFAULT_DETECTOR_SETTINGS.calibration.history)
+  .option('--window <n>', 'rows per window', numberArg(2), d.window)
+  .option('--steps <n>', 'newest steps of each window scored', numberArg(1), d.steps)
+  .option('--smoothing <rows>', 'EWMA span of the anomaly statistic', numberArg(1), d.smoothingSpan)
+  .option('--history <rows>', "rows the running calibration keeps (0: only the held-out rows, no running calibration)", numberArg(0), d.calibration.history)
+  .option('--likelihood-average <rows>', "the anomaly likelihood's moving average (0: no likelihood, the default)", numberArg(0), 0)
+  .option('--likelihood-history <rows>', "moving averages the likelihood's Gaussian is fitted to", numberArg(2), DEFAULT_LIKELIHOOD.history)
+  .option('--red <surprise>', 'the surprise at which a row is red (alerts.ts)', numberArg(0), ALERT_GATE.red)
+  .option('--damped <surprise>', 'what later red rows of an event are lowered to (default: not lowered)', numberArg(0))
+  .option('--refractory <rows>', 'rows without a red row that end an event (0: no alert gate, the default)', numberArg(0), 0)
+  .option('--learn-every <rows>', 'online learning: rows between two tunings (0: none)', numberArg(0), DEFAULT_ONLINE_LEARNING?.every ?? 0)
+  .option('--learn-span <rows>', 'online learning: the tuning windows end in the last this many rows', numberArg(1), DEFAULT_ONLINE_LEARNING?.span ?? 1000)
+  .option('--learn-epochs <n>', 'online learning: epochs of each tuning', numberArg(1), DEFAULT_ONLINE_LEARNING?.epochs ?? 1)
+  .option('--learn-rate <r>', 'online learning: learning rate of the tunings', numberArg(0))
   .option('--no-code', "score the reconstruction error alone, not also the code's novelty")
   .option('--latent <n>', 'code size', numberArg(1))
   .option('--epochs <n>', 'most epochs (early stopping ends most runs sooner)', numberArg(1))
-  .option('--seed <n>', 'seed of every model', numberArg(0), 0)
+  .option('--seeds <list>', 'the seeds to run, each a whole run of every file', seedList, [0])
   .option('--threads <n>', 'threads for training and scoring', numberArg(1), Math.min(2, availableParallelism()))
   .option('--only <text>', 'only the files whose name holds this text')
-  .option('--per-file', 'print each file\'s raw score and counts under the standard profile')
+  .option('--half <which>', 'only the tuning or the confirming half (tuning | confirming)')
+  .option('--per-file', "print each file's raw score and counts under the standard profile (the first seed's), beside HTM's")
   .option('--out <file>', 'also write every figure as JSON here')
   .parse();
 
 const o = program.opts<{
-  data: string; labels: string; window: number; steps: number; smoothing: number; history: number; code: boolean; latent?: number; epochs?: number;
-  seed: number; threads: number; only?: string; perFile?: boolean; out?: string;
+  data: string; labels: string; window: number; steps: number; smoothing: number; history: number;
+  likelihoodAverage: number; likelihoodHistory: number; learnEvery: number; learnSpan: number; learnEpochs: number; learnRate?: number; red: number; damped?: number; refractory: number;
+  code: boolean; latent?: number; epochs?: number;
+  seeds: number[]; threads: number; only?: string; half?: string; perFile?: boolean; out?: string;
 }>();
+if (o.half !== undefined && o.half !== 'tuning' && o.half !== 'confirming') program.error(`--half ${o.half}: expected tuning or confirming`);
 
 function csvFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -57,57 +90,111 @@ function csvFiles(dir: string): string[] {
     .sort();
 }
 
-const windows = JSON.parse(readInputFile(o.labels, "NAB's combined_windows.json").toString('utf8')) as NabWindows;
-const settings: DetectorSettings = {
-  window: o.window, steps: o.steps, smoothingSpan: o.smoothing, heldOutShare: DEFAULT_DETECTOR_SETTINGS.heldOutShare,
-  calibration: o.history > 0 ? { ...DEFAULT_DETECTOR_SETTINGS.calibration, history: o.history } : { kind: 'held-out' },
-  useCode: o.code,
-  seed: o.seed, latentDim: o.latent, epochs: o.epochs, threads: o.threads,
-};
-
-const ours: NabFile[] = [];
-const gaussian: NabFile[] = [];
-const nulls: NabFile[] = [];
-const perFile: { name: string; rows: number; trainRows: number; epochs: number; seconds: number }[] = [];
-const started = performance.now();
-const files = csvFiles(o.data).filter((f) => o.only === undefined || f.includes(o.only));
-for (const path of files) {
-  const name = relative(o.data, path).split(sep).join('/');
-  const t0 = performance.now();
-  const table = readTimeSeriesCsv(path, { timeOrder: 'rows' });
-  const rows = table.times.length;
-  const trainRows = Math.floor(probationaryLength(rows));
-  const detector = await fitDetector(table.values, table.channels, trainRows, settings, path);
-  const scored = await scoreSeries(detector, table.values, o.threads);
-  await detector.model.dispose();
-  // rows before the first full window (all inside the probation) are not scored by NAB
-  const scores = Float64Array.from(scored.anomalyScore, (s) => (Number.isNaN(s) ? 0 : s));
-  ours.push({ name, timestamps: table.times, scores });
-  gaussian.push({ name, timestamps: table.times, scores: windowedGaussianScores(table.values.filter((_, i) => i % table.channels === 0)) });
-  nulls.push({ name, timestamps: table.times, scores: new Float64Array(rows) });
-  const seconds = (performance.now() - t0) / 1000;
-  perFile.push({ name, rows, trainRows, epochs: detector.training.loss.length, seconds });
-  process.stderr.write(`${name}: ${rows} rows, trained on ${trainRows} (${detector.training.loss.length} epochs, best ${detector.training.bestEpoch}), ${seconds.toFixed(1)} s\n`);
-}
-const totalSeconds = (performance.now() - started) / 1000;
-
-const results = { ours: scoreCorpus(ours, windows), null: scoreCorpus(nulls, windows), 'windowed Gaussian': scoreCorpus(gaussian, windows) };
-const profiles = Object.keys(NAB_PROFILES);
-const header = ['detector', ...profiles];
-const table = Object.entries(results).map(([detector, r]) => [detector, ...profiles.map((p) => r.perProfile[p]!.normalizedScore.toFixed(2))]);
-const widths = header.map((h, k) => Math.max(h.length, ...table.map((row) => row[k]!.length)));
-const line = (cells: string[]) => cells.map((c, k) => (k === 0 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join('  ');
-process.stdout.write(`NAB normalised scores, ${files.length} files (${perFile.reduce((s, f) => s + f.rows, 0)} rows), window ${o.window}, ${o.threads} thread(s)\n`);
-process.stdout.write([line(header), ...table.map(line)].join('\n') + '\n');
-if (o.perFile) {
-  const standard = results.ours.perProfile.standard!;
-  for (const [name, f] of Object.entries(standard.perFile)) {
-    process.stdout.write(`  ${name.padEnd(60)} ${f.score.toFixed(3).padStart(8)}  tp ${f.tp} fp ${f.fp} fn ${f.fn}\n`);
+/** The fixed split: within each category (folder), sorted by name, alternate files tune (0th, 2nd...) and confirm (1st, 3rd...). */
+function half(names: readonly string[]): Map<string, 'tuning' | 'confirming'> {
+  const split = new Map<string, 'tuning' | 'confirming'>();
+  const seen = new Map<string, number>();
+  for (const name of [...names].sort()) {
+    const category = dirname(name);
+    const k = seen.get(category) ?? 0;
+    seen.set(category, k + 1);
+    split.set(name, k % 2 === 0 ? 'tuning' : 'confirming');
   }
-  process.stdout.write(`  threshold ${standard.threshold}\n`);
+  return split;
 }
-process.stdout.write(`${files.length} files in ${totalSeconds.toFixed(1)} s (training and scoring, reading included)\n`);
+
+const windows = JSON.parse(readInputFile(o.labels, "NAB's combined_windows.json").toString('utf8')) as NabWindows;
+const settings = (seed: number): DetectorSettings => ({
+  window: o.window, steps: o.steps, smoothingSpan: o.smoothing, heldOutShare: d.heldOutShare,
+  calibration: o.history > 0 ? { ...d.calibration, history: o.history } : { kind: 'held-out' },
+  useCode: o.code,
+  likelihood: o.likelihoodAverage > 0 ? { ...DEFAULT_LIKELIHOOD, average: o.likelihoodAverage, history: o.likelihoodHistory } : null,
+  alerts: o.refractory > 0 ? { red: o.red, damped: o.damped ?? null, refractory: o.refractory } : null,
+  online: o.learnEvery > 0 ? { every: o.learnEvery, span: o.learnSpan, epochs: o.learnEpochs, ...(o.learnRate ? { learningRate: o.learnRate } : {}) } : null,
+  seed, latentDim: o.latent, epochs: o.epochs, threads: o.threads,
+});
+
+const allNames = csvFiles(o.data).map((path) => relative(o.data, path).split(sep).join('/'));
+const split = half(allNames);
+const files = csvFiles(o.data).filter((path) => {
+  const name = relative(o.data, path).split(sep).join('/');
+  return (o.only === undefined || path.includes(o.only)) && (o.half === undefined || split.get(name) === o.half);
+});
+const tables = files.map((path) => ({ path, name: relative(o.data, path).split(sep).join('/'), table: readTimeSeriesCsv(path, { timeOrder: 'rows' }) }));
+
+const gaussian: NabFile[] = tables.map(({ name, table }) => ({ name, timestamps: table.times, scores: windowedGaussianScores(table.values.filter((_, i) => i % table.channels === 0)) }));
+const nulls: NabFile[] = tables.map(({ name, table }) => ({ name, timestamps: table.times, scores: new Float64Array(table.times.length) }));
+const htmByName = new Map(readNumentaScores().map((f) => [f.name, f]));
+const htm: NabFile[] = tables.flatMap(({ name }) => (htmByName.has(name) ? [htmByName.get(name)!] : []));
+
+const runs: { seed: number; ours: NabFile[]; seconds: number; files: { name: string; rows: number; trainRows: number; epochs: number; seconds: number; alerts: number }[] }[] = [];
+for (const seed of o.seeds) {
+  const ours: NabFile[] = [];
+  const perFile: (typeof runs)[number]['files'] = [];
+  const started = performance.now();
+  for (const { path, name, table } of tables) {
+    const t0 = performance.now();
+    const rows = table.times.length;
+    const trainRows = Math.floor(probationaryLength(rows));
+    const detector = await fitDetector(table.values, table.channels, trainRows, settings(seed), path);
+    const scored = await scoreSeries(detector, table.values, o.threads);
+    await detector.model.dispose();
+    // rows before the first full window (all inside the probation) are not scored by NAB
+    ours.push({ name, timestamps: table.times, scores: Float64Array.from(scored.surprise, (s) => (Number.isNaN(s) ? 0 : s)) });
+    const seconds = (performance.now() - t0) / 1000;
+    const alerts = scored.alert.reduce((n, a) => n + a, 0);
+    perFile.push({ name, rows, trainRows, epochs: detector.training.loss.length, seconds, alerts });
+    process.stderr.write(`seed ${seed} ${name}: ${rows} rows, trained on ${trainRows} (${detector.training.loss.length} epochs), ${alerts} alerts, ${seconds.toFixed(1)} s\n`);
+  }
+  runs.push({ seed, ours, seconds: (performance.now() - started) / 1000, files: perFile });
+}
+
+const profiles = Object.keys(NAB_PROFILES);
+const inGroup = (group: string) => (f: NabFile) => group === 'all' || split.get(f.name) === group;
+const groups = ['tuning', 'confirming', 'all'].filter((g) => o.half === undefined ? true : g === o.half);
+const figures: Record<string, Record<string, Record<string, number>>> = {};
+const out: string[] = [];
+const row = (label: string, values: number[]) => out.push(`  ${label.padEnd(40)}${values.map((v) => v.toFixed(2).padStart(20)).join('')}`);
+const normalized = (r: CorpusScore) => profiles.map((p) => r.perProfile[p]!.normalizedScore);
+for (const group of groups) {
+  const pick = inGroup(group);
+  const chosen = tables.filter((t) => pick({ name: t.name } as NabFile));
+  if (chosen.length === 0) continue;
+  const rows = chosen.reduce((s, t) => s + t.table.times.length, 0);
+  out.push(`${group === 'all' ? 'all files' : `the ${group} half`}: ${chosen.length} files, ${rows} rows`);
+  out.push(`  ${'detector'.padEnd(40)}${profiles.map((p) => p.padStart(20)).join('')}`);
+  const entries: [string, number[]][] = [];
+  const perSeed = runs.map((run) => scoreCorpus(run.ours.filter(pick), windows));
+  runs.forEach((run, k) => entries.push([`ours, seed ${run.seed}`, normalized(perSeed[k]!)]));
+  if (runs.length > 1) entries.push([`ours, mean of ${runs.length} seeds`, profiles.map((_, j) => entries.reduce((s, [, v]) => s + v[j]!, 0) / runs.length)]);
+  if (group === 'confirming' && o.half === undefined) {
+    // the confirming half at the thresholds the tuning half chose, as a detector deployed with them would run
+    runs.forEach((run) => {
+      const tuned = scoreCorpus(run.ours.filter(inGroup('tuning')), windows);
+      const thresholds = Object.fromEntries(profiles.map((p) => [p, tuned.perProfile[p]!.threshold]));
+      entries.push([`ours, seed ${run.seed}, tuning's thresholds`, normalized(scoreCorpus(run.ours.filter(pick), windows, NAB_PROFILES, { thresholds }))]);
+    });
+  }
+  entries.push(["NAB's windowed Gaussian", normalized(scoreCorpus(gaussian.filter(pick), windows))]);
+  const htmFiles = htm.filter(pick);
+  if (htmFiles.length === chosen.length) entries.push(["HTM (NAB's published results)", normalized(scoreCorpus(htmFiles, windows))]);
+  entries.push(['null', normalized(scoreCorpus(nulls.filter(pick), windows))]);
+  for (const [label, values] of entries) row(label, values);
+  figures[group] = Object.fromEntries(entries.map(([label, values]) => [label, Object.fromEntries(profiles.map((p, j) => [p, values[j]!]))]));
+}
+process.stdout.write(`NAB normalised scores (standard, low FP, low FN), window ${o.window}, ${o.threads} thread(s), seeds ${o.seeds.join(', ')}\n`);
+process.stdout.write(out.join('\n') + '\n');
+if (o.perFile && runs.length > 0) {
+  const standard = scoreCorpus(runs[0]!.ours, windows).perProfile.standard!;
+  const htmStandard = htm.length === tables.length ? scoreCorpus(htm, windows).perProfile.standard! : undefined;
+  process.stdout.write(`per file, standard profile, seed ${runs[0]!.seed} (threshold ${standard.threshold}) beside HTM's:\n`);
+  for (const [name, f] of Object.entries(standard.perFile)) {
+    const h = htmStandard?.perFile[name];
+    process.stdout.write(`  ${split.get(name)!.padEnd(11)} ${name.padEnd(58)} ${f.score.toFixed(3).padStart(8)}  tp ${String(f.tp).padStart(4)} fp ${String(f.fp).padStart(4)}` +
+      (h ? `   HTM ${h.score.toFixed(3).padStart(8)}  tp ${String(h.tp).padStart(4)} fp ${String(h.fp).padStart(4)}` : '') + '\n');
+  }
+}
+for (const run of runs) process.stdout.write(`seed ${run.seed}: ${run.files.length} files (${run.files.reduce((s, f) => s + f.rows, 0)} rows) in ${run.seconds.toFixed(1)} s (training and scoring)\n`);
 if (o.out) {
-  const summary = Object.fromEntries(Object.entries(results).map(([d, r]) => [d, Object.fromEntries(profiles.map((p) => [p, { normalizedScore: r.perProfile[p]!.normalizedScore, threshold: r.perProfile[p]!.threshold }]))]));
-  writeFileAtomic(o.out, JSON.stringify({ settings: { ...settings, threads: o.threads }, seconds: totalSeconds, files: perFile, scores: summary }, null, 1) + '\n');
+  writeFileAtomic(o.out, JSON.stringify({ settings: { ...settings(0), seeds: o.seeds }, split: Object.fromEntries(split), runs: runs.map(({ seed, seconds, files: f }) => ({ seed, seconds, files: f })), scores: figures }, null, 1) + '\n');
 }

@@ -10,42 +10,13 @@
  * corpus. The first row, with nothing before it, scores 0.
  */
 import { InputError } from '../../input-error.js';
+import { erfcNonNegative } from '../anomaly/normal-tail.js';
 
 export interface WindowedGaussianOptions {
   /** Values the statistics are taken over (NAB: 6400). */
   readonly windowSize?: number;
   /** Values the full window slides by at once (NAB: 100). */
   readonly stepSize?: number;
-}
-
-/** erfc(x) for x >= 0, to a few 1e-15 relative (checked against Python's math.erfc). */
-function erfcNonNegative(x: number): number {
-  if (x < 1) {
-    // erf(x) = 2/√π · e^{-x²} · Σ (2x²)^n x / (1·3·…·(2n+1)): positive terms, so no cancellation.
-    let term = x;
-    let sum = x;
-    for (let n = 1; term > sum * 1e-17; n++) {
-      term *= (2 * x * x) / (2 * n + 1);
-      sum += term;
-    }
-    return 1 - (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * sum;
-  }
-  // erfc(x) = e^{-x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), by the modified Lentz method.
-  const tiny = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let n = 1; n < 500; n++) {
-    const a = n / 2;
-    d = x + a * d;
-    d = d === 0 ? tiny : 1 / d;
-    c = x + a / c;
-    if (c === 0) c = tiny;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
 }
 
 /**
