@@ -73,7 +73,7 @@ export { seriesStatistics, seriesStatisticNames } from './analysis/series-statis
 // tasks: the estimators (fit / score, no files)
 export { fitDetector, scoreSeries, checkedTrainingWindows, DEFAULT_DETECTOR_SETTINGS } from './tasks/detect/detector.js';
 export { fprThreshold } from './analysis/anomaly/thresholds.js';
-export { AnomalyDetector, type AnomalyDetectorOptions, type SeriesInput, type FitDetectorOptions, type ScoreOptions, type Detection, type LiveScore, type TrainingSummary } from './tasks/detect/anomaly-detector.js';
+export { AnomalyDetector, type AnomalyDetectorOptions, type WindowReconstruction, type SeriesInput, type FitDetectorOptions, type ScoreOptions, type Detection, type LiveScore, type TrainingSummary } from './tasks/detect/anomaly-detector.js';
 export { TELEMANOM_DEFAULTS, DEFAULT_THRESHOLD, type ThresholdChoice } from './tasks/detect/flagging.js';
 export { DETECTOR_FILE, parseDetectorJson, type DetectorJson, type DetectorColumns } from './tasks/detect/detector-json.js';
 export type { ThresholdRule } from './analysis/anomaly/scorer.js';

@@ -4,9 +4,8 @@ import embed from 'vega-embed';
 import type { TopLevelSpec } from 'vega-lite';
 import { lossChart, pcaChart } from '../src/report/charts.js';
 import { reconstructionByClassChart } from '../src/report/classify-charts.js';
-import { scoreChart } from '../src/report/anomaly-charts.js';
 import { TRAIN_DEFAULTS, DETECT_TRAINING } from '../src/index.js';
-import type { DetectResult, EncodeResult, ExampleName, FromWorker, InputFile, Reconstructed, TaskName, TrainResult } from './protocol.js';
+import type { DetectResult, EncodeResult, ExampleName, Figure, FromWorker, InputFile, Reconstructed, TaskName, TrainResult } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -104,6 +103,7 @@ $('run').addEventListener('click', () => {
   const task = $<HTMLSelectElement>('task').value as TaskName;
   $('error').hidden = true;
   $('results').hidden = true;
+  $('details').replaceChildren();
   $<HTMLProgressElement>('progress').value = 0;
   $('progress-text').textContent = 'reading…';
   losses = { loss: [], val_loss: [] };
@@ -243,13 +243,31 @@ async function showTrain(r: TrainResult): Promise<void> {
 
 async function showDetect(r: DetectResult): Promise<void> {
   $('result-title').textContent = `Anomalies in ${r.source}`;
-  const flaggedRows = r.flagged.reduce((n, s) => n + s.end - s.start + 1, 0);
-  $('summary').textContent = `${r.rows} rows; trained on the first ${r.trainRows} (${r.loss.length} epochs); ${flaggedRows} rows flagged in ${r.flagged.length} intervals (false-alarm rate 0.001).`;
-  const lines = ['row,anomaly_score', ...Array.from(r.anomalyScore, (s, i) => `${i},${Number.isNaN(s) ? '' : s}`)];
-  $('downloads').replaceChildren(download('scores.csv', [lines.join('\n') + '\n'], 'text/csv'));
+  $('summary').textContent = `${r.rows.toLocaleString()} rows; trained on the first ${r.trainRows.toLocaleString()} (${r.loss.length} epochs); ${r.flaggedRows.toLocaleString()} rows flagged in ${r.intervals.length} event(s). ${r.rule}`;
+  $('downloads').replaceChildren(...r.files.map((f) => download(f.name, [(f.text ?? f.bytes!) as BlobPart], f.name.endsWith('.csv') ? 'text/csv' : f.name.endsWith('.json') ? 'application/json' : 'application/octet-stream')));
+  const table = document.createElement('table');
+  table.id = 'intervals';
+  const head = ['start', 'end', 'rows', 'peak row', 'severity (−log10 p)', ...(r.intervals.some((i) => i.peakChannel !== undefined) ? ['channel'] : [])];
+  table.createTHead().insertRow().append(...head.map((h) => Object.assign(document.createElement('th'), { textContent: h })));
+  const body = table.createTBody();
+  for (const i of [...r.intervals].sort((a, b) => b.severity - a.severity).slice(0, 20)) {
+    const cells = [i.start, i.end, String(i.endRow - i.startRow + 1), String(i.peakRow), i.severity.toFixed(2), ...(head.length > 5 ? [i.peakChannel ?? ''] : [])];
+    body.insertRow().append(...cells.map((c) => Object.assign(document.createElement('td'), { textContent: c })));
+  }
+  $('details').replaceChildren(...(r.intervals.length > 0 ? [Object.assign(document.createElement('h3'), { textContent: `The ${Math.min(20, r.intervals.length)} most severe events (all are in anomalies.json)` }), table] : []));
   $('results').hidden = false;
-  await draw([
-    scoreChart({ values: r.surprise, thresholds: new Float64Array(r.rows).fill(r.thresholdSurprise), title: 'surprise (−log10 tail probability)', scale: 'symlog', flagged: r.flagged }),
-    lossChart({ loss: r.loss, val_loss: r.valLoss }),
-  ]);
+  await drawFigures([...r.figures, { title: 'Training', caption: 'Loss and held-out loss per epoch.', spec: lossChart({ loss: r.loss, val_loss: r.valLoss }) }]);
+}
+
+/** The report's figures: each title, caption and chart, in the page. */
+async function drawFigures(figures: Figure[]): Promise<void> {
+  const charts = $('charts');
+  charts.replaceChildren();
+  for (const f of figures) {
+    const box = document.createElement('figure');
+    const div = document.createElement('div');
+    box.append(Object.assign(document.createElement('h3'), { textContent: f.title }), div, Object.assign(document.createElement('figcaption'), { textContent: f.caption }));
+    charts.append(box);
+    await embed(div, interactive(f.spec as TopLevelSpec), { actions: false, renderer: 'canvas', tooltip: true });
+  }
 }

@@ -69,15 +69,28 @@ export interface TrainResult {
   seconds: number;
 }
 
+/** A figure as the HTML report draws it: a Vega-Lite spec (plain JSON) with its title and caption. */
+export interface Figure {
+  title: string;
+  caption: string;
+  spec: unknown;
+}
+
 export interface DetectResult {
   task: 'detect';
   source: string;
   rows: number;
   trainRows: number;
   anomalyScore: Float64Array;
-  surprise: Float64Array;
-  thresholdSurprise: number;
-  flagged: { start: number; end: number }[];
+  flaggedRows: number;
+  /** the events: start, end, peak and severity of each */
+  intervals: { start: string; end: string; startRow: number; endRow: number; peakRow: number; severity: number; peakChannel?: string }[];
+  /** the threshold rule in words */
+  rule: string;
+  /** the report's figures (tasks/detect/figure-specs.ts) */
+  figures: Figure[];
+  /** the files `lstm-ae detect` writes, as text: scores.csv, anomalies.json, detector.json with the model beside it */
+  files: { name: string; text?: string; bytes?: Uint8Array }[];
   loss: number[];
   valLoss: number[];
   seconds: number;

@@ -4,18 +4,20 @@
 import {
   InputError, createBrowserPlatform, sharesMemory, installFastPlatform, LstmAutoencoder, DivergenceGuard, createOptimizer,
   EarlyStopping, splitValidationRandom, MASK_VALUE, toSequences, encodeNpy, modelArtifacts, pca, checkedTrainingWindows,
-  DEFAULT_DETECTOR_SETTINGS, fitDetector, scoreSeries, fprThreshold, parseSeries, parseTimeSeriesCsv,
+  AnomalyDetector, parseSeries, parseTimeSeriesCsv,
   DEFAULT_LEARNING_RATE, TRAIN_DEFAULTS, defaultBatchSize, makeSineData, makeAnomalySeries, anomalySeriesCsv,
   modelFromArtifacts, seriesLength, toOnnx, type SeriesSet, type Sequences,
 } from '../src/index.js';
+import { detectFigureSpecs } from '../src/tasks/detect/figure-specs.js';
+import { anomaliesJson, scoresCsv } from '../src/tasks/detect/outputs.js';
+import { detectorJsonText } from '../src/tasks/detect/detector-json.js';
+import { describeRule } from '../src/tasks/detect/describe-rule.js';
 import type { DetectResult, EncodeResult, ExampleName, FromWorker, Reconstructed, TaskSettings, ToWorker, TrainResult } from './protocol.js';
 import type { InputFile } from './protocol.js';
 
 const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<ToWorker>) => void) | null; postMessage(m: FromWorker, transfer?: Transferable[]): void };
 const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
 
-/** `lstm-ae detect`'s default false-alarm rate */
-export const DETECT_FPR = 0.001;
 
 let stop: AbortController | undefined;
 
@@ -177,39 +179,46 @@ async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Pr
   }
 }
 
-/** `lstm-ae detect --input FILE --train-fraction F --seed S --threads N` with its other defaults. */
+/** `lstm-ae detect --input FILE --train-fraction F --seed S --threads N` with its other defaults, through the library's AnomalyDetector. */
 async function detect(input: InputFile, s: TaskSettings): Promise<DetectResult> {
   const table = parseTimeSeriesCsv(new TextDecoder().decode(input.bytes), input.name, {});
   const rows = table.times.length;
   const trainRows = Math.floor(s.trainFraction * rows);
-  const settings = { ...DEFAULT_DETECTOR_SETTINGS, seed: s.seed, threads: s.threads, epochs: s.epochs, callbacks: epochReporter(s.epochs) };
-  checkedTrainingWindows(trainRows, settings, table.source);
+  const detector = new AnomalyDetector({ seed: s.seed, threads: s.threads, epochs: s.epochs });
+  checkedTrainingWindows(trainRows, detector.settings, table.source);
   const started = performance.now();
-  const detector = await fitDetector(table.values, table.channels, trainRows, settings, table.source);
   try {
-    const series = await scoreSeries(detector, table.values, s.threads);
-    const threshold = fprThreshold(DETECT_FPR);
-    const flagged: { start: number; end: number }[] = [];
-    for (let r = series.first; r < rows; r++) {
-      if (!(series.anomalyScore[r]! >= threshold)) continue;
-      const last = flagged[flagged.length - 1];
-      if (last && last.end === r - 1) last.end = r;
-      else flagged.push({ start: r, end: r });
-    }
+    await detector.fit(table, { rows: trainRows, describe: `first ${trainRows} rows of the input (--train-fraction ${s.trainFraction})`, callbacks: epochReporter(s.epochs) });
+    const d = await detector.score(table, { from: trainRows });
+    const peaks = [...d.intervals].sort((a, b) => b.severity - a.severity).slice(0, 4).map((i) => i.peakRow).sort((a, b) => a - b);
+    const figures = detectFigureSpecs({
+      table, series: d, flags: d.flags, thresholds: d.thresholds, rule: d.rule, trainRows,
+      heldOutSmoothed: detector.detector.scorer.heldOutSmoothed, reconstructions: await detector.reconstructAt(table, peaks),
+    });
+    const { modelJson, weights } = modelArtifacts(detector.model);
+    const training = detector.training as { loss: number[]; val_loss: number[] };
     return {
       task: 'detect',
       source: input.name,
       rows,
       trainRows,
-      anomalyScore: series.anomalyScore,
-      surprise: series.surprise,
-      thresholdSurprise: -Math.log10(DETECT_FPR),
-      flagged,
-      loss: detector.training.loss,
-      valLoss: detector.training.valLoss,
+      anomalyScore: d.anomalyScore,
+      flaggedRows: d.flags.reduce((n, f) => n + f, 0),
+      intervals: d.intervals.map(({ start, end, startRow, endRow, peakRow, severity, peakChannel }) => ({ start, end, startRow, endRow, peakRow, severity, ...(peakChannel === undefined ? {} : { peakChannel }) })),
+      rule: describeRule(d.rule),
+      figures,
+      files: [
+        { name: 'scores.csv', text: scoresCsv(table, d) },
+        { name: 'anomalies.json', text: anomaliesJson(d, detector.detector.window) },
+        { name: 'detector.json', text: detectorJsonText(detector.toJSON()) },
+        { name: 'model.json', text: modelJson },
+        { name: 'weights.bin', bytes: weights },
+      ],
+      loss: training.loss,
+      valLoss: training.val_loss,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
-    await detector.model.dispose();
+    await detector.dispose();
   }
 }

@@ -33,6 +33,12 @@ export interface SeriesChartInput {
 }
 
 /** The series with the flagged intervals shaded red, the labelled runs marked, the training span grey. */
+/** Colours for the channels: Tableau's, without the red, orange and grey the spans use. */
+function channelColours(count: number): string[] {
+  const palette = [BLUE, '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#17becf'];
+  return Array.from({ length: count }, (_, c) => palette[c % palette.length]!);
+}
+
 export function seriesChart(input: SeriesChartInput): TopLevelSpec {
   const D = input.channels.length;
   const lines: { row: number; value: number; channel: string }[] = [];
@@ -81,12 +87,12 @@ export function seriesChart(input: SeriesChartInput): TopLevelSpec {
         encoding: {
           x: { field: 'row', type: 'quantitative', title: 'row', scale: { domain: [0, Math.max(1, rows - 1)], nice: false } },
           y: { field: 'value', type: 'quantitative', title: D > 1 ? 'value' : input.channels[0] ?? 'value', scale: { zero: false } },
-          ...(D > 1 ? { detail: { field: 'channel', type: 'nominal' }, strokeDash: { field: 'channel', type: 'nominal', title: 'channel' } } : {}),
-          color: { value: BLUE },
+          // one colour per channel, none of them the spans' red, orange or grey
+          color: D > 1 ? { field: 'channel', type: 'nominal', title: 'channel', scale: { domain: [...input.channels], range: channelColours(D) } } : { value: BLUE },
         },
       },
     ],
-    resolve: { scale: { color: 'shared' } },
+    resolve: { scale: { color: 'independent' } },
   };
 }
 

@@ -68,7 +68,12 @@ export interface ReconstructedSeries extends DrawnSeries {
   reconstruction: ArrayLike<number>;
 }
 
-export function reconstructionByClassChart(series: readonly ReconstructedSeries[], classes: readonly string[], subtitle: string): TopLevelSpec {
+export function reconstructionByClassChart(
+  series: readonly ReconstructedSeries[],
+  classes: readonly string[],
+  subtitle: string,
+  words: { title?: string; step?: string } = {},
+): TopLevelSpec {
   if (series.length === 0) throw new InputError('reconstruction chart: no series to draw');
   const rows: { panel: string; line: string; kind: string; t: number; value: number }[] = [];
   for (const s of series) {
@@ -84,7 +89,7 @@ export function reconstructionByClassChart(series: readonly ReconstructedSeries[
   return {
     $schema: SCHEMA,
     config: chartConfig,
-    title: { text: 'Reconstructions, one training series per class', subtitle },
+    title: { text: words.title ?? 'Reconstructions, one training series per class', subtitle },
     data: { values: rows },
     columns: Math.min(4, series.length),
     facet: { field: 'panel', type: 'nominal', sort: series.map((s) => `${s.label}: ${s.name}`), header: { title: null, labelFontSize: 11 } },
@@ -93,7 +98,7 @@ export function reconstructionByClassChart(series: readonly ReconstructedSeries[
       height: 110,
       mark: { type: 'line', strokeWidth: 1.2, clip: true },
       encoding: {
-        x: { field: 't', type: 'quantitative', title: 'step (as the model sees it)' },
+        x: { field: 't', type: 'quantitative', title: words.step ?? 'step (as the model sees it)' },
         y: { field: 'value', type: 'quantitative', title: 'value' },
         color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['original', 'reconstruction'], range: [BLUE, RED] }, legend: { orient: 'top', direction: 'horizontal' } },
         detail: { field: 'line', type: 'nominal' },

@@ -60,3 +60,8 @@ export function scaleValues(scaling: ChannelScaling, values: Float64Array, chann
   for (let t = 0; t < values.length / channels; t++) scaleRow(scaling, values.subarray(t * channels, (t + 1) * channels), out, t * channels);
   return out;
 }
+
+/** A scaled value of channel c back in the channel's own units (scaleRow's inverse). */
+export function unscaleValue(scaling: ChannelScaling, c: number, scaled: number): number {
+  return scaling.centre[c]! + (scaled * scaling.half[c]!) / SCALED_EDGE;
+}

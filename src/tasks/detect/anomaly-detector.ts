@@ -27,6 +27,7 @@ import { checkDetectorOptions, columnsOf, detectorFromJson, detectorJson, parseD
 import { DEFAULT_THRESHOLD, fitFBetaThreshold, fitUnlabelledThreshold, flagSeries, intervalsOf, type ThresholdChoice } from './flagging.js';
 import { DETECT_MODEL, DETECT_TRAINING } from './model.js';
 import { AlertRule, alertsOf } from './alerts.js';
+import { scaleValues, unscaleValue } from '../../analysis/anomaly/scaling.js';
 
 /** Settings: any of the detector's (the CLI's defaults otherwise), the threshold rule and the time order recorded for --follow. */
 export interface AnomalyDetectorOptions extends Partial<Omit<DetectorSettings, 'callbacks'>> {
@@ -91,6 +92,14 @@ export interface LiveScore {
   alert: boolean;
   threshold: number | null;
   contributions: Float64Array | null;
+}
+
+/** The window ending at `row` (rows start..row) and its reconstruction, in the data's units. */
+export interface WindowReconstruction {
+  row: number;
+  start: number;
+  values: Float64Array;
+  reconstruction: Float64Array;
 }
 
 /** What detector.json's "training" holds for a fitted detector (and metrics.json's "training"). */
@@ -275,6 +284,31 @@ export class AnomalyDetector {
       rule,
       ...(validation ? { validation } : {}),
     };
+  }
+
+  /**
+   * The window ending at each of `rows` and the model's reconstruction of it, both in the
+   * data's units, (window, channels) row-major: what the detector saw at an anomaly.
+   */
+  async reconstructAt(series: SeriesInput, rows: readonly number[]): Promise<WindowReconstruction[]> {
+    const detector = this.detector;
+    const { window: W, channels: D } = detector;
+    const source = isTable(series) ? series.source : 'rows given to reconstructAt';
+    const { values } = valuesOf(series, D, source);
+    const total = values.length / D;
+    for (const row of rows) {
+      if (!(Number.isInteger(row) && row >= W - 1 && row < total)) throw new InputError(`${source}: row ${row} has no full window; expected a row from ${W - 1} to ${total - 1}`);
+    }
+    const scaled = scaleValues(detector.scaling, values, D);
+    const x = new Float32Array(rows.length * W * D);
+    rows.forEach((row, k) => x.set(scaled.subarray((row - W + 1) * D, (row + 1) * D), k * W * D));
+    const out = (await detector.model.reconstruct({ data: x, shape: [rows.length, W, D] }, { threads: this.settings.threads })).data;
+    return rows.map((row, k) => {
+      const start = row - W + 1;
+      const reconstruction = new Float64Array(W * D);
+      for (let i = 0; i < W * D; i++) reconstruction[i] = unscaleValue(detector.scaling, i % D, out[k * W * D + i]!);
+      return { row, start, values: values.slice(start * D, (row + 1) * D), reconstruction };
+    });
   }
 
   /**

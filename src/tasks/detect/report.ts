@@ -15,7 +15,6 @@ export interface IntervalRow {
   end: string;
   rows: number;
   peakTime: string;
-  peakScore: number;
   severity: number;
   peakChannel?: string;
 }
@@ -78,12 +77,12 @@ function intervalsTable(intervals: readonly IntervalRow[]): string {
   const rows = shown.map(
     (i) =>
       `<tr><td>${escapeHtml(i.start)}</td><td>${escapeHtml(i.end)}</td><td>${i.rows}</td><td>${escapeHtml(i.peakTime)}</td>` +
-      `<td>${number(i.peakScore, 6)}</td><td>${number(i.severity, 1)}</td>${channel ? `<td>${escapeHtml(i.peakChannel ?? '')}</td>` : ''}</tr>`,
+      `<td>${number(i.severity, 1)}</td>${channel ? `<td>${escapeHtml(i.peakChannel ?? '')}</td>` : ''}</tr>`,
   );
   const more = intervals.length > shown.length ? ` (the ${shown.length} most severe of ${intervals.length}; all are in anomalies.json)` : '';
   return `<p class="table-note">Anomaly intervals${more}. Severity is -log10 of the peak's tail probability: 3 means normal rows score as high about once in 1000.</p>
 <table class="grid" id="intervals">
-<tr><th>start</th><th>end</th><th>rows</th><th>peak</th><th>peak anomaly_score</th><th>severity</th>${channel ? '<th>channel at the peak</th>' : ''}</tr>
+<tr><th>start</th><th>end</th><th>rows</th><th>peak</th><th>severity (−log10 p at the peak)</th>${channel ? '<th>channel at the peak</th>' : ''}</tr>
 ${rows.join('\n')}
 </table>`;
 }
