@@ -36,7 +36,7 @@ const onnx = values.runtime === 'onnx' ? await onnxRunner() : undefined;
 /** The model exported (the encoder for encode) in an ONNX Runtime session on `threads` threads. */
 async function onnxRunner(): Promise<(data: typeof x) => Promise<Float32Array>> {
   const ort = (await import('onnxruntime-node')).default;
-  const session = await ort.InferenceSession.create(toOnnx(model, { part: op === 'encode' ? 'encoder' : 'autoencoder' }), { intraOpNumThreads: threads, interOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(await toOnnx(model, { part: op === 'encode' ? 'encoder' : 'autoencoder' }), { intraOpNumThreads: threads, interOpNumThreads: 1 });
   const output = op === 'encode' ? 'code' : 'reconstruction';
   return async (data) => (await session.run({ x: new ort.Tensor('float32', data.data, [...data.shape]) }, [output]))[output]!.data as Float32Array;
 }

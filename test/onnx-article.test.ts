@@ -30,7 +30,7 @@ test('the article\'s model, exported: ONNX Runtime gives its features within 1e-
 
   const w = model.getWeights();
   const feedForward = lstmFinalHidden({ kernel: w['encoder/kernel'], recurrentKernel: w['encoder/recurrent_kernel'], bias: w['encoder/bias'] }, test);
-  const bytes = toOnnx(model, { part: 'encoder' });
+  const bytes = await toOnnx(model, { part: 'encoder' });
   const onnx = {
     train: Float64Array.from((await runOnnx(bytes, { data: Float32Array.from(data.xTrain), shape: data.trainShape })).code),
     test: Float64Array.from((await runOnnx(bytes, { data: Float32Array.from(data.xTest), shape: data.testShape })).code),

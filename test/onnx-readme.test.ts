@@ -30,7 +30,7 @@ test('the README\'s ONNX Runtime example runs on an exported model and prints wh
   try {
     const model = LstmAutoencoder.create({ timesteps: 8, inputDim: 2, seed: 2 });
     model.setScaling({ normalize: 'per-channel', mean: [10, 10], std: [0.7, 0.7] });
-    writeFileSync(join(dir, 'model.onnx'), toOnnx(model));
+    writeFileSync(join(dir, 'model.onnx'), await toOnnx(model));
     writeFileSync(join(dir, 'example.mjs'), code);
     // the user's project has onnxruntime-node installed: ours, through a link
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));

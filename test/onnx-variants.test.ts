@@ -57,7 +57,7 @@ function modelOf(variant: Partial<AutoencoderConfigInput>, seed: number): LstmAu
 /** ONNX Runtime's answer for the model's export against our encode and reconstruct on x; returns the worst difference. */
 async function compare(model: LstmAutoencoder, x: Sequences, what: string, ort?: OrtApi): Promise<number> {
   const ours = { code: (await model.encode(x)).data, reconstruction: (await model.reconstruct(x)).data };
-  const theirs = await runOnnx(toOnnx(model), x, ort);
+  const theirs = await runOnnx(await toOnnx(model), x, ort);
   assertClose(theirs.code, ours.code, TOLERANCE, `${what}: code`);
   assertClose(theirs.reconstruction!, ours.reconstruction, TOLERANCE, `${what}: reconstruction`);
   // the reconstruction is in the data's units (channel 1 near -20), not the network's
@@ -95,7 +95,7 @@ test('gates, scalings and masking beyond the defaults: hard_sigmoid, global, per
       // data already near [-1, 1], as the article's; the check of "data units" does not apply
       const small = { ...x, data: x.data.map((v) => v / 25) };
       const ours = { code: (await model.encode(small)).data, reconstruction: (await model.reconstruct(small)).data };
-      const theirs = await runOnnx(toOnnx(model), small);
+      const theirs = await runOnnx(await toOnnx(model), small);
       assertClose(theirs.code, ours.code, TOLERANCE, `${what}: code`);
       assertClose(theirs.reconstruction!, ours.reconstruction, TOLERANCE, `${what}: reconstruction`);
       assert.ok(maxAbs(ours.reconstruction) > 0.01);
@@ -108,7 +108,7 @@ test('gates, scalings and masking beyond the defaults: hard_sigmoid, global, per
 
 test('a masked export reads only each series\' real steps: NaN or any value after a series\' end gives the same answer', async () => {
   const model = modelOf({ normalize: 'per-series', reverseTarget: true }, 3);
-  const bytes = toOnnx(model);
+  const bytes = await toOnnx(model);
   const padded = await runOnnx(bytes, windows(LENGTHS));
   for (const pad of [NaN, 0, 1e30]) {
     const other = await runOnnx(bytes, windows(LENGTHS, T, pad));
@@ -123,7 +123,7 @@ test('a masked export reads only each series\' real steps: NaN or any value afte
 
 test('batch and length are free: another batch size and longer windows give the answer of the same weights at that length', async () => {
   const model = modelOf({ normalize: 'per-channel', reverseTarget: true }, 5);
-  const bytes = toOnnx(model);
+  const bytes = await toOnnx(model);
   const longer = 14;
   const twin = LstmAutoencoder.fromWeights({ ...model.config, timesteps: longer }, model.getWeights(), model.scaling);
   for (const x of [windows([longer, 2, 11], longer), windows([6], longer)]) {
@@ -137,8 +137,8 @@ test('batch and length are free: another batch size and longer windows give the 
 test('the encoder part holds the encoder alone: code and states out, no decoder weights; the file says what it is', async () => {
   const model = modelOf({ normalize: 'per-channel' }, 6);
   const x = windows(LENGTHS);
-  const encoder = toOnnx(model, { part: 'encoder' });
-  const whole = toOnnx(model, { part: 'autoencoder' });
+  const encoder = await toOnnx(model, { part: 'encoder' });
+  const whole = await toOnnx(model, { part: 'autoencoder' });
   const answer = await runOnnx(encoder, x);
   assert.equal(answer.reconstruction, undefined);
   assertClose(answer.code, (await model.encode(x)).data, TOLERANCE, 'encoder part: code');
@@ -156,7 +156,7 @@ test('the encoder part holds the encoder alone: code and states out, no decoder 
 test('states, every step\'s encoder state, pool into classify\'s features: mean and max over real steps as encoderStates gives them, the last real one the code', async () => {
   const model = modelOf({ normalize: 'per-series' }, 8);
   const x = windows(LENGTHS);
-  const { code, states } = await runOnnx(toOnnx(model, { part: 'encoder' }), x);
+  const { code, states } = await runOnnx(await toOnnx(model, { part: 'encoder' }), x);
   const w = model.getWeights();
   const scaled = { ...x, data: applyScaling(x, model.scaling!).data };
   const reference = encoderStates({ kernel: w['encoder/kernel'], recurrentKernel: w['encoder/recurrent_kernel'], bias: w['encoder/bias'] }, scaled);
@@ -191,9 +191,9 @@ test('onnxruntime-web (WASM) runs an export in Node and gives the same codes and
   await model.dispose();
 });
 
-test('a model that normalizes but was never fitted, or a part a model has not, is refused with a one-line InputError', () => {
+test('a model that normalizes but was never fitted, or a part a model has not, is refused with a one-line InputError', async () => {
   const unfitted = LstmAutoencoder.create({ timesteps: T, inputDim: D, latentDim: L });
-  assert.throws(() => toOnnx(unfitted), (e: unknown) => e instanceof InputError && /no scaling statistics/.test(e.message));
+  await assert.rejects(() => toOnnx(unfitted), (e: unknown) => e instanceof InputError && /no scaling statistics/.test(e.message));
   const model = modelOf({}, 1);
-  assert.throws(() => toOnnx(model, { part: 'decoder' as 'encoder' }), (e: unknown) => e instanceof InputError && /"decoder" is not one a model has: expected encoder or autoencoder/.test(e.message));
+  await assert.rejects(() => toOnnx(model, { part: 'decoder' as 'encoder' }), (e: unknown) => e instanceof InputError && /"decoder" is not one a model has: expected encoder or autoencoder/.test(e.message));
 });

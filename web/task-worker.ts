@@ -168,7 +168,7 @@ async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Pr
       params: model.params.slice(),
       modelJson,
       weightsBin: weights,
-      onnx: toOnnx(model, { part: 'autoencoder' }),
+      onnx: await toOnnx(model, { part: 'autoencoder' }),
       codesNpy: encodeNpy({ dtype: 'float32', shape: [N, L], data: codes.data }),
       projection: project(codes, set),
       reconstructions: await reconstructSome(model, set, all, s.threads),

@@ -18,10 +18,10 @@ export function registerExport(program: Command): void {
     .requiredOption('--out <file.onnx>', 'where to write the ONNX file')
     .option('--format <name>', EXPORT_FORMATS.join(' or '), choiceOption(EXPORT_FORMATS), 'onnx')
     .option('--part <name>', 'encoder (series → code) or autoencoder (series → code and reconstruction)', choiceOption(ONNX_PARTS), 'autoencoder')
-    .action((o: { model: string; out: string; part: OnnxPart }) => {
+    .action(async (o: { model: string; out: string; part: OnnxPart }) => {
       const { model, files } = loadModelAndFiles(o.model);
       ensureOutputFile(o.out, '--out', files);
-      const bytes = toOnnx(model, { part: o.part });
+      const bytes = await toOnnx(model, { part: o.part });
       writeFileAtomic(o.out, bytes);
       const { inputDim: D, latentDim: L } = model.config;
       const lengths = variantOf(model.config).maskValue !== null ? ', lengths (batch) int64' : '';

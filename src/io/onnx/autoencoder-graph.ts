@@ -33,7 +33,7 @@ export interface ToOnnxOptions {
  *            reconstruction (batch, time, channels) float32, 'autoencoder' only: in the data's
  *            units and time order, 0 past a series' end
  */
-export function toOnnx(model: ExportableAutoencoder, options: ToOnnxOptions = {}): Uint8Array {
+export async function toOnnx(model: ExportableAutoencoder, options: ToOnnxOptions = {}): Promise<Uint8Array> {
   const part = options.part ?? 'autoencoder';
   if (!(ONNX_PARTS as readonly string[]).includes(part)) {
     throw new InputError(`part ${JSON.stringify(part)} is not one a model has: expected ${ONNX_PARTS.join(' or ')}`);
@@ -172,7 +172,7 @@ function scalingOps(
   return { xDouble, mean, std: safeStd };
 }
 
-function encode(g: OnnxGraph, model: ExportableAutoencoder, part: OnnxPart): Uint8Array {
+function encode(g: OnnxGraph, model: ExportableAutoencoder, part: OnnxPart): Promise<Uint8Array> {
   const { normalize = model.scaling?.normalize ?? 'none', ...config } = model.config;
   return g.encode({
     producerVersion: VERSION,

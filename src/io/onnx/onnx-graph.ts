@@ -1,9 +1,10 @@
-import onnxProto from 'onnx-proto';
 import type { onnx as proto } from 'onnx-proto';
 
-// onnx-proto is the official onnx.proto compiled by protobufjs (CommonJS): its namespace sits
-// on the module object, which an ES import reaches as the default export, in Node and bundlers alike
-const { onnx } = onnxProto;
+// onnx-proto is the official onnx.proto compiled by protobufjs (CommonJS, with protobufjs: about
+// 6 MB and 0.05 s to load), so it loads only when a model is written (encode): importing the
+// library does not pay for it. The enum values below are onnx.proto's own (TensorProto.DataType,
+// AttributeProto.AttributeType), fixed by the ONNX standard; test/onnx-*.test.ts reads every
+// graph back in ONNX Runtime.
 
 /** ONNX's opset this project writes: 17 (ONNX 1.12), read by every ONNX Runtime since 1.12. */
 export const OPSET = 17;
@@ -12,13 +13,10 @@ const IR_VERSION = 8;
 
 export type ElementType = 'float' | 'double' | 'int64' | 'int32' | 'bool';
 
-const DATA_TYPE: Record<ElementType, number> = {
-  float: onnx.TensorProto.DataType.FLOAT,
-  double: onnx.TensorProto.DataType.DOUBLE,
-  int64: onnx.TensorProto.DataType.INT64,
-  int32: onnx.TensorProto.DataType.INT32,
-  bool: onnx.TensorProto.DataType.BOOL,
-};
+const DATA_TYPE: Record<ElementType, number> = { float: 1, int32: 6, int64: 7, bool: 9, double: 11 };
+
+/** AttributeProto.AttributeType */
+const A = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 /** A tensor's dimension: a fixed size, or a named one the caller chooses at run time ('batch'). */
 export type Dim = number | string;
@@ -81,7 +79,9 @@ export class OnnxGraph {
   }
 
   /** The model's protobuf bytes (opset 17), with `metadata` as its metadata_props. */
-  encode(meta: { producerVersion: string; docString: string; metadata: Record<string, string> }): Uint8Array {
+  async encode(meta: { producerVersion: string; docString: string; metadata: Record<string, string> }): Promise<Uint8Array> {
+    // an ES import of the CommonJS module reaches its namespace as the default export, in Node and bundlers alike
+    const { onnx } = (await import('onnx-proto')).default;
     const model: proto.IModelProto = {
       irVersion: IR_VERSION,
       opsetImport: [{ domain: '', version: OPSET }],
@@ -110,7 +110,6 @@ function valueInfo(name: string, type: ElementType, shape: Dim[]): proto.IValueI
 const text = new TextEncoder();
 
 function attribute(name: string, value: Attribute): proto.IAttributeProto {
-  const A = onnx.AttributeProto.AttributeType;
   if ('int' in value) return { name, type: A.INT, i: value.int };
   if ('ints' in value) return { name, type: A.INTS, ints: value.ints };
   if ('float' in value) return { name, type: A.FLOAT, f: value.float };
