@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startWebServer, WEB_ROOT } from '../src/cli/serve.js';
 import { loadModel } from '../src/io/tfjs/format.js';
 import { readNpy } from '../src/io/npy-file.js';
+import { readSeries } from '../src/io/read-series.js';
 import { chromiumAvailable, DEFAULT_CHROMIUM, launchChromium } from './report-browser-check.js';
 import { skipWhenMissing } from './optional-checker.js';
 
@@ -68,9 +69,13 @@ async function openPage(): Promise<{ page: Page; problems: string[]; requests: s
   return { page, problems, requests };
 }
 
-async function run(page: Page, file: string, settings: { task: 'train' | 'detect' | 'apply'; epochs?: number; threads: number }): Promise<PageState> {
+async function run(page: Page, file: string, settings: { task: 'train' | 'detect' | 'apply' | 'classify'; epochs?: number; threads: number; test?: string }): Promise<PageState> {
   await page.selectOption('#task', settings.task);
   await page.setInputFiles('#file', file);
+  if (settings.test) {
+    await page.setInputFiles('#test-file', settings.test);
+    await page.waitForTimeout(200); // the file is read asynchronously
+  }
   if (settings.epochs !== undefined) await page.fill('#epochs', String(settings.epochs));
   await page.fill('#threads', String(settings.threads));
   await page.waitForFunction(() => !(document.getElementById('run') as HTMLButtonElement).disabled);
@@ -190,6 +195,38 @@ test("detect in the page gives `lstm-ae detect`'s anomaly scores on the same fil
     // may differ between Node's V8 and Chromium's
     assert.ok(diff <= 1e-12, `scores differ by up to ${diff}`);
     await screenshot(page, 'detect.png');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test("classify in the page gives `lstm-ae classify`'s predictions and baselines (3 epochs, 2 threads)", { skip: noChromium }, async (t) => {
+  // the ArrowHead training fixture (UCR archive) cut in two: 24 series to train on, 12 to test
+  const arrowHead = readSeries(join(ROOT, 'test/fixtures/ucr/ArrowHead_TRAIN.ts'));
+  const tsv = (name: string, from: number, count: number) => {
+    const path = join(dir, name);
+    const rows = arrowHead.series.slice(from, from + count).map((x, i) => [arrowHead.labels![from + i]!, ...Array.from(x, String)].join('\t'));
+    writeFileSync(path, rows.join('\n') + '\n');
+    return path;
+  };
+  const [train, test] = [tsv('train.tsv', 0, 24), tsv('test.tsv', 24, 12)];
+  const classified = cli(['classify', '--train', train, '--test', test, '--epochs', '3', '--threads', '2', '--out', join(dir, 'classify'), '--json']);
+  assert.equal(classified.status, 0, classified.stderr);
+  const metrics = JSON.parse(readFileSync(join(dir, 'classify', 'metrics.json'), 'utf8')) as Record<string, number>;
+  const lines = readFileSync(join(dir, 'classify', 'predictions.csv'), 'utf8').trim().split('\n');
+  const at = lines[0]!.split(',').indexOf('predicted');
+  const expected = lines.slice(1).map((l) => l.split(',')[at]!);
+
+  const { page, problems } = await openPage();
+  try {
+    const state = await run(page, train, { task: 'classify', epochs: 3, threads: 2, test });
+    assert.deepEqual(state.errors, []);
+    const r = state.result as { predicted: string[]; scores: { method: string; accuracy: number }[] };
+    assert.deepEqual(r.predicted, expected);
+    assert.deepEqual(r.scores.map((s) => s.accuracy), [metrics['test_accuracy'], metrics['baseline_1nn_euclidean'], metrics['baseline_1nn_dtw'], metrics['baseline_logistic_raw']]);
+    t.diagnostic(`page and CLI: the same ${expected.length} labels; accuracies ${r.scores.map((s) => `${s.method} ${s.accuracy.toFixed(3)}`).join(', ')}`);
+    await screenshot(page, 'classify.png');
     assert.deepEqual(problems, []);
   } finally {
     await page.close();

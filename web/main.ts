@@ -4,14 +4,14 @@ import embed from 'vega-embed';
 import type { TopLevelSpec } from 'vega-lite';
 import { lossChart, pcaChart } from '../src/report/charts.js';
 import { reconstructionByClassChart } from '../src/report/classify-charts.js';
-import { TRAIN_DEFAULTS, DETECT_TRAINING } from '../src/index.js';
-import type { DetectResult, EncodeResult, ExampleName, Figure, FromWorker, InputFile, Reconstructed, TaskName, TrainResult } from './protocol.js';
+import { TRAIN_DEFAULTS, DETECT_TRAINING, CLASSIFY_DEFAULTS } from '../src/index.js';
+import type { ClassifyResult, DetectResult, EncodeResult, ExampleName, Figure, FromWorker, InputFile, Reconstructed, TaskName, TrainResult } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** What the page's tests read: the last result, every error shown, the long tasks seen. */
 const state = {
-  result: undefined as TrainResult | DetectResult | EncodeResult | undefined,
+  result: undefined as TrainResult | DetectResult | EncodeResult | ClassifyResult | undefined,
   errors: [] as string[],
   /** main-thread tasks over 50 ms: [start, duration] in ms since the page's time origin */
   longTasks: [] as [number, number][],
@@ -27,11 +27,13 @@ try {
 } catch { /* no Long Tasks API in this browser */ }
 
 /** `lstm-ae train`'s and `lstm-ae detect`'s epoch defaults. */
-const DEFAULT_EPOCHS: Record<TaskName, number> = { train: TRAIN_DEFAULTS.epochs, detect: DETECT_TRAINING.epochs, apply: 0 };
+const DEFAULT_EPOCHS: Record<TaskName, number> = { train: TRAIN_DEFAULTS.epochs, detect: DETECT_TRAINING.epochs, apply: 0, classify: CLASSIFY_DEFAULTS.epochs };
 
 let input: InputFile | undefined;
 /** a model saved by the CLI or the page: model.json and its weights file */
 let modelFiles: InputFile[] = [];
+/** classify's test file */
+let testFile: InputFile | undefined;
 let running = false;
 const worker = new Worker(new URL('./task-worker.js', import.meta.url), { type: 'module', name: 'lstm-ae tasks' });
 
@@ -64,7 +66,15 @@ function chooseTask(task: TaskName): void {
   $<HTMLInputElement>('epochs').value = String(DEFAULT_EPOCHS[task]);
   $('fraction-field').hidden = task !== 'detect';
   $('epochs-field').hidden = task === 'apply';
+  $('test-field').hidden = task !== 'classify';
 }
+
+$<HTMLInputElement>('test-file').addEventListener('change', (e) => {
+  void (async () => {
+    const file = (e.target as HTMLInputElement).files?.[0];
+    testFile = file ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : undefined;
+  })();
+});
 
 $<HTMLInputElement>('model-files').addEventListener('change', (e) => {
   void (async () => {
@@ -110,7 +120,7 @@ $('run').addEventListener('click', () => {
   started = performance.now();
   state.runSpan = [started, Infinity];
   setRunning(true);
-  worker.postMessage({ kind: 'run', task, input: { ...input, bytes: input.bytes.slice() }, model: modelFiles, settings: { epochs: number('epochs'), seed: number('seed'), threads: number('threads'), trainFraction: number('train-fraction') } });
+  worker.postMessage({ kind: 'run', task, input: { ...input, bytes: input.bytes.slice() }, model: modelFiles, ...(testFile ? { test: testFile } : {}), settings: { epochs: number('epochs'), seed: number('seed'), threads: number('threads'), trainFraction: number('train-fraction') } });
 });
 $('stop').addEventListener('click', () => worker.postMessage({ kind: 'stop' }));
 
@@ -150,7 +160,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       setRunning(false);
       $<HTMLProgressElement>('progress').value = 1;
       $('progress-text').textContent = `done in ${m.result.seconds.toFixed(2)} s`;
-      void (m.result.task === 'train' ? showTrain(m.result) : m.result.task === 'apply' ? showEncode(m.result) : showDetect(m.result));
+      void (m.result.task === 'train' ? showTrain(m.result) : m.result.task === 'apply' ? showEncode(m.result) : m.result.task === 'classify' ? showClassify(m.result) : showDetect(m.result));
       break;
     case 'error':
       state.runSpan[1] = performance.now();
@@ -257,6 +267,30 @@ async function showDetect(r: DetectResult): Promise<void> {
   $('details').replaceChildren(...(r.intervals.length > 0 ? [Object.assign(document.createElement('h3'), { textContent: `The ${Math.min(20, r.intervals.length)} most severe events (all are in anomalies.json)` }), table] : []));
   $('results').hidden = false;
   await drawFigures([...r.figures, { title: 'Training', caption: 'Loss and held-out loss per epoch.', spec: lossChart({ loss: r.loss, val_loss: r.valLoss }) }]);
+}
+
+/** A table of strings, the first row its header. */
+function tableOf(id: string, rows: string[][]): HTMLTableElement {
+  const table = document.createElement('table');
+  table.id = id;
+  table.createTHead().insertRow().append(...rows[0]!.map((h) => Object.assign(document.createElement('th'), { textContent: h })));
+  const body = table.createTBody();
+  for (const row of rows.slice(1)) body.insertRow().append(...row.map((c) => Object.assign(document.createElement('td'), { textContent: c })));
+  return table;
+}
+
+async function showClassify(r: ClassifyResult): Promise<void> {
+  const [ours, ...baselines] = r.scores;
+  $('result-title').textContent = `${r.testSource} classified, trained on ${r.source}`;
+  $('summary').textContent = `Test accuracy ${ours!.accuracy.toFixed(3)} from the autoencoder features; ${baselines.map((b) => `${b.method} ${b.accuracy.toFixed(3)}`).join(', ')}.`;
+  $('downloads').replaceChildren(...r.files.map((f) => download(f.name, [f.text], f.name.endsWith('.csv') ? 'text/csv' : 'application/json')));
+  $('details').replaceChildren(
+    tableOf('scores', [['method', 'test accuracy', 'seconds'], ...r.scores.map((s) => [s.method, s.accuracy.toFixed(4), s.seconds.toFixed(1)])]),
+    Object.assign(document.createElement('h3'), { textContent: 'Confusion matrix (rows: true class, columns: predicted)' }),
+    tableOf('confusion', [['', ...r.classes], ...r.confusion.map((row, k) => [r.classes[k]!, ...row.map(String)])]),
+  );
+  $('results').hidden = false;
+  await drawFigures(r.figures);
 }
 
 /** The report's figures: each title, caption and chart, in the page. */

@@ -2,7 +2,7 @@
 // worker (task-worker.ts, which trains, detects and classifies on the fast path).
 
 /** train a model; detect anomalies; encode and reconstruct with a model saved by the CLI or the page */
-export type TaskName = 'train' | 'detect' | 'apply';
+export type TaskName = 'train' | 'detect' | 'apply' | 'classify';
 
 export interface InputFile {
   name: string;
@@ -24,7 +24,7 @@ export interface TaskSettings {
 }
 
 export type ToWorker =
-  | { kind: 'run'; task: TaskName; input: InputFile; settings: TaskSettings; model?: InputFile[] }
+  | { kind: 'run'; task: TaskName; input: InputFile; settings: TaskSettings; model?: InputFile[]; test?: InputFile }
   | { kind: 'stop' }
   | { kind: 'example'; name: ExampleName };
 
@@ -100,5 +100,21 @@ export type FromWorker =
   | { kind: 'ready'; isolated: boolean; threads: number }
   | { kind: 'example'; input: InputFile; task: TaskName; description: string }
   | { kind: 'epoch'; epoch: number; epochs: number; loss: number; valLoss?: number; seconds: number }
-  | { kind: 'result'; result: TrainResult | DetectResult | EncodeResult }
+  | { kind: 'result'; result: TrainResult | DetectResult | EncodeResult | ClassifyResult }
   | { kind: 'error'; message: string };
+
+/** `lstm-ae classify --train FILE --test FILE`: accuracy beside the baselines, the confusion matrix, the report's figures. */
+export interface ClassifyResult {
+  task: 'classify';
+  source: string;
+  testSource: string;
+  classes: string[];
+  /** ours first, then 1-NN Euclidean, 1-NN DTW, logistic regression on the raw values */
+  scores: { method: string; accuracy: number; seconds: number; ours?: boolean }[];
+  /** rows: true class, columns: predicted, in `classes` order */
+  confusion: number[][];
+  predicted: string[];
+  figures: Figure[];
+  files: { name: string; text: string }[];
+  seconds: number;
+}

@@ -6,13 +6,16 @@ import {
   EarlyStopping, splitValidationRandom, MASK_VALUE, toSequences, encodeNpy, modelArtifacts, pca, checkedTrainingWindows,
   AnomalyDetector, parseSeries, parseTimeSeriesCsv,
   DEFAULT_LEARNING_RATE, TRAIN_DEFAULTS, defaultBatchSize, makeSineData, makeAnomalySeries, anomalySeriesCsv,
-  modelFromArtifacts, seriesLength, toOnnx, type SeriesSet, type Sequences,
+  modelFromArtifacts, toOnnx, SeriesClassifier, CLASSIFY_DEFAULTS, oneNearestNeighbour, logisticOnRaw, resampleSeries, fitStandardizer, type SeriesSet, type Sequences,
 } from '../src/index.js';
 import { detectFigureSpecs } from '../src/tasks/detect/figure-specs.js';
 import { anomaliesJson, scoresCsv } from '../src/tasks/detect/outputs.js';
 import { detectorJsonText } from '../src/tasks/detect/detector-json.js';
 import { describeRule } from '../src/tasks/detect/describe-rule.js';
-import type { DetectResult, EncodeResult, ExampleName, FromWorker, Reconstructed, TaskSettings, ToWorker, TrainResult } from './protocol.js';
+import { checkClassificationSets, rawBaselineSteps, shapeSeries } from '../src/tasks/classify/data.js';
+import { accuracyOf, predictionsCsv } from '../src/tasks/classify/predictions.js';
+import { accuracyChart, classPcaChart, ensembleLossChart, reconstructionByClassChart } from '../src/report/classify-charts.js';
+import type { ClassifyResult, DetectResult, EncodeResult, ExampleName, FromWorker, Reconstructed, TaskSettings, ToWorker, TrainResult } from './protocol.js';
 import type { InputFile } from './protocol.js';
 
 const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<ToWorker>) => void) | null; postMessage(m: FromWorker, transfer?: Transferable[]): void };
@@ -40,7 +43,10 @@ scope.onmessage = (e) => {
     try {
       await ready;
       stop = new AbortController();
-      const result = m.task === 'train' ? await train(m.input, m.settings, stop.signal) : m.task === 'apply' ? await apply(m.input, m.model ?? [], m.settings) : await detect(m.input, m.settings);
+      const result = m.task === 'train' ? await train(m.input, m.settings, stop.signal)
+        : m.task === 'apply' ? await apply(m.input, m.model ?? [], m.settings)
+        : m.task === 'classify' ? await classify(m.input, m.test, m.settings)
+        : await detect(m.input, m.settings);
       post({ kind: 'result', result });
     } catch (err) {
       post({ kind: 'error', message: err instanceof InputError ? `lstm-ae: ${err.message}` : `lstm-ae: ${err instanceof Error ? err.message : String(err)}` });
@@ -99,10 +105,11 @@ async function reconstructSome(model: LstmAutoencoder, set: SeriesSet, all: Sequ
   const subset: Sequences = { data, shape: [picked.length, T, D], ...(all.lengths ? { lengths: Int32Array.from(picked, (n) => all.lengths![n]!) } : {}) };
   const out = (await model.reconstruct(subset, { threads })).data;
   return picked.map((n, k) => {
-    const steps = seriesLength(set, n);
+    // the series as the model sees it (padded, or resampled by classify), up to its own length
+    const steps = all.lengths ? all.lengths[n]! : T;
     return {
       label: set.labels?.[n] ?? 'series', name: `series ${n}`, channels: D,
-      values: Float64Array.from(set.series[n]!),
+      values: Float64Array.from(all.data.subarray(n * T * D, n * T * D + steps * D)),
       reconstruction: Float64Array.from(out.subarray(k * T * D, k * T * D + steps * D)),
     };
   });
@@ -220,5 +227,66 @@ async function detect(input: InputFile, s: TaskSettings): Promise<DetectResult> 
     };
   } finally {
     await detector.dispose();
+  }
+}
+
+/** `lstm-ae classify --train FILE --test FILE --seeds S..S+2 --threads N` with its other defaults, through the library's SeriesClassifier. */
+async function classify(input: InputFile, testInput: InputFile | undefined, s: TaskSettings): Promise<ClassifyResult> {
+  if (!testInput) throw new InputError('classify needs a test file too: choose one under "test file"');
+  const { train, test, classes } = checkClassificationSets(readSet(input), readSet(testInput));
+  const started = performance.now();
+  const seeds = CLASSIFY_DEFAULTS.seeds.map((k) => k + s.seed);
+  const classifier = new SeriesClassifier({ seeds, epochs: s.epochs, threads: s.threads });
+  try {
+    await classifier.fit(train, undefined, { callbacks: () => epochReporter(s.epochs) });
+    const testFeatures = await classifier.transform(test);
+    const probabilities = classifier.classifier.predictProba(testFeatures);
+    const predicted = classifier.classifier.predict(testFeatures);
+    const timed = (method: string, run: () => { accuracy: number | null }) => {
+      const t0 = performance.now();
+      const accuracy = run().accuracy ?? NaN;
+      return { method, accuracy, seconds: (performance.now() - t0) / 1000 };
+    };
+    const rawSteps = rawBaselineSteps(classifier.shaping);
+    const resampled = (set: typeof train) => ({ ...set, series: set.series.map((x) => resampleSeries(x, set.channels, rawSteps)) });
+    const scores = [
+      { method: 'autoencoder features', accuracy: accuracyOf(test.labels, predicted), seconds: (performance.now() - started) / 1000, ours: true },
+      timed('1-NN Euclidean', () => oneNearestNeighbour(train, test, 'euclidean')),
+      timed('1-NN DTW', () => oneNearestNeighbour(train, test, 'dtw')),
+      timed('logistic regression, raw', () => logisticOnRaw(resampled(train), resampled(test))),
+    ];
+    const index = new Map(classes.map((c, k) => [c, k] as const));
+    const confusion = classes.map(() => new Array<number>(classes.length).fill(0));
+    test.labels.forEach((label, i) => { confusion[index.get(label)!]![index.get(predicted[i]!)!]!++; });
+
+    const standardized = fitStandardizer(testFeatures).transform(testFeatures);
+    const projection = pca(standardized, 2);
+    const models = classifier.trainedModels.filter((m) => m.history !== undefined).map((m, k) => ({
+      name: `seed ${seeds[k]}`,
+      loss: m.history!.history.loss,
+      ...(m.history!.history.val_loss ? { valLoss: m.history!.history.val_loss } : {}),
+      ...(m.history!.earlyStopping ? { bestEpoch: m.history!.earlyStopping.bestEpoch + 1 } : {}),
+    }));
+    const first = classifier.trainedModels[0]!.model;
+    const shaped = shapeSeries(test, classifier.shaping);
+    const reconstructed = await reconstructSome(first, test, shaped, s.threads);
+    const figures = [
+      { title: 'Accuracy against the baselines', caption: 'Test accuracy of the autoencoder features and of the three baselines on the same split.', spec: accuracyChart(scores) },
+      { title: "The test series' features in two dimensions", caption: 'Every test series\' features, standardised, on their first two principal components, coloured by the true class.',
+        spec: classPcaChart(projection.projections, test.labels, classes, [projection.explainedVarianceRatio[0]!, projection.explainedVarianceRatio[1]!], `${test.labels.length} test series`) },
+      { title: 'Training', caption: "Each model's loss per epoch; the marked point is the epoch it kept.", spec: ensembleLossChart(models) },
+      { title: 'Reconstructions', caption: "The first model's reconstruction of the first test series of each class, as the model sees it.",
+        spec: reconstructionByClassChart(reconstructed, classes, 'original blue, reconstruction red', { title: 'Reconstructions, one test series per class' }) },
+    ];
+    return {
+      task: 'classify', source: input.name, testSource: testInput.name, classes, scores, confusion, predicted, figures,
+      files: [
+        { name: 'predictions.csv', text: predictionsCsv(predicted, probabilities, classes, test.labels) },
+        { name: 'classifier.json', text: JSON.stringify(classifier.toJSON()) },
+      ],
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await classifier.dispose();
   }
 }

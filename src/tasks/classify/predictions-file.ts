@@ -1,25 +1,9 @@
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { predictionsCsv } from './predictions.js';
 
-/** The share of series whose predicted label is the true one. */
-export function accuracyOf(truth: readonly string[], predicted: readonly string[]): number {
-  let correct = 0;
-  truth.forEach((label, i) => {
-    if (label === predicted[i]) correct++;
-  });
-  return correct / truth.length;
-}
+export { accuracyOf } from './predictions.js';
 
-/**
- * predictions.csv: one row per series, its index, its true class (when known), the predicted
- * class, and each class's probability (columns p(CLASS), in `classes` order).
- */
+/** Writes predictions.csv (predictions.ts) atomically. */
 export function writePredictions(path: string, predicted: readonly string[], probabilities: Float64Array, classes: readonly string[], truth?: readonly string[]): void {
-  const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-  const K = classes.length;
-  const lines = [['series', ...(truth ? ['true'] : []), 'predicted', ...classes.map((c) => `p(${c})`)].map(quote).join(',')];
-  predicted.forEach((p, i) => {
-    const probs = Array.from(probabilities.subarray(i * K, (i + 1) * K), (v) => v.toPrecision(6));
-    lines.push([String(i), ...(truth ? [quote(truth[i]!)] : []), quote(p), ...probs].join(','));
-  });
-  writeFileAtomic(path, lines.join('\n') + '\n');
+  writeFileAtomic(path, predictionsCsv(predicted, probabilities, classes, truth));
 }
