@@ -26,10 +26,10 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('the report holds its four figures inline and the tables a reader needs', () => {
-  assert.equal(html.split('<figure ').length - 1, 4);
-  assert.equal(html.split('<svg ').length - 1, 4);
-  for (const title of ['The series', 'Anomaly score', 'Error distribution', 'Contributions']) assert.ok(html.includes(`<strong>${title}.</strong>`), title);
+test('the report holds its five figures inline and the tables a reader needs', () => {
+  assert.equal(html.split('<figure ').length - 1, 5);
+  assert.equal(html.split('<svg ').length - 1, 5);
+  for (const title of ['The series', 'Anomaly score', 'Error distribution', 'Contributions', 'Reconstruction at the anomalies']) assert.ok(html.includes(`<strong>${title}.</strong>`), title);
   const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { scored_rows: number; flagged_rows: number; intervals: number; evaluation: { event: { f1: number }; nab: Record<string, number> } };
   assert.match(html, new RegExp(`id="scored-rows">${metrics.scored_rows}<`));
   assert.match(html, new RegExp(`id="flagged-rows">${metrics.flagged_rows}<`));
@@ -43,7 +43,7 @@ test('the report holds its four figures inline and the tables a reader needs', (
 });
 
 test('intervals: the most severe first, at most INTERVALS_SHOWN of them, text escaped', () => {
-  const interval = (k: number) => ({ start: `<${k}>`, end: 'e', rows: 1, peakTime: 'p', peakScore: 0.99, severity: k });
+  const interval = (k: number) => ({ start: `<${k}>`, end: 'e', rows: 1, peakTime: 'p', severity: k });
   const page = buildDetectReportHtml({
     title: 't', rows: 10, scoredRows: 9, flaggedRows: 3, thresholdRule: 'r & r', intervals: Array.from({ length: 60 }, (_, k) => interval(k)),
     warnings: ['w <1>'], settings: {}, training: {}, timings: {}, figures: [],
@@ -65,7 +65,7 @@ after(async () => { await browser?.close(); });
 test('report.html renders in headless Chromium: no errors, no requests, every figure drawn', { skip: noChromium }, async () => {
   const result = await checkReport(browser!, join(out, 'report.html'), join(dir, 'report.png'));
   assert.deepEqual(result.problems, []);
-  assert.equal(result.figures.length, 4);
+  assert.equal(result.figures.length, 5);
   for (const f of result.figures) {
     assert.ok(f.width > 300 && f.height > 150, `${f.id}: ${f.width}x${f.height}`);
     assert.ok(f.marks > 0 && f.texts > 5, `${f.id}: ${f.marks} marks, ${f.texts} texts`);
