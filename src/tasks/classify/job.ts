@@ -10,7 +10,7 @@ import type { DecoderKind } from '../../models/autoencoder/config.js';
 import type { Normalization } from '../../train/scaling.js';
 import { lockFolder } from '../../io/folder-lock.js';
 import { checkClassificationSets, CLASSIFY_DEFAULTS, defaultBatchSize, rawBaselineSteps, shapeSeries, type LabelledSet } from './data.js';
-import { SeriesClassifier } from './series-classifier.js';
+import { SeriesClassifier, type SeriesClassifierOptions } from './series-classifier.js';
 import { accuracyOf, writePredictions } from './predictions-file.js';
 import { CLASSIFIER_FOLDER, saveClassifier } from './classifier-folder.js';
 
@@ -26,27 +26,14 @@ import { stageTimer } from '../../train/stage-timer.js';
  * on the raw values), then report.html and metrics.json (last).
  */
 
-export interface ClassifyOptions {
+/** The classifier's hyper-parameters (SeriesClassifierOptions: their defaults are CLASSIFY_DEFAULTS), and the run's files and feedback. */
+export interface ClassifyOptions extends SeriesClassifierOptions {
   train: SeriesSet;
   test: SeriesSet;
   /** the run folder (prepared by the caller) */
   outDir: string;
   /** saved models (loaded, with the path each came from) to use instead of training */
   models?: readonly { model: LstmAutoencoder; path: string }[];
-  latent?: number;
-  decoder?: DecoderKind;
-  normalize?: Normalization;
-  /** steps every series is resampled to, or 'native' (padded and masked); default: CLASSIFY_DEFAULTS.length, or the data's own when shorter */
-  length?: number | 'native';
-  /** one model per seed; their features side by side */
-  seeds?: readonly number[];
-  epochs?: number;
-  patience?: number;
-  batchSize?: number;
-  learningRate?: number;
-  C?: number;
-  standardize?: boolean;
-  threads?: number;
   /** progress of each model's training */
   callbacks?: (seed: number, index: number) => FitCallbacks;
   /** one line per stage, for a person watching */
@@ -110,20 +97,8 @@ export async function runClassify(o: ClassifyOptions): Promise<ClassifyMetrics> 
 async function runLocked(o: ClassifyOptions, started: number, seconds: Record<string, number>, timed: ReturnType<typeof stageTimer>['timed']): Promise<ClassifyMetrics> {
   const { train, test, classes } = checkClassificationSets(o.train, o.test);
   const given = o.models && o.models.length > 0 ? o.models : undefined;
-  const estimator = new SeriesClassifier({
-    ...(o.latent !== undefined ? { latent: o.latent } : {}),
-    ...(o.decoder !== undefined ? { decoder: o.decoder } : {}),
-    ...(o.normalize !== undefined ? { normalize: o.normalize } : {}),
-    ...(o.length !== undefined ? { length: o.length } : {}),
-    ...(o.seeds !== undefined ? { seeds: o.seeds } : {}),
-    ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
-    ...(o.patience !== undefined ? { patience: o.patience } : {}),
-    ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
-    ...(o.learningRate !== undefined ? { learningRate: o.learningRate } : {}),
-    ...(o.C !== undefined ? { C: o.C } : {}),
-    ...(o.standardize !== undefined ? { standardize: o.standardize } : {}),
-    ...(o.threads !== undefined ? { threads: o.threads } : {}),
-  });
+  const { train: _train, test: _test, outDir: _outDir, models: _models, callbacks: _callbacks, log: _log, ...hyperParameters } = o;
+  const estimator = new SeriesClassifier(hyperParameters);
   await estimator.fit(train, undefined, {
     ...(given ? { autoencoders: given } : {}),
     ...(o.callbacks ? { callbacks: o.callbacks } : {}),

@@ -18,7 +18,7 @@ import { COMPLETION_FILE } from '../../io/run-folder.js';
 import { checkedTrainingWindows, type Detector, type DetectorSettings } from './detector.js';
 import { saveDetector } from './detector-file.js';
 import type { FolderLock } from '../../io/folder-lock.js';
-import { AnomalyDetector } from './anomaly-detector.js';
+import { AnomalyDetector, type TrainingSummary } from './anomaly-detector.js';
 import type { ThresholdChoice } from './flagging.js';
 import { DETECT_TRAINING } from './model.js';
 import { anomaliesJson, scoresCsv, scoresHeader, scoresLine } from './outputs.js';
@@ -52,18 +52,7 @@ export interface DetectMetrics {
   rows: number;
   channels: string[];
   scored_rows: number;
-  training: {
-    source: string;
-    rows: number;
-    train_windows: number;
-    held_out_windows: number;
-    epochs: number;
-    best_epoch: number;
-    stopped_early: boolean;
-    loss: number[];
-    val_loss: number[];
-    seconds: number;
-  };
+  training: TrainingSummary;
   threshold: ThresholdRule;
   flagged_rows: number;
   intervals: number;
@@ -172,7 +161,7 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
       };
     }
 
-    const { settings, ...training } = estimator.training as DetectMetrics['training'] & { settings: Record<string, unknown> };
+    const { settings, ...training } = estimator.training as unknown as TrainingSummary & { settings: Record<string, unknown> };
     const metrics: DetectMetrics = {
       input: o.input,
       rows,
