@@ -195,6 +195,16 @@ test("detect in the page gives `lstm-ae detect`'s anomaly scores on the same fil
     // may differ between Node's V8 and Chromium's
     assert.ok(diff <= 1e-12, `scores differ by up to ${diff}`);
     await screenshot(page, 'detect.png');
+
+    // the CLI's detector (detector.json, model.json and the weights file it names) loaded into the page scores the file as the CLI did
+    const saved = readdirSync(join(dir, 'detect')).filter((f) => f === 'detector.json' || f === 'model.json' || /^weights\.\d+\.bin$/.test(f)).map((f) => join(dir, 'detect', f));
+    await page.setInputFiles('#model-files', saved);
+    await page.waitForFunction(() => !(document.getElementById('apply-option') as HTMLOptionElement).disabled);
+    const loaded = await run(page, input, { task: 'apply', threads: 2 });
+    assert.deepEqual(loaded.errors, []);
+    const loadedDiff = maxDifference((loaded.result as { anomalyScore: number[] }).anomalyScore, expected);
+    t.diagnostic(`the CLI's detector.json loaded in the page: anomaly scores differ by at most ${loadedDiff}`);
+    assert.ok(loadedDiff <= 1e-12, `scores differ by up to ${loadedDiff}`);
     assert.deepEqual(problems, []);
   } finally {
     await page.close();

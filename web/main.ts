@@ -66,7 +66,8 @@ function chooseTask(task: TaskName): void {
   $<HTMLInputElement>('epochs').value = String(DEFAULT_EPOCHS[task]);
   $('fraction-field').hidden = task !== 'detect';
   $('epochs-field').hidden = task === 'apply';
-  $('test-field').hidden = task !== 'classify';
+  $('test-field').hidden = task !== 'classify' && task !== 'detect';
+  $('test-label').textContent = task === 'classify' ? 'test file' : 'normal data to train on (optional)';
 }
 
 $<HTMLInputElement>('test-file').addEventListener('change', (e) => {
@@ -117,6 +118,7 @@ $('run').addEventListener('click', () => {
   $<HTMLProgressElement>('progress').value = 0;
   $('progress-text').textContent = 'reading…';
   losses = { loss: [], val_loss: [] };
+  clearLiveLoss();
   started = performance.now();
   state.runSpan = [started, Infinity];
   setRunning(true);
@@ -125,6 +127,30 @@ $('run').addEventListener('click', () => {
 $('stop').addEventListener('click', () => worker.postMessage({ kind: 'stop' }));
 
 let losses = { loss: [] as number[], val_loss: [] as number[] };
+
+/** The loss chart while training runs: drawn at the first epoch, its data replaced at each later one (the report's spec, with its data named). */
+let liveView: Promise<Awaited<ReturnType<typeof embed>>['view']> | undefined;
+function drawLiveLoss(): void {
+  const rows = [
+    ...losses.loss.map((loss, e) => ({ epoch: e + 1, loss, series: 'training loss' })),
+    ...losses.val_loss.map((loss, e) => ({ epoch: e + 1, loss, series: 'validation loss' })),
+  ];
+  if (!liveView) {
+    const spec = lossChart({ loss: losses.loss, ...(losses.val_loss.length > 0 ? { val_loss: losses.val_loss } : {}) }) as TopLevelSpec & { data: unknown };
+    spec.data = { name: 'losses', values: rows };
+    $('live').hidden = false;
+    liveView = embed($('live'), spec, { actions: false, renderer: 'canvas' }).then((r) => r.view);
+    return;
+  }
+  void liveView.then((view) => view.data('losses', rows).runAsync());
+}
+
+function clearLiveLoss(): void {
+  void liveView?.then((view) => view.finalize());
+  liveView = undefined;
+  $('live').replaceChildren();
+  $('live').hidden = true;
+}
 let started = 0;
 let lossView: Awaited<ReturnType<typeof embed>> | undefined;
 
@@ -148,6 +174,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     case 'epoch': {
       losses.loss.push(m.loss);
       if (m.valLoss !== undefined) losses.val_loss.push(m.valLoss);
+      drawLiveLoss();
       const done = m.epoch + 1;
       const elapsed = (performance.now() - started) / 1000;
       $<HTMLProgressElement>('progress').value = done / m.epochs;
@@ -156,6 +183,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     }
     case 'result':
       state.runSpan[1] = performance.now();
+      $('live').hidden = true; // the result's own loss chart takes its place
       state.result = m.result;
       setRunning(false);
       $<HTMLProgressElement>('progress').value = 1;

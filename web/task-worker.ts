@@ -46,7 +46,7 @@ scope.onmessage = (e) => {
       const result = m.task === 'train' ? await train(m.input, m.settings, stop.signal)
         : m.task === 'apply' ? await apply(m.input, m.model ?? [], m.settings)
         : m.task === 'classify' ? await classify(m.input, m.test, m.settings)
-        : await detect(m.input, m.settings);
+        : await detect(m.input, m.test, m.settings);
       post({ kind: 'result', result });
     } catch (err) {
       post({ kind: 'error', message: err instanceof InputError ? `lstm-ae: ${err.message}` : `lstm-ae: ${err instanceof Error ? err.message : String(err)}` });
@@ -116,9 +116,11 @@ async function reconstructSome(model: LstmAutoencoder, set: SeriesSet, all: Sequ
 }
 
 /** `lstm-ae encode` and `lstm-ae reconstruct` with a model saved by the CLI or the page (model.json and its weights file). */
-async function apply(input: InputFile, modelFiles: InputFile[], s: TaskSettings): Promise<EncodeResult> {
-  const modelJson = modelFiles.find((f) => f.name.endsWith('.json'));
-  if (!modelJson) throw new InputError('no model loaded: choose its model.json and weights file');
+async function apply(input: InputFile, modelFiles: InputFile[], s: TaskSettings): Promise<EncodeResult | DetectResult> {
+  const detectorJson = modelFiles.find((f) => f.name === 'detector.json');
+  const modelJson = modelFiles.find((f) => f.name.endsWith('.json') && f !== detectorJson);
+  if (!modelJson) throw new InputError('no model loaded: choose its model.json and weights file (and detector.json, for a detector)');
+  if (detectorJson) return detectWith(input, modelFiles, modelJson, detectorJson);
   const model = modelFromArtifacts(new TextDecoder().decode(modelJson.bytes), new Map(modelFiles.map((f) => [f.name, f.bytes])), modelJson.name);
   try {
     const started = performance.now();
@@ -186,48 +188,78 @@ async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Pr
   }
 }
 
-/** `lstm-ae detect --input FILE --train-fraction F --seed S --threads N` with its other defaults, through the library's AnomalyDetector. */
-async function detect(input: InputFile, s: TaskSettings): Promise<DetectResult> {
-  const table = parseTimeSeriesCsv(new TextDecoder().decode(input.bytes), input.name, {});
-  const rows = table.times.length;
-  const trainRows = Math.floor(s.trainFraction * rows);
+/** A time-series CSV as `lstm-ae detect` reads it (rows in file order, one warning's worth of disorder allowed). */
+function readTable(input: InputFile) {
+  return parseTimeSeriesCsv(new TextDecoder().decode(input.bytes), input.name, {});
+}
+
+/**
+ * `lstm-ae detect --input FILE [--train FILE | --train-fraction F] --seed S --threads N` with
+ * its other defaults, through the library's AnomalyDetector.
+ */
+async function detect(input: InputFile, trainInput: InputFile | undefined, s: TaskSettings): Promise<DetectResult> {
+  const table = readTable(input);
+  const trainTable = trainInput ? readTable(trainInput) : undefined;
+  const trainRows = trainTable ? trainTable.times.length : Math.floor(s.trainFraction * table.times.length);
   const detector = new AnomalyDetector({ seed: s.seed, threads: s.threads, epochs: s.epochs });
-  checkedTrainingWindows(trainRows, detector.settings, table.source);
+  checkedTrainingWindows(trainRows, detector.settings, (trainTable ?? table).source);
   const started = performance.now();
   try {
-    await detector.fit(table, { rows: trainRows, describe: `first ${trainRows} rows of the input (--train-fraction ${s.trainFraction})`, callbacks: epochReporter(s.epochs) });
-    const d = await detector.score(table, { from: trainRows });
-    const peaks = [...d.intervals].sort((a, b) => b.severity - a.severity).slice(0, 4).map((i) => i.peakRow).sort((a, b) => a - b);
-    const figures = detectFigureSpecs({
-      table, series: d, flags: d.flags, thresholds: d.thresholds, rule: d.rule, trainRows,
-      heldOutSmoothed: detector.detector.scorer.heldOutSmoothed, reconstructions: await detector.reconstructAt(table, peaks),
+    await detector.fit(trainTable ?? table, {
+      rows: trainRows,
+      channels: table.valueColumns,
+      like: table,
+      describe: trainInput ? trainInput.name : `first ${trainRows} rows of the input (--train-fraction ${s.trainFraction})`,
+      callbacks: epochReporter(s.epochs),
     });
-    const { modelJson, weights } = modelArtifacts(detector.model);
-    const training = detector.training as { loss: number[]; val_loss: number[] };
-    return {
-      task: 'detect',
-      source: input.name,
-      rows,
-      trainRows,
-      anomalyScore: d.anomalyScore,
-      flaggedRows: d.flags.reduce((n, f) => n + f, 0),
-      intervals: d.intervals.map(({ start, end, startRow, endRow, peakRow, severity, peakChannel }) => ({ start, end, startRow, endRow, peakRow, severity, ...(peakChannel === undefined ? {} : { peakChannel }) })),
-      rule: describeRule(d.rule),
-      figures,
-      files: [
-        { name: 'scores.csv', text: scoresCsv(table, d) },
-        { name: 'anomalies.json', text: anomaliesJson(d, detector.detector.window) },
-        { name: 'detector.json', text: detectorJsonText(detector.toJSON()) },
-        { name: 'model.json', text: modelJson },
-        { name: 'weights.bin', bytes: weights },
-      ],
-      loss: training.loss,
-      valLoss: training.val_loss,
-      seconds: (performance.now() - started) / 1000,
-    };
+    return await detectResult(detector, table, trainTable ? 0 : trainRows, started);
   } finally {
     await detector.dispose();
   }
+}
+
+/** `lstm-ae detect --model DIR/detector.json` on a whole file: a detector saved by the CLI or this page scores it. */
+async function detectWith(input: InputFile, modelFiles: InputFile[], modelJson: InputFile, detectorJson: InputFile): Promise<DetectResult> {
+  const model = modelFromArtifacts(new TextDecoder().decode(modelJson.bytes), new Map(modelFiles.map((f) => [f.name, f.bytes])), modelJson.name);
+  const detector = AnomalyDetector.fromJSON(new TextDecoder().decode(detectorJson.bytes), model, detectorJson.name);
+  try {
+    return await detectResult(detector, readTable(input), 0, performance.now());
+  } finally {
+    await detector.dispose();
+  }
+}
+
+/** What the page shows and offers of a detection: the report's figures and detect's files. */
+async function detectResult(detector: AnomalyDetector, table: ReturnType<typeof readTable>, trainRows: number, started: number): Promise<DetectResult> {
+  const d = await detector.score(table, { from: trainRows });
+  const peaks = [...d.intervals].sort((a, b) => b.severity - a.severity).slice(0, 4).map((i) => i.peakRow).sort((a, b) => a - b);
+  const figures = detectFigureSpecs({
+    table, series: d, flags: d.flags, thresholds: d.thresholds, rule: d.rule, trainRows,
+    heldOutSmoothed: detector.detector.scorer.heldOutSmoothed, reconstructions: await detector.reconstructAt(table, peaks),
+  });
+  const { modelJson, weights } = modelArtifacts(detector.model);
+  const training = detector.training as { loss: number[]; val_loss: number[] };
+  return {
+    task: 'detect',
+    source: table.source,
+    rows: table.times.length,
+    trainRows,
+    anomalyScore: d.anomalyScore,
+    flaggedRows: d.flags.reduce((n, f) => n + f, 0),
+    intervals: d.intervals.map(({ start, end, startRow, endRow, peakRow, severity, peakChannel }) => ({ start, end, startRow, endRow, peakRow, severity, ...(peakChannel === undefined ? {} : { peakChannel }) })),
+    rule: describeRule(d.rule),
+    figures,
+    files: [
+      { name: 'scores.csv', text: scoresCsv(table, d) },
+      { name: 'anomalies.json', text: anomaliesJson(d, detector.detector.window) },
+      { name: 'detector.json', text: detectorJsonText(detector.toJSON()) },
+      { name: 'model.json', text: modelJson },
+      { name: 'weights.bin', bytes: weights },
+    ],
+    loss: training.loss,
+    valLoss: training.val_loss,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** `lstm-ae classify --train FILE --test FILE --seeds S..S+2 --threads N` with its other defaults, through the library's SeriesClassifier. */
