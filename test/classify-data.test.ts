@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkClassificationSets, shapeSeries, stratifiedSplit } from '../src/tasks/classify/data.js';
+import { checkClassificationSets, shapeSeries, shapingFor, stratifiedSplit } from '../src/tasks/classify/data.js';
 import { concatColumns, informativeColumns, selectColumns, seriesStatistics } from '../src/analysis/series-statistics.js';
 import { verdictSentence } from '../src/tasks/classify/figures.js';
 import type { SeriesSet } from '../src/io/series-set.js';
@@ -67,4 +67,11 @@ test('verdictSentence says which baselines the features beat, and which not', ()
   assert.equal(verdictSentence(0.9, baselines), "The autoencoder's features beat every baseline on this data: 0.900 against 0.800 for the best, 1-NN Euclidean.");
   assert.equal(verdictSentence(0.75, baselines), "The autoencoder's features (0.750) beat 1-NN DTW (0.703), but not 1-NN Euclidean (0.800).");
   assert.match(verdictSentence(0.7, baselines), /^Every baseline does at least as well .* here they did not earn their keep\.$/);
+});
+
+test('shapingFor takes 150,000 training series of 3 steps (a spread of them into Math.min overflowed the stack)', () => {
+  const many: SeriesSet = { series: Array.from({ length: 150_000 }, (_, i) => Float64Array.of(i, i + 1, i % 3 === 0 ? i : i + 2).subarray(0, i % 2 === 0 ? 3 : 2)), channels: 1, labels: [], source: 'many.tsv' };
+  assert.deepEqual(shapingFor(many, undefined), { kind: 'native', steps: 3 });
+  const equal: SeriesSet = { ...many, series: many.series.map((s) => Float64Array.of(s[0]!, s[1]!, 0)) };
+  assert.deepEqual(shapingFor(equal, undefined), { kind: 'resample', steps: 3 });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CLI, runCli } from './run-cli.js';
 import { InputError } from '../src/input-error.js';
 import { TEXT_LIMITS } from '../src/limits.js';
-import { readSeries, readTimeSeriesCsv } from '../src/io/read-series.js';
+import { readLabelsFile, readSeries, readTimeSeriesCsv } from '../src/io/read-series.js';
 
 // Issue 23: inputs and pipes that ended in a stack trace (exit 1) end in one line (exit 2) or,
 // for a reader that closed stdout, quietly with exit 0. The big files are sparse (truncate
@@ -61,6 +61,9 @@ test('a 600 MB text file is refused with one line naming it, by every text reade
   const refused = new RegExp(`big\\.csv: is ${MB600} bytes, more than the ${TEXT_LIMITS.fileBytes} this reader takes; expected a text file of at most 500 MiB`);
   for (const format of ['csv', 'ts', 'tsv'] as const) assertRefused(() => readSeries(big, { format }), refused);
   assertRefused(() => readTimeSeriesCsv(big), refused);
+  // label files are held to the same bounds as series files
+  const bigLabels = sparseFile('big-labels.txt', 'a\nb\n', MB600);
+  assertRefused(() => readLabelsFile(bigLabels), new RegExp(`big-labels\\.txt: is ${MB600} bytes, more than the ${TEXT_LIMITS.fileBytes} this reader takes`));
   const r = await runCli('train', '--data', big, '--out', join(scratch, 'never'));
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, new RegExp(`^lstm-ae: .*${refused.source}.*\\n$`));
@@ -78,6 +81,7 @@ test('a line longer than TEXT_LIMITS.lineBytes is refused naming the file and th
     const refused = new RegExp(`${name.replace('.', '\\.')}: line 3 is ${long} bytes long, more than the ${TEXT_LIMITS.lineBytes} a line may be`);
     for (const format of ['csv', 'ts', 'tsv'] as const) assertRefused(() => readSeries(path, { format }), refused);
     assertRefused(() => readTimeSeriesCsv(path), refused);
+    assertRefused(() => readLabelsFile(path), refused);
   }
 });
 

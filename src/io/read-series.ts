@@ -27,12 +27,13 @@ export function readSeries(path: string, options: ReadSeriesOptions = {}): Serie
   const format = seriesFormat(path, options);
   const set = parseSeries(readInputFile(path, EXPECTED[format], format === 'npy' ? {} : TEXT_READ_LIMITS), path, { ...options, format });
   if (options.labelsPath === undefined) return set;
-  return withLabels(set, readInputFile(options.labelsPath, LABELS_FILE_EXPECTED), options.labelsPath, path);
+  const labelsBytes = readInputFile(options.labelsPath, LABELS_FILE_EXPECTED, options.labelsPath.toLowerCase().endsWith('.npy') ? {} : TEXT_READ_LIMITS);
+  return withLabels(set, labelsBytes, options.labelsPath, path);
 }
 
 /** The labels in a labels file, in order (readers/labels-file.ts). */
 export function readLabelsFile(path: string): string[] {
-  const labels = parseLabels(readInputFile(path, LABELS_FILE_EXPECTED), path);
+  const labels = parseLabels(readInputFile(path, LABELS_FILE_EXPECTED, path.toLowerCase().endsWith('.npy') ? {} : TEXT_READ_LIMITS), path);
   checkLabels(labels, path, (i) => `label ${i + 1}`);
   return labels;
 }

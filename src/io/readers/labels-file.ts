@@ -1,6 +1,6 @@
 import { InputError } from '../../input-error.js';
 import { parseNpy } from '../npy.js';
-import { splitLines } from './text-file.js';
+import { decodeText, splitLines } from './text-file.js';
 
 /**
  * Class labels kept apart from the series (a .npy of series has nowhere to put them), one
@@ -18,7 +18,8 @@ export const LABELS_FILE_EXPECTED = EXPECTED;
 
 /** The labels in a labels file's bytes, in order; `source` (its path or name) decides .npy or text and names it in errors. */
 export function parseLabels(bytes: Uint8Array, source: string): string[] {
-  return source.toLowerCase().endsWith('.npy') ? npyLabels(bytes, source) : textLabels(new TextDecoder('utf-8').decode(bytes), source);
+  // text labels under the same bounds as series files: file size and line length (decodeText)
+  return source.toLowerCase().endsWith('.npy') ? npyLabels(bytes, source) : textLabels(decodeText(bytes, source), source);
 }
 
 function npyLabels(bytes: Uint8Array, path: string): string[] {

@@ -188,7 +188,8 @@ export function shapingFor(train: SeriesSet, length: number | 'native' | undefin
     const D = train.channels;
     const first = train.series[0]!.length / D;
     const unequal = train.series.some((s) => s.length / D !== first);
-    const shortest = Math.min(...train.series.map((s) => s.length / D));
+    // a loop, not Math.min(...): a spread of 150,000 series overflows the stack
+    const shortest = train.series.reduce((least, s) => Math.min(least, s.length / D), Infinity);
     if (unequal && longest <= CLASSIFY_DEFAULTS.nativeUpTo && shortest >= 2) return { kind: 'native', steps: longest };
     return { kind: 'resample', steps: Math.max(2, Math.min(CLASSIFY_DEFAULTS.length, longest)) };
   }
