@@ -64,6 +64,20 @@ async function modelFiles(): Promise<typeof import('../../io/tfjs/format.js')> {
 /** Windows per forward call of predict and encode: bounds their scratch memory whatever N. */
 const FORWARD_BATCH = 512;
 
+/** A step a model holds, the calls running on it, and whether it is to be disposed once they are done. */
+interface StepEntry {
+  key: string;
+  step: GradientStep;
+  users: number;
+  retired: boolean;
+}
+
+/** A step no longer kept: disposed now if free, else by its last user (withStep). */
+async function retire(entry: StepEntry): Promise<void> {
+  entry.retired = true;
+  if (entry.users === 0) await entry.step.dispose();
+}
+
 /**
  * The article's conditional LSTM autoencoder with a Keras-shaped API. All weights live in one
  * flat Float32Array (`params`, in `layout`); getWeights hands out named views of it.
@@ -85,7 +99,8 @@ export class LstmAutoencoder {
   /** the model's own random stream: it drew the initial weights and goes on to draw batch orders */
   readonly shuffleRng: RandomState;
 
-  private step: { key: string; step: GradientStep } | undefined;
+  /** the kept step; `users` calls run on it now; a retired one is disposed when its last user is done */
+  private step: StepEntry | undefined;
 
   /**
    * How this model scales its input (config.normalize), with the statistics of the data it
@@ -163,7 +178,7 @@ export class LstmAutoencoder {
     const xs = this.scaled(train);
     if (options.gradientStep) return fitLoop(this, xs, scaled, options.gradientStep);
     const maxBatch = Math.max(1, Math.min(parseFitOptions(options).batchSize, xs.shape[0]));
-    return fitLoop(this, xs, scaled, await this.stepFor(options, maxBatch));
+    return this.withStep(options, maxBatch, this.config.timesteps, (step) => fitLoop(this, xs, scaled, step));
   }
 
   /**
@@ -176,7 +191,7 @@ export class LstmAutoencoder {
     const timesteps = this.checkForward(x);
     const reconstruction = new Float32Array(x.data.length);
     const { scaling, perSeries, xs } = this.scaledForUse(x);
-    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options, undefined, timesteps), this.params, xs.data, x.shape[0], { reconstruction }, x.lengths);
+    if (x.shape[0] > 0) await this.withStep(options, undefined, timesteps, (step) => forwardInChunks(step, this.params, xs.data, x.shape[0], { reconstruction }, x.lengths));
     if (scaling.normalize !== 'none') invertScaling(reconstruction, x, scaling, perSeries);
     return { data: reconstruction, shape: [...x.shape] };
   }
@@ -209,7 +224,7 @@ export class LstmAutoencoder {
     const timesteps = this.checkForward(x);
     const code = new Float32Array(x.shape[0] * this.config.latentDim);
     const { xs } = this.scaledForUse(x);
-    if (x.shape[0] > 0) await forwardInChunks(await this.stepFor(options, undefined, timesteps), this.params, xs.data, x.shape[0], { code }, x.lengths);
+    if (x.shape[0] > 0) await this.withStep(options, undefined, timesteps, (step) => forwardInChunks(step, this.params, xs.data, x.shape[0], { code }, x.lengths));
     return { data: code, shape: [x.shape[0], this.config.latentDim] };
   }
 
@@ -227,7 +242,7 @@ export class LstmAutoencoder {
   async dispose(): Promise<void> {
     const kept = this.step;
     this.step = undefined;
-    await kept?.step.dispose();
+    if (kept) await retire(kept);
   }
 
   /** Sets the scaling a saved model was trained with; it must be the one config.normalize names. */
@@ -262,17 +277,33 @@ export class LstmAutoencoder {
   }
 
   /**
-   * The kept step when it is for the engine and threads asked for and takes batches of
-   * `maxBatch` (training; a forward pass takes any) of `timesteps` steps; otherwise a new one, kept.
+   * Runs `use` on a step for the engine and threads asked for that takes batches of `maxBatch`
+   * (training; a forward pass takes any) of `timesteps` steps: the kept one when it fits and
+   * is free, else a new one, kept when nothing runs on the kept one. A step's buffers serve one
+   * call at a time, so concurrent calls (or a call from inside a fit's callback) each get their
+   * own, and a step is disposed only when no call runs on it (a replaced one once its last user is done).
    */
-  private async stepFor(options: EngineOptions, maxBatch?: number, timesteps = this.config.timesteps): Promise<GradientStep> {
+  private async withStep<T>(options: EngineOptions, maxBatch: number | undefined, timesteps: number, use: (step: GradientStep) => Promise<T>): Promise<T> {
     const key = `${options.engine ?? 'fast'}/${options.threads ?? 'default'}/${timesteps}`;
-    const kept = this.step;
-    if (kept && kept.key === key && kept.step.maxBatch >= (maxBatch ?? 1)) return kept.step;
-    const step = await createGradientStep({ ...this.config, timesteps }, maxBatch ?? FORWARD_BATCH, options);
-    await this.dispose();
-    this.step = { key, step };
-    return step;
+    let entry = this.step;
+    if (!(entry && entry.key === key && entry.users === 0 && entry.step.maxBatch >= (maxBatch ?? 1))) {
+      const step = await createGradientStep({ ...this.config, timesteps }, maxBatch ?? FORWARD_BATCH, options);
+      entry = { key, step, users: 0, retired: false };
+      const kept = this.step;
+      if (kept && kept.users > 0) {
+        entry.retired = true; // a call runs on the kept step: this one serves this call only
+      } else {
+        this.step = entry;
+        if (kept) await retire(kept);
+      }
+    }
+    entry.users++;
+    try {
+      return await use(entry.step);
+    } finally {
+      entry.users--;
+      if (entry.retired && entry.users === 0) await entry.step.dispose();
+    }
   }
 
   /** The dimensions alone, e.g. for building a GradientStep. */
