@@ -8,3 +8,9 @@ export { renderSvg, svgToPng, svgToRaster, writeFigure, type RenderOptions, type
 export { buildReportHtml, writeReport, escapeHtml } from './report/html-report.js';
 export type { ReportData, ReportFigure, ReportMetrics, ConfusionMatrix } from './report/html-report.js';
 
+
+// detection's and classification's charts, and detect's figures as the report and the page draw them
+export { seriesChart, scoreChart, distributionChart, contributionChart } from './report/anomaly-charts.js';
+export type { SeriesChartInput, ScoreChartInput, DistributionChartInput, ContributionChartInput, Span } from './report/anomaly-charts.js';
+export { seriesByClassChart, reconstructionByClassChart, ensembleLossChart, classPcaChart, accuracyChart, type DrawnSeries, type ReconstructedSeries, type ModelHistory } from './report/classify-charts.js';
+export { detectFigureSpecs, type DetectFigureInput, type FigureSpec } from './tasks/detect/figure-specs.js';
