@@ -43,11 +43,6 @@ export function rangeText(range: Range): string {
   return `an integer from ${range.min} to ${range.max}`;
 }
 
-export function withinLimit(name: LimitName, value: number): boolean {
-  const { min, max } = LIMITS[name];
-  return Number.isSafeInteger(value) && value >= min && value <= max;
-}
-
 /**
  * Text files of series (.ts, .tsv, .csv, detect's CSV): the largest file, decoded whole into
  * one string (Node's longest string is just under 512 MiB of UTF-16 units), and the longest

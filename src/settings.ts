@@ -25,7 +25,7 @@ export const integerIn = (min: number, max = Number.MAX_SAFE_INTEGER) => v.pipe(
 export const limitInteger = (name: LimitName) => integerIn(LIMITS[name].min, LIMITS[name].max);
 
 /** A value as a user typed it: numbers plainly, anything else as JSON. */
-export function showValue(value: unknown): string {
+function showValue(value: unknown): string {
   if (Array.isArray(value)) return value.map(showValue).join(',');
   return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
 }

@@ -52,7 +52,7 @@ export const LSTM_BIAS_PAIR_HELP =
   "train each LSTM's bias as PyTorch does, as two summed vectors that take the same step (so the bias moves twice as far); default: Keras's one vector";
 
 /** The most seeds one `--seeds` list may name: a sweep of 30-epoch runs takes about 20 s a seed. */
-export const MAX_SEEDS = 1000;
+const MAX_SEEDS = 1000;
 
 /**
  * A list of seeds such as `0-4`, `0,3,7` or `0-4,10`: integers from 0 to 2^32 - 1, ranges

@@ -27,7 +27,7 @@ const TYPES: Record<string, string> = {
  * Headers that make the page cross-origin isolated, so its Web Workers can share memory
  * (SharedArrayBuffer) as Node's threads do; every file is same-origin, so nothing is lost.
  */
-export const ISOLATION_HEADERS = {
+const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',

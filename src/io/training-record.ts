@@ -44,13 +44,13 @@ export interface ResumeState {
 /** The name early stopping's best weights take among the buffers of optimizer.G.bin. */
 const BEST_WEIGHTS_BUFFER = 'earlyStoppingBestWeights';
 
-export const TRAINING_FORMAT = 'lstm-ae-training';
+const TRAINING_FORMAT = 'lstm-ae-training';
 
 export function trainingFileName(generation: number): string {
   return `training.${generation}.json`;
 }
 
-export function optimizerFileName(generation: number): string {
+function optimizerFileName(generation: number): string {
   return `optimizer.${generation}.bin`;
 }
 

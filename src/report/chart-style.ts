@@ -9,7 +9,7 @@ import type { Config } from 'vega-lite';
 /** The family name of the DejaVu files in font-files.ts (here, so a browser bundle of the chart specs needs no Node module). */
 export const CHART_FONT_FAMILY = 'DejaVu Sans';
 
-export const CHART_FONT = `${CHART_FONT_FAMILY}, sans-serif`;
+const CHART_FONT = `${CHART_FONT_FAMILY}, sans-serif`;
 
 export const chartConfig: Config = {
   font: CHART_FONT,

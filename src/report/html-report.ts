@@ -132,7 +132,7 @@ export function figureBlock(figure: ReportFigure, index: number): string {
 </figure>`;
 }
 
-export const STYLE = `
+const STYLE = `
 body { font-family: "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 1000px;
   padding: 0 1rem; color: #222; line-height: 1.45; }
 h1 { margin-bottom: 0.2rem; } .subtitle { color: #555; margin-top: 0; }

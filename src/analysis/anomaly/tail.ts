@@ -23,7 +23,7 @@ export interface TailModel {
 }
 
 /** Where the exponential tail starts: this share of the held-out scores lies above u. */
-export const TAIL_SHARE = 0.1;
+const TAIL_SHARE = 0.1;
 
 /** Fits the tail model to held-out scores of normal data. */
 export function fitTail(sample: ArrayLike<number>, tailShare = TAIL_SHARE): TailModel {

@@ -24,7 +24,7 @@ export interface SweptScores {
  * The threshold that detects nothing: NAB's 1.1, above any score in [0, 1]; for detectors
  * whose scores reach 1.1, twice their largest score.
  */
-export function thresholdAboveAll(files: readonly SweptScores[]): number {
+function thresholdAboveAll(files: readonly SweptScores[]): number {
   let largest = -Infinity;
   for (const { swept, scores } of files) {
     for (let i = swept.scoredFrom; i < swept.rowCount; i++) largest = Math.max(largest, scores[i]!);

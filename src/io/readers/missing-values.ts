@@ -16,7 +16,7 @@ import { InputError } from '../../input-error.js';
  */
 
 /** The fewest steps a series may have. */
-export const MIN_STEPS = 2;
+const MIN_STEPS = 2;
 
 /** How a reader names things in its messages. */
 export interface SeriesPlace {
@@ -30,7 +30,7 @@ export interface SeriesPlace {
  * Tokens that mean "no value here": empty, `?` (the .ts format), NaN in any case (numpy,
  * pandas, the UCR .tsv files).
  */
-export function isMissingToken(token: string): boolean {
+function isMissingToken(token: string): boolean {
   return token === '' || token === '?' || /^nan$/i.test(token);
 }
 

@@ -134,7 +134,7 @@ function columnIndex(source: string, header: string[], line: number, column: str
 }
 
 /** Which column is what; `first` is the first data row (to find a date column), when there is one. */
-export function planColumns(source: string, header: string[], headerLine: number, first: string[] | undefined, options: TimeSeriesCsvOptions = {}): ColumnPlan {
+function planColumns(source: string, header: string[], headerLine: number, first: string[] | undefined, options: TimeSeriesCsvOptions = {}): ColumnPlan {
   if (header.length === 0 || header.every((h) => h === '')) throw new InputError(`${source}: line ${headerLine}: empty header; expected a row naming the columns`);
   if (header.every((h) => h === '' || parseValue(h) !== undefined || parseDateTime(h) !== undefined)) {
     throw new InputError(`${source}: line ${headerLine}: the first row holds values, not column names; expected a header such as 'timestamp,value'`);
@@ -314,7 +314,7 @@ export function parseTimeSeriesCsv(text: string, source: string, options: TimeSe
 }
 
 /** The longest line a stream takes, in characters: a line with no end in sight is one message, not a string that grows until memory runs out. */
-export const MAX_STREAM_LINE = 1 << 20;
+const MAX_STREAM_LINE = 1 << 20;
 
 export interface StreamOptions {
   /** called with each bad data row's one-line error (a cell that is not a number, a stray quote, a line too long), which is then skipped; without it the first one throws */

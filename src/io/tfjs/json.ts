@@ -7,7 +7,7 @@ export const MAX_JSON_BYTES = 16 * 1024 * 1024;
  * Keras and TF.js topologies nest about 10 deep. Far below where JSON.parse, our fault
  * locator or any reader walking the result could run out of stack.
  */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 /**
  * JSON.parse, but a syntax error becomes one InputError line with the line and column of
@@ -41,7 +41,7 @@ export function parseJsonText(text: string, source: string): unknown {
  * and it agrees with the parser on every valid prefix, so the fault locator below recurses
  * at most maxDepth + 1 deep.
  */
-export function firstTooDeep(text: string, maxDepth: number): number {
+function firstTooDeep(text: string, maxDepth: number): number {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

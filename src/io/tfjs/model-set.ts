@@ -204,7 +204,7 @@ export function tidyModelFolder(dir: string): ModelSetInfo | undefined {
 }
 
 /** history.json's text for a history (Keras's layout). */
-export function historyText(history: TrainingRecord['history']): string {
+function historyText(history: TrainingRecord['history']): string {
   return JSON.stringify(historyJson(history), null, 1) + '\n';
 }
 

@@ -67,10 +67,10 @@ export interface ArticleMetrics {
 }
 
 /** C of the weakly regularised classifier that answers "are the features linearly separable?" */
-export const SEPARABILITY_C = 1e4;
+const SEPARABILITY_C = 1e4;
 
 /** The one-line answer, from the weakly regularised classifier's accuracies. */
-export function separabilityOf(trainAccuracy: number, testAccuracy: number): ArticleMetrics['separability'] {
+function separabilityOf(trainAccuracy: number, testAccuracy: number): ArticleMetrics['separability'] {
   const separable = trainAccuracy === 1;
   const f = (v: number) => v.toFixed(4);
   const answer = separable

@@ -57,7 +57,7 @@ tr.ours th, tr.ours td { font-weight: bold; background: #eef4fb; }
 table.grid td.detail { text-align: left; color: #444; font-size: 0.9rem; }
 `;
 
-export function buildClassifyReportHtml(data: ClassifyReportData): string {
+function buildClassifyReportHtml(data: ClassifyReportData): string {
   checkConfusion(data.confusion);
   const ours = data.scores.find((s) => s.ours) ?? data.scores[0]!;
   const testSeries = data.confusion.matrix.reduce((a, row) => a + row.reduce((b, v) => b + v, 0), 0);

@@ -24,7 +24,7 @@ export { DETECTOR_FILE, type DetectorColumns, type DetectorJson } from './detect
 export const DETECT_OUTPUTS = ['scores.csv', 'anomalies.json', DETECTOR_FILE, 'model.json', 'report.html', 'metrics.json'];
 
 /** detector.json files larger than this are refused before reading (the largest of ours: a few MB of reference codes). */
-export const MAX_DETECTOR_BYTES = 256 << 20;
+const MAX_DETECTOR_BYTES = 256 << 20;
 
 /**
  * Writes the model set and detector.json into `dir`; returns detector.json's path. The old

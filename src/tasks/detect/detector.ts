@@ -78,8 +78,8 @@ export const DEFAULT_DETECTOR_SETTINGS = {
 export const DEFAULT_ONLINE_LEARNING: OnlineLearningSettings | null = null;
 
 /** The fewest windows each part of the training span must give. */
-export const MIN_TRAIN_WINDOWS = 16;
-export const MIN_HELD_OUT_WINDOWS = 8;
+const MIN_TRAIN_WINDOWS = 16;
+const MIN_HELD_OUT_WINDOWS = 8;
 
 export interface Detector {
   model: LstmAutoencoder;

@@ -22,11 +22,6 @@ export const TELEMANOM_DEFAULTS = { window: 2100, every: 70, errorBuffer: 100, s
 /** The CLI's default rule: flag what normal rows reach with probability at most 0.001. */
 export const DEFAULT_THRESHOLD: ThresholdChoice = { rule: 'fpr', fpr: 0.001 };
 
-/** Whether the rule can be fitted without labelled rows (every rule but fbeta). */
-export function needsLabels(choice: ThresholdChoice): boolean {
-  return choice.rule === 'fbeta';
-}
-
 /** fpr, sigma and dynamic: fitted from the detector alone. */
 export function fitUnlabelledThreshold(choice: Exclude<ThresholdChoice, { rule: 'fbeta' }>, scorer: ScorerModel): ThresholdRule {
   switch (choice.rule) {
