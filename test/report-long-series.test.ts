@@ -65,3 +65,18 @@ test('seriesChart, scoreChart, distributionChart and contributionChart draw a mi
   const contributions = collect(contributionChart({ contributions: values.map(Math.abs), channels: ['a', 'b'] }));
   assert.ok(contributions.length > D && contributions.length <= D * CHART_BUCKETS, `${contributions.length} points`);
 });
+
+test('with a time column the charts put time on the x axis; stamps that are not dates in order leave it at rows', () => {
+  const rows = 3000;
+  const minute = (r: number) => new Date(Date.UTC(2024, 0, 1) + r * 60_000).toISOString().replace('T', ' ').slice(0, 19);
+  const small = values.subarray(0, rows * D);
+  const xOf = (spec: unknown) => JSON.stringify(spec).match(/"x":\{"field":"(time|row)","type":"(temporal|quantitative)"/)!.slice(1);
+  const dated = seriesChart({ values: small, channels: ['a', 'b'], flagged: [{ start: 10, end: 12 }], trainRows: 100, times: Array.from({ length: rows }, (_, r) => minute(r)) });
+  assert.deepEqual(xOf(dated), ['time', 'temporal']);
+  // the flagged span carries its stamps: rows 10 to 12 end where row 13 begins
+  assert.match(JSON.stringify(dated), new RegExp(`"start":10,"end":13,"kind":"flagged","startTime":${Date.parse(minute(10))},"endTime":${Date.parse(minute(13))}`));
+  const backwards = Array.from({ length: rows }, (_, r) => minute(rows - r));
+  assert.deepEqual(xOf(seriesChart({ values: small, channels: ['a', 'b'], flagged: [], trainRows: 0, times: backwards })), ['row', 'quantitative']);
+  assert.deepEqual(xOf(scoreChart({ values: small.subarray(0, rows), thresholds: small.subarray(0, rows), title: 't', scale: 'log', flagged: [], times: Array.from({ length: rows }, (_, r) => `batch ${r}`) })), ['row', 'quantitative']);
+  assert.deepEqual(xOf(contributionChart({ contributions: small, channels: ['a', 'b'], times: Array.from({ length: rows }, (_, r) => minute(r)) })), ['time', 'temporal']);
+});

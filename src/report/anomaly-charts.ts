@@ -30,9 +30,65 @@ export interface SeriesChartInput {
   labelled?: readonly Span[];
   /** rows the detector was trained on (from row 0), shaded grey */
   trainRows: number;
+  /** each row's time stamp: the x axis shows time when they read as dates */
+  times?: readonly string[];
 }
 
 /** The series with the flagged intervals shaded red, the labelled runs marked, the training span grey. */
+/**
+ * The x axis of the charts over rows: the rows' time stamps when the input has a time column
+ * whose values read as dates in order (sampled every 1/1000 of the rows), else the row
+ * numbers. Points keep their `row`; with time stamps they also carry `time` (ms), and spans
+ * `startTime`/`endTime`, which the encodings then use.
+ */
+interface RowAxis {
+  /** a row's time in ms (rows past the end continue at the last step), or undefined on the row axis */
+  time(row: number): number | undefined;
+  x(field: 'row' | 'start', rows: number): Record<string, unknown>;
+  x2(): Record<string, unknown>;
+}
+
+function rowAxis(rows: number, times: readonly string[] | undefined): RowAxis {
+  const at = (r: number) => Date.parse(times![r]!);
+  let ok = times !== undefined && times.length === rows && rows > 1;
+  if (ok) {
+    const step = Math.max(1, Math.floor(rows / 1000));
+    const samples: number[] = [];
+    for (let r = 0; r < rows; r += step) samples.push(r);
+    if (samples[samples.length - 1] !== rows - 1) samples.push(rows - 1);
+    let previous = -Infinity;
+    for (const r of samples) {
+      const t = at(r);
+      if (!(Number.isFinite(t) && t >= previous)) {
+        ok = false;
+        break;
+      }
+      previous = t;
+    }
+  }
+  if (!ok) {
+    return {
+      time: () => undefined,
+      x: (field, n) => (field === 'row' ? { field: 'row', type: 'quantitative', title: 'row', scale: { domain: [0, Math.max(1, n - 1)], nice: false } } : { field: 'start', type: 'quantitative' }),
+      x2: () => ({ field: 'end' }),
+    };
+  }
+  const last = at(rows - 1);
+  const stepMs = last - at(rows - 2);
+  return {
+    time: (r) => (r < rows ? at(r) : last + stepMs * (r - rows + 1)),
+    x: (field) => (field === 'row' ? { field: 'time', type: 'temporal', title: 'time' } : { field: 'startTime', type: 'temporal' }),
+    x2: () => ({ field: 'endTime' }),
+  };
+}
+
+/** A point or span with its time stamps added where the axis has them. */
+function timed<T extends { row?: number; start?: number; end?: number }>(axis: RowAxis, item: T): T {
+  if (axis.time(0) === undefined) return item;
+  if (item.row !== undefined) return { ...item, time: axis.time(item.row) };
+  return { ...item, startTime: axis.time(item.start!), endTime: axis.time(item.end!) };
+}
+
 /** Colours for the channels: Tableau's, without the red, orange and grey the spans use. */
 function channelColours(count: number): string[] {
   const palette = [BLUE, '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#bcbd22', '#17becf'];
@@ -41,18 +97,19 @@ function channelColours(count: number): string[] {
 
 export function seriesChart(input: SeriesChartInput): TopLevelSpec {
   const D = input.channels.length;
+  const rows = input.values.length / Math.max(1, D);
+  const axis = rowAxis(rows, input.times);
   const lines: { row: number; value: number; channel: string }[] = [];
   input.channels.forEach((channel, c) => {
-    for (const p of minMaxPoints(input.values, D, c)) lines.push({ ...p, channel });
+    for (const p of minMaxPoints(input.values, D, c)) lines.push(timed(axis, { ...p, channel }));
   });
   const spans = [
     ...(input.trainRows > 0 ? [{ start: 0, end: input.trainRows - 1, kind: 'training span' }] : []),
     ...input.flagged.map((s) => ({ start: s.start, end: s.end + 1, kind: 'flagged' })),
     ...(input.labelled ?? []).map((s) => ({ start: s.start, end: s.end + 1, kind: 'labelled anomaly' })),
-  ];
+  ].map((span) => timed(axis, span));
   const kinds = ['training span', 'flagged', 'labelled anomaly'];
   const colours = [GREY, RED, ORANGE];
-  const rows = input.values.length / Math.max(1, D);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: chartConfig,
@@ -67,8 +124,8 @@ export function seriesChart(input: SeriesChartInput): TopLevelSpec {
         data: { values: spans.filter((s) => s.kind !== 'labelled anomaly') },
         mark: { type: 'rect', opacity: 0.18 },
         encoding: {
-          x: { field: 'start', type: 'quantitative' },
-          x2: { field: 'end' },
+          x: axis.x('start', rows),
+          x2: axis.x2(),
           color: { field: 'kind', type: 'nominal', title: null, scale: { domain: kinds, range: colours }, legend: { orient: 'top', direction: 'horizontal' } },
         },
       },
@@ -76,16 +133,16 @@ export function seriesChart(input: SeriesChartInput): TopLevelSpec {
         data: { values: spans.filter((s) => s.kind === 'labelled anomaly') },
         mark: { type: 'rect', y: 0, y2: 8, opacity: 0.9 },
         encoding: {
-          x: { field: 'start', type: 'quantitative' },
-          x2: { field: 'end' },
-          color: { field: 'kind', type: 'nominal', title: null, scale: { domain: kinds, range: colours } },
+          x: axis.x('start', rows),
+          x2: axis.x2(),
+          color: { field: 'kind', type: 'nominal', title: null, scale: { domain: kinds, range: colours }, legend: null },
         },
       },
       {
         data: { values: lines },
         mark: { type: 'line', strokeWidth: 1, clip: true },
         encoding: {
-          x: { field: 'row', type: 'quantitative', title: 'row', scale: { domain: [0, Math.max(1, rows - 1)], nice: false } },
+          x: axis.x('row', rows),
           y: { field: 'value', type: 'quantitative', title: D > 1 ? 'value' : input.channels[0] ?? 'value', scale: { zero: false } },
           // one colour per channel, none of them the spans' red, orange or grey
           color: D > 1 ? { field: 'channel', type: 'nominal', title: 'channel', scale: { domain: [...input.channels], range: channelColours(D) } } : { value: BLUE },
@@ -106,11 +163,14 @@ export interface ScoreChartInput {
   /** 'log' for a positive statistic; 'symlog' for -log10 probabilities, which start at 0 and reach hundreds */
   scale: 'log' | 'symlog';
   flagged: readonly Span[];
+  /** each row's time stamp: the x axis shows time when they read as dates */
+  times?: readonly string[];
 }
 
 /** The anomaly score over time with the threshold line and the flagged intervals. */
 export function scoreChart(input: ScoreChartInput): TopLevelSpec {
   const rows = input.values.length;
+  const axis = rowAxis(rows, input.times);
   // the highest value per bucket: a flag is a peak, and a peak must show
   const points: { row: number; value: number; series: string }[] = [];
   for (const [start, end] of buckets(rows)) {
@@ -123,8 +183,8 @@ export function scoreChart(input: ScoreChartInput): TopLevelSpec {
       if (Number.isFinite(t)) threshold = Number.isNaN(threshold) ? t : Math.min(threshold, t);
     }
     const log = input.scale === 'log';
-    if (Number.isFinite(hi) && (!log || hi > 0)) points.push({ row: start, value: round6(hi), series: 'score' });
-    if (Number.isFinite(threshold) && (!log || threshold > 0)) points.push({ row: start, value: round6(threshold), series: 'threshold' });
+    if (Number.isFinite(hi) && (!log || hi > 0)) points.push(timed(axis, { row: start, value: round6(hi), series: 'score' }));
+    if (Number.isFinite(threshold) && (!log || threshold > 0)) points.push(timed(axis, { row: start, value: round6(threshold), series: 'threshold' }));
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -134,15 +194,15 @@ export function scoreChart(input: ScoreChartInput): TopLevelSpec {
     height: 200,
     layer: [
       {
-        data: { values: input.flagged.map((s) => ({ start: s.start, end: s.end + 1 })) },
+        data: { values: input.flagged.map((s) => timed(axis, { start: s.start, end: s.end + 1 })) },
         mark: { type: 'rect', opacity: 0.15, color: RED },
-        encoding: { x: { field: 'start', type: 'quantitative' }, x2: { field: 'end' } },
+        encoding: { x: axis.x('start', rows), x2: axis.x2() },
       },
       {
         data: { values: points },
         mark: { type: 'line', strokeWidth: 1, clip: true },
         encoding: {
-          x: { field: 'row', type: 'quantitative', title: 'row', scale: { domain: [0, Math.max(1, rows - 1)], nice: false } },
+          x: axis.x('row', rows),
           y: { field: 'value', type: 'quantitative', title: input.title, scale: { type: input.scale } },
           color: {
             field: 'series', type: 'nominal', title: null,
@@ -204,21 +264,24 @@ export interface ContributionChartInput {
   /** (rows, channels) */
   contributions: Numbers;
   channels: readonly string[];
+  /** each row's time stamp: the x axis shows time when they read as dates */
+  times?: readonly string[];
 }
 
 /** Per channel, its share of the anomaly statistic over time (multivariate series). */
 export function contributionChart(input: ContributionChartInput): TopLevelSpec {
   const D = input.channels.length;
+  const n = input.contributions.length / D;
+  const axis = rowAxis(n, input.times);
   const rows: { row: number; value: number; channel: string }[] = [];
   input.channels.forEach((channel, c) => {
-    const n = input.contributions.length / D;
     for (const [start, end] of buckets(n)) {
       let hi = -Infinity;
       for (let r = start; r < end; r++) {
         const v = input.contributions[r * D + c]!;
         if (Number.isFinite(v)) hi = Math.max(hi, v);
       }
-      if (Number.isFinite(hi)) rows.push({ row: start, value: round6(hi), channel });
+      if (Number.isFinite(hi)) rows.push(timed(axis, { row: start, value: round6(hi), channel }));
     }
   });
   return {
@@ -230,7 +293,7 @@ export function contributionChart(input: ContributionChartInput): TopLevelSpec {
     data: { values: rows },
     mark: { type: 'line', strokeWidth: 1, clip: true },
     encoding: {
-      x: { field: 'row', type: 'quantitative', title: 'row' },
+      x: axis.x('row', n),
       y: { field: 'value', type: 'quantitative', title: 'contribution' },
       color: { field: 'channel', type: 'nominal', title: 'channel', scale: { scheme: D <= 10 ? 'category10' : 'tableau20' }, legend: { orient: 'top', direction: 'horizontal' } },
     },

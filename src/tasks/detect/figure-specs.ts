@@ -15,7 +15,7 @@ import type { ScoredSeries } from './detector.js';
 import type { WindowReconstruction } from './anomaly-detector.js';
 
 export interface DetectFigureInput {
-  table: Pick<TimeSeriesTable, 'values' | 'valueColumns' | 'channels' | 'labels' | 'times' | 'source'>;
+  table: Pick<TimeSeriesTable, 'values' | 'valueColumns' | 'channels' | 'labels' | 'times' | 'source' | 'timeColumn'>;
   series: ScoredSeries;
   flags: Uint8Array;
   /** per row, in the rule's domain */
@@ -40,6 +40,8 @@ function spans(runs: [number, number][]): Span[] {
 
 export function detectFigureSpecs(input: DetectFigureInput): FigureSpec[] {
   const { table, series, flags, rule } = input;
+  // the time column's stamps on the x axis (the charts fall back to rows when they do not read as dates in order)
+  const times = table.timeColumn !== undefined ? { times: table.times } : {};
   const flagged = spans(runsOf(flags));
   const labelled = table.labels ? spans(runsOf(table.labels)) : undefined;
   // every rule's threshold shown as a surprise: -log10 of the tail probability it stands for
@@ -48,12 +50,12 @@ export function detectFigureSpecs(input: DetectFigureInput): FigureSpec[] {
     {
       title: 'The series',
       caption: 'Each channel as read (missing values carried forward), with the flagged intervals, the labelled anomalies and the training span.',
-      spec: seriesChart({ values: table.values, channels: table.valueColumns, flagged, ...(labelled ? { labelled } : {}), trainRows: input.trainRows }),
+      spec: seriesChart({ values: table.values, channels: table.valueColumns, flagged, ...(labelled ? { labelled } : {}), trainRows: input.trainRows, ...times }),
     },
     {
       title: 'Anomaly score',
       caption: '-log10 of the tail probability (anomaly_score = 1 - that probability): 3 means normal rows are this unusual about once in 1000. The dashed line is the threshold.',
-      spec: scoreChart({ values: series.surprise, thresholds, title: '-log10 tail probability', scale: 'symlog', flagged }),
+      spec: scoreChart({ values: series.surprise, thresholds, title: '-log10 tail probability', scale: 'symlog', flagged, ...times }),
     },
     {
       title: 'Error distribution',
@@ -65,7 +67,7 @@ export function detectFigureSpecs(input: DetectFigureInput): FigureSpec[] {
     figures.push({
       title: 'Contributions',
       caption: "Each channel's term of the smoothed statistic: the channel with the largest term drove the score.",
-      spec: contributionChart({ contributions: series.contributions, channels: table.valueColumns }),
+      spec: contributionChart({ contributions: series.contributions, channels: table.valueColumns, ...times }),
     });
   }
   const windows = input.reconstructions ?? [];
