@@ -140,6 +140,10 @@ test("training in the page gives the CLI's losses and weights (2 epochs, 2 threa
     t.diagnostic(`losses differ by at most ${lossDiff}, weights by at most ${weightDiff}; ${(to - from).toFixed(0)} ms of training; longest main-thread task during it ${Math.max(0, ...during)} ms (${during.length} over 50 ms); after it, drawing: ${drawing.map((ms) => ms.toFixed(0)).join(', ') || 'none over 50'} ms`);
     assert.ok(lossDiff <= 1e-6 && weightDiff <= 1e-6);
     assert.ok(during.every((ms) => ms <= 200), `long tasks during training: ${during.join(', ')} ms`);
+    // the reconstruction of a series the user chooses, from the model the worker kept
+    await page.fill('#inspect-at', '3');
+    await page.click('#inspect');
+    await page.waitForFunction(() => document.querySelector('#inspected canvas') !== null, undefined, { timeout: 20_000 });
     await screenshot(page, 'train.png');
 
     // the model as the page hands it out, loaded by the CLI

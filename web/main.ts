@@ -125,6 +125,16 @@ $('run').addEventListener('click', () => {
   worker.postMessage({ kind: 'run', task, input: { ...input, bytes: input.bytes.slice() }, model: modelFiles, ...(testFile ? { test: testFile } : {}), settings: { epochs: number('epochs'), seed: number('seed'), threads: number('threads'), trainFraction: number('train-fraction') } });
 });
 $('stop').addEventListener('click', () => worker.postMessage({ kind: 'stop' }));
+$('inspect').addEventListener('click', () => worker.postMessage({ kind: 'inspect', at: Number($<HTMLInputElement>('inspect-at').value) }));
+
+/** Offers the reconstruction of a chosen series (train, encode) or of the window ending at a chosen row (detect). */
+function offerInspect(what: 'series' | 'row' | undefined, first = 0): void {
+  $('inspect-row').hidden = what === undefined;
+  $('inspected').replaceChildren();
+  if (!what) return;
+  $('inspect-label').textContent = what === 'series' ? 'show the reconstruction of series number' : 'show the window ending at row';
+  $<HTMLInputElement>('inspect-at').value = String(first);
+}
 
 let losses = { loss: [] as number[], val_loss: [] as number[] };
 
@@ -145,6 +155,21 @@ function drawLiveLoss(): void {
   void liveView.then((view) => view.data('losses', rows).runAsync());
 }
 
+/**
+ * Draws a loss chart once, off screen, while the page waits for a file: Vega's first chart
+ * compiles its code and takes a few hundred milliseconds, which would otherwise fall on the
+ * first epoch of a run.
+ */
+function warmCharts(): void {
+  const box = document.createElement('div');
+  box.style.cssText = 'position:absolute;left:-10000px;top:0;';
+  document.body.append(box);
+  void embed(box, lossChart({ loss: [1, 0.5], val_loss: [1.1, 0.6] }), { actions: false, renderer: 'canvas' }).then((r) => {
+    r.view.finalize();
+    box.remove();
+  });
+}
+
 function clearLiveLoss(): void {
   void liveView?.then((view) => view.finalize());
   liveView = undefined;
@@ -160,6 +185,7 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     case 'ready':
       state.ready = true;
       state.readyAt = performance.now();
+      (globalThis.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 0)))(() => warmCharts());
       $('platform').textContent = m.isolated
         ? `cross-origin isolated: the fast path shares memory with its workers (${m.threads} cores)`
         : 'not cross-origin isolated (served without COOP/COEP headers): the fast path runs on one worker; serve with `npx lstm-ae serve` for every core';
@@ -167,6 +193,12 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       $<HTMLInputElement>('threads').max = String(m.isolated ? m.threads : 1);
       setRunning(false);
       break;
+    case 'inspected': {
+      const box = document.createElement('div');
+      $('inspected').replaceChildren(box);
+      void embed(box, interactive(m.figure.spec as TopLevelSpec), { actions: false, renderer: 'canvas', tooltip: true });
+      break;
+    }
     case 'example':
       chooseTask(m.task);
       setInput(m.input, `example: ${m.description}`);
@@ -255,6 +287,7 @@ function reconstructionsChart(series: Reconstructed[]): TopLevelSpec {
 }
 
 async function showEncode(r: EncodeResult): Promise<void> {
+  offerInspect('series');
   $('result-title').textContent = `${r.source}, encoded by ${r.model}`;
   $('summary').textContent = `${r.projection.x.length} series encoded and reconstructed, as lstm-ae encode and lstm-ae reconstruct do with this model.`;
   $('downloads').replaceChildren(download('codes.npy', [r.codesNpy as BlobPart]));
@@ -263,6 +296,7 @@ async function showEncode(r: EncodeResult): Promise<void> {
 }
 
 async function showTrain(r: TrainResult): Promise<void> {
+  offerInspect('series');
   $('result-title').textContent = `Trained on ${r.source}`;
   $('summary').textContent = `${r.loss.length} epochs; kept epoch ${r.epochKept}: loss ${r.loss[r.epochKept - 1]?.toPrecision(5)}${r.valLoss ? `, val_loss ${r.valLoss[r.epochKept - 1]?.toPrecision(5)}` : ''}.`;
   $('downloads').replaceChildren(
@@ -280,6 +314,7 @@ async function showTrain(r: TrainResult): Promise<void> {
 }
 
 async function showDetect(r: DetectResult): Promise<void> {
+  offerInspect('row', [...r.intervals].sort((a, b) => b.severity - a.severity)[0]?.peakRow ?? r.rows - 1);
   $('result-title').textContent = `Anomalies in ${r.source}`;
   $('summary').textContent = `${r.rows.toLocaleString()} rows; trained on the first ${r.trainRows.toLocaleString()} (${r.loss.length} epochs); ${r.flaggedRows.toLocaleString()} rows flagged in ${r.intervals.length} event(s). ${r.rule}`;
   $('downloads').replaceChildren(...r.files.map((f) => download(f.name, [(f.text ?? f.bytes!) as BlobPart], f.name.endsWith('.csv') ? 'text/csv' : f.name.endsWith('.json') ? 'application/json' : 'application/octet-stream')));
@@ -308,6 +343,7 @@ function tableOf(id: string, rows: string[][]): HTMLTableElement {
 }
 
 async function showClassify(r: ClassifyResult): Promise<void> {
+  offerInspect(undefined);
   const [ours, ...baselines] = r.scores;
   $('result-title').textContent = `${r.testSource} classified, trained on ${r.source}`;
   $('summary').textContent = `Test accuracy ${ours!.accuracy.toFixed(3)} from the autoencoder features; ${baselines.map((b) => `${b.method} ${b.accuracy.toFixed(3)}`).join(', ')}.`;

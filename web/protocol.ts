@@ -26,7 +26,9 @@ export interface TaskSettings {
 export type ToWorker =
   | { kind: 'run'; task: TaskName; input: InputFile; settings: TaskSettings; model?: InputFile[]; test?: InputFile }
   | { kind: 'stop' }
-  | { kind: 'example'; name: ExampleName };
+  | { kind: 'example'; name: ExampleName }
+  /** the last run's reconstruction of series `at` (train, encode) or of the window ending at row `at` (detect) */
+  | { kind: 'inspect'; at: number };
 
 /** A series and its reconstruction, (steps, channels) row-major in the data's units, as the reports draw them. */
 export interface Reconstructed {
@@ -101,6 +103,7 @@ export type FromWorker =
   | { kind: 'example'; input: InputFile; task: TaskName; description: string }
   | { kind: 'epoch'; epoch: number; epochs: number; loss: number; valLoss?: number; seconds: number }
   | { kind: 'result'; result: TrainResult | DetectResult | EncodeResult | ClassifyResult }
+  | { kind: 'inspected'; figure: Figure }
   | { kind: 'error'; message: string };
 
 /** `lstm-ae classify --train FILE --test FILE`: accuracy beside the baselines, the confusion matrix, the report's figures. */

@@ -15,7 +15,7 @@ import { describeRule } from '../src/tasks/detect/describe-rule.js';
 import { checkClassificationSets, rawBaselineSteps, shapeSeries } from '../src/tasks/classify/data.js';
 import { accuracyOf, predictionsCsv } from '../src/tasks/classify/predictions.js';
 import { accuracyChart, classPcaChart, ensembleLossChart, reconstructionByClassChart } from '../src/report/classify-charts.js';
-import type { ClassifyResult, DetectResult, EncodeResult, ExampleName, FromWorker, Reconstructed, TaskSettings, ToWorker, TrainResult } from './protocol.js';
+import type { ClassifyResult, DetectResult, EncodeResult, Figure, ExampleName, FromWorker, Reconstructed, TaskSettings, ToWorker, TrainResult } from './protocol.js';
 import type { InputFile } from './protocol.js';
 
 const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<ToWorker>) => void) | null; postMessage(m: FromWorker, transfer?: Transferable[]): void };
@@ -23,6 +23,36 @@ const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage
 
 
 let stop: AbortController | undefined;
+
+/** The last run's model (train, encode) or detector (detect), kept so the page can ask for the reconstruction of a series or row it chooses. */
+let kept:
+  | { kind: 'series'; model: LstmAutoencoder; set: SeriesSet; all: Sequences; threads: number }
+  | { kind: 'rows'; detector: AnomalyDetector; table: ReturnType<typeof readTable> }
+  | undefined;
+
+/** Keeps this run's model or detector in place of the last one (whose worker threads go). */
+async function keep(next: NonNullable<typeof kept>): Promise<void> {
+  const previous = kept;
+  kept = next;
+  if (previous?.kind === 'series') await previous.model.dispose();
+  if (previous?.kind === 'rows') await previous.detector.dispose();
+}
+
+/** The reconstruction of series `at` (train, encode) or of the window ending at row `at` (detect), as a figure. */
+async function inspect(at: number): Promise<Figure> {
+  if (!kept) throw new InputError('nothing to show yet: run a task first');
+  if (kept.kind === 'series') {
+    const { model, set, all, threads } = kept;
+    if (!(Number.isInteger(at) && at >= 0 && at < set.series.length)) throw new InputError(`series ${at}: expected a series number from 0 to ${set.series.length - 1}`);
+    const series = await reconstructSome(model, set, all, threads, [at]);
+    return { title: `Series ${at}`, caption: "The series as the model sees it (blue) and its reconstruction (red), in the data's units.", spec: reconstructionByClassChart(series, series.map((r) => r.label), 'original blue, reconstruction red', { title: `Reconstruction of series ${at}` }) };
+  }
+  const { detector, table } = kept;
+  const [w] = await detector.reconstructAt(table, [at]);
+  const time = table.times[at];
+  const series = [{ label: `row ${at}${time !== undefined && time !== String(at) ? ` (${time})` : ''}`, name: `rows ${w!.start}-${at}`, channels: table.channels, values: w!.values, reconstruction: w!.reconstruction }];
+  return { title: `The window ending at row ${at}`, caption: "Every channel as read (blue) and as the model rebuilds it (red), in the data's units.", spec: reconstructionByClassChart(series, [series[0]!.label], 'data blue, reconstruction red', { title: `Reconstruction of the window ending at row ${at}`, step: 'row of the window' }) };
+}
 
 const ready = (async () => {
   installFastPlatform(await createBrowserPlatform({ base: new URL('./', import.meta.url) }));
@@ -37,6 +67,13 @@ scope.onmessage = (e) => {
   }
   if (m.kind === 'example') {
     post(example(m.name));
+    return;
+  }
+  if (m.kind === 'inspect') {
+    void inspect(m.at).then(
+      (figure) => post({ kind: 'inspected', figure }),
+      (err: unknown) => post({ kind: 'error', message: `lstm-ae: ${err instanceof Error ? err.message : String(err)}` }),
+    );
     return;
   }
   void (async () => {
@@ -93,9 +130,11 @@ function project(codes: { data: Float32Array; shape: [number, number] }, set: Se
 }
 
 /** The first series of each class (of the first four, unlabelled) and the model's reconstruction of it, at its own length. */
-async function reconstructSome(model: LstmAutoencoder, set: SeriesSet, all: Sequences, threads: number): Promise<Reconstructed[]> {
-  const picked: number[] = [];
-  if (set.labels) {
+async function reconstructSome(model: LstmAutoencoder, set: SeriesSet, all: Sequences, threads: number, chosen?: number[]): Promise<Reconstructed[]> {
+  const picked: number[] = chosen ? [...chosen] : [];
+  if (chosen) {
+    // the series asked for
+  } else if (set.labels) {
     const seen = new Set<string>();
     set.labels.forEach((label, n) => { if (!seen.has(label) && picked.length < 8) { seen.add(label); picked.push(n); } });
   } else for (let n = 0; n < Math.min(4, set.series.length); n++) picked.push(n);
@@ -128,15 +167,18 @@ async function apply(input: InputFile, modelFiles: InputFile[], s: TaskSettings)
     if (set.channels !== model.config.inputDim) throw new InputError(`${input.name}: its series have ${set.channels} channel(s); the model takes ${model.config.inputDim}`);
     const all = toSequences(set, MASK_VALUE);
     const codes = await model.encode(all, { threads: s.threads });
-    return {
+    const result: EncodeResult = {
       task: 'apply', source: input.name, model: modelJson.name,
       codesNpy: encodeNpy({ dtype: 'float32', shape: codes.shape, data: codes.data }),
       projection: project(codes, set),
       reconstructions: await reconstructSome(model, set, all, s.threads),
       seconds: (performance.now() - started) / 1000,
     };
-  } finally {
+    await keep({ kind: 'series', model, set, all, threads: s.threads });
+    return result;
+  } catch (err) {
     await model.dispose();
+    throw err;
   }
 }
 
@@ -167,7 +209,7 @@ async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Pr
     const codes = await model.encode(all, { threads: s.threads });
     const L = model.config.latentDim;
     const { modelJson, weights } = modelArtifacts(model);
-    return {
+    const result: TrainResult = {
       task: 'train',
       source: input.name,
       loss,
@@ -183,8 +225,11 @@ async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Pr
       reconstructions: await reconstructSome(model, set, all, s.threads),
       seconds: (performance.now() - started) / 1000,
     };
-  } finally {
+    await keep({ kind: 'series', model, set, all, threads: s.threads });
+    return result;
+  } catch (err) {
     await model.dispose();
+    throw err;
   }
 }
 
@@ -212,9 +257,12 @@ async function detect(input: InputFile, trainInput: InputFile | undefined, s: Ta
       describe: trainInput ? trainInput.name : `first ${trainRows} rows of the input (--train-fraction ${s.trainFraction})`,
       callbacks: epochReporter(s.epochs),
     });
-    return await detectResult(detector, table, trainTable ? 0 : trainRows, started);
-  } finally {
+    const result = await detectResult(detector, table, trainTable ? 0 : trainRows, started);
+    await keep({ kind: 'rows', detector, table });
+    return result;
+  } catch (err) {
     await detector.dispose();
+    throw err;
   }
 }
 
@@ -223,9 +271,13 @@ async function detectWith(input: InputFile, modelFiles: InputFile[], modelJson: 
   const model = modelFromArtifacts(new TextDecoder().decode(modelJson.bytes), new Map(modelFiles.map((f) => [f.name, f.bytes])), modelJson.name);
   const detector = AnomalyDetector.fromJSON(new TextDecoder().decode(detectorJson.bytes), model, detectorJson.name);
   try {
-    return await detectResult(detector, readTable(input), 0, performance.now());
-  } finally {
+    const table = readTable(input);
+    const result = await detectResult(detector, table, 0, performance.now());
+    await keep({ kind: 'rows', detector, table });
+    return result;
+  } catch (err) {
     await detector.dispose();
+    throw err;
   }
 }
 
