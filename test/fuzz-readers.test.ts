@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { FuzzSettings, ReaderCounts } from './fuzz-readers-worker.js';
+import { runFuzzWorker } from './fuzz-runner.js';
 
 // Thousands of generated and mutated inputs for every reader of the user's files: the .npy
 // reader and the model loader (model.json + weights.bin: valid files, byte-wise mutations,
@@ -40,31 +40,7 @@ interface Done {
 }
 
 function runFuzz(): Promise<Done> {
-  const worker = new Worker(new URL('./fuzz-readers-worker.js', import.meta.url), { workerData: SETTINGS });
-  let last = 'none yet';
-  return new Promise<Done>((resolve, reject) => {
-    const stop = (why: string) => {
-      clearTimeout(timer);
-      clearTimeout(caseTimer);
-      void worker.terminate();
-      reject(new Error(why));
-    };
-    const timer = setTimeout(() => stop(`the readers did not finish within ${HANG_LIMIT_MS / 1000} s (a hang?); last input: ${last}`), HANG_LIMIT_MS);
-    const startCase = () => setTimeout(() => stop(`one input took more than ${CASE_LIMIT_MS / 1000} s (a hang?): ${last}`), CASE_LIMIT_MS);
-    let caseTimer = startCase();
-    worker.on('message', (m: { kind: 'case'; label: string } | Done) => {
-      if (m.kind === 'case') {
-        last = m.label;
-        clearTimeout(caseTimer);
-        caseTimer = startCase();
-      } else {
-        clearTimeout(timer);
-        clearTimeout(caseTimer);
-        resolve(m);
-      }
-    });
-    worker.on('error', (err) => stop(`the fuzz worker crashed at ${last}: ${err.message}`));
-  });
+  return runFuzzWorker<Done>(new URL('./fuzz-readers-worker.js', import.meta.url), SETTINGS, { totalMs: HANG_LIMIT_MS, caseMs: CASE_LIMIT_MS });
 }
 
 test('fuzzed .npy files, model folders and series files end in a result or one InputError line, and nothing outside the folder is read', async (t) => {

@@ -104,3 +104,12 @@ export function mutate(bytes: Uint8Array, mutations: readonly Mutation[]): Uint8
   }
   return b;
 }
+
+/** check for an async property (fc.asyncProperty): the same short line on a failure. */
+export async function checkAsync<Ts extends [unknown, ...unknown[]]>(property: fc.IAsyncProperty<Ts>, params: fc.Parameters<Ts>): Promise<void> {
+  const details = await fc.check(property, params);
+  if (!details.failed) return;
+  const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+  const input = fc.stringify(details.counterexample).slice(0, 300);
+  failures.push(`seed ${details.seed}, path ${details.counterexamplePath}: ${error.slice(0, 500)}; input ${input}`);
+}

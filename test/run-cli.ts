@@ -19,3 +19,14 @@ export function runCli(...args: string[]): Promise<CliResult> {
     });
   });
 }
+
+/** `lstm-ae ...args` with extra environment variables (the fault points of src/io/test-faults.ts) and stdin; a SIGKILL is code 137, as a shell reports it. */
+export function runCliWith(args: string[], o: { env?: Record<string, string>; stdin?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, ...o.env } }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : error.signal === 'SIGKILL' ? 137 : -1;
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin!.end(o.stdin ?? '');
+  });
+}

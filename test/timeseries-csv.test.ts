@@ -106,20 +106,23 @@ test('bad cells and rows: one line naming the file, the line and the column', ()
   assertLineError(() => parseTimeSeriesCsv('timestamp\n2020-01-01\n', 't.csv'), 't.csv: line 1: ', /no value column/);
 });
 
-test('a stream gives the same rows as the whole file, CRLF line ends and lines included', async () => {
+test('a stream gives the same rows as the whole file, CRLF and lone CR line ends and lines included', async () => {
   const text = 'timestamp,a,b,label\r\n2020-01-01 00:00:00,1,4,0\r\n2020-01-01 00:01:00,,5,1\n\n2020-01-01 00:02:00,3,6,0\r\n';
   const whole = parseTimeSeriesCsv(text, 's.csv', { labelColumn: 'label' });
-  // arriving in small pieces, split inside lines
-  const chunks = text.match(/[^]{1,7}/g) ?? [];
-  const rows = [];
-  let header: string[] | undefined;
-  for await (const row of streamTimeSeriesCsv(Readable.from(chunks), 's.csv', { timeColumn: 'timestamp', valueColumns: ['a', 'b'], labelColumn: 'label' }, 'strict', (plan) => { header = plan.header; })) rows.push(row);
-  assert.deepEqual(header, ['timestamp', 'a', 'b', 'label']);
-  assert.deepEqual(rows.map((r) => r.time), whole.times);
-  assert.deepEqual(rows.flatMap((r) => [...r.values]), [...whole.values]);
-  assert.deepEqual(rows.map((r) => r.label), [...(whole.labels ?? [])]);
-  assert.deepEqual(rows.map((r) => r.line), [...whole.lines]);
-  assert.deepEqual(rows.map((r) => r.line), [2, 3, 5]);
+  // as written, and with every line ended by a CR alone (a feed from an old Mac tool): a CR ends a line in a stream as in a file
+  for (const fed of [text, text.replace(/\r?\n/g, '\r')]) {
+    // arriving in small pieces, split inside lines and between a CR and its LF
+    const chunks = fed.match(/[^]{1,7}/g) ?? [];
+    const rows = [];
+    let header: string[] | undefined;
+    for await (const row of streamTimeSeriesCsv(Readable.from(chunks), 's.csv', { timeColumn: 'timestamp', valueColumns: ['a', 'b'], labelColumn: 'label' }, 'strict', (plan) => { header = plan.header; })) rows.push(row);
+    assert.deepEqual(header, ['timestamp', 'a', 'b', 'label']);
+    assert.deepEqual(rows.map((r) => r.time), whole.times);
+    assert.deepEqual(rows.flatMap((r) => [...r.values]), [...whole.values]);
+    assert.deepEqual(rows.map((r) => r.label), [...(whole.labels ?? [])]);
+    assert.deepEqual(rows.map((r) => r.line), [...whole.lines]);
+    assert.deepEqual(rows.map((r) => r.line), [2, 3, 5]);
+  }
 });
 
 test('a stream is checked as a file is: the error names the line; a header without the columns is refused', async () => {

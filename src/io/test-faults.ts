@@ -12,8 +12,11 @@
  * set's new files written, model.json not yet), `before-rename` (model.json's temp written
  * and synced, not yet renamed: the commit), `after-rename` (committed; history.json and
  * the old generation's files not yet updated), `after-history`, `data-before-commit`,
- * `data-mid-renames` (a data set's journal committed and its K-th file renamed), and
- * `batch` (the end of every training batch). Nothing here runs when the variables are unset.
+ * `data-mid-renames` (a data set's journal committed and its K-th file renamed),
+ * `classifier-write` (before each file of a classifier's new set: its autoencoders, then
+ * classifier.json's temp), `classifier-before-rename` (all written, classifier.json not yet
+ * renamed: the commit), `classifier-after-rename` (committed; the old generation's files
+ * still there), and `batch` (the end of every training batch). Nothing here runs when the variables are unset.
  */
 
 const counts = new Map<string, number>();

@@ -374,10 +374,19 @@ export async function* streamTimeSeriesCsv(
     }
     yield row;
   };
+  // \n, \r\n and a lone \r each end a line, as in a file (text-file.ts's splitLines): a feed
+  // with CR endings is one row per line too, not one line that grows until the limit
+  const lineEnd = /[\n\r]/g;
+  let afterCr = false; // the last line ended with a CR: a LF first in what follows is that same end
   const cut = function* (): Generator<TimeSeriesRow> {
     let start = 0;
     for (;;) {
-      const end = pending.indexOf('\n', start);
+      if (afterCr && start < pending.length) {
+        if (pending[start] === '\n') start++;
+        afterCr = false;
+      }
+      lineEnd.lastIndex = start;
+      const end = lineEnd.exec(pending)?.index ?? -1;
       if (end < 0) {
         pending = pending.slice(start);
         if (pending.length > maxLine) {
@@ -387,7 +396,8 @@ export async function* streamTimeSeriesCsv(
         }
         return;
       }
-      const record = pending.slice(start, end + 1);
+      const record = pending.slice(start, end) + '\n';
+      afterCr = pending[end] === '\r';
       start = end + 1;
       if (overlong || record.length > maxLine) {
         if (!overlong) bad(new InputError(`${source}: line ${line + 1}: longer than ${maxLine} characters; expected one row per line`));

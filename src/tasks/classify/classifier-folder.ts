@@ -9,6 +9,7 @@ import { readInputFile } from '../../io/read-input-file.js';
 import { modelContents, modelFromFile } from '../../io/tfjs/artifacts.js';
 import { MAX_JSON_BYTES, parseJsonText } from '../../io/tfjs/json.js';
 import { readTfjsModel } from '../../io/tfjs/read.js';
+import { faultPoint } from '../../io/test-faults.js';
 import { encodeTfjsModel } from '../../io/tfjs/write.js';
 import { classifierFromDescription, SeriesClassifier } from './series-classifier.js';
 
@@ -56,12 +57,15 @@ export function saveClassifier(dir: string, classifier: SeriesClassifier): strin
     const written: string[] = [];
     try {
       for (const [name, data] of files) {
+        faultPoint('classifier-write');
         writeNewFile(join(dir, name), data);
         written.push(name);
       }
+      faultPoint('classifier-write');
       const temp = tempName(CLASSIFIER_FILE);
       writeNewFile(join(dir, temp), JSON.stringify(described, null, 1) + '\n');
       written.push(temp);
+      faultPoint('classifier-before-rename');
       renameSync(join(dir, temp), path);
     } catch (err) {
       for (const name of written) rmSync(join(dir, name), { force: true });
@@ -69,6 +73,7 @@ export function saveClassifier(dir: string, classifier: SeriesClassifier): strin
       throw new InputError(`${dir}: cannot save the classifier (${systemReason(err)}); ${current !== undefined ? `the classifier already there (${path}) is unchanged` : 'no classifier was saved'}`);
     }
     syncFolder(dir);
+    faultPoint('classifier-after-rename');
     removeStale(dir, generation);
     syncFolder(dir);
     return path;
