@@ -7,12 +7,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnomalyDetector, parseTimeSeriesCsv, type Detection } from '../src/index.js';
-import { CLI, runCli } from './run-cli.js';
+import { CLI, followCli, runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lstm-ae-estimator-'));
 const series = join(dir, 'data', 'series.csv');
@@ -94,15 +93,7 @@ test('a detector saved by the library runs in `detect --model DIR/detector.json 
   const loaded = await AnomalyDetector.load(path);
   assert.deepEqual((await loaded.score(parseTimeSeriesCsv(readFileSync(series, 'utf8'), series))).anomalyScore, detection.anomalyScore);
   await loaded.dispose();
-  const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'detect', '--model', path, '--follow']);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(readFileSync(series));
-  });
+  const out = await followCli(path, (stdin) => stdin.end(readFileSync(series)));
   assert.equal(out.code, 0, out.stderr);
   assert.equal(out.stdout, readFileSync(join(run, 'scores.csv'), 'utf8'));
 });

@@ -7,12 +7,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { anomalySeriesCsv, makeAnomalySeries } from '../src/data/anomaly-series.js';
-import { CLI, runCli } from './run-cli.js';
+import { CLI, followCli, runCli, thenRest } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lstm-ae-follow-'));
 const TINY = ['--window', '8', '--epochs', '3', '--latent', '4', '--threads', '1', '--no-report'];
@@ -37,15 +37,7 @@ interface Live {
 
 /** `detect --model M --follow` fed by `feed`; resolves once it exits. */
 function follow(feed: (stdin: NodeJS.WritableStream, stdout: NodeJS.ReadableStream) => void, path = model): Promise<Live> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'detect', '--model', path, '--follow']);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    feed(child.stdin, child.stdout);
-  });
+  return followCli(path, feed);
 }
 
 test('a repeated time stamp and a malformed row mid-stream: one warning each naming the line, every other row scored, exit 0, scores.csv byte for byte', async () => {
@@ -72,19 +64,8 @@ test('a repeated time stamp and a malformed row mid-stream: one warning each nam
 
 test('after a stray quote the next good rows are scored at once, while the stream stays open', async () => {
   const head = [...rows.slice(0, 101), '2024-01-02 00:00:00,"1.0,2.0,0', ...rows.slice(101, 113)];
-  const live = await follow((stdin, stdout) => {
-    stdin.write(head.join('\n') + '\n');
-    let seen = '';
-    const onData = (d: Buffer | string) => {
-      seen += String(d);
-      // the header and 112 rows, the last 12 after the bad line: only then is the rest sent
-      if (seen.split('\n').length - 1 >= 113) {
-        stdout.off('data', onData);
-        stdin.end(rows.slice(113, 150).join('\n') + '\n');
-      }
-    };
-    stdout.on('data', onData);
-  });
+  // the header and 112 rows, the last 12 after the bad line: only then is the rest sent
+  const live = await follow(thenRest(head.join('\n') + '\n', 113, rows.slice(113, 150).join('\n') + '\n'));
   assert.equal(live.code, 0, live.stderr);
   assert.equal(live.stdout.trimEnd().split('\n').length, 150);
   assert.match(live.stderr, /^warning: stdin: line 102: .*row skipped\n/);

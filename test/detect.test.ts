@@ -5,12 +5,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { anomalySeriesCsv, makeAnomalySeries } from '../src/data/anomaly-series.js';
-import { CLI, runCli } from './run-cli.js';
+import { followCli, runCli, thenRest } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lstm-ae-detect-'));
 const TINY = ['--window', '8', '--epochs', '3', '--latent', '4', '--threads', '1', '--no-report'];
@@ -79,17 +78,6 @@ test('causal: the scores of the first rows are the same whether the file ends af
 });
 
 /** `detect --model ... --follow` with stdin from `feed`; resolves to stdout once it exits. */
-function follow(model: string, feed: (stdin: NodeJS.WritableStream, stdout: NodeJS.ReadableStream) => void, ...extra: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'detect', '--model', model, '--follow', ...extra]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    feed(child.stdin, child.stdout);
-  });
-}
 
 test('--follow prints exactly what scores.csv holds, row for row, for every threshold rule', async () => {
   for (const rule of ['fpr', 'sigma', 'fbeta', 'dynamic']) {
@@ -97,7 +85,7 @@ test('--follow prints exactly what scores.csv holds, row for row, for every thre
     const r = await runCli('detect', '--input', input, '--label-column', 'label', '--threshold', rule, '--out', out, ...TINY);
     assert.equal(r.code, 0, r.stderr);
     const text = readFileSync(input, 'utf8');
-    const live = await follow(join(out, 'detector.json'), (stdin) => stdin.end(text));
+    const live = await followCli(join(out, 'detector.json'), (stdin) => stdin.end(text));
     assert.equal(live.code, 0, live.stderr);
     assert.equal(live.stdout, readFileSync(join(out, 'scores.csv'), 'utf8'), rule);
   }
@@ -106,23 +94,12 @@ test('--follow prints exactly what scores.csv holds, row for row, for every thre
 test('--follow answers each row as soon as it is in, before the input ends', async () => {
   const model = join(dir, 'batch-fpr', 'detector.json');
   const rows = lines(input);
-  const live = await follow(model, (stdin, stdout) => {
-    // the header and 12 rows, then wait for their 13 lines before sending the rest
-    stdin.write(rows.slice(0, 13).join('\n') + '\n');
-    let seen = '';
-    const onData = (d: Buffer | string) => {
-      seen += String(d);
-      if (seen.split('\n').length - 1 >= 13) {
-        stdout.off('data', onData);
-        stdin.end(rows.slice(13, 40).join('\n') + '\n');
-      }
-    };
-    stdout.on('data', onData);
-  });
+  // the header and 12 rows, then wait for their 13 lines before sending the rest
+  const live = await followCli(model, thenRest(rows.slice(0, 13).join('\n') + '\n', 13, rows.slice(13, 40).join('\n') + '\n'));
   assert.equal(live.code, 0, live.stderr);
   assert.equal(live.stdout.trimEnd().split('\n').length, 40);
   // --json: one object per row
-  const json = await follow(model, (stdin) => stdin.end(rows.slice(0, 11).join('\n') + '\n'), '--json');
+  const json = await followCli(model, (stdin) => stdin.end(rows.slice(0, 11).join('\n') + '\n'), '--json');
   const objects = json.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { anomaly_score: number | null; contributions: Record<string, number | null> });
   assert.equal(objects.length, 10);
   assert.equal(objects[6]!.anomaly_score, null);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI, as a user runs it. */
@@ -29,4 +29,33 @@ export function runCliWith(args: string[], o: { env?: Record<string, string>; st
     });
     child.stdin!.end(o.stdin ?? '');
   });
+}
+
+/** `lstm-ae detect --model MODEL --follow ...extra`, fed by `feed` (which may wait on stdout before writing more); resolves once it exits. */
+export function followCli(model: string, feed: (stdin: NodeJS.WritableStream, stdout: NodeJS.ReadableStream) => void, ...extra: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, 'detect', '--model', model, '--follow', ...extra]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    feed(child.stdin, child.stdout);
+  });
+}
+
+/** A feed that writes `first`, waits until `lines` lines have come out (each row answered at once), then ends with `rest`. */
+export function thenRest(first: string, lines: number, rest: string): (stdin: NodeJS.WritableStream, stdout: NodeJS.ReadableStream) => void {
+  return (stdin, stdout) => {
+    stdin.write(first);
+    let seen = '';
+    const onData = (d: Buffer | string) => {
+      seen += String(d);
+      if (seen.split('\n').length - 1 >= lines) {
+        stdout.off('data', onData);
+        stdin.end(rest);
+      }
+    };
+    stdout.on('data', onData);
+  };
 }

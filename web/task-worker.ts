@@ -154,6 +154,16 @@ async function reconstructSome(model: LstmAutoencoder, set: SeriesSet, all: Sequ
   });
 }
 
+/** What train and encode show of a model's pass over the series: the codes (as .npy), their projection, a few reconstructions. */
+async function encodedView(model: LstmAutoencoder, set: SeriesSet, all: Sequences, threads: number): Promise<Pick<EncodeResult, 'codesNpy' | 'projection' | 'reconstructions'>> {
+  const codes = await model.encode(all, { threads });
+  return {
+    codesNpy: encodeNpy({ dtype: 'float32', shape: codes.shape, data: codes.data }),
+    projection: project(codes, set),
+    reconstructions: await reconstructSome(model, set, all, threads),
+  };
+}
+
 /** `lstm-ae encode` and `lstm-ae reconstruct` with a model saved by the CLI or the page (model.json and its weights file). */
 async function apply(input: InputFile, modelFiles: InputFile[], s: TaskSettings): Promise<EncodeResult | DetectResult> {
   const detectorJson = modelFiles.find((f) => f.name === 'detector.json');
@@ -166,14 +176,7 @@ async function apply(input: InputFile, modelFiles: InputFile[], s: TaskSettings)
     const set = readSet(input);
     if (set.channels !== model.config.inputDim) throw new InputError(`${input.name}: its series have ${set.channels} channel(s); the model takes ${model.config.inputDim}`);
     const all = toSequences(set, MASK_VALUE);
-    const codes = await model.encode(all, { threads: s.threads });
-    const result: EncodeResult = {
-      task: 'apply', source: input.name, model: modelJson.name,
-      codesNpy: encodeNpy({ dtype: 'float32', shape: codes.shape, data: codes.data }),
-      projection: project(codes, set),
-      reconstructions: await reconstructSome(model, set, all, s.threads),
-      seconds: (performance.now() - started) / 1000,
-    };
+    const result: EncodeResult = { task: 'apply', source: input.name, model: modelJson.name, ...(await encodedView(model, set, all, s.threads)), seconds: (performance.now() - started) / 1000 };
     await keep({ kind: 'series', model, set, all, threads: s.threads });
     return result;
   } catch (err) {
@@ -186,7 +189,7 @@ async function apply(input: InputFile, modelFiles: InputFile[], s: TaskSettings)
 async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Promise<TrainResult> {
   const set = readSet(input);
   const all = toSequences(set, MASK_VALUE);
-  const [N, T, D] = all.shape;
+  const [, T, D] = all.shape;
   const { train: x, validation } = splitValidationRandom(all, TRAIN_DEFAULTS.validationSplit, s.seed);
   // create's defaults are train's (AUTOENCODER_DEFAULTS); only equal-length series go unmasked, as with the CLI
   const model = LstmAutoencoder.create({ timesteps: T, inputDim: D, seed: s.seed, ...(all.lengths ? {} : { maskValue: null }) });
@@ -206,8 +209,6 @@ async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Pr
     });
     const loss = history.history.loss;
     const kept = stopper.bestEpoch >= 0 ? history.epoch.indexOf(stopper.bestEpoch) : loss.length - 1;
-    const codes = await model.encode(all, { threads: s.threads });
-    const L = model.config.latentDim;
     const { modelJson, weights } = modelArtifacts(model);
     const result: TrainResult = {
       task: 'train',
@@ -220,9 +221,7 @@ async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Pr
       modelJson,
       weightsBin: weights,
       onnx: await toOnnx(model, { part: 'autoencoder' }),
-      codesNpy: encodeNpy({ dtype: 'float32', shape: [N, L], data: codes.data }),
-      projection: project(codes, set),
-      reconstructions: await reconstructSome(model, set, all, s.threads),
+      ...(await encodedView(model, set, all, s.threads)),
       seconds: (performance.now() - started) / 1000,
     };
     await keep({ kind: 'series', model, set, all, threads: s.threads });
