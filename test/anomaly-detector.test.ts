@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnomalyDetector, parseTimeSeriesCsv, type Detection } from '../src/index.js';
-import { CLI, followCli, runCli } from './run-cli.js';
+import { followCli, runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lstm-ae-estimator-'));
 const series = join(dir, 'data', 'series.csv');
