@@ -269,11 +269,12 @@ export class LstmAutoencoder {
    * reconstruction is put back into the data's units block by block.
    */
   private async forwardScaled(x: Sequences, options: EngineOptions, timesteps: number, outputs: { code?: Float32Array; reconstruction?: Float32Array }): Promise<void> {
-    this.fittedScaling();
     const [N, T, D] = x.shape;
     const size = T * D;
     const L = this.config.latentDim;
+    const normalize = this.fittedScaling().normalize; // an unfitted model fails even on no windows
     if (N === 0) return;
+    const scratch = normalize === 'none' ? undefined : new Float32Array(Math.min(N, SCALED_BLOCK) * size);
     await this.withStep(options, undefined, timesteps, async (step) => {
       for (let start = 0; start < N; start += SCALED_BLOCK) {
         const end = Math.min(N, start + SCALED_BLOCK);
@@ -282,7 +283,7 @@ export class LstmAutoencoder {
           shape: [end - start, T, D],
           ...(x.lengths ? { lengths: x.lengths.subarray(start, end) } : {}),
         };
-        const { scaling, perSeries, xs } = this.scaledForUse(block);
+        const { scaling, perSeries, xs } = this.scaledForUse(block, scratch);
         const code = outputs.code?.subarray(start * L, end * L);
         const reconstruction = outputs.reconstruction?.subarray(start * size, end * size);
         await forwardInChunks(step, this.params, xs.data, end - start, { ...(code ? { code } : {}), ...(reconstruction ? { reconstruction } : {}) }, block.lengths);
@@ -297,10 +298,10 @@ export class LstmAutoencoder {
     return scaling;
   }
 
-  private scaledForUse(x: Sequences): { scaling: Scaling; perSeries?: Float64Array; xs: Sequences } {
+  private scaledForUse(x: Sequences, into?: Float32Array): { scaling: Scaling; perSeries?: Float64Array; xs: Sequences } {
     const scaling = this.fittedScaling();
     if (scaling.normalize === 'none') return { scaling, xs: x };
-    const { data, perSeries } = applyScaling(x, scaling);
+    const { data, perSeries } = applyScaling(x, scaling, into);
     return { scaling, perSeries, xs: { ...x, data } };
   }
 
