@@ -48,7 +48,7 @@ try {
   const readSeconds = (performance.now() - started) / 1000;
 
   const result: TaskTiming = {
-    task: `encode a ${float32MB.toFixed(0)} MB float32 .npy, ${N} windows of ${T} steps (${threads} threads)`,
+    task: `encode a float32 .npy of ${((N * T * 4) / 1e6).toFixed(0)} MB (${float32MB.toFixed(0)} MiB; peak MB below are MiB), ${N} windows of ${T} steps (${threads} threads)`,
     ours: { label: 'lstm-ae encode, the whole command', seconds: ours.seconds },
     yardstick: { label: `reading the file's ${bytes.length} bytes (readFileSync)`, seconds: readSeconds },
     ratio: ours.seconds / readSeconds,
