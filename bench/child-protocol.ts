@@ -42,5 +42,7 @@ export interface TaskTiming {
   yardstick: { label: string; seconds: number };
   ratio: number;
   bar?: number;
+  /** the command's peak resident memory, against a size it should stay near (a file's float32 size), ratio = peak / that */
+  memory?: { peakMB: number; against: { label: string; MB: number }; ratio: number; bar?: number };
   details?: Record<string, unknown>;
 }

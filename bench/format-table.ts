@@ -60,7 +60,12 @@ export function formatReport(report: BenchReport): string {
   if (report.forward.length === 0) lines.push('API encode/predict: n/a');
   for (const t of report.tasks) {
     const bar = t.bar === undefined ? '' : ` (bar ${t.bar}: ${t.ratio <= t.bar ? 'met' : 'NOT met'})`;
-    lines.push(`${t.task}: ${t.ours.seconds.toFixed(3)} s ${t.ours.label}; ${t.yardstick.seconds.toFixed(3)} s ${t.yardstick.label}; ratio ${t.ratio.toFixed(2)}${bar}`);
+    const m = t.memory;
+    const memory = m
+      ? `; peak ${formatInteger(m.peakMB)} MB, ${m.ratio.toFixed(2)}× ${m.against.label} (${formatInteger(m.against.MB)} MB)` +
+        (m.bar === undefined ? '' : ` (bar ${m.bar}×: ${m.ratio <= m.bar ? 'met' : 'NOT met'})`)
+      : '';
+    lines.push(`${t.task}: ${t.ours.seconds.toFixed(3)} s ${t.ours.label}; ${t.yardstick.seconds.toFixed(3)} s ${t.yardstick.label}; ratio ${t.ratio.toFixed(2)}${bar}${memory}`);
   }
   for (const note of report.notes) lines.push(`note: ${note}`);
   return lines.join('\n') + '\n';

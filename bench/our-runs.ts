@@ -80,7 +80,10 @@ export const TASK_CHILDREN: Array<{ script: string; args: string[]; timeoutSecon
   { script: 'import-once.js', args: [], timeoutSeconds: 120 },
   { script: 'masked-epoch-once.js', args: ['--threads', '2', '--epochs', '3'], timeoutSeconds: 300 },
   { script: 'classify-once.js', args: ['--data', 'test/fixtures/ucr/PLAID_TRAIN.ts', '--threads', '2'], timeoutSeconds: 600 },
+  { script: 'classify-many-once.js', args: ['--threads', '2'], timeoutSeconds: 600 },
   { script: 'detect-once.js', args: ['--threads', '2'], timeoutSeconds: 300 },
+  { script: 'detect-csv-once.js', args: ['--threads', '2'], timeoutSeconds: 900 },
+  { script: 'npy-encode-once.js', args: ['--threads', '2'], timeoutSeconds: 600 },
   { script: 'browser.js', args: [], timeoutSeconds: 600 },
 ];
 

@@ -1,5 +1,6 @@
-import { readInputFile, statInputFile } from './read-input-file.js';
-import { sha256 } from './training-record.js';
+import { createHash } from 'node:crypto';
+import { closeSync } from 'node:fs';
+import { openInputFile, readInputBytes, statInputFile, type ReadLimits } from './read-input-file.js';
 import { InputError } from '../input-error.js';
 
 /** What identifies a file's content: its size, then its SHA-256. */
@@ -9,10 +10,24 @@ export interface FileFingerprint {
 }
 
 /** The fingerprint of a plain file (no FIFO opened, no device read). */
-export function fileFingerprint(path: string, expected: string): FileFingerprint {
-  const bytes = readInputFile(path, expected);
-  return { bytes: bytes.length, sha256: sha256(bytes) };
+export function fileFingerprint(path: string, expected: string, limits: ReadLimits = {}): FileFingerprint {
+  const file = openInputFile(path, expected, limits);
+  try {
+    // hashed in chunks: a training file of 480 MB is not held a second time beside its windows
+    const hash = createHash('sha256');
+    const chunk = new Uint8Array(Math.min(file.size, HASH_CHUNK_BYTES));
+    for (let done = 0; done < file.size; done += chunk.length) {
+      const part = chunk.subarray(0, Math.min(chunk.length, file.size - done));
+      readInputBytes(file, path, expected, part, done);
+      hash.update(part);
+    }
+    return { bytes: file.size, sha256: hash.digest('hex') };
+  } finally {
+    closeSync(file.fd);
+  }
 }
+
+const HASH_CHUNK_BYTES = 8 * 2 ** 20;
 
 /**
  * Checks a file named by a record (a resumed run's training data) against the fingerprint
@@ -24,6 +39,6 @@ export function fileFingerprint(path: string, expected: string): FileFingerprint
 export function checkFingerprint(path: string, recorded: { bytes?: number; sha256: string }, expected: string, differs: string): void {
   const size = statInputFile(path, expected).size;
   if (recorded.bytes !== undefined && size !== recorded.bytes) throw new InputError(`${path}: is ${size} bytes, not the ${recorded.bytes} ${differs}`);
-  const bytes = readInputFile(path, expected, recorded.bytes === undefined ? {} : { maxBytes: recorded.bytes });
-  if (sha256(bytes) !== recorded.sha256) throw new InputError(`${path}: its SHA-256 is not the one ${differs}`);
+  const { sha256 } = fileFingerprint(path, expected, recorded.bytes === undefined ? {} : { maxBytes: recorded.bytes });
+  if (sha256 !== recorded.sha256) throw new InputError(`${path}: its SHA-256 is not the one ${differs}`);
 }

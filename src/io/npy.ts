@@ -70,25 +70,44 @@ export function encodeNpy(array: NpyArray): Uint8Array {
   return out;
 }
 
-/** Parse the bytes of a .npy file; `source` (a path) names it in every error. */
-export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
+/** What a .npy header says: the array's dtype and shape, and where its data starts. */
+export interface NpyHeader {
+  dtype: NpyDtype;
+  shape: number[];
+  /** values in the array: the product of its shape */
+  count: number;
+  /** bytes per value */
+  itemSize: number;
+  /** the byte offset of the first value */
+  dataOffset: number;
+}
+
+/** Bytes that always hold a whole .npy header, when the file has one: read these first, then the data in parts. */
+export const NPY_HEADER_PREFIX_BYTES = 12 + MAX_HEADER_BYTES;
+
+/**
+ * The header of a .npy file of `fileSize` bytes from its first bytes (`prefix`: at least
+ * NPY_HEADER_PREFIX_BYTES of them, or the whole file), checked against the file's size:
+ * every error parseNpy gives, without the data in memory.
+ */
+export function parseNpyHeader(prefix: Uint8Array, source: string, fileSize: number = prefix.length): NpyHeader {
   const fail = (what: string): never => {
     throw new InputError(`${source}: ${what}`);
   };
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('not a .npy file (it does not start with the magic bytes \\x93NUMPY)');
-  const [major, minor] = [bytes[6]!, bytes[7]!];
+  if (fileSize < 10 || MAGIC.some((b, i) => prefix[i] !== b)) fail('not a .npy file (it does not start with the magic bytes \\x93NUMPY)');
+  const [major, minor] = [prefix[6]!, prefix[7]!];
   if (!((major === 1 || major === 2 || major === 3) && minor === 0)) {
     fail(`.npy format version ${major}.${minor} is not supported: expected 1.0 (or 2.0, 3.0)`);
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
   const lengthFieldSize = major === 1 ? 2 : 4;
-  if (bytes.length < 8 + lengthFieldSize) fail('truncated .npy header');
+  if (fileSize < 8 + lengthFieldSize) fail('truncated .npy header');
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = 8 + lengthFieldSize;
   if (headerLength > MAX_HEADER_BYTES) fail(`.npy header of ${headerLength} bytes; expected at most ${MAX_HEADER_BYTES}, as np.load reads`);
   const dataOffset = headerStart + headerLength;
-  if (dataOffset > bytes.length) fail(`truncated .npy header: it declares ${headerLength} bytes, the file has ${bytes.length - headerStart}`);
-  const headerText = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataOffset));
+  if (dataOffset > fileSize) fail(`truncated .npy header: it declares ${headerLength} bytes, the file has ${fileSize - headerStart}`);
+  const headerText = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(prefix.subarray(headerStart, dataOffset));
 
   const header = parseHeader(headerText, fail);
   const { descr, fortranOrder, shape } = header;
@@ -101,18 +120,34 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   const type = dtype!;
   const count = elementCount(shape);
   const expectedBytes = count * ITEM_SIZE[type];
-  const actualBytes = bytes.length - dataOffset;
+  const actualBytes = fileSize - dataOffset;
   if (!Number.isSafeInteger(expectedBytes) || actualBytes !== expectedBytes) {
     fail(
       `data is ${actualBytes} bytes but shape ${pythonTuple(shape)} of ${descr} needs ${expectedBytes} ` +
         `(${actualBytes < expectedBytes ? 'truncated' : 'extra bytes after the data'})`,
     );
   }
+  return { dtype: type, shape, count, itemSize: ITEM_SIZE[type], dataOffset };
+}
+
+/** An empty typed array for `count` values of `dtype`, to read a .npy's data into. */
+export function npyTypedArray(dtype: NpyDtype, count: number): NpyArray['data'] {
+  return new ARRAY_TYPE[dtype](count);
+}
+
+/** Values just read from a .npy's little-endian bytes, put in the host's byte order (in place). */
+export function fromLittleEndian(bytes: Uint8Array, itemSize: number): void {
+  if (!LITTLE_ENDIAN_HOST) swapBytes(bytes, itemSize);
+}
+
+/** Parse the bytes of a .npy file; `source` (a path) names it in every error. */
+export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
+  const { dtype, shape, count, itemSize, dataOffset } = parseNpyHeader(bytes, source);
   // copy into a fresh buffer: the source may be unaligned, or a view into Node's shared Buffer pool
   const copy = new Uint8Array(bytes.subarray(dataOffset));
-  if (!LITTLE_ENDIAN_HOST) swapBytes(copy, ITEM_SIZE[type]);
-  const data = new ARRAY_TYPE[type](copy.buffer, 0, count);
-  return { dtype: type, shape, data };
+  fromLittleEndian(copy, itemSize);
+  const data = new ARRAY_TYPE[dtype](copy.buffer, 0, count);
+  return { dtype, shape, data };
 }
 
 function swapBytes(bytes: Uint8Array, itemSize: number): void {

@@ -45,15 +45,18 @@ export interface ReadLimits {
   limitText?: string;
 }
 
+/** A plain file the user named, open for reading, and its size when opened. */
+export interface OpenInputFile {
+  fd: number;
+  size: number;
+}
+
 /**
- * The bytes of a plain file the user named; a missing, unreadable, non-plain or too large
- * file is one InputError line, worded the same for every kind of input: `PATH: file not
- * found; expected WHAT`. Reads exactly the size it found, never more: the file is checked
- * before it is opened (no FIFO is opened, no device read), opened non-blocking, and checked
- * again through the open descriptor in case it was swapped in between. A file of a set
- * whose commit a kill interrupted (io/file-set.ts) is read after the set is finished.
+ * Opens a plain file the user named, checked as readInputFile says; the caller closes `fd`.
+ * For readers that take a file in parts (a .npy's header, then its data in chunks) rather
+ * than hold all its bytes at once.
  */
-export function readInputFile(path: string, expected: string, limits: ReadLimits = {}): Buffer {
+export function openInputFile(path: string, expected: string, limits: ReadLimits = {}): OpenInputFile {
   settleSetOf(path); // one file of a set (`data`'s arrays) is read only once the set is whole
   const maxBytes = Math.min(limits.maxBytes ?? Infinity, bufferConstants.MAX_LENGTH);
   const before = statInputFile(path, expected);
@@ -72,19 +75,51 @@ export function readInputFile(path: string, expected: string, limits: ReadLimits
       throw new InputError(`${path}: was replaced while being opened (now ${fileKind(stats)}); expected ${expected}`);
     }
     if (stats.size > maxBytes) throw tooLarge(stats.size);
-    const bytes = Buffer.alloc(stats.size);
-    let done = 0;
-    while (done < bytes.length) {
-      const n = readSync(fd, bytes, done, bytes.length - done, done);
-      if (n === 0) throw new InputError(`${path}: shrank from ${bytes.length} to ${done} bytes while being read; expected ${expected}`);
+    return { fd, size: stats.size };
+  } catch (err) {
+    closeSync(fd);
+    if (err instanceof InputError) throw err;
+    throw cannotRead(path, err, expected);
+  }
+}
+
+// one read call takes at most this (readSync refuses lengths of 2 GiB and more)
+const MAX_READ_BYTES = 2 ** 30;
+
+/**
+ * Fills `into` with the file's bytes from `position` on; a file that shrank meanwhile is
+ * one InputError line (`fileSize` is the size it had when opened).
+ */
+export function readInputBytes(file: OpenInputFile, path: string, expected: string, into: Uint8Array, position: number): void {
+  let done = 0;
+  try {
+    while (done < into.length) {
+      const n = readSync(file.fd, into, done, Math.min(into.length - done, MAX_READ_BYTES), position + done);
+      if (n === 0) throw new InputError(`${path}: shrank from ${file.size} to ${position + done} bytes while being read; expected ${expected}`);
       done += n;
     }
-    return bytes;
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw cannotRead(path, err, expected);
+  }
+}
+
+/**
+ * The bytes of a plain file the user named; a missing, unreadable, non-plain or too large
+ * file is one InputError line, worded the same for every kind of input: `PATH: file not
+ * found; expected WHAT`. Reads exactly the size it found, never more: the file is checked
+ * before it is opened (no FIFO is opened, no device read), opened non-blocking, and checked
+ * again through the open descriptor in case it was swapped in between. A file of a set
+ * whose commit a kill interrupted (io/file-set.ts) is read after the set is finished.
+ */
+export function readInputFile(path: string, expected: string, limits: ReadLimits = {}): Buffer {
+  const file = openInputFile(path, expected, limits);
+  try {
+    const bytes = Buffer.alloc(file.size);
+    readInputBytes(file, path, expected, bytes, 0);
+    return bytes;
   } finally {
-    closeSync(fd);
+    closeSync(file.fd);
   }
 }
 

@@ -1,3 +1,5 @@
+import { readNpy } from './npy-file.js';
+import { seriesFromNpy } from './readers/npy-series.js';
 import { readInputFile, readTextFile, TEXT_READ_LIMITS } from './read-input-file.js';
 import { LABELS_FILE_EXPECTED, parseLabels } from './readers/labels-file.js';
 import { parseTimeSeriesCsv, type TimeSeriesCsvOptions, type TimeSeriesTable } from './readers/timeseries-csv.js';
@@ -11,12 +13,11 @@ export interface ReadSeriesOptions extends ParseSeriesOptions {
   labelsPath?: string;
 }
 
-/** What each format's file is, in words, for a file that cannot be read. */
+/** What each text format's file is, in words, for a file that cannot be read (a .npy's is readNpy's). */
 const EXPECTED = {
   ts: 'a .ts time-series file',
   tsv: 'a UCR .tsv file (the class label, then the values, tab-separated)',
   csv: 'a CSV file with one series per row',
-  npy: 'a .npy file',
 } as const;
 
 /**
@@ -25,7 +26,8 @@ const EXPECTED = {
  */
 export function readSeries(path: string, options: ReadSeriesOptions = {}): SeriesSet {
   const format = seriesFormat(path, options);
-  const set = parseSeries(readInputFile(path, EXPECTED[format], format === 'npy' ? {} : TEXT_READ_LIMITS), path, { ...options, format });
+  // a .npy is read straight into its typed array, not held as bytes beside it
+  const set = format === 'npy' ? seriesFromNpy(readNpy(path), path) : parseSeries(readInputFile(path, EXPECTED[format], TEXT_READ_LIMITS), path, { ...options, format });
   if (options.labelsPath === undefined) return set;
   const labelsBytes = readInputFile(options.labelsPath, LABELS_FILE_EXPECTED, options.labelsPath.toLowerCase().endsWith('.npy') ? {} : TEXT_READ_LIMITS);
   return withLabels(set, labelsBytes, options.labelsPath, path);

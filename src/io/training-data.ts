@@ -4,6 +4,8 @@ import { InputError } from '../input-error.js';
 import { LIMITS, rangeText } from '../limits.js';
 import { firstNonFinite, FLOAT32_RANGE_TEXT } from '../train/non-finite.js';
 import type { Sequences } from '../train/sequences.js';
+import { readNpyWindows, type NpyWindows } from './npy-windows.js';
+import { seriesFormat } from './parse-series.js';
 import { readSeries, type ReadSeriesOptions } from './read-series.js';
 import { toSequences, type SeriesSet } from './series-set.js';
 
@@ -37,21 +39,58 @@ export function trainingFilePath(data: string): string {
 }
 
 /**
+ * A file's series, read and checked but not yet padded: how many steps each has, and how to
+ * pad them all to T steps (once: a .npy's windows are padded in place).
+ */
+interface ReadInput {
+  channels: number;
+  lengths: Int32Array;
+  padTo(pad: number, T: number): Sequences;
+}
+
+/**
+ * The series in `path` with the reader their format calls for (read-series.ts), checked
+ * as checkedSet says. A .npy goes straight into the model's float32 windows (npy-windows.ts):
+ * at most its float32 size in memory, where a set of Float64Array series and a padded copy
+ * of them took four times that.
+ */
+function readInput(path: string, options: ReadSeriesOptions): ReadInput {
+  if (seriesFormat(path, options) === 'npy' && options.labelsPath === undefined) return readNpyInput(path);
+  const set = checkedSet(readSeries(path, options), path);
+  return {
+    channels: set.channels,
+    lengths: Int32Array.from(set.series, (s) => s.length / set.channels),
+    padTo: (pad, T) => padded(set, pad, T),
+  };
+}
+
+function readNpyInput(path: string): ReadInput {
+  // checkedSet's checks, in its order: after the reader's own, the channels, then each series
+  let problem: InputError | undefined;
+  const windows = readNpyWindows(path, (series, n, channels) => {
+    problem ??= seriesProblem(series, n, channels, path);
+  });
+  checkChannels(windows.shape[2], path);
+  if (problem) throw problem;
+  return { channels: windows.shape[2], lengths: windows.lengths, padTo: (pad, T) => padWindows(windows, pad, T, path) };
+}
+
+/**
  * Reads the training file and, when given, the validation file with the reader their format
  * calls for (readers/), and pads every series (after its last real step, with the mask value)
  * to the longest of either. Only what was named is read: no file beside it is used unasked.
  */
 export function readTrainingData(data: string, validationPath: string | undefined, options: ReadSeriesOptions = {}): TrainingData {
   const trainPath = trainingFilePath(data);
-  const train = checkedSet(readSeries(trainPath, options), trainPath);
-  const validation = validationPath === undefined ? undefined : checkedSet(readSeries(validationPath, options), validationPath);
+  const train = readInput(trainPath, options);
+  const validation = validationPath === undefined ? undefined : readInput(validationPath, options);
   if (validation && validation.channels !== train.channels) {
     throw new InputError(`${validationPath}: series of ${validation.channels} channel${validation.channels === 1 ? "" : "s"}; the training data ${trainPath} has ${train.channels}`);
   }
-  const longest = (set: SeriesSet) => set.series.reduce((m, s) => Math.max(m, s.length / set.channels), 0);
+  const longest = (input: ReadInput) => input.lengths.reduce((m, steps) => Math.max(m, steps), 0);
   const timesteps = Math.max(longest(train), validation ? longest(validation) : 0);
-  const x = padded(train, MASK_VALUE, timesteps);
-  const v = validation && padded(validation, MASK_VALUE, timesteps);
+  const x = train.padTo(MASK_VALUE, timesteps);
+  const v = validation?.padTo(MASK_VALUE, timesteps);
   return {
     trainPath,
     ...(validationPath === undefined ? {} : { validationPath }),
@@ -65,15 +104,27 @@ export function readTrainingData(data: string, validationPath: string | undefine
 
 /** Every value a finite float32, the series within the model's limits; otherwise one line naming the file and where. */
 function checkedSet(set: SeriesSet, path: string): SeriesSet {
-  const { timesteps, inputDim } = LIMITS;
-  if (set.channels > inputDim.max) throw new InputError(`${path}: ${set.channels} channels; expected ${rangeText(inputDim)}`);
+  checkChannels(set.channels, path);
   set.series.forEach((s, n) => {
-    const steps = s.length / set.channels;
-    if (steps > timesteps.max) throw new InputError(`${path}: series ${n} has ${steps} steps; expected ${rangeText(timesteps)}`);
-    const bad = firstNonFinite(s, steps, set.channels);
-    if (bad) throw new InputError(`${path}: series ${n}, step ${bad.step}, channel ${bad.feature} holds ${bad.value}; expected ${FLOAT32_RANGE_TEXT}`);
+    const problem = seriesProblem(s, n, set.channels, path);
+    if (problem) throw problem;
   });
   return set;
+}
+
+function checkChannels(channels: number, path: string): void {
+  const { inputDim } = LIMITS;
+  if (channels > inputDim.max) throw new InputError(`${path}: ${channels} channels; expected ${rangeText(inputDim)}`);
+}
+
+/** What is wrong with series n (row-major, `channels` per step) for a model, if anything. */
+function seriesProblem(s: Float32Array | Float64Array, n: number, channels: number, path: string): InputError | undefined {
+  const { timesteps } = LIMITS;
+  const steps = s.length / channels;
+  if (steps > timesteps.max) return new InputError(`${path}: series ${n} has ${steps} steps; expected ${rangeText(timesteps)}`);
+  const bad = firstNonFinite(s, steps, channels);
+  if (bad) return new InputError(`${path}: series ${n}, step ${bad.step}, channel ${bad.feature} holds ${bad.value}; expected ${FLOAT32_RANGE_TEXT}`);
+  return undefined;
 }
 
 /**
@@ -89,21 +140,20 @@ export function readModelInput(
   what: string,
   options: ReadSeriesOptions = {},
 ): Sequences {
-  const set = checkedSet(readSeries(path, options), path);
+  const input = readInput(path, options);
   const { inputDim: D } = model;
-  if (set.channels !== D) throw new InputError(`${path}: series of ${set.channels} channel${set.channels === 1 ? '' : 's'}; ${what} takes ${D}`);
+  if (input.channels !== D) throw new InputError(`${path}: series of ${input.channels} channel${input.channels === 1 ? '' : 's'}; ${what} takes ${D}`);
   const masked = model.maskValue !== undefined && model.maskValue !== null;
-  const first = set.series.length > 0 ? set.series[0]!.length / D : 0;
+  const first = input.lengths.length > 0 ? input.lengths[0]! : 0;
   let longest = 0;
-  set.series.forEach((s, n) => {
-    const steps = s.length / D;
+  input.lengths.forEach((steps, n) => {
     longest = Math.max(longest, steps);
     if (!masked && steps !== first) {
       throw new InputError(`${path}: series ${n} has ${steps} steps, series 0 has ${first}; ${what} was trained without masking, so it takes series of one length per file`);
     }
     if (masked && steps < 2) throw new InputError(`${path}: series ${n} has ${steps} step; ${what} is masked and takes series of at least 2 steps`);
   });
-  return padded(set, masked ? (model.maskValue as number) : 0, Math.max(longest, 1));
+  return input.padTo(masked ? (model.maskValue as number) : 0, Math.max(longest, 1));
 }
 
 /** The most values a padded set may make: all a Float32Array holds in Node 20 (16 GiB). */
@@ -115,18 +165,40 @@ const MAX_PADDED_VALUES = 2 ** 32;
  * steps make 5 billion): one line naming the file (the set's source), not a RangeError.
  */
 function padded(set: SeriesSet, pad: number, T: number): Sequences {
-  const N = set.series.length;
-  const D = set.channels;
+  return allocated(set.series.length, T, set.channels, set.source, () => toSequences(set, pad, T));
+}
+
+/** `make()`, the N*T*D values it allocates checked first, and a failed allocation one line naming the file. */
+function allocated<R>(N: number, T: number, D: number, source: string, make: () => R): R {
   const tooMany = (why: string) =>
     new InputError(
-      `${set.source}: ${N} series padded to ${T} steps of ${D} channel${D === 1 ? '' : 's'} make ${N * T * D} values, ${why}; ` +
+      `${source}: ${N} series padded to ${T} steps of ${D} channel${D === 1 ? '' : 's'} make ${N * T * D} values, ${why}; ` +
         'expected fewer series in one file',
     );
   if (N * T * D > MAX_PADDED_VALUES) throw tooMany(`more than the ${MAX_PADDED_VALUES} a Float32Array holds`);
   try {
-    return toSequences(set, pad, T);
+    return make();
   } catch (err) {
     if (err instanceof RangeError) throw tooMany(`more than can be allocated (${err.message})`);
     throw err;
   }
+}
+
+/**
+ * A .npy's windows padded to T steps with `pad`, in their own buffer when T is at most
+ * theirs (each window moves down to n*T*D, never over one not yet moved), in a new one
+ * only when another file's series are longer.
+ */
+function padWindows(windows: NpyWindows, pad: number, T: number, source: string): Sequences {
+  const [N, W, D] = windows.shape;
+  const { lengths } = windows;
+  const data = T <= W ? windows.data : allocated(N, T, D, source, () => new Float32Array(N * T * D));
+  for (let n = 0; n < N; n++) {
+    const real = lengths[n]! * D;
+    if (data !== windows.data) data.set(windows.data.subarray(n * W * D, n * W * D + real), n * T * D);
+    else if (T !== W) data.copyWithin(n * T * D, n * W * D, n * W * D + real);
+    data.fill(pad, n * T * D + real, (n + 1) * T * D);
+  }
+  const equal = lengths.every((steps) => steps === T);
+  return { data: T < W ? data.subarray(0, N * T * D) : data, shape: [N, T, D], ...(equal ? {} : { lengths }) };
 }

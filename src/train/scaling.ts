@@ -48,13 +48,15 @@ export function fitScaling(x: ScalableWindows, normalize: Normalization): Scalin
 }
 
 /**
- * `x` scaled as `scaling` says, as a new float32 array (padding stays 0); for 'per-series'
+ * `x` scaled as `scaling` says, as a new float32 array or in the first N*T*D values of `into`
+ * (padding stays 0); for 'per-series'
  * also each window's own statistics (N*D means, then N*D deviations), to turn its
  * reconstruction back into the data's units.
  */
-export function applyScaling(x: ScalableWindows, scaling: Scaling): { data: Float32Array; perSeries?: Float64Array } {
+export function applyScaling(x: ScalableWindows, scaling: Scaling, into?: Float32Array): { data: Float32Array; perSeries?: Float64Array } {
   const [N, T, D] = x.shape;
-  const out = new Float32Array(N * T * D);
+  // `into`, when given, is reused scratch (encode's, block by block): zeroed so padding stays 0
+  const out = into ? into.subarray(0, N * T * D).fill(0) : new Float32Array(N * T * D);
   const perSeries = scaling.normalize === 'per-series' ? seriesMoments(x) : undefined;
   for (let n = 0; n < N; n++) {
     forEachRealStep(x, n, n + 1, (offset) => {

@@ -63,6 +63,8 @@ async function modelFiles(): Promise<typeof import('../../io/tfjs/format.js')> {
 
 /** Windows per forward call of predict and encode: bounds their scratch memory whatever N. */
 const FORWARD_BATCH = 512;
+/** Windows scaled at a time by encode and reconstruct: bounds the scaled copy whatever N. */
+const SCALED_BLOCK = 16 * FORWARD_BATCH;
 
 /** A step a model holds, the calls running on it, and whether it is to be disposed once they are done. */
 interface StepEntry {
@@ -190,9 +192,7 @@ export class LstmAutoencoder {
   async reconstruct(x: Sequences, options: EngineOptions = {}): Promise<ShapedArray<[number, number, number]>> {
     const timesteps = this.checkForward(x);
     const reconstruction = new Float32Array(x.data.length);
-    const { scaling, perSeries, xs } = this.scaledForUse(x);
-    if (x.shape[0] > 0) await this.withStep(options, undefined, timesteps, (step) => forwardInChunks(step, this.params, xs.data, x.shape[0], { reconstruction }, x.lengths));
-    if (scaling.normalize !== 'none') invertScaling(reconstruction, x, scaling, perSeries);
+    await this.forwardScaled(x, options, timesteps, { reconstruction });
     return { data: reconstruction, shape: [...x.shape] };
   }
 
@@ -223,8 +223,7 @@ export class LstmAutoencoder {
   async encode(x: Sequences, options: EngineOptions = {}): Promise<ShapedArray<[number, number]>> {
     const timesteps = this.checkForward(x);
     const code = new Float32Array(x.shape[0] * this.config.latentDim);
-    const { xs } = this.scaledForUse(x);
-    if (x.shape[0] > 0) await this.withStep(options, undefined, timesteps, (step) => forwardInChunks(step, this.params, xs.data, x.shape[0], { code }, x.lengths));
+    await this.forwardScaled(x, options, timesteps, { code });
     return { data: code, shape: [x.shape[0], this.config.latentDim] };
   }
 
@@ -263,11 +262,46 @@ export class LstmAutoencoder {
     return this.scaledForUse(x).xs;
   }
 
-  private scaledForUse(x: Sequences): { scaling: Scaling; perSeries?: Float64Array; xs: Sequences } {
+  /**
+   * The forward pass over x for encode and reconstruct, SCALED_BLOCK windows at a time, each
+   * block scaled on its own (every scaling is window by window once fitted): the scaled copy
+   * is one block, never a second x, so a large input needs little more than itself. A
+   * reconstruction is put back into the data's units block by block.
+   */
+  private async forwardScaled(x: Sequences, options: EngineOptions, timesteps: number, outputs: { code?: Float32Array; reconstruction?: Float32Array }): Promise<void> {
+    const [N, T, D] = x.shape;
+    const size = T * D;
+    const L = this.config.latentDim;
+    const normalize = this.fittedScaling().normalize; // an unfitted model fails even on no windows
+    if (N === 0) return;
+    const scratch = normalize === 'none' ? undefined : new Float32Array(Math.min(N, SCALED_BLOCK) * size);
+    await this.withStep(options, undefined, timesteps, async (step) => {
+      for (let start = 0; start < N; start += SCALED_BLOCK) {
+        const end = Math.min(N, start + SCALED_BLOCK);
+        const block: Sequences = {
+          data: x.data.subarray(start * size, end * size),
+          shape: [end - start, T, D],
+          ...(x.lengths ? { lengths: x.lengths.subarray(start, end) } : {}),
+        };
+        const { scaling, perSeries, xs } = this.scaledForUse(block, scratch);
+        const code = outputs.code?.subarray(start * L, end * L);
+        const reconstruction = outputs.reconstruction?.subarray(start * size, end * size);
+        await forwardInChunks(step, this.params, xs.data, end - start, { ...(code ? { code } : {}), ...(reconstruction ? { reconstruction } : {}) }, block.lengths);
+        if (reconstruction && scaling.normalize !== 'none') invertScaling(reconstruction, block, scaling, perSeries);
+      }
+    });
+  }
+
+  private fittedScaling(): Scaling {
     const scaling = this.scaling;
     if (!scaling) throw new InputError(`the model normalizes (${this.config.normalize}) but has not been fitted: fit it, or load a saved one`);
+    return scaling;
+  }
+
+  private scaledForUse(x: Sequences, into?: Float32Array): { scaling: Scaling; perSeries?: Float64Array; xs: Sequences } {
+    const scaling = this.fittedScaling();
     if (scaling.normalize === 'none') return { scaling, xs: x };
-    const { data, perSeries } = applyScaling(x, scaling);
+    const { data, perSeries } = applyScaling(x, scaling, into);
     return { scaling, perSeries, xs: { ...x, data } };
   }
 
