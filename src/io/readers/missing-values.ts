@@ -16,7 +16,7 @@ import { InputError } from '../../input-error.js';
  */
 
 /** The fewest steps a series may have. */
-const MIN_STEPS = 2;
+export const MIN_STEPS = 2;
 
 /** How a reader names things in its messages. */
 export interface SeriesPlace {
