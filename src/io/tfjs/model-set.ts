@@ -4,6 +4,7 @@ import { InputError } from '../../input-error.js';
 import { syncFolder, systemReason, tempName, writeNewFile } from '../durable-file.js';
 import { isLeftoverOfDeadProcess, lockFolder, type FolderLock } from '../folder-lock.js';
 import { makeFolder } from '../make-folder.js';
+import { commitNamedSet } from '../set-commit.js';
 import { faultPoint } from '../test-faults.js';
 import { encodeTrainingRecord, historyJson, readTrainingRecord, trainingFileName, type TrainingRecord } from '../training-record.js';
 import { parseJsonText } from './json.js';
@@ -126,27 +127,9 @@ export function commitModelSet(dir: string, model: TfjsModelContents, record?: T
       if (optimizer) files.push([optimizer.file, optimizer.bytes]);
       files.push([training, json]);
     }
-    const modelPath = join(dir, MODEL_FILE);
-    const written: string[] = [];
-    try {
-      for (const [name, data] of files) {
-        writeNewFile(join(dir, name), data, mode);
-        written.push(name);
-      }
-      faultPoint('set-files');
-      const temp = tempName(MODEL_FILE);
-      writeNewFile(join(dir, temp), encoded.modelJson, mode);
-      written.push(temp);
-      faultPoint('before-rename');
-      renameSync(join(dir, temp), modelPath);
-    } catch (err) {
-      for (const name of written) rmSync(join(dir, name), { force: true });
-      if (err instanceof InputError || typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
-      const kept = before ? `the model already there (${modelPath}) is unchanged` : 'no model was saved';
-      throw new InputError(`${dir}: cannot save the model (${systemReason(err)}); ${kept}`);
-    }
-    syncFolder(dir);
-    faultPoint('after-rename');
+    const modelPath = commitNamedSet(dir, files, { name: MODEL_FILE, text: encoded.modelJson }, {
+      what: 'model', existed: before !== undefined, mode, faults: { filesDone: 'set-files', beforeRename: 'before-rename', afterRename: 'after-rename' },
+    });
 
     // committed: what follows brings history.json up to date and removes the old generation
     let historyPath: string | undefined;

@@ -1,15 +1,15 @@
-import { lstatSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import * as v from 'valibot';
 import { InputError } from '../../input-error.js';
-import { syncFolder, systemReason, tempName, writeNewFile } from '../../io/durable-file.js';
+import { syncFolder } from '../../io/durable-file.js';
 import { isLeftoverOfDeadProcess, lockFolder } from '../../io/folder-lock.js';
 import { makeFolder } from '../../io/make-folder.js';
 import { readInputFile } from '../../io/read-input-file.js';
 import { modelContents, modelFromFile } from '../../io/tfjs/artifacts.js';
 import { MAX_JSON_BYTES, parseJsonText } from '../../io/tfjs/json.js';
 import { readTfjsModel } from '../../io/tfjs/read.js';
-import { faultPoint } from '../../io/test-faults.js';
+import { commitNamedSet } from '../../io/set-commit.js';
 import { encodeTfjsModel } from '../../io/tfjs/write.js';
 import { classifierFromDescription, SeriesClassifier } from './series-classifier.js';
 
@@ -51,29 +51,12 @@ export function saveClassifier(dir: string, classifier: SeriesClassifier): strin
       files.push([`${name}.bin`, encoded.weights], [`${name}.json`, encoded.modelJson]);
       return { model: `${name}.json` };
     });
-    const path = join(dir, CLASSIFIER_FILE);
-    const stats = lstatSync(path, { throwIfNoEntry: false });
-    if (stats && !stats.isFile()) throw new InputError(`${path}: is not a plain file; a classifier replaces only plain files, move it away`);
-    const written: string[] = [];
-    try {
-      for (const [name, data] of files) {
-        faultPoint('classifier-write');
-        writeNewFile(join(dir, name), data);
-        written.push(name);
-      }
-      faultPoint('classifier-write');
-      const temp = tempName(CLASSIFIER_FILE);
-      writeNewFile(join(dir, temp), JSON.stringify(described, null, 1) + '\n');
-      written.push(temp);
-      faultPoint('classifier-before-rename');
-      renameSync(join(dir, temp), path);
-    } catch (err) {
-      for (const name of written) rmSync(join(dir, name), { force: true });
-      if (err instanceof InputError || typeof (err as NodeJS.ErrnoException).code !== 'string') throw err;
-      throw new InputError(`${dir}: cannot save the classifier (${systemReason(err)}); ${current !== undefined ? `the classifier already there (${path}) is unchanged` : 'no classifier was saved'}`);
-    }
-    syncFolder(dir);
-    faultPoint('classifier-after-rename');
+    const stats = lstatSync(join(dir, CLASSIFIER_FILE), { throwIfNoEntry: false });
+    if (stats && !stats.isFile()) throw new InputError(`${join(dir, CLASSIFIER_FILE)}: is not a plain file; a classifier replaces only plain files, move it away`);
+    const path = commitNamedSet(dir, files, { name: CLASSIFIER_FILE, text: JSON.stringify(described, null, 1) + '\n' }, {
+      what: 'classifier', existed: current !== undefined,
+      faults: { eachFile: 'classifier-write', filesDone: 'classifier-write', beforeRename: 'classifier-before-rename', afterRename: 'classifier-after-rename' },
+    });
     removeStale(dir, generation);
     syncFolder(dir);
     return path;
