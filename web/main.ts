@@ -177,7 +177,6 @@ function clearLiveLoss(): void {
   $('live').hidden = true;
 }
 let started = 0;
-let lossView: Awaited<ReturnType<typeof embed>> | undefined;
 
 worker.onmessage = (e: MessageEvent<FromWorker>) => {
   const m = e.data;
@@ -262,16 +261,6 @@ function interactive(spec: TopLevelSpec): TopLevelSpec {
   return copy as unknown as TopLevelSpec;
 }
 
-async function draw(specs: TopLevelSpec[]): Promise<void> {
-  const charts = $('charts');
-  charts.replaceChildren();
-  for (const spec of specs) {
-    const div = document.createElement('div');
-    charts.append(div);
-    await embed(div, interactive(spec), { actions: false, renderer: 'canvas', tooltip: true });
-  }
-  void lossView;
-}
 
 /** The codes on their two principal components, coloured by label. */
 function codesChart(projection: TrainResult['projection']): TopLevelSpec {
@@ -292,7 +281,7 @@ async function showEncode(r: EncodeResult): Promise<void> {
   $('summary').textContent = `${r.projection.x.length} series encoded and reconstructed, as lstm-ae encode and lstm-ae reconstruct do with this model.`;
   $('downloads').replaceChildren(download('codes.npy', [r.codesNpy as BlobPart]));
   $('results').hidden = false;
-  await draw([codesChart(r.projection), reconstructionsChart(r.reconstructions)]);
+  await drawFigures([{ spec: codesChart(r.projection) }, { spec: reconstructionsChart(r.reconstructions) }]);
 }
 
 async function showTrain(r: TrainResult): Promise<void> {
@@ -306,10 +295,10 @@ async function showTrain(r: TrainResult): Promise<void> {
     download('codes.npy', [r.codesNpy as BlobPart]),
   );
   $('results').hidden = false;
-  await draw([
-    lossChart({ loss: r.loss, ...(r.valLoss ? { val_loss: r.valLoss } : {}) }),
-    codesChart(r.projection),
-    reconstructionsChart(r.reconstructions),
+  await drawFigures([
+    { spec: lossChart({ loss: r.loss, ...(r.valLoss ? { val_loss: r.valLoss } : {}) }) },
+    { spec: codesChart(r.projection) },
+    { spec: reconstructionsChart(r.reconstructions) },
   ]);
 }
 
@@ -358,13 +347,15 @@ async function showClassify(r: ClassifyResult): Promise<void> {
 }
 
 /** The report's figures: each title, caption and chart, in the page. */
-async function drawFigures(figures: Figure[]): Promise<void> {
+async function drawFigures(figures: (Figure | { spec: TopLevelSpec; title?: undefined; caption?: undefined })[]): Promise<void> {
   const charts = $('charts');
   charts.replaceChildren();
   for (const f of figures) {
     const box = document.createElement('figure');
     const div = document.createElement('div');
-    box.append(Object.assign(document.createElement('h3'), { textContent: f.title }), div, Object.assign(document.createElement('figcaption'), { textContent: f.caption }));
+    if (f.title) box.append(Object.assign(document.createElement('h3'), { textContent: f.title }));
+    box.append(div);
+    if (f.caption) box.append(Object.assign(document.createElement('figcaption'), { textContent: f.caption }));
     charts.append(box);
     await embed(div, interactive(f.spec as TopLevelSpec), { actions: false, renderer: 'canvas', tooltip: true });
   }

@@ -8,7 +8,7 @@ import {
   DEFAULT_LEARNING_RATE, TRAIN_DEFAULTS, defaultBatchSize, makeSineData, makeAnomalySeries, anomalySeriesCsv,
   modelFromArtifacts, toOnnx, SeriesClassifier, CLASSIFY_DEFAULTS, oneNearestNeighbour, logisticOnRaw, resampleSeries, fitStandardizer, type SeriesSet, type Sequences,
 } from '../src/index.js';
-import { detectFigureSpecs } from '../src/tasks/detect/figure-specs.js';
+import { detectFigureSpecs, mostSevereRows, windowReconstructionChart } from '../src/tasks/detect/figure-specs.js';
 import { anomaliesJson, scoresCsv } from '../src/tasks/detect/outputs.js';
 import { detectorJsonText } from '../src/tasks/detect/detector-json.js';
 import { describeRule } from '../src/tasks/detect/describe-rule.js';
@@ -48,10 +48,8 @@ async function inspect(at: number): Promise<Figure> {
     return { title: `Series ${at}`, caption: "The series as the model sees it (blue) and its reconstruction (red), in the data's units.", spec: reconstructionByClassChart(series, series.map((r) => r.label), 'original blue, reconstruction red', { title: `Reconstruction of series ${at}` }) };
   }
   const { detector, table } = kept;
-  const [w] = await detector.reconstructAt(table, [at]);
-  const time = table.times[at];
-  const series = [{ label: `row ${at}${time !== undefined && time !== String(at) ? ` (${time})` : ''}`, name: `rows ${w!.start}-${at}`, channels: table.channels, values: w!.values, reconstruction: w!.reconstruction }];
-  return { title: `The window ending at row ${at}`, caption: "Every channel as read (blue) and as the model rebuilds it (red), in the data's units.", spec: reconstructionByClassChart(series, [series[0]!.label], 'data blue, reconstruction red', { title: `Reconstruction of the window ending at row ${at}`, step: 'row of the window' }) };
+  const windows = await detector.reconstructAt(table, [at]);
+  return { title: `The window ending at row ${at}`, caption: "Every channel as read (blue) and as the model rebuilds it (red), in the data's units.", spec: windowReconstructionChart(windows, table, `Reconstruction of the window ending at row ${at}`, 'data blue, reconstruction red') };
 }
 
 const ready = (async () => {
@@ -283,10 +281,9 @@ async function detectWith(input: InputFile, modelFiles: InputFile[], modelJson: 
 /** What the page shows and offers of a detection: the report's figures and detect's files. */
 async function detectResult(detector: AnomalyDetector, table: ReturnType<typeof readTable>, trainRows: number, started: number): Promise<DetectResult> {
   const d = await detector.score(table, { from: trainRows });
-  const peaks = [...d.intervals].sort((a, b) => b.severity - a.severity).slice(0, 4).map((i) => i.peakRow).sort((a, b) => a - b);
   const figures = detectFigureSpecs({
     table, series: d, flags: d.flags, thresholds: d.thresholds, rule: d.rule, trainRows,
-    heldOutSmoothed: detector.detector.scorer.heldOutSmoothed, reconstructions: await detector.reconstructAt(table, peaks),
+    heldOutSmoothed: detector.detector.scorer.heldOutSmoothed, reconstructions: await detector.reconstructAt(table, mostSevereRows(d.intervals)),
   });
   const { modelJson, weights } = modelArtifacts(detector.model);
   const training = detector.training as { loss: number[]; val_loss: number[] };

@@ -27,7 +27,7 @@ import { checkDetectorOptions, columnsOf, detectorFromJson, detectorJson, parseD
 import { DEFAULT_THRESHOLD, fitFBetaThreshold, fitUnlabelledThreshold, flagSeries, intervalsOf, type ThresholdChoice } from './flagging.js';
 import { DETECT_MODEL, DETECT_TRAINING } from './model.js';
 import { AlertRule, alertsOf } from './alerts.js';
-import { scaleValues, unscaleValue } from '../../analysis/anomaly/scaling.js';
+import { scaleRow, unscaleValue } from '../../analysis/anomaly/scaling.js';
 
 /** Settings: any of the detector's (the CLI's defaults otherwise), the threshold rule and the time order recorded for --follow. */
 export interface AnomalyDetectorOptions extends Partial<Omit<DetectorSettings, 'callbacks'>> {
@@ -299,9 +299,11 @@ export class AnomalyDetector {
     for (const row of rows) {
       if (!(Number.isInteger(row) && row >= W - 1 && row < total)) throw new InputError(`${source}: row ${row} has no full window; expected a row from ${W - 1} to ${total - 1}`);
     }
-    const scaled = scaleValues(detector.scaling, values, D);
+    // only the windows asked for are scaled, not the whole series
     const x = new Float32Array(rows.length * W * D);
-    rows.forEach((row, k) => x.set(scaled.subarray((row - W + 1) * D, (row + 1) * D), k * W * D));
+    rows.forEach((row, k) => {
+      for (let i = 0; i < W; i++) scaleRow(detector.scaling, values.subarray((row - W + 1 + i) * D, (row + 2 - W + i) * D), x, (k * W + i) * D);
+    });
     const out = (await detector.model.reconstruct({ data: x, shape: [rows.length, W, D] }, { threads: this.settings.threads })).data;
     return rows.map((row, k) => {
       const start = row - W + 1;

@@ -9,6 +9,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { TimeSeriesTable } from '../../io/readers/timeseries-csv.js';
 import { runsOf } from '../../analysis/anomaly/evaluate.js';
 import type { ThresholdRule } from '../../analysis/anomaly/scorer.js';
+import type { AnomalyInterval } from '../../analysis/anomaly/intervals.js';
 import { contributionChart, distributionChart, scoreChart, seriesChart, type Span } from '../../report/anomaly-charts.js';
 import { reconstructionByClassChart } from '../../report/classify-charts.js';
 import type { ScoredSeries } from './detector.js';
@@ -72,18 +73,31 @@ export function detectFigureSpecs(input: DetectFigureInput): FigureSpec[] {
   }
   const windows = input.reconstructions ?? [];
   if (windows.length > 0) {
-    const drawn = windows.map((w) => ({
-      label: `row ${w.row}${table.times[w.row] !== undefined && table.times[w.row] !== String(w.row) ? ` (${table.times[w.row]})` : ''}`,
-      name: `rows ${w.start}-${w.row}`,
-      values: w.values,
-      reconstruction: w.reconstruction,
-      channels: table.channels,
-    }));
     figures.push({
       title: 'Reconstruction at the anomalies',
       caption: "The window that ends at each of the most severe events' peaks, every channel as read (blue) and as the model rebuilds it (red), in the data's units: where they part is what made the row unusual.",
-      spec: reconstructionByClassChart(drawn, drawn.map((d) => d.label), 'the window ending at each peak; data blue, reconstruction red', { title: 'Reconstruction at the most severe events', step: 'row of the window' }),
+      spec: windowReconstructionChart(windows, table, 'Reconstruction at the most severe events', 'the window ending at each peak; data blue, reconstruction red'),
     });
   }
   return figures;
+}
+
+/** How many of the most severe events the figures show the reconstruction at. */
+export const RECONSTRUCTED_EVENTS = 4;
+
+/** The peak rows of the `count` most severe intervals, in row order: where the reconstruction figure looks. */
+export function mostSevereRows(intervals: readonly AnomalyInterval[], count = RECONSTRUCTED_EVENTS): number[] {
+  return [...intervals].sort((a, b) => b.severity - a.severity).slice(0, count).map((i) => i.peakRow).sort((a, b) => a - b);
+}
+
+/** Windows and their reconstructions (AnomalyDetector.reconstructAt), one panel each, named by their last row and its time stamp. */
+export function windowReconstructionChart(windows: readonly WindowReconstruction[], table: Pick<TimeSeriesTable, 'times' | 'channels'>, title: string, subtitle: string): TopLevelSpec {
+  const drawn = windows.map((w) => ({
+    label: `row ${w.row}${table.times[w.row] !== undefined && table.times[w.row] !== String(w.row) ? ` (${table.times[w.row]})` : ''}`,
+    name: `rows ${w.start}-${w.row}`,
+    values: w.values,
+    reconstruction: w.reconstruction,
+    channels: table.channels,
+  }));
+  return reconstructionByClassChart(drawn, drawn.map((d) => d.label), subtitle, { title, step: 'row of the window' });
 }

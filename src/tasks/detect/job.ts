@@ -184,9 +184,10 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
     });
     if (o.report) {
       const { writeDetectReport } = await import('./figures.js');
+      const { mostSevereRows } = await import('./figure-specs.js');
       await timed('report', async () => writeDetectReport(join(o.outDir, 'report.html'), {
         table, series, flags, thresholds, rule, intervals, metrics, trainRows: trainTable ? 0 : trainRows, heldOutSmoothed: detector.scorer.heldOutSmoothed,
-        reconstructions: await estimator.reconstructAt(table, mostSevere(intervals, REPORTED_RECONSTRUCTIONS)),
+        reconstructions: await estimator.reconstructAt(table, mostSevereRows(intervals)),
       }));
     }
     metrics.timings.total = (performance.now() - started) / 1000;
@@ -195,14 +196,6 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
   } finally {
     await estimator.dispose();
   }
-}
-
-/** How many of the most severe events the report shows the reconstruction of. */
-const REPORTED_RECONSTRUCTIONS = 4;
-
-/** The peak rows of the `count` most severe intervals, in row order. */
-function mostSevere(intervals: readonly AnomalyInterval[], count: number): number[] {
-  return [...intervals].sort((a, b) => b.severity - a.severity).slice(0, count).map((i) => i.peakRow).sort((a, b) => a - b);
 }
 
 /** What a --follow run went through. */
