@@ -295,7 +295,7 @@ export function contributionChart(input: ContributionChartInput): TopLevelSpec {
     encoding: {
       x: axis.x('row', n),
       y: { field: 'value', type: 'quantitative', title: 'contribution' },
-      color: { field: 'channel', type: 'nominal', title: 'channel', scale: { scheme: D <= 10 ? 'category10' : 'tableau20' }, legend: { orient: 'top', direction: 'horizontal' } },
+      color: { field: 'channel', type: 'nominal', title: 'channel', scale: { domain: [...input.channels], range: channelColours(D) }, legend: { orient: 'top', direction: 'horizontal' } },
     },
   };
 }
