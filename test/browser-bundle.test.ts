@@ -15,7 +15,9 @@ import { runExperiment, type ExperimentResult } from './browser-bundle/experimen
 /**
  * A program that uses only the library (create, fit 2 epochs, encode), bundled by esbuild
  * for the browser as a user would, runs in Chromium on the browser's fast platform and gives
- * Node's codes for the same seed, data and thread count.
+ * Node's codes for the same seed, data and thread count. Both import `lstm-ae` by name: the
+ * bundler takes the ES modules (the `browser` condition, dist/src), Node the package's bundle
+ * (dist/lib), so the two builds a user gets are compared.
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

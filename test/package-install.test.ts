@@ -20,7 +20,7 @@ function npm(args: string[], cwd: string): string {
 }
 
 const PROGRAM = `
-import { LstmAutoencoder, parseSeries, toSequences, AUTOENCODER_DEFAULTS, type ShapedArray } from 'lstm-ae';
+import { AnomalyDetector, LstmAutoencoder, SeriesClassifier, makeAnomalySeries, parseSeries, toSequences, AUTOENCODER_DEFAULTS, type ShapedArray } from 'lstm-ae';
 import { loadModel } from 'lstm-ae/node';
 
 // two channels in their own units, of unequal lengths: the defaults scale, pad and mask them
@@ -33,8 +33,20 @@ const codes: ShapedArray<[number, number]> = await model.encode(x);
 const path = await model.save('saved-model');
 const again = await loadModel('saved-model');
 const same = (await again.encode(x)).data.every((v, i) => v === codes.data[i]);
-console.log(JSON.stringify({ shape: codes.shape, epochs: history.epoch.length, latent: AUTOENCODER_DEFAULTS.latentDim, same, saved: path.endsWith('model.json') }));
-await Promise.all([model.dispose(), again.dispose()]);
+// the folders the estimators save go through modules the core loads only on Node
+const metric = makeAnomalySeries({ rows: 400, events: 1 });
+const rows = Array.from(metric.times, (_, r) => Array.from(metric.values.subarray(r * 2, r * 2 + 2)));
+const detector = await new AnomalyDetector({ epochs: 1 }).fit(rows.slice(0, 200));
+const loadedDetector = await AnomalyDetector.load(await detector.save('saved-detector'));
+const scoresBefore = (await detector.score(rows)).surprise, scoresAfter = (await loadedDetector.score(rows)).surprise;
+const scoresKept = scoresBefore.length === 400 && scoresBefore.every((v, i) => Object.is(v, scoresAfter[i]));
+const classifier = await new SeriesClassifier({ seeds: [0], epochs: 1 }).fit(parseSeries('a,1,2,3,4\\nb,4,3,2,1\\na,1,2,3,5\\nb,5,3,2,1', 'c.csv', { header: false, labelColumn: 0 }));
+await classifier.save('saved-classifier');
+const loadedClassifier = await SeriesClassifier.load('saved-classifier');
+const fresh = parseSeries('1,2,3,4\\n4,3,2,2', 'new.csv', { header: false });
+const labelsKept = JSON.stringify(await classifier.predictProba(fresh)) === JSON.stringify(await loadedClassifier.predictProba(fresh));
+console.log(JSON.stringify({ shape: codes.shape, epochs: history.epoch.length, latent: AUTOENCODER_DEFAULTS.latentDim, same, saved: path.endsWith('model.json'), scoresKept, labelsKept }));
+await Promise.all([model.dispose(), again.dispose(), detector.dispose(), loadedDetector.dispose(), classifier.dispose(), loadedClassifier.dispose()]);
 `;
 
 /** The README's library example: the first TypeScript block under "## The library". */
@@ -49,7 +61,7 @@ function readmeExample(): string {
 test('npm pack gives a package with its licence, no install-time script and source maps that carry their sources', () => {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: ROOT, encoding: 'utf8' })) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const files = packed[0]!.files.map((f) => f.path);
-  for (const needed of ['LICENSE', 'README.md', 'package.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/node.js', 'dist/src/report.js', 'dist/src/cli/main.js', 'dist/src/fast/autoencoder.wasm']) {
+  for (const needed of ['LICENSE', 'README.md', 'package.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/node.js', 'dist/src/report.js', 'dist/src/cli/main.js', 'dist/src/fast/autoencoder.wasm', 'dist/lib/index.js', 'dist/lib/node.js', 'dist/lib/report.js', 'dist/lib/node-worker.js', 'dist/lib/autoencoder.wasm']) {
     assert.ok(files.includes(needed), `${needed} is in the tarball`);
   }
   assert.ok(!files.some((f) => f.startsWith('dist/test/') || f.startsWith('src/')), 'tests and TypeScript sources stay out');
@@ -78,7 +90,7 @@ test('installed into an empty ESM TypeScript project: a strict program compiles 
   assert.equal(compile.status, 0, compile.stdout + compile.stderr);
   const run = spawnSync(process.execPath, ['main.js'], { cwd: project, encoding: 'utf8', timeout: 60_000 });
   assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(JSON.parse(run.stdout), { shape: [3, 3], epochs: 2, latent: 10, same: true, saved: true });
+  assert.deepEqual(JSON.parse(run.stdout), { shape: [3, 3], epochs: 2, latent: 10, same: true, saved: true, scoresKept: true, labelsKept: true });
   const example = spawnSync(process.execPath, ['readme-example.js'], { cwd: project, encoding: 'utf8', timeout: 120_000 });
   assert.equal(example.status, 0, `the README's library example: ${example.stderr}`);
   assert.notEqual(example.stdout.trim(), '', "the README's library example prints its results");

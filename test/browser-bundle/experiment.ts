@@ -1,7 +1,7 @@
 // The program of the browser bundle test, the part Node and the browser share: the same
 // seed, data and thread count must give the same codes on both (test/browser-bundle.test.ts).
 // It uses the library's public surface only.
-import { LstmAutoencoder, RandomState } from '../../src/index.js';
+import { LstmAutoencoder, RandomState } from 'lstm-ae';
 
 export interface ExperimentResult {
   losses: number[];

@@ -1,6 +1,6 @@
 // The browser entry of the bundle test: installs the browser's fast platform (the kit is
 // served beside this bundle), runs the experiment and leaves the result for the test to read.
-import { createBrowserPlatform, installFastPlatform } from '../../src/index.js';
+import { createBrowserPlatform, installFastPlatform } from 'lstm-ae';
 import { runExperiment, type ExperimentResult } from './experiment.js';
 
 const threads = Number(new URLSearchParams(location.search).get('threads') ?? '1');
