@@ -124,3 +124,23 @@ test('a classify killed before its first classifier was committed leaves a folde
   assert.deepEqual(set(full), set(base), 'the new files written before the full disk are removed');
   assert.equal((await labels(full)).predictions, oldLabels);
 });
+
+test('Ctrl-C or a TERM at the commit of classify --out ends the run as a kill there does: the old classifier before the rename, the new one after', async () => {
+  const cases: Array<[signal: 'SIGINT' | 'SIGTERM', point: string, expected: 'old' | 'new']> = [
+    ['SIGINT', 'classifier-before-rename', 'old'],
+    ['SIGINT', 'classifier-after-rename', 'new'],
+    ['SIGTERM', 'classifier-before-rename', 'old'],
+    ['SIGTERM', 'classifier-after-rename', 'new'],
+  ];
+  const outcomes = await twoAtATime(cases, async ([signal, point, expected]) => {
+    const run = join(dir, `${signal}-${point}`);
+    cpSync(base, run, { recursive: true });
+    const stopped = await fit(run, NEW, { LSTM_AE_TEST_CRASH_AT: point, LSTM_AE_TEST_SIGNAL: signal }, true);
+    return { signal, point, expected, stopped, labelled: await labels(run) };
+  });
+  for (const { signal, point, expected, stopped, labelled } of outcomes) {
+    assert.equal(stopped.code, signal === 'SIGINT' ? 130 : 143, `${signal} at ${point}: stopped by it (${stopped.stderr.slice(-300)})`);
+    assert.equal(labelled.code, 0, `${signal} at ${point}: ${labelled.stderr}`);
+    assert.equal(labelled.predictions, expected === 'old' ? oldLabels : newLabels, `${signal} at ${point}: the ${expected} classifier's labels`);
+  }
+});

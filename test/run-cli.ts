@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI, as a user runs it. */
@@ -20,11 +21,11 @@ export function runCli(...args: string[]): Promise<CliResult> {
   });
 }
 
-/** `lstm-ae ...args` with extra environment variables (the fault points of src/io/test-faults.ts) and stdin; a SIGKILL is code 137, as a shell reports it. */
+/** `lstm-ae ...args` with extra environment variables (the fault points of src/io/test-faults.ts) and stdin; a process ended by a signal has the code a shell reports (128 + its number: SIGKILL 137, SIGINT 130, SIGTERM 143). */
 export function runCliWith(args: string[], o: { env?: Record<string, string>; stdin?: string } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, ...o.env } }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : error.signal === 'SIGKILL' ? 137 : -1;
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : error.signal ? 128 + constants.signals[error.signal] : -1;
       resolve({ code, stdout, stderr });
     });
     child.stdin!.end(o.stdin ?? '');
