@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { TopLevelSpec } from 'vega-lite';
 import { InputError } from '../src/input-error.js';
 import { featuresChart, lossChart, pcaChart, reconstructionChart, sineClassesChart } from '../src/report/charts.js';
+import { reconstructionByClassChart } from '../src/report/classify-charts.js';
 import { renderSvg } from '../src/report/render.js';
 import { syntheticRun } from './report-synthetic.js';
 
@@ -120,4 +121,11 @@ test('chart inputs with the wrong shape are refused with one line', () => {
   for (const make of cases) {
     assert.throws(make, (err: unknown) => err instanceof InputError && !err.message.includes('\n'));
   }
+});
+
+test('reconstruction panels: titled "class: series n" when labelled, "series n" alone when not', async () => {
+  const drawn = (label: string, name: string) => ({ label, name, channels: 1, values: [0, 1, 0, 1], reconstruction: [0.1, 0.9, 0.1, 0.9] });
+  const svg = await render(reconstructionByClassChart([drawn('walk', 'series 0'), drawn('', 'series 3')], [], 'original blue, reconstruction red'));
+  const panelTitles = Array.from(svg.matchAll(/<text[^>]*>(walk: series 0|series 3|: series 3)<\/text>/g), (m) => m[1]);
+  assert.deepEqual(panelTitles, ['walk: series 0', 'series 3']);
 });

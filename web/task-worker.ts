@@ -145,7 +145,7 @@ async function reconstructSome(model: LstmAutoencoder, set: SeriesSet, all: Sequ
     // the series as the model sees it (padded, or resampled by classify), up to its own length
     const steps = all.lengths ? all.lengths[n]! : T;
     return {
-      label: set.labels?.[n] ?? 'series', name: `series ${n}`, channels: D,
+      label: set.labels?.[n] ?? '', name: `series ${n}`, channels: D,
       values: Float64Array.from(all.data.subarray(n * T * D, n * T * D + steps * D)),
       reconstruction: Float64Array.from(out.subarray(k * T * D, k * T * D + steps * D)),
     };

@@ -15,6 +15,7 @@ function round6(v: number): number {
 
 /** One series as drawn: its class, a name, and (steps, channels) values row-major. */
 export interface DrawnSeries {
+  /** its class; '' for an unlabelled series (its panel is then titled by its name alone) */
   label: string;
   /** e.g. 'series 12' */
   name: string;
@@ -68,6 +69,8 @@ export interface ReconstructedSeries extends DrawnSeries {
   reconstruction: ArrayLike<number>;
 }
 
+const panelTitle = (s: DrawnSeries) => (s.label === '' ? s.name : `${s.label}: ${s.name}`);
+
 export function reconstructionByClassChart(
   series: readonly ReconstructedSeries[],
   classes: readonly string[],
@@ -79,7 +82,7 @@ export function reconstructionByClassChart(
   for (const s of series) {
     if (s.reconstruction.length !== s.values.length) throw new InputError(`reconstruction chart: ${s.name} has ${s.values.length} values and ${s.reconstruction.length} reconstructed`);
     const steps = s.values.length / s.channels;
-    const panel = `${s.label}: ${s.name}`;
+    const panel = panelTitle(s);
     for (const [kind, values] of [['original', s.values], ['reconstruction', s.reconstruction]] as const) {
       for (let c = 0; c < s.channels; c++) {
         for (let t = 0; t < steps; t++) rows.push({ panel, line: `${kind} ${c}`, kind, t, value: round6(values[t * s.channels + c]!) });
@@ -92,7 +95,7 @@ export function reconstructionByClassChart(
     title: { text: words.title ?? 'Reconstructions, one training series per class', subtitle },
     data: { values: rows },
     columns: Math.min(4, series.length),
-    facet: { field: 'panel', type: 'nominal', sort: series.map((s) => `${s.label}: ${s.name}`), header: { title: null, labelFontSize: 11 } },
+    facet: { field: 'panel', type: 'nominal', sort: series.map(panelTitle), header: { title: null, labelFontSize: 11 } },
     spec: {
       width: 200,
       height: 110,
