@@ -2,7 +2,7 @@ import { ARTICLE_VARIANT } from '../src/models/autoencoder/config.js';
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../src/input-error.js';
@@ -338,4 +338,17 @@ test('commitFileSet replaces a set of fixed names whole; a journal left by a kil
   assert.throws(() => finishFileSet(dir), /not a journal of renames written by lstm-ae/);
   assert.throws(() => commitFileSet(dir, [{ name: 'a.npy', data: 'x' }]), /not a journal of renames/);
   assert.equal(readFileSync(join(dir, 'a.npy'), 'utf8'), 'new a');
+});
+
+test('a model set is not committed over a model.json that is a folder or a link: one line, the folder left as it was', async (t) => {
+  const model = LstmAutoencoder.create({ ...config, ...ARTICLE_VARIANT });
+  for (const make of ['folder', 'link'] as const) {
+    const dir = scratchFolder(t);
+    if (make === 'folder') mkdirSync(join(dir, 'model.json'));
+    else symlinkSync(join(dir, 'elsewhere.json'), join(dir, 'model.json'));
+    const before = readdirSync(dir).sort();
+    assert.throws(() => saveModel(dir, model), (e: unknown) => e instanceof InputError && e.message === `${join(dir, 'model.json')}: is not a plain file; a model set replaces only plain files, move it away`);
+    assert.deepEqual(readdirSync(dir).sort(), before, `${make}: nothing written`);
+  }
+  await model.dispose();
 });

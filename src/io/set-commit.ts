@@ -1,4 +1,4 @@
-import { renameSync, rmSync } from 'node:fs';
+import { lstatSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../input-error.js';
 import { syncFolder, systemReason, tempName, writeNewFile } from './durable-file.js';
@@ -12,6 +12,14 @@ export interface CommitFaults {
   filesDone?: string;
   beforeRename: string;
   afterRename: string;
+}
+
+/** Refuses, in one line, a set whose named file is there but not a plain file (a folder, a link): a set replaces only plain files. */
+export function assertPlainFilesToReplace(dir: string, names: readonly string[], what: string): void {
+  for (const name of names) {
+    const stats = lstatSync(join(dir, name), { throwIfNoEntry: false });
+    if (stats && !stats.isFile()) throw new InputError(`${join(dir, name)}: is not a plain file; a ${what} replaces only plain files, move it away`);
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { InputError } from '../../input-error.js';
 import { syncFolder, systemReason, tempName, writeNewFile } from '../durable-file.js';
 import { isLeftoverOfDeadProcess, lockFolder, type FolderLock } from '../folder-lock.js';
 import { makeFolder } from '../make-folder.js';
-import { commitNamedSet } from '../set-commit.js';
+import { assertPlainFilesToReplace, commitNamedSet } from '../set-commit.js';
 import { faultPoint } from '../test-faults.js';
 import { encodeTrainingRecord, historyJson, readTrainingRecord, trainingFileName, type TrainingRecord } from '../training-record.js';
 import { parseJsonText } from './json.js';
@@ -112,10 +112,7 @@ export function commitModelSet(dir: string, model: TfjsModelContents, record?: T
   const own = lock ? undefined : lockFolder(dir, 'save');
   try {
     const before = tidyModelFolder(dir);
-    for (const name of [MODEL_FILE, HISTORY_FILE]) {
-      const stats = lstatSync(join(dir, name), { throwIfNoEntry: false });
-      if (stats && !stats.isFile()) throw new InputError(`${join(dir, name)}: is not a plain file; a model set replaces only plain files, move it away`);
-    }
+    assertPlainFilesToReplace(dir, [MODEL_FILE, HISTORY_FILE], 'model set');
     const generation = nextGeneration(dir, before);
     const mode = before?.mode;
     const weightsFile = `weights.${generation}.bin`;

@@ -9,7 +9,7 @@ import { readInputFile } from '../../io/read-input-file.js';
 import { modelContents, modelFromFile } from '../../io/tfjs/artifacts.js';
 import { MAX_JSON_BYTES, parseJsonText } from '../../io/tfjs/json.js';
 import { readTfjsModel } from '../../io/tfjs/read.js';
-import { commitNamedSet } from '../../io/set-commit.js';
+import { assertPlainFilesToReplace, commitNamedSet } from '../../io/set-commit.js';
 import { encodeTfjsModel } from '../../io/tfjs/write.js';
 import { classifierFromDescription, SeriesClassifier } from './series-classifier.js';
 
@@ -51,8 +51,7 @@ export function saveClassifier(dir: string, classifier: SeriesClassifier): strin
       files.push([`${name}.bin`, encoded.weights], [`${name}.json`, encoded.modelJson]);
       return { model: `${name}.json` };
     });
-    const stats = lstatSync(join(dir, CLASSIFIER_FILE), { throwIfNoEntry: false });
-    if (stats && !stats.isFile()) throw new InputError(`${join(dir, CLASSIFIER_FILE)}: is not a plain file; a classifier replaces only plain files, move it away`);
+    assertPlainFilesToReplace(dir, [CLASSIFIER_FILE], 'classifier');
     const path = commitNamedSet(dir, files, { name: CLASSIFIER_FILE, text: JSON.stringify(described, null, 1) + '\n' }, {
       what: 'classifier', existed: current !== undefined,
       faults: { eachFile: 'classifier-write', filesDone: 'classifier-write', beforeRename: 'classifier-before-rename', afterRename: 'classifier-after-rename' },
