@@ -37,6 +37,11 @@ export function isRagged(x: AnySequences): x is RaggedSequences {
   return typeof x === 'object' && x !== null && !('shape' in x) && 'features' in x;
 }
 
+/** How many windows or series x holds. */
+export function sequenceCount(x: AnySequences): number {
+  return isRagged(x) ? x.lengths.length : x.shape[0];
+}
+
 /**
  * checkSequences's checks for ragged series: D features as the model takes, a Float32Array
  * or Float64Array of sum(lengths)*D finite float32 values, each series from 2 steps (1 for
