@@ -1,5 +1,5 @@
 import { InputError } from '../input-error.js';
-import type { RaggedSequences } from './sequences.js';
+import { isRagged, type AnySequences, type RaggedSequences } from './sequences.js';
 import { WindowSet, type WindowCopier } from './window-set.js';
 
 /**
@@ -116,6 +116,17 @@ export function applyScaling(x: ScalableWindows, scaling: Scaling, into?: Float3
     });
   }
   return perSeries ? { data: out, perSeries } : { data: out };
+}
+
+/** x as the network sees it, scaled, in x's own layout: applyScaling's windows, or ragged series scaled one by one (windowScaler). */
+export function scaledSequences<X extends AnySequences>(x: X, scaling: Scaling): X {
+  if (scaling.normalize === 'none') return x;
+  if (!isRagged(x)) return { ...x, data: applyScaling(x, scaling).data };
+  const windows = WindowSet.of(x);
+  const { copy } = windowScaler(scaling);
+  const data = new Float32Array(x.data.length);
+  for (let n = 0; n < windows.count; n++) copy(windows, n, data, windows.start(n));
+  return { ...x, data };
 }
 
 /** The inverse of applyScaling on the model's output (in place): back into the data's units; padding stays 0. */
