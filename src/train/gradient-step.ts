@@ -60,7 +60,7 @@ export interface GradientStep {
    * (the decoder runs only then). The reconstruction is in the data's own time order, to
    * be compared with x step for step (a reverseTarget model's output is reversed back
    * within each window's length), and 0 at padded steps. Validation, predict and encode
-   * use it (forwardInChunks).
+   * use it (forwardWindows).
    */
   forward(
     params: Float32Array,

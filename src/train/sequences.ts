@@ -162,8 +162,3 @@ function firstMaskedStep(
   }
   return undefined;
 }
-
-/** The data as float32, copied only when it is not float32 already. */
-export function asFloat32(data: Float32Array | Float64Array): Float32Array {
-  return data instanceof Float32Array ? data : Float32Array.from(data);
-}

@@ -298,9 +298,8 @@ export class LstmAutoencoder {
     if (windows.count === 0) return;
     const scaler = scaling.normalize === 'none' ? undefined : windowScaler(scaling);
     const maxBatch = forwardBatch(windows.longest, windows.features);
-    await this.withStep(options, undefined, windows.longest, (step) =>
-      forwardWindows(step, this.params, windows, outputs, { order: 'by-length', ...(scaler ? { scaler } : {}) }),
-    maxBatch);
+    const forward = (step: GradientStep) => forwardWindows(step, this.params, windows, outputs, { order: 'by-length', ...(scaler ? { scaler } : {}) });
+    await this.withStep(options, undefined, windows.longest, forward, maxBatch);
   }
 
   private fittedScaling(): Scaling {
@@ -316,7 +315,8 @@ export class LstmAutoencoder {
 
   /**
    * Runs `use` on a step for the engine and threads asked for that takes batches of `maxBatch`
-   * (training; a forward pass takes any) of `timesteps` steps: the kept one when it fits and
+   * (training; a forward pass takes any, and a new step for it takes `forwardMaxBatch`) of up
+   * to `timesteps` steps: the kept one when it fits and
    * is free, else a new one, kept when nothing runs on the kept one. A step's buffers serve one
    * call at a time, so concurrent calls (or a call from inside a fit's callback) each get their
    * own, and a step is disposed only when no call runs on it (a replaced one once its last user is done).
