@@ -26,9 +26,9 @@ export { RandomState, type RandomStateSnapshot } from './ops/random-state.js';
 // models and training
 export { autoencoderLayout, WEIGHT_NAMES, type WeightName, type AutoencoderDims, type DecoderKind } from './models/autoencoder/layout.js';
 export { DEFAULT_VARIANT, ARTICLE_VARIANT, AUTOENCODER_DEFAULTS, DECODERS, OUTPUT_ACTIVATIONS, MASK_VALUE, variantOf, type AutoencoderVariant, type OutputActivation } from './models/autoencoder/config.js';
-export { LstmAutoencoder, type ShapedArray, TrainingDivergedError, DivergenceGuard, DEFAULT_DIVERGENCE_FACTOR, createOptimizer } from './models/autoencoder/lstm-autoencoder.js';
+export { LstmAutoencoder, type ShapedArray, type RaggedArray, TrainingDivergedError, DivergenceGuard, DEFAULT_DIVERGENCE_FACTOR, createOptimizer } from './models/autoencoder/lstm-autoencoder.js';
 export type {
-  AutoencoderConfig, AutoencoderConfigInput, Sequences, OptimizerName, OptimizerConfig,
+  AutoencoderConfig, AutoencoderConfigInput, Sequences, RaggedSequences, AnySequences, OptimizerName, OptimizerConfig,
   EpochLogs, FitCallbacks, FitOptions, History,
 } from './models/autoencoder/lstm-autoencoder.js';
 export type { GradientStep, ModelDims, EngineName, EngineOptions } from './train/gradient-step.js';
@@ -44,7 +44,7 @@ export { modelArtifacts, modelContents, modelFromArtifacts, type SavableAutoenco
 export { parseTfjsModel, artifactShards, type TfjsModelRead } from './io/tfjs/parse-model.js';
 export type { EncodedTfjsModel } from './io/tfjs/write.js';
 export type { TfjsModelContents } from './io/tfjs/model-contents.js';
-export { toSequences, seriesLength, type SeriesSet } from './io/series-set.js';
+export { toSequences, toRaggedSequences, seriesLength, type SeriesSet } from './io/series-set.js';
 export { toOnnx, ONNX_PARTS, type OnnxPart, type ToOnnxOptions, type ExportableAutoencoder } from './io/onnx/autoencoder-graph.js';
 export { parseSeries, withLabels, formatOfPath, SERIES_FORMATS, type SeriesFormat, type ParseSeriesOptions } from './io/parse-series.js';
 export { parseTimeSeriesCsv, type TimeSeriesCsvOptions, type TimeSeriesTable } from './io/readers/timeseries-csv.js';

@@ -4,6 +4,7 @@ import { checkClassificationSets, shapeSeries, shapingFor, stratifiedSplit } fro
 import { concatColumns, informativeColumns, selectColumns, seriesStatistics } from '../src/analysis/series-statistics.js';
 import { verdictSentence } from '../src/tasks/classify/figures.js';
 import type { SeriesSet } from '../src/io/series-set.js';
+import type { RaggedSequences, Sequences } from '../src/train/sequences.js';
 import { assertClose } from './assert-close.js';
 
 const set = (series: number[][], labels: string[] | undefined, source: string, channels = 1): SeriesSet => ({
@@ -36,15 +37,15 @@ test('checkClassificationSets: classes in np.unique order; a test class the trai
   assert.throws(() => checkClassificationSets(train, set([[1, 2, 3, 4]], ['a'], 'wide.ts', 2)), /wide\.ts: 2 channels per step; expected 1/);
 });
 
-test('shapeSeries: resampled to one length, or padded with their lengths for a masked model', () => {
+test('shapeSeries: resampled to one length, or ragged (as they are, with their lengths) for a masked model', () => {
   const s = set([[0, 2, 4, 6], [1, 1]], ['a', 'b'], 's.ts');
-  const resampled = shapeSeries(s, { kind: 'resample', steps: 2 });
+  const resampled = shapeSeries(s, { kind: 'resample', steps: 2 }) as Sequences;
   assert.deepEqual([resampled.shape, Array.from(resampled.data), resampled.lengths], [[2, 2, 1], [1, 5, 1, 1], undefined]);
-  const native = shapeSeries(s, { kind: 'native', steps: 5 }, [1, 0]);
-  assert.deepEqual([native.shape, Array.from(native.data), Array.from(native.lengths!)], [[2, 5, 1], [1, 1, 0, 0, 0, 0, 2, 4, 6, 0], [2, 4]]);
-  // a series longer than the models' pad length widens the windows (masking makes the pad length irrelevant)
-  const wider = shapeSeries(s, { kind: 'native', steps: 3 });
-  assert.deepEqual([wider.shape, Array.from(wider.data), Array.from(wider.lengths!)], [[2, 4, 1], [0, 2, 4, 6, 1, 1, 0, 0], [4, 2]]);
+  const native = shapeSeries(s, { kind: 'native', steps: 5 }, [1, 0]) as RaggedSequences;
+  assert.deepEqual([native.features, Array.from(native.data), Array.from(native.lengths)], [1, [1, 1, 0, 2, 4, 6], [2, 4]]);
+  // a series longer than the models' pad length as well (masking makes the pad length irrelevant)
+  const longer = shapeSeries(s, { kind: 'native', steps: 3 }) as RaggedSequences;
+  assert.deepEqual([Array.from(longer.data), Array.from(longer.lengths)], [[0, 2, 4, 6, 1, 1], [4, 2]]);
   assert.throws(() => shapeSeries(set([[1]], ['a'], 'one.ts'), { kind: 'native', steps: 3 }), /one\.ts: series 0 has 1 step; a masked model needs at least 2/);
 });
 

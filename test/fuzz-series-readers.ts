@@ -22,7 +22,7 @@ import { encodeNpy, parseNpy, type NpyArray, type NpyDtype } from '../src/io/npy
 import { readSeries, type ReadSeriesOptions, type SeriesFormat } from '../src/io/read-series.js';
 import type { SeriesSet } from '../src/io/series-set.js';
 import { MASK_VALUE, readModelInput, readTrainingData, type TrainingData } from '../src/io/training-data.js';
-import type { Sequences } from '../src/train/sequences.js';
+import { isRagged, type AnySequences } from '../src/train/sequences.js';
 import { parseCsvSeries, type CsvSeriesOptions } from '../src/io/readers/csv.js';
 import { readLabelsFile } from '../src/io/read-series.js';
 import { seriesFromNpy } from '../src/io/readers/npy-series.js';
@@ -495,9 +495,24 @@ function sameSet(a: SeriesSet, b: SeriesSet): boolean {
 }
 
 /** Throws unless `x` is `set` as the model takes it: float32, post-padded to T with `pad`. */
-function checkSequences(x: Sequences, set: SeriesSet, T: number, pad: number): void {
+function checkSequences(x: AnySequences, set: SeriesSet, T: number, pad: number): void {
   const D = set.channels;
   const N = set.series.length;
+  if (isRagged(x)) {
+    // unequal lengths (in this file or the other): the series as they are, end to end
+    if (x.features !== D || x.lengths.length !== N || !(x.data instanceof Float32Array)) throw new Error('ragged series of the wrong features, count or type');
+    let at = 0;
+    set.series.forEach((s, n) => {
+      if (x.lengths[n] !== s.length / D) throw new Error(`lengths[${n}] ${x.lengths[n]}, the series has ${s.length / D} steps`);
+      if (s.length / D > T) throw new Error(`series ${n} of ${s.length / D} steps beyond ${T}`);
+      for (let i = 0; i < s.length; i++) {
+        if (!Object.is(x.data[at + i], Math.fround(s[i]!))) throw new Error(`series ${n} value ${i}: ${x.data[at + i]}, expected ${Math.fround(s[i]!)}`);
+      }
+      at += s.length;
+    });
+    if (at !== x.data.length) throw new Error(`${x.data.length} values, the series have ${at}`);
+    return;
+  }
   if (x.shape.join() !== [N, T, D].join()) throw new Error(`shape (${x.shape.join(', ')}), expected (${N}, ${T}, ${D})`);
   if (!(x.data instanceof Float32Array) || x.data.length !== N * T * D) throw new Error('data is not N*T*D float32 values');
   const bad = x.data.findIndex((v) => !Number.isFinite(v));
@@ -695,6 +710,7 @@ export function fuzzSeriesReaders(seed: number, root: string, runs: SeriesRuns):
           checkSequences(got.validation, vset, T, MASK_VALUE);
         }
         if (got.masked !== (got.x.lengths !== undefined || got.validation?.lengths !== undefined)) throw new Error('masked does not follow the lengths');
+        if (!got.masked && (isRagged(got.x) || (got.validation && isRagged(got.validation)))) throw new Error('series of one length came ragged');
       }, namesFile(trainPath, data, ...(validationPath ? [validationPath] : [])));
     }),
     { seed: seed + 12, numRuns: runs.trainingData, endOnFailure: true },

@@ -9,6 +9,7 @@ import { readNpyWindows } from '../src/io/npy-windows.js';
 import { seriesFromNpy } from '../src/io/readers/npy-series.js';
 import { toSequences } from '../src/io/series-set.js';
 import { MASK_VALUE, readModelInput, readTrainingData } from '../src/io/training-data.js';
+import type { Sequences } from '../src/train/sequences.js';
 
 // The chunked .npy reader (header first, data straight into the float32 windows) against
 // the whole-file path it replaces: parseNpy on the file's bytes, a Float64Array per series
@@ -51,7 +52,7 @@ for (const dtype of ['float32', 'float64'] as const) {
         const values = seriesValues(N, T, D, ragged);
         const path = npyFile({ dtype, shape, data: dtype === 'float32' ? Float32Array.from(values) : values });
         const expected = wholeFile(path);
-        const got = readTrainingData(path, undefined).x;
+        const got = readTrainingData(path, undefined).x as Sequences; // a .npy stays padded, as the file is
         assert.deepEqual(got.shape, expected.shape);
         assert.ok(got.data instanceof Float32Array);
         assert.deepEqual(got.data, expected.data);
@@ -66,7 +67,7 @@ for (const dtype of ['float32', 'float64'] as const) {
 
 test('a small ragged .npy gives the windows worked out by hand: NaN tails dropped, a gap interpolated, the mask after', () => {
   const path = npyFile({ dtype: 'float64', shape: [2, 4], data: Float64Array.from([1, NaN, 3, NaN, 4, 5, 6, 7]) });
-  const x = readTrainingData(path, undefined).x;
+  const x = readTrainingData(path, undefined).x as Sequences;
   assert.deepEqual(x.shape, [2, 4, 1]);
   assert.deepEqual([...x.data], [1, 2, 3, MASK_VALUE, 4, 5, 6, 7].map(Math.fround));
   assert.deepEqual([...x.lengths!], [3, 4]);
@@ -77,7 +78,7 @@ test('float64 data over several chunks (more than 8 MiB) turns into the same flo
   const values = seriesValues(N, T, D, true);
   const path = npyFile({ dtype: 'float64', shape: [N, T, D], data: values });
   const expected = wholeFile(path);
-  const got = readTrainingData(path, undefined).x;
+  const got = readTrainingData(path, undefined).x as Sequences; // a .npy stays padded, as the file is
   assert.deepEqual(got.shape, expected.shape);
   assert.deepEqual(got.lengths, expected.lengths);
   assert.ok(got.data.every((v, i) => Object.is(v, expected.data[i])), 'every value the same');
@@ -87,12 +88,12 @@ test('when every series is shorter than the file T the windows shrink in place t
   const data = Float32Array.from([1, 2, 3, NaN, NaN, 4, 5, NaN, NaN, NaN]);
   const path = npyFile({ dtype: 'float32', shape: [2, 5], data });
   const model = { timesteps: 5, inputDim: 1, maskValue: -7 };
-  const x = readModelInput(path, model, 'the model');
+  const x = readModelInput(path, model, 'the model') as Sequences;
   assert.deepEqual(x.shape, [2, 3, 1]);
   assert.deepEqual([...x.data], [1, 2, 3, 4, 5, -7]);
   assert.deepEqual([...x.lengths!], [3, 2]);
   const longer = npyFile({ dtype: 'float32', shape: [1, 4], data: Float32Array.from([1, 2, 3, 4]) });
-  const withValidation = readTrainingData(path, longer);
+  const withValidation = readTrainingData(path, longer) as { x: Sequences; validation?: Sequences };
   assert.deepEqual(withValidation.x.shape, [2, 4, 1]);
   assert.deepEqual([...withValidation.x.data], [1, 2, 3, MASK_VALUE, 4, 5, MASK_VALUE, MASK_VALUE]);
   assert.deepEqual([...withValidation.validation!.data], [1, 2, 3, 4]);

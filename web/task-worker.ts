@@ -7,7 +7,9 @@ import {
   AnomalyDetector, parseSeries, parseTimeSeriesCsv,
   DEFAULT_LEARNING_RATE, TRAIN_DEFAULTS, defaultBatchSize, makeSineData, makeAnomalySeries, anomalySeriesCsv,
   modelFromArtifacts, toOnnx, SeriesClassifier, CLASSIFY_DEFAULTS, oneNearestNeighbour, logisticOnRaw, resampleSeries, fitStandardizer, type SeriesSet, type Sequences,
+  type AnySequences,
 } from '../src/index.js';
+import { WindowSet } from '../src/train/window-set.js';
 import { detectFigureSpecs, mostSevereRows, windowReconstructionChart } from '../src/tasks/detect/figure-specs.js';
 import { anomaliesJson, scoresCsv } from '../src/tasks/detect/outputs.js';
 import { detectorJsonText } from '../src/tasks/detect/detector-json.js';
@@ -128,7 +130,7 @@ function project(codes: { data: Float32Array; shape: [number, number] }, set: Se
 }
 
 /** The first series of each class (of the first four, unlabelled) and the model's reconstruction of it, at its own length. */
-async function reconstructSome(model: LstmAutoencoder, set: SeriesSet, all: Sequences, threads: number, chosen?: number[]): Promise<Reconstructed[]> {
+async function reconstructSome(model: LstmAutoencoder, set: SeriesSet, all: AnySequences, threads: number, chosen?: number[]): Promise<Reconstructed[]> {
   const picked: number[] = chosen ? [...chosen] : [];
   if (chosen) {
     // the series asked for
@@ -136,18 +138,19 @@ async function reconstructSome(model: LstmAutoencoder, set: SeriesSet, all: Sequ
     const seen = new Set<string>();
     set.labels.forEach((label, n) => { if (!seen.has(label) && picked.length < 8) { seen.add(label); picked.push(n); } });
   } else for (let n = 0; n < Math.min(4, set.series.length); n++) picked.push(n);
-  const [, T, D] = all.shape;
-  const data = new Float32Array(picked.length * T * D);
-  picked.forEach((n, k) => data.set(all.data.subarray(n * T * D, (n + 1) * T * D), k * T * D));
-  const subset: Sequences = { data, shape: [picked.length, T, D], ...(all.lengths ? { lengths: Int32Array.from(picked, (n) => all.lengths![n]!) } : {}) };
-  const out = (await model.reconstruct(subset, { threads })).data;
+  // the series as the model sees them (padded or ragged, or resampled by classify), each up to its own length, end to end
+  const windows = WindowSet.of(all).pick(picked);
+  const D = windows.features;
+  const lengths = Int32Array.from(picked, (_, k) => windows.length(k));
+  const values = Float32Array.from(picked.flatMap((_, k) => Array.from(windows.values(k))));
+  const out = (await model.reconstruct({ data: values, lengths, features: D }, { threads })).data;
+  let at = 0;
   return picked.map((n, k) => {
-    // the series as the model sees it (padded, or resampled by classify), up to its own length
-    const steps = all.lengths ? all.lengths[n]! : T;
+    const span = [at, (at += lengths[k]! * D)] as const;
     return {
       label: set.labels?.[n] ?? '', name: `series ${n}`, channels: D,
-      values: Float64Array.from(all.data.subarray(n * T * D, n * T * D + steps * D)),
-      reconstruction: Float64Array.from(out.subarray(k * T * D, k * T * D + steps * D)),
+      values: Float64Array.from(values.subarray(...span)),
+      reconstruction: Float64Array.from(out.subarray(...span)),
     };
   });
 }

@@ -12,6 +12,7 @@
  */
 import { InputError } from '../input-error.js';
 import { lstmForward } from '../ops/lstm.js';
+import type { RaggedSequences } from '../train/sequences.js';
 import type { LstmInput, LstmWeights, RecurrentActivation } from './lstm-feed-forward.js';
 
 /** The four blocks, each (N, L) row-major. */
@@ -28,16 +29,22 @@ export interface EncoderStates {
 export const STATE_BLOCKS = ['finalHidden', 'finalCell', 'meanHidden', 'maxHidden'] as const;
 export type StateBlock = (typeof STATE_BLOCKS)[number];
 
-/** The encoder's states for each of the N series in x (see above). */
-export function encoderStates(weights: LstmWeights, x: LstmInput, recurrentActivation: RecurrentActivation = 'sigmoid'): EncoderStates {
-  const [N, T, D] = x.shape;
+/** The encoder's states for each of the N series in x, padded windows (N,T,D) or ragged series (see above). */
+export function encoderStates(weights: LstmWeights, x: LstmInput | RaggedSequences, recurrentActivation: RecurrentActivation = 'sigmoid'): EncoderStates {
+  const ragged = 'features' in x && !('shape' in x);
+  const [N, T, D] = ragged ? [x.lengths.length, x.lengths.reduce((m, len) => Math.max(m, len), 0), x.features] : x.shape;
+  // where series n starts in x.data: n*T*D, or after the series before it
+  const starts = new Float64Array(N);
+  if (ragged) for (let n = 1; n < N; n++) starts[n] = starts[n - 1]! + x.lengths[n - 1]! * D;
+  else for (let n = 1; n < N; n++) starts[n] = n * T * D;
   const G = weights.bias.length;
   const L = G / 4;
   if (!Number.isInteger(L) || L < 1) throw new InputError(`encoderStates: bias has ${G} values; expected 4L (gates i, f, c, o)`);
   if (weights.kernel.length !== D * G || weights.recurrentKernel.length !== L * G) {
     throw new InputError(`encoderStates: kernel ${weights.kernel.length} and recurrent kernel ${weights.recurrentKernel.length} values; expected ${D * G} and ${L * G} (D=${D}, L=${L})`);
   }
-  if (x.data.length !== N * T * D) throw new InputError(`encoderStates: x holds ${x.data.length} values; expected N*T*D = ${N * T * D}`);
+  const expected = ragged ? (N > 0 ? starts[N - 1]! + x.lengths[N - 1]! * D : 0) : N * T * D;
+  if (x.data.length !== expected) throw new InputError(`encoderStates: x holds ${x.data.length} values; expected ${ragged ? 'the lengths\' sum times D' : 'N*T*D'} = ${expected}`);
   if (x.lengths && x.lengths.length !== N) throw new InputError(`encoderStates: ${x.lengths.length} lengths for ${N} series`);
   const W = Float64Array.from(weights.kernel);
   const U = Float64Array.from(weights.recurrentKernel);
@@ -58,7 +65,7 @@ export function encoderStates(weights: LstmWeights, x: LstmInput, recurrentActiv
   for (let n = 0; n < N; n++) {
     const steps = x.lengths ? x.lengths[n]! : T;
     if (!Number.isInteger(steps) || steps < 1 || steps > T) throw new InputError(`encoderStates: length ${steps} of series ${n}; expected 1 to ${T}`);
-    for (let i = 0; i < steps * D; i++) xs[i] = x.data[n * T * D + i]!;
+    for (let i = 0; i < steps * D; i++) xs[i] = x.data[starts[n]! + i]!;
     lstmForward(h, c, gates, xs, W, U, b, { B: 1, T: steps, D, L }, recurrentActivation);
     const row = n * L;
     for (let k = 0; k < L; k++) {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { writeNpy } from '../io/npy-file.js';
+import { writeNpyPieces } from '../io/npy-file.js';
 import { ENGINES, type EngineName, type EngineOptions } from '../train/gradient-step.js';
-import type { Sequences } from '../train/sequences.js';
+import { isRagged, type AnySequences } from '../train/sequences.js';
 import type { LstmAutoencoder } from '../models/autoencoder/lstm-autoencoder.js';
 import { loadModelAndFiles } from '../io/tfjs/format.js';
 import { choiceOption, defaultThreads, labelColumnOf, limitOption } from './options.js';
@@ -13,8 +13,8 @@ export interface ForwardCommand {
   name: string;
   description: string;
   outHelp: string;
-  /** the float32 result and its shape */
-  run(model: LstmAutoencoder, x: Sequences, engine: EngineOptions): Promise<{ data: Float32Array; shape: number[] }>;
+  /** the float32 result's shape and its values, in pieces (a row at a time, when whole it would be large) */
+  run(model: LstmAutoencoder, x: AnySequences, engine: EngineOptions): Promise<{ shape: number[]; pieces: Iterable<Float32Array> }>;
 }
 
 /** A command that loads a model, runs it forward over X.npy on the chosen engine, and writes one float32 .npy. */
@@ -40,7 +40,7 @@ export function registerForwardCommand(program: Command, c: ForwardCommand): voi
       ensureOutputFile(o.out, '--out', [o.input, ...files]);
       try {
         const result = await c.run(model, x, { engine: o.engine, threads: o.threads });
-        writeNpy(o.out, { dtype: 'float32', ...result });
+        writeNpyPieces(o.out, result.shape, result.pieces);
       } finally {
         await model.dispose();
       }
@@ -53,7 +53,10 @@ export function registerEncode(program: Command): void {
     name: 'encode',
     description: "write each window's code (the encoder's final hidden state) as float32 (N, L)",
     outHelp: 'where to write the codes',
-    run: (model, x, engine) => model.encode(x, engine),
+    run: async (model, x, engine) => {
+      const codes = await model.encode(x, engine);
+      return { shape: codes.shape, pieces: [codes.data] };
+    },
   });
 }
 
@@ -64,11 +67,25 @@ export function registerReconstruct(program: Command): void {
     description: "write the autoencoder's reconstruction of each series as float32 (N, T, D), in the data's units; NaN past a series' end",
     outHelp: 'where to write the reconstructions',
     run: async (model, x, engine) => {
+      // padded steps as the readers read them back: NaN, the UCR archive's mark for "no value"
+      if (isRagged(x)) {
+        // one padded row at a time: the whole (N, T, D) in memory is what ragged series avoid
+        const { data, lengths, features: D } = await model.reconstruct(x, engine);
+        const T = lengths.reduce((longest, steps) => Math.max(longest, steps), 0);
+        function* rows(): Generator<Float32Array> {
+          const row = new Float32Array(T * D);
+          for (let n = 0, at = 0; n < lengths.length; at += lengths[n]! * D, n++) {
+            row.set(data.subarray(at, at + lengths[n]! * D));
+            row.fill(NaN, lengths[n]! * D);
+            yield row;
+          }
+        }
+        return { shape: [lengths.length, T, D], pieces: rows() };
+      }
       const reconstruction = await model.reconstruct(x, engine);
       const [N, T, D] = x.shape;
-      // padded steps as the readers read them back: NaN, the UCR archive's mark for "no value"
       if (x.lengths) for (let n = 0; n < N; n++) reconstruction.data.fill(NaN, (n * T + x.lengths[n]!) * D, (n + 1) * T * D);
-      return reconstruction;
+      return { shape: reconstruction.shape, pieces: [reconstruction.data] };
     },
   });
 }

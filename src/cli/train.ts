@@ -16,7 +16,7 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description(
-      'train the LSTM autoencoder on a file of series (.ts, .tsv, .csv, .npy; unequal lengths are padded and masked), ' +
+      'train the LSTM autoencoder on a file of series (.ts, .tsv, .csv, .npy; unequal lengths are masked, each batch padded only to its longest), ' +
         'keeping the epoch with the best validation loss',
     )
     .option('--data <file>', "training series: a .ts, .tsv, .csv or .npy file ((N, T) or (N, T, D)); a folder from 'lstm-ae data' means its X_train.npy")

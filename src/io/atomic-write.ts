@@ -6,7 +6,8 @@ import { fileKind } from './read-input-file.js';
 
 export interface FileToWrite {
   path: string;
-  data: string | Uint8Array;
+  /** the content, or its pieces in order (written one at a time: a large file need not be in memory at once) */
+  data: string | Uint8Array | Iterable<Uint8Array>;
 }
 
 /** The temp file a write goes through, beside its target: `.NAME.tmp-PID`. */
@@ -18,7 +19,7 @@ export function tempPathFor(path: string): string {
  * Write a file so that a reader (or an interrupted run) sees either the old content or the
  * new, never half of it: write a temp file beside the target, then rename over it.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+export function writeFileAtomic(path: string, data: FileToWrite['data']): void {
   writeFilesAtomic([{ path, data }]);
 }
 
@@ -51,7 +52,8 @@ export function writeFilesAtomic(files: readonly FileToWrite[]): void {
       const fd = openSync(tmp, 'wx');
       try {
         if (existing) fchmodSync(fd, existing.mode & 0o7777);
-        writeFileSync(fd, data);
+        if (typeof data === 'string' || data instanceof Uint8Array) writeFileSync(fd, data);
+        else for (const piece of data) writeFileSync(fd, piece);
         // a full disk may only show here, on file systems that allocate late
         fsyncSync(fd);
       } finally {

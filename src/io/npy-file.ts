@@ -1,6 +1,6 @@
 import { closeSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-write.js';
-import { encodeNpy, fromLittleEndian, NPY_HEADER_PREFIX_BYTES, npyTypedArray, parseNpyHeader, type NpyArray, type NpyHeader } from './npy.js';
+import { encodeNpy, encodeNpyPieces, fromLittleEndian, NPY_HEADER_PREFIX_BYTES, npyTypedArray, parseNpyHeader, type NpyArray, type NpyHeader } from './npy.js';
 import { openInputFile, readInputBytes } from './read-input-file.js';
 
 const EXPECTED = 'a .npy file';
@@ -48,4 +48,9 @@ export function readNpy(path: string): NpyArray {
 /** Write `array` to `path` as a version 1.0 .npy file, atomically. */
 export function writeNpy(path: string, array: NpyArray): void {
   writeFileAtomic(path, encodeNpy(array));
+}
+
+/** A float32 .npy of `shape` written piece by piece (encodeNpyPieces), atomically as writeNpy: never whole in memory. */
+export function writeNpyPieces(path: string, shape: readonly number[], pieces: Iterable<Float32Array>): void {
+  writeFileAtomic(path, encodeNpyPieces(shape, pieces));
 }

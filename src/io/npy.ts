@@ -46,10 +46,37 @@ export function encodeNpy(array: NpyArray): Uint8Array {
   const { dtype, shape, data } = array;
   if (!(dtype in DESCR)) throw new Error(`encodeNpy: unsupported dtype ${String(dtype)}; supported: ${SUPPORTED}`);
   if (!(data instanceof ARRAY_TYPE[dtype])) throw new Error(`encodeNpy: dtype ${dtype} needs a ${ARRAY_TYPE[dtype].name}`);
-  if (!shape.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new Error(`encodeNpy: bad shape ${pythonTuple(shape)}`);
+  const head = npyHeader(dtype, shape);
   if (elementCount(shape) !== data.length) {
     throw new Error(`encodeNpy: shape ${pythonTuple(shape)} holds ${elementCount(shape)} values, data has ${data.length}`);
   }
+  const out = new Uint8Array(head.length + data.byteLength);
+  out.set(head, 0);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), head.length);
+  if (!LITTLE_ENDIAN_HOST) swapBytes(out.subarray(head.length), ITEM_SIZE[dtype]);
+  return out;
+}
+
+/**
+ * The same bytes as encodeNpy's for a float32 array of `shape` whose values come in pieces
+ * (e.g. one row at a time), each copied as it is reached: a large array need never be whole
+ * in memory. The pieces must add up to the shape's values.
+ */
+export function* encodeNpyPieces(shape: readonly number[], pieces: Iterable<Float32Array>): Generator<Uint8Array> {
+  yield npyHeader('float32', shape);
+  let count = 0;
+  for (const piece of pieces) {
+    count += piece.length;
+    const bytes = new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength).slice();
+    if (!LITTLE_ENDIAN_HOST) swapBytes(bytes, 4);
+    yield bytes;
+  }
+  if (count !== elementCount(shape)) throw new Error(`encodeNpyPieces: shape ${pythonTuple(shape)} holds ${elementCount(shape)} values, the pieces ${count}`);
+}
+
+/** Magic, version, header length and the header dict of a version 1.0 .npy, padded as np.save pads it. */
+function npyHeader(dtype: NpyDtype, shape: readonly number[]): Uint8Array {
+  if (!shape.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new Error(`encodeNpy: bad shape ${pythonTuple(shape)}`);
   let header = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': ${pythonTuple(shape)}, }`;
   if (shape.length > 0) header += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length));
   // padding plus the closing newline bring magic + version + length + header to a multiple of 64
@@ -58,15 +85,12 @@ export function encodeNpy(array: NpyArray): Uint8Array {
   header += ' '.repeat(padding) + '\n';
   if (header.length > 0xffff) throw new Error(`encodeNpy: header of ${header.length} bytes does not fit version 1.0`);
 
-  const dataOffset = MAGIC.length + 4 + header.length;
-  const out = new Uint8Array(dataOffset + data.byteLength);
+  const out = new Uint8Array(MAGIC.length + 4 + header.length);
   out.set(MAGIC, 0);
   out[6] = 1; // version 1.0
   out[7] = 0;
   new DataView(out.buffer).setUint16(8, header.length, true);
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), dataOffset);
-  if (!LITTLE_ENDIAN_HOST) swapBytes(out.subarray(dataOffset), ITEM_SIZE[dtype]);
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { MASK_VALUE } from '../models/autoencoder/config.js';
-import type { Sequences } from '../train/sequences.js';
+import type { RaggedSequences, Sequences } from '../train/sequences.js';
 
 /**
  * A labelled set of time series as the readers give it: each series its own length,
@@ -41,4 +41,22 @@ export function toSequences(set: SeriesSet, padValue = MASK_VALUE, timesteps?: n
   set.series.forEach((s, n) => data.set(s, n * T * D));
   const equal = lengths.every((len) => len === T);
   return { data, shape: [N, T, D], ...(equal ? {} : { lengths }) };
+}
+
+/**
+ * The set as ragged series for the model: every series' steps end to end in one float32
+ * array, with their lengths, no padding. What `train`, `encode` and `reconstruct` give the
+ * model when lengths differ: padding all of them to the longest (toSequences) takes memory
+ * for steps nobody has (25,000 two-step series beside one of 10,000 steps: 250 million).
+ */
+export function toRaggedSequences(set: SeriesSet): RaggedSequences {
+  const D = set.channels;
+  const lengths = Int32Array.from(set.series, (s) => s.length / D);
+  const data = new Float32Array(set.series.reduce((sum, s) => sum + s.length, 0));
+  let at = 0;
+  for (const s of set.series) {
+    data.set(s, at);
+    at += s.length;
+  }
+  return { data, lengths, features: D };
 }

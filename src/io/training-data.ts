@@ -3,23 +3,27 @@ import { join } from 'node:path';
 import { InputError } from '../input-error.js';
 import { LIMITS, rangeText } from '../limits.js';
 import { firstNonFinite, FLOAT32_RANGE_TEXT } from '../train/non-finite.js';
-import type { Sequences } from '../train/sequences.js';
+import type { AnySequences, Sequences } from '../train/sequences.js';
 import { readNpyWindows, type NpyWindows } from './npy-windows.js';
 import { seriesFormat } from './parse-series.js';
 import { readSeries, type ReadSeriesOptions } from './read-series.js';
-import { toSequences, type SeriesSet } from './series-set.js';
+import { toRaggedSequences, toSequences, type SeriesSet } from './series-set.js';
 
 import { MASK_VALUE } from '../models/autoencoder/config.js';
 
 export { MASK_VALUE };
 
-/** What `train` trains on: windows post-padded to one length T, with lengths when they differ. */
+/**
+ * What `train` trains on: windows of one length T; or, when lengths differ, series as they
+ * are (ragged: a batch is padded only to its own longest), a .npy's windows padded to T as
+ * the file holds them.
+ */
 export interface TrainingData {
   /** the file read for training (a folder from `lstm-ae data` stands for its X_train.npy) */
   trainPath: string;
   validationPath?: string;
-  x: Sequences;
-  validation?: Sequences;
+  x: AnySequences;
+  validation?: AnySequences;
   /** the model's timesteps: the longest series in either file */
   timesteps: number;
   channels: number;
@@ -40,12 +44,15 @@ export function trainingFilePath(data: string): string {
 
 /**
  * A file's series, read and checked but not yet padded: how many steps each has, and how to
- * pad them all to T steps (once: a .npy's windows are padded in place).
+ * give them to the model: all padded to T steps (once: a .npy's windows are padded in place),
+ * or, for unequal lengths, as the model best holds them (ragged series; a .npy's windows
+ * padded, as the file already is).
  */
 interface ReadInput {
   channels: number;
   lengths: Int32Array;
   padTo(pad: number, T: number): Sequences;
+  unequal(pad: number, T: number): AnySequences;
 }
 
 /**
@@ -61,6 +68,7 @@ function readInput(path: string, options: ReadSeriesOptions): ReadInput {
     channels: set.channels,
     lengths: Int32Array.from(set.series, (s) => s.length / set.channels),
     padTo: (pad, T) => padded(set, pad, T),
+    unequal: () => toRaggedSequences(set),
   };
 }
 
@@ -72,13 +80,15 @@ function readNpyInput(path: string): ReadInput {
   });
   checkChannels(windows.shape[2], path);
   if (problem) throw problem;
-  return { channels: windows.shape[2], lengths: windows.lengths, padTo: (pad, T) => padWindows(windows, pad, T, path) };
+  const padTo = (pad: number, T: number) => padWindows(windows, pad, T, path);
+  return { channels: windows.shape[2], lengths: windows.lengths, padTo, unequal: padTo };
 }
 
 /**
  * Reads the training file and, when given, the validation file with the reader their format
- * calls for (readers/), and pads every series (after its last real step, with the mask value)
- * to the longest of either. Only what was named is read: no file beside it is used unasked.
+ * calls for (readers/). Series of one length are windows of that length; series of unequal
+ * lengths stay ragged (a .npy's windows are padded with the mask value to the longest of
+ * either file). Only what was named is read: no file beside it is used unasked.
  */
 export function readTrainingData(data: string, validationPath: string | undefined, options: ReadSeriesOptions = {}): TrainingData {
   const trainPath = trainingFilePath(data);
@@ -89,8 +99,11 @@ export function readTrainingData(data: string, validationPath: string | undefine
   }
   const longest = (input: ReadInput) => input.lengths.reduce((m, steps) => Math.max(m, steps), 0);
   const timesteps = Math.max(longest(train), validation ? longest(validation) : 0);
-  const x = train.padTo(MASK_VALUE, timesteps);
-  const v = validation?.padTo(MASK_VALUE, timesteps);
+  const equal = (input: ReadInput) => input.lengths.every((steps) => steps === timesteps);
+  const masked = !equal(train) || (validation !== undefined && !equal(validation));
+  const give = (input: ReadInput) => (masked ? input.unequal(MASK_VALUE, timesteps) : input.padTo(MASK_VALUE, timesteps));
+  const x = give(train);
+  const v = validation && give(validation);
   return {
     trainPath,
     ...(validationPath === undefined ? {} : { validationPath }),
@@ -98,7 +111,7 @@ export function readTrainingData(data: string, validationPath: string | undefine
     ...(v ? { validation: v } : {}),
     timesteps,
     channels: train.channels,
-    masked: x.lengths !== undefined || v?.lengths !== undefined,
+    masked,
   };
 }
 
@@ -130,16 +143,16 @@ function seriesProblem(s: Float32Array | Float64Array, n: number, channels: numb
 /**
  * Series for a trained model (encode, reconstruct): read with the reader their format calls
  * for, with the model's channels, at any length (the model's timesteps is only the pad
- * length it was trained at). A masked model takes series of unequal lengths, padded with
- * its mask value to the file's longest; one trained without masking would read padding as
- * data, so it takes one length per file.
+ * length it was trained at). A masked model takes series of unequal lengths, ragged (a
+ * .npy's windows padded with its mask value, as the file holds them); one trained without
+ * masking would read padding as data, so it takes one length per file.
  */
 export function readModelInput(
   path: string,
   model: { timesteps: number; inputDim: number; maskValue?: number | null },
   what: string,
   options: ReadSeriesOptions = {},
-): Sequences {
+): AnySequences {
   const input = readInput(path, options);
   const { inputDim: D } = model;
   if (input.channels !== D) throw new InputError(`${path}: series of ${input.channels} channel${input.channels === 1 ? '' : 's'}; ${what} takes ${D}`);
@@ -153,7 +166,9 @@ export function readModelInput(
     }
     if (masked && steps < 2) throw new InputError(`${path}: series ${n} has ${steps} step; ${what} is masked and takes series of at least 2 steps`);
   });
-  return input.padTo(masked ? (model.maskValue as number) : 0, Math.max(longest, 1));
+  const T = Math.max(longest, 1);
+  const pad = masked ? (model.maskValue as number) : 0;
+  return input.lengths.every((steps) => steps === T) ? input.padTo(pad, T) : input.unequal(pad, T);
 }
 
 /** The most values a padded set may make: all a Float32Array holds in Node 20 (16 GiB). */

@@ -1,3 +1,4 @@
+import { copyAsIs, type WindowCopier, type WindowSet } from './window-set.js';
 /**
  * When training has blown up rather than merely wandered. A non-finite loss or weight always
  * counts; beyond that, an epoch whose mean loss exceeds `factor` times the loss scale of the
@@ -52,17 +53,18 @@ export class DivergenceGuard {
 export const DEFAULT_DIVERGENCE_FACTOR = 2;
 
 /**
- * Mean of x^2 in float64 over the real steps of (N,T,D) windows (all of them without
- * `lengths`): the loss of a model that outputs zeros.
+ * Mean of x^2 in float64 over the windows' real steps, as the network sees them (`copy`,
+ * e.g. scaled; default as they are): the loss of a model that outputs zeros.
  */
-export function meanSquare(x: ArrayLike<number>, timesteps: number, inputDim: number, lengths?: Int32Array): number {
+export function meanSquare(windows: WindowSet, copy: WindowCopier = copyAsIs): number {
   let sum = 0;
   let count = 0;
-  const windowSize = timesteps * inputDim;
-  for (let n = 0, start = 0; start < x.length; n++, start += windowSize) {
-    const end = start + (lengths ? lengths[n]! : timesteps) * inputDim;
-    for (let i = start; i < end; i++) sum += x[i]! * x[i]!;
-    count += end - start;
+  const scratch = new Float32Array(windows.longest * windows.features);
+  for (let n = 0; n < windows.count; n++) {
+    const real = windows.length(n) * windows.features;
+    copy(windows, n, scratch, 0); // float32, as the batches hold them
+    for (let i = 0; i < real; i++) sum += scratch[i]! * scratch[i]!;
+    count += real;
   }
   return count === 0 ? 0 : sum / count;
 }

@@ -6,11 +6,13 @@ import type { RandomState } from '../ops/random-state.js';
 import { DivergenceGuard, meanSquare } from './divergence.js';
 import type { EngineOptions, GradientStep, ModelDims } from './gradient-step.js';
 import { createOptimizer, type OptimizerConfig, type OptimizerName } from './optimizer-config.js';
-import { forwardInChunks } from './forward-chunks.js';
-import { asFloat32, checkSequences, type Sequences } from './sequences.js';
+import { forwardWindows } from './forward-chunks.js';
+import { checkRagged, checkSequences, isRagged, type AnySequences } from './sequences.js';
+import { windowScaler, type Scaling } from './scaling.js';
+import { BatchBuilder, groupByLength, WindowSet } from './window-set.js';
 import { TrainingDivergedError } from './training-diverged-error.js';
 import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
-import { splitValidation } from './validation-split.js';
+import { splitWindows } from './validation-split.js';
 
 
 import type { History, EpochLogs } from './history.js';
@@ -36,7 +38,7 @@ export interface FitOptions extends EngineOptions {
   /** a new permutation of the windows every epoch; default true */
   shuffle?: boolean;
   /** measured (MSE) after every epoch as val_loss */
-  validationData?: Sequences;
+  validationData?: AnySequences;
   /** Keras's validation_split: the last fraction of x (before shuffling) becomes validationData */
   validationSplit?: number;
   /**
@@ -127,38 +129,54 @@ function isOptimizer(spec: FitOptions['optimizer']): spec is Optimizer {
 }
 
 /**
+ * x checked as the model takes it (padded windows of its T, or ragged series of at most T
+ * steps), as a WindowSet; a WindowSet is taken as already checked.
+ */
+export function checkedWindows(x: AnySequences | WindowSet, model: Trainable['config'], what: string): WindowSet {
+  if (x instanceof WindowSet) return x;
+  if (isRagged(x)) checkRagged(x, model, what, model.timesteps);
+  else checkSequences(x, model, what);
+  return WindowSet.of(x);
+}
+
+/** What model.fit has already done before fitLoop: the validation windows, and the fitted scaling to apply batch by batch. */
+export interface PreparedFit {
+  validation?: WindowSet;
+  scaling?: Scaling;
+}
+
+/**
  * Keras's fit loop: per epoch a permutation (from the model's own RandomState, so a seed
  * fixes the run), batches of batchSize in that order, one optimizer step per batch; the
- * epoch's loss is the batch losses' mean weighted by batch size.
+ * epoch's loss is the batch losses' mean weighted by batch size. Windows of unequal lengths
+ * are grouped into batches of similar length (groupByLength), each batch padded only to its
+ * longest window (BatchBuilder); windows of one length give Keras's batches exactly.
  *
  * Each epoch starts from a snapshot of everything the rest of the run depends on (weights,
  * optimizer state, random state). An epoch that diverges, or is cut short by `signal`, is
  * rolled back to it, so the model is always at the end of a finished, sound epoch, and
  * callbacks (onEpochEnd, where a caller saves checkpoints) only ever see such epochs.
  */
-export async function fitLoop(model: Trainable, given: Sequences, options: FitOptions, step: GradientStep): Promise<History> {
+export async function fitLoop(model: Trainable, given: AnySequences | WindowSet, options: FitOptions, step: GradientStep, prepared: PreparedFit = {}): Promise<History> {
   const { epochs, initialEpoch, batchSize, shuffle, lstmBiasPair, validationSplit } = parseFitOptions(options);
   if (initialEpoch > epochs) throw new InputError(`fit option initialEpoch ${initialEpoch} is past epochs ${epochs}: epochs is the epoch to train up to, as in Keras`);
   const { config, params } = model;
   const { timesteps: T, inputDim: D } = config;
-  checkSequences(given, config, 'x');
-  if (validationSplit !== undefined && options.validationData) {
+  const windows = checkedWindows(given, config, 'x');
+  if (validationSplit !== undefined && (options.validationData || prepared.validation)) {
     throw new InputError('fit takes validationData or validationSplit, not both');
   }
-  const split = validationSplit === undefined ? undefined : splitValidation(given, validationSplit);
-  const x = split ? split.train : given;
-  const N = x.shape[0];
+  const split = validationSplit === undefined ? undefined : splitWindows(windows, validationSplit);
+  const x = split ? split.train : windows;
+  const N = x.count;
   if (N === 0) throw new InputError('x holds no windows: fit needs at least one');
-  const validation = split ? split.validation : options.validationData;
+  const validation = split ? split.validation : prepared.validation ?? (options.validationData && checkedWindows(options.validationData, config, 'validationData'));
   if (options.earlyStopping && !validation) {
     throw new InputError('early stopping watches val_loss: give validationData or validationSplit');
   }
   const stopping = options.earlyStopping;
   const stopper = stopping instanceof EarlyStopping ? stopping : stopping ? new EarlyStopping(params.length, stopping) : undefined;
-  if (validation) {
-    checkSequences(validation, config, 'validationData');
-    if (validation.shape[0] === 0) throw new InputError('validationData holds no windows: leave it out or give at least one');
-  }
+  if (validation && validation.count === 0) throw new InputError('validationData holds no windows: leave it out or give at least one');
   const optimizer = isOptimizer(options.optimizer) ? options.optimizer : createOptimizer(options.optimizer ?? 'rmsprop', params.length);
   const guard = options.divergence ?? new DivergenceGuard();
   const pairedBiases = lstmBiasPair ? model.lstmBiasRanges() : [];
@@ -170,9 +188,8 @@ export async function fitLoop(model: Trainable, given: Sequences, options: FitOp
   }
   if (step.maxBatch < maxBatch) throw new Error(`gradientStep takes batches of at most ${step.maxBatch}, fit needs ${maxBatch}`);
 
-  const data = asFloat32(x.data);
-  const xBatch = new Float32Array(maxBatch * T * D);
-  const lengthsBatch = x.lengths ? new Int32Array(maxBatch) : undefined;
+  const scaler = prepared.scaling && prepared.scaling.normalize !== 'none' ? windowScaler(prepared.scaling) : undefined;
+  const batches = new BatchBuilder(x, maxBatch, scaler?.copy);
   const grads = new Float32Array(params.length);
   const before = new Float32Array(pairedBiases.length > 0 ? params.length : 0);
   const order = new Int32Array(N);
@@ -204,18 +221,15 @@ export async function fitLoop(model: Trainable, given: Sequences, options: FitOp
     await callbacks.onEpochBegin?.(epoch);
     for (let i = 0; i < N; i++) order[i] = i;
     if (shuffle) model.shuffleRng.shuffle(order);
+    groupByLength(order, batchSize, x);
     let weightedLoss = 0;
     for (let batch = 0, start = 0; start < N; batch++, start += batchSize) {
       const size = Math.min(batchSize, N - start);
-      for (let k = 0; k < size; k++) {
-        const from = order[start + k]! * T * D;
-        xBatch.set(data.subarray(from, from + T * D), k * T * D);
-        if (lengthsBatch) lengthsBatch[k] = x.lengths![order[start + k]!]!;
-      }
+      const b = batches.build(order, start, size);
       if (pairedBiases.length > 0) before.set(params);
-      const loss = await step.lossAndGradient(params, grads, xBatch, size, lengthsBatch);
+      const loss = await step.lossAndGradient(params, grads, b.x, size, b.lengths, b.steps);
       if (!Number.isFinite(loss)) throw diverged(epoch, batch, `the loss became ${loss}`);
-      if (guard.reference === undefined) guard.start(loss, meanSquare(data, T, D, x.lengths));
+      if (guard.reference === undefined) guard.start(loss, meanSquare(x, scaler?.copy));
       optimizer.step(params, grads);
       repeatLstmBiasStep(params, before, pairedBiases);
       if (!allFinite(params)) throw diverged(epoch, batch, 'the update made a weight non-finite');
@@ -231,7 +245,7 @@ export async function fitLoop(model: Trainable, given: Sequences, options: FitOp
     const verdict = guard.verdict(logs.loss);
     if (verdict !== undefined) throw diverged(epoch, undefined, verdict);
     if (validation) {
-      logs.val_loss = await forwardInChunks(step, params, validation.data, validation.shape[0], { loss: true }, validation.lengths);
+      logs.val_loss = await forwardWindows(step, params, validation, { loss: true }, scaler ? { scaler } : {});
       if (!Number.isFinite(logs.val_loss)) throw diverged(epoch, undefined, `the validation loss became ${logs.val_loss}`);
     }
     logs.seconds = (performance.now() - started) / 1000;

@@ -1,4 +1,6 @@
 import type { ForwardOutputs, GradientStep } from './gradient-step.js';
+import type { WindowScaler } from './scaling.js';
+import { BatchBuilder, WindowSet } from './window-set.js';
 
 /**
  * A step's forward pass over any number of windows x (N,T,D), `maxBatch` at a time, so a
@@ -11,30 +13,77 @@ export async function forwardInChunks(
   params: Float32Array,
   x: Float32Array | Float64Array,
   N: number,
-  { reconstruction, code, loss = false }: ForwardOutputs,
+  outputs: ForwardOutputs,
   lengths?: Int32Array,
 ): Promise<number> {
-  const { timesteps: T, inputDim: D, latentDim: L } = step.dims;
-  const size = T * D;
-  if (x.length !== N * size) throw new Error(`forwardInChunks: x has ${x.length} values, (${N},${T},${D}) needs ${N * size}`);
-  const chunkX = new Float32Array(step.maxBatch * size);
-  const chunkOut = reconstruction || loss ? new Float32Array(step.maxBatch * size) : undefined;
-  const chunkCode = code ? new Float32Array(step.maxBatch * L) : undefined;
+  const { timesteps: T, inputDim: D } = step.dims;
+  if (x.length !== N * T * D) throw new Error(`forwardInChunks: x has ${x.length} values, (${N},${T},${D}) needs ${N * T * D}`);
+  return forwardWindows(step, params, WindowSet.of({ data: x, shape: [N, T, D], ...(lengths ? { lengths } : {}) }), outputs);
+}
+
+export interface ForwardWindowsOptions {
+  /** how the values are scaled for the network (BatchBuilder's copy); default as they are */
+  scaler?: WindowScaler;
+  /**
+   * 'by-length': blocks of windows of about one length (shortest first), each padded only to
+   * its longest; the codes and reconstructions go back to each window's own place, and are
+   * what input order gives, bit for bit (masking makes a window's results independent of its
+   * block). Default 'input' (the loss is summed in input order, as it always was).
+   */
+  order?: 'input' | 'by-length';
+}
+
+/**
+ * The forward pass over a WindowSet, step.maxBatch windows a block, each block padded to its
+ * own longest window: codes into `code` (N,L), reconstructions (in the data's units when a
+ * scaler is given) into `reconstruction` at each window's place in the set's data
+ * (windows.start(n), its real steps only: padding is left as it is). Returns the MSE over real
+ * steps against the values the network saw when `loss` is asked for, NaN otherwise.
+ */
+export async function forwardWindows(
+  step: GradientStep,
+  params: Float32Array,
+  windows: WindowSet,
+  { reconstruction, code, loss = false }: ForwardOutputs,
+  { scaler, order = 'input' }: ForwardWindowsOptions = {},
+): Promise<number> {
+  const { inputDim: D, latentDim: L } = step.dims;
+  const N = windows.count;
+  const builder = new BatchBuilder(windows, step.maxBatch, scaler?.copy);
+  const indices = order === 'by-length' ? windows.byLength() : Int32Array.from({ length: N }, (_, n) => n);
+  const decode = reconstruction !== undefined || loss;
+  let out = new Float32Array(0);
+  const blockCode = code ? new Float32Array(step.maxBatch * L) : undefined;
   let squaredErrors = 0;
   let realValues = 0;
   for (let start = 0; start < N; start += step.maxBatch) {
-    const batch = Math.min(step.maxBatch, N - start);
-    chunkX.set(x.subarray(start * size, (start + batch) * size));
-    const chunkLengths = lengths?.subarray(start, start + batch);
-    await step.forward(params, chunkX, batch, { code: chunkCode, reconstruction: chunkOut }, chunkLengths);
-    if (code) code.set(chunkCode!.subarray(0, batch * L), start * L);
-    if (reconstruction) reconstruction.set(chunkOut!.subarray(0, batch * size), start * size);
-    if (loss) {
-      // against x as given (float64 stays float64), as referenceForward measures it
-      const errors = realStepSquaredErrors(chunkOut!, x.subarray(start * size, (start + batch) * size), batch, T, D, chunkLengths);
-      squaredErrors += errors.sum;
-      realValues += errors.count;
+    const size = Math.min(step.maxBatch, N - start);
+    const batch = builder.build(indices, start, size);
+    const row = batch.steps * D;
+    if (decode && out.length < size * row) out = new Float32Array(size * row);
+    await step.forward(params, batch.x, size, { code: blockCode, reconstruction: decode ? out : undefined }, batch.lengths, batch.steps);
+    let sum = 0;
+    for (let k = 0; k < size; k++) {
+      const n = indices[start + k]!;
+      if (code) code.set(blockCode!.subarray(k * L, (k + 1) * L), n * L);
+      if (!decode) continue;
+      const real = windows.length(n) * D;
+      const y = out.subarray(k * row, k * row + real);
+      if (loss) {
+        // against what the network saw: the scaled batch, or the values as given (float64 stays float64)
+        const x = scaler ? batch.x.subarray(k * row, k * row + real) : windows.values(n);
+        for (let i = 0; i < real; i++) {
+          const e = y[i]! - x[i]!;
+          sum += e * e;
+        }
+        realValues += real;
+      }
+      if (reconstruction) {
+        if (scaler) scaler.invert(windows, n, y);
+        reconstruction.set(y, windows.start(n));
+      }
     }
+    squaredErrors += sum;
   }
   return loss ? squaredErrors / realValues : NaN;
 }

@@ -48,17 +48,19 @@ export interface GradientStep {
   readonly dims: ModelDims;
   readonly maxBatch: number;
   /**
-   * x: (batch, T, D) row-major, batch <= maxBatch; lengths: (batch) or absent (all T).
+   * x: (batch, steps, D) row-major, batch <= maxBatch, steps <= T (default T: a batch need
+   * be padded only to its longest window); lengths: (batch) or absent (all `steps`).
    * Overwrites `grads` (same layout as `params`) with dLoss/dParams and returns the loss.
    */
-  lossAndGradient(params: Float32Array, grads: Float32Array, x: Float32Array, batch: number, lengths?: Int32Array): number | Promise<number>;
+  lossAndGradient(params: Float32Array, grads: Float32Array, x: Float32Array, batch: number, lengths?: Int32Array, steps?: number): number | Promise<number>;
   /**
-   * The forward pass without gradients over `batch` <= maxBatch windows: the codes
-   * (batch,L) into `out.code`, the reconstruction (batch,T,D) into `out.reconstruction`
+   * The forward pass without gradients over `batch` <= maxBatch windows x (batch,steps,D)
+   * (steps as lossAndGradient takes it): the codes (batch,L) into `out.code`, the
+   * reconstruction (batch,steps,D) into `out.reconstruction`
    * (the decoder runs only then). The reconstruction is in the data's own time order, to
    * be compared with x step for step (a reverseTarget model's output is reversed back
    * within each window's length), and 0 at padded steps. Validation, predict and encode
-   * use it (forwardInChunks).
+   * use it (forwardWindows).
    */
   forward(
     params: Float32Array,
@@ -66,6 +68,7 @@ export interface GradientStep {
     batch: number,
     out: { code?: Float32Array; reconstruction?: Float32Array },
     lengths?: Int32Array,
+    steps?: number,
   ): void | Promise<void>;
   /** Releases threads or other resources; the step is unusable afterwards. */
   dispose(): void | Promise<void>;

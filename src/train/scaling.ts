@@ -1,4 +1,6 @@
 import { InputError } from '../input-error.js';
+import { isRagged, type AnySequences, type RaggedSequences } from './sequences.js';
+import { WindowSet, type WindowCopier } from './window-set.js';
 
 /**
  * How the data is scaled before the model sees it, saved with the model so encode and
@@ -33,18 +35,65 @@ export interface ScalableWindows {
 }
 
 /** The statistics of `x`'s real steps that `normalize` asks for (from the training data only). */
-export function fitScaling(x: ScalableWindows, normalize: Normalization): Scaling {
+export function fitScaling(x: ScalableWindows | RaggedSequences | WindowSet, normalize: Normalization): Scaling {
   if (!(NORMALIZATIONS as readonly string[]).includes(normalize)) {
     throw new InputError(`normalize ${JSON.stringify(normalize)} is unknown: expected one of ${NORMALIZATIONS.join(', ')}`);
   }
   if (normalize === 'none' || normalize === 'per-series') return { normalize, mean: [], std: [] };
-  const [N, , D] = x.shape;
+  const windows = WindowSet.of(x as Parameters<typeof WindowSet.of>[0]);
+  const D = windows.features;
   const groups = normalize === 'global' ? 1 : D;
   const stats = new Moments(groups);
-  forEachRealStep(x, 0, N, (offset) => {
-    for (let d = 0; d < D; d++) stats.add(normalize === 'global' ? 0 : d, x.data[offset + d]!);
-  });
+  for (let n = 0; n < windows.count; n++) {
+    const values = windows.values(n);
+    for (let i = 0; i < values.length; i += D) {
+      for (let d = 0; d < D; d++) stats.add(normalize === 'global' ? 0 : d, values[i + d]!);
+    }
+  }
   return { normalize, mean: stats.means(), std: stats.deviations() };
+}
+
+/**
+ * The scaling applied window by window, as a batch is built (BatchBuilder) and its output
+ * read: `copy` writes window n scaled (float32, the very values applyScaling gives), `invert`
+ * turns a reconstruction of it back into the data's units. fit and encode scale each batch
+ * so, instead of holding a scaled copy of all the data. 'per-series' computes a window's
+ * statistics each time it meets it (a pass over its values).
+ */
+export interface WindowScaler {
+  copy: WindowCopier;
+  invert(windows: WindowSet, n: number, y: Float32Array): void;
+}
+
+export function windowScaler(scaling: Scaling): WindowScaler {
+  const D = (windows: WindowSet) => windows.features;
+  const statsOf = (windows: WindowSet, n: number): ((d: number) => { mean: number; std: number }) => {
+    if (scaling.normalize !== 'per-series') return (d) => statsFor(scaling, undefined, 0, d, 0, 0);
+    const values = windows.values(n);
+    const stats = new Moments(D(windows));
+    for (let i = 0; i < values.length; i += D(windows)) for (let d = 0; d < D(windows); d++) stats.add(d, values[i + d]!);
+    const [means, deviations] = [stats.means(), stats.deviations()];
+    return (d) => ({ mean: means[d]!, std: deviations[d]! });
+  };
+  return {
+    copy(windows, n, out, at) {
+      const values = windows.values(n);
+      const stats = statsOf(windows, n);
+      const features = D(windows);
+      for (let d = 0; d < features; d++) {
+        const { mean, std } = stats(d);
+        for (let i = d; i < values.length; i += features) out[at + i] = (values[i]! - mean) / std;
+      }
+    },
+    invert(windows, n, y) {
+      const stats = statsOf(windows, n);
+      const features = D(windows);
+      for (let d = 0; d < features; d++) {
+        const { mean, std } = stats(d);
+        for (let i = d; i < y.length; i += features) y[i] = y[i]! * std + mean;
+      }
+    },
+  };
 }
 
 /**
@@ -67,6 +116,17 @@ export function applyScaling(x: ScalableWindows, scaling: Scaling, into?: Float3
     });
   }
   return perSeries ? { data: out, perSeries } : { data: out };
+}
+
+/** x as the network sees it, scaled, in x's own layout: applyScaling's windows, or ragged series scaled one by one (windowScaler). */
+export function scaledSequences<X extends AnySequences>(x: X, scaling: Scaling): X {
+  if (scaling.normalize === 'none') return x;
+  if (!isRagged(x)) return { ...x, data: applyScaling(x, scaling).data };
+  const windows = WindowSet.of(x);
+  const { copy } = windowScaler(scaling);
+  const data = new Float32Array(x.data.length);
+  for (let n = 0; n < windows.count; n++) copy(windows, n, data, windows.start(n));
+  return { ...x, data };
 }
 
 /** The inverse of applyScaling on the model's output (in place): back into the data's units; padding stays 0. */

@@ -15,6 +15,79 @@ export interface Sequences {
 }
 
 /**
+ * N series of their own lengths, stored end to end without padding: series n is lengths[n]
+ * steps of D features, row-major, right after series n-1. What the readers' series become
+ * for the model when their lengths differ: a batch is padded only to its own longest
+ * series, so memory follows the real steps (Sequences pads every series to the longest).
+ */
+export interface RaggedSequences {
+  /** every series' steps, one series after another: (sum of lengths, features) */
+  data: Float32Array | Float64Array;
+  /** steps of each series (N) */
+  lengths: Int32Array;
+  /** values per step (D) */
+  features: number;
+}
+
+/** Padded windows or ragged series: what fit, encode and reconstruct take. */
+export type AnySequences = Sequences | RaggedSequences;
+
+/** Whether x is ragged (it has no shape, it has features). */
+export function isRagged(x: AnySequences): x is RaggedSequences {
+  return typeof x === 'object' && x !== null && !('shape' in x) && 'features' in x;
+}
+
+/** How many windows or series x holds. */
+export function sequenceCount(x: AnySequences): number {
+  return isRagged(x) ? x.lengths.length : x.shape[0];
+}
+
+/**
+ * checkSequences's checks for ragged series: D features as the model takes, a Float32Array
+ * or Float64Array of sum(lengths)*D finite float32 values, each series from 2 steps (1 for
+ * an unmasked model, whose series must then all be one length) up to `maxSteps` when given,
+ * and no real step all maskValue.
+ */
+export function checkRagged(x: RaggedSequences, model: Pick<ModelDims, 'inputDim'> & { maskValue?: number | null }, what: string, maxSteps?: number): void {
+  const D = model.inputDim;
+  if (!(x.data instanceof Float32Array || x.data instanceof Float64Array)) {
+    throw new InputError(`${what}: data must be a Float32Array or Float64Array of the series' steps, one series after another`);
+  }
+  if (x.features !== D) throw new InputError(`${what} has ${x.features} features per step but the model takes ${D}`);
+  if (!(x.lengths instanceof Int32Array)) throw new InputError(`${what}: lengths must be an Int32Array of N series lengths`);
+  const masked = model.maskValue !== undefined && model.maskValue !== null;
+  let total = 0;
+  for (let n = 0; n < x.lengths.length; n++) {
+    const len = x.lengths[n]!;
+    if (len < (masked ? 2 : 1) || (maxSteps !== undefined && len > maxSteps)) {
+      throw new InputError(`${what}: lengths[${n}] is ${len}; expected from ${masked ? 2 : 1} to ${maxSteps ?? 'any length'}`);
+    }
+    if (!masked && len !== x.lengths[0]) {
+      throw new InputError(`${what}: series ${n} has ${len} steps, series 0 has ${x.lengths[0]}; the model is not masked, so it takes series of one length (create it with a maskValue)`);
+    }
+    total += len;
+  }
+  if (x.data.length !== total * D) throw new InputError(`${what}: data holds ${x.data.length} values, lengths make ${total * D}`);
+  let start = 0;
+  for (let n = 0; n < x.lengths.length; n++) {
+    const len = x.lengths[n]!;
+    const series = x.data.subarray(start, start + len * D);
+    const bad = firstNonFinite(series, len, D);
+    if (bad) throw new InputError(`${what} holds ${bad.value} at series ${n}, step ${bad.step}, feature ${bad.feature}; expected ${FLOAT32_RANGE_TEXT}`);
+    if (masked) {
+      const step = firstMaskedStep(series, len, D, model.maskValue as number, undefined);
+      if (step) {
+        throw new InputError(
+          `${what} series ${n}, step ${step.step} has every feature equal to the model's maskValue ${model.maskValue}: ` +
+            'Keras and TF.js would skip that step; expected a maskValue that real steps never take',
+        );
+      }
+    }
+    start += len * D;
+  }
+}
+
+/**
  * Throws InputError unless `x` is (N,T,D) for the model's T and D, its data holds N*T*D
  * values and every value is a finite float32; `what` names the input in the message (e.g. 'x').
  * Lengths are for a masked model only (maskValue set): a model file without Masking
@@ -88,9 +161,4 @@ function firstMaskedStep(
     }
   }
   return undefined;
-}
-
-/** The data as float32, copied only when it is not float32 already. */
-export function asFloat32(data: Float32Array | Float64Array): Float32Array {
-  return data instanceof Float32Array ? data : Float32Array.from(data);
 }

@@ -24,7 +24,7 @@ export interface FastSharedSetup {
   x: Shared;
   /** the batch's window lengths (maxBatch) i32, read when job[HAS_LENGTHS] is 1 */
   lengths: Shared;
-  /** the job: i32 [op, batch, next chunk to claim, has lengths] */
+  /** the job: i32 [op, batch, next chunk to claim, has lengths, steps of every window when it has none] */
   job: Shared;
   /** f64 [gradient scale] */
   scale: Shared;
@@ -43,7 +43,8 @@ export const OP = 0;
 export const BATCH = 1;
 export const NEXT_CHUNK = 2;
 export const HAS_LENGTHS = 3;
-export const JOB_FIELDS = 4;
+export const STEPS = 4;
+export const JOB_FIELDS = 5;
 
 /** What a job asks for (job[OP]). */
 export const FastOp = { train: 0, encode: 1, reconstruct: 2 } as const;
@@ -80,7 +81,7 @@ export function createJobRunner(setup: FastSharedSetup): () => void {
       if (chunk >= chunks) return;
       const first = chunk * CHUNK_WINDOWS;
       const count = Math.min(CHUNK_WINDOWS, batch - first);
-      kernels.stage(x, first, count, job[HAS_LENGTHS] === 1 ? lengths : undefined);
+      kernels.stage(x, first, count, job[HAS_LENGTHS] === 1 ? lengths : undefined, job[STEPS]);
       if (op === FastOp.train) {
         chunkSse[chunk] = kernels.trainStep(count, scale[0]!);
         chunkGrads.set(kernels.gradients, chunk * paramCount);

@@ -133,9 +133,9 @@ export class FastKernels {
 
   /**
    * Stages windows [first, first + count) of x (N,T,D) as blocks, with their lengths
-   * (`lengths[first + w]`, every window T steps when absent); returns the block count.
+   * (`lengths[first + w]`, every window `steps` (default T) long when absent); returns the block count.
    */
-  stage(x: Float32Array, first: number, count: number, lengths?: Int32Array): number {
+  stage(x: Float32Array, first: number, count: number, lengths?: Int32Array, steps = this.dims.timesteps): number {
     const { timesteps: T, inputDim: D } = this.dims;
     if (count < 0 || count > this.maxWindows) throw new Error(`cannot stage ${count} windows, at most ${this.maxWindows}`);
     const row = T * D;
@@ -143,20 +143,20 @@ export class FastKernels {
     const { inputs, reversed, stepMasks, stagedLengths } = this;
     for (let b = 0; b < blocks; b++) {
       // the block runs its longest window's steps: nothing past them is read, so nothing past them is written
-      let steps = 0;
+      let blockSteps = 0;
       for (let lane = 0; lane < LANES; lane++) {
         const w = b * LANES + lane;
-        const length = w >= count ? 0 : lengths ? lengths[first + w]! : T;
+        const length = w >= count ? 0 : lengths ? lengths[first + w]! : steps;
         if (!(Number.isInteger(length) && length >= 0 && length <= T)) throw new Error(`window ${first + w}: length ${length} outside 0..${T}`);
         stagedLengths[w] = length;
-        steps = Math.max(steps, length);
+        blockSteps = Math.max(blockSteps, length);
       }
-      this.blockSteps[b] = steps;
+      this.blockSteps[b] = blockSteps;
       const base = b * row * LANES;
       for (let lane = 0; lane < LANES; lane++) {
         const length = stagedLengths[b * LANES + lane]!;
         const from = (first + b * LANES + lane) * row;
-        for (let t = 0; t < steps; t++) {
+        for (let t = 0; t < blockSteps; t++) {
           const real = t < length;
           stepMasks[(b * T + t) * LANES + lane] = real ? 1 : 0;
           const at = base + t * D * LANES + lane;

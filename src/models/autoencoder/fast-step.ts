@@ -2,7 +2,7 @@ import type { RecurrentActivation } from '../../ops/activations.js';
 import { fastPlatform, type FastPlatform, type WorkerGroup } from '../../fast/platform.js';
 import type { ForwardOutputs, GradientStep } from '../../train/gradient-step.js';
 import { autoencoderLayout, type AutoencoderDims } from './layout.js';
-import { BATCH, CHUNK_WINDOWS, createJobRunner, FastOp, HAS_LENGTHS, JOB_FIELDS, NEXT_CHUNK, OP, type FastSharedSetup } from './fast-chunks.js';
+import { BATCH, CHUNK_WINDOWS, createJobRunner, FastOp, HAS_LENGTHS, JOB_FIELDS, NEXT_CHUNK, OP, STEPS, type FastSharedSetup } from './fast-chunks.js';
 import { ARTICLE_VARIANT, KERNELS_NAME, LANES, type KernelVariant } from './fast-kernels.js';
 
 export interface FastStepOptions {
@@ -126,16 +126,16 @@ export class FastStep implements GradientStep {
     }
   }
 
-  lossAndGradient(params: Float32Array, grads: Float32Array, x: Float32Array, batch: number, lengths?: Int32Array): number | Promise<number> {
-    this.checkCall(params, x, batch, lengths);
+  lossAndGradient(params: Float32Array, grads: Float32Array, x: Float32Array, batch: number, lengths?: Int32Array, steps = this.dims.timesteps): number | Promise<number> {
+    this.checkCall(params, x, batch, lengths, steps);
     if (grads.length !== this.paramCount) throw new Error(`FastStep: grads has ${grads.length} values, layout needs ${this.paramCount}`);
-    const { timesteps: T, inputDim: D } = this.dims;
-    let steps = batch * T;
+    const { inputDim: D } = this.dims;
+    let realSteps = batch * steps;
     if (lengths) {
-      steps = 0;
-      for (let b = 0; b < batch; b++) steps += lengths[b]!;
+      realSteps = 0;
+      for (let b = 0; b < batch; b++) realSteps += lengths[b]!;
     }
-    const N = steps * D; // the real values the mean is over
+    const N = realSteps * D; // the real values the mean is over
     this.shared.scale[0] = 2 / N; // d mean((y - x)^2) / dy
     const sum = (): number => {
       // chunk by chunk, in chunk order, whoever computed them
@@ -151,12 +151,13 @@ export class FastStep implements GradientStep {
       }
       return sse / N;
     };
-    return this.runJob(FastOp.train, params, x, batch, lengths, sum);
+    return this.runJob(FastOp.train, params, x, batch, lengths, steps, sum);
   }
 
   /**
-   * The forward pass over `batch` <= maxBatch windows: codes (batch,L) into `code`, and the
-   * reconstruction (batch,T,D) into `reconstruction` when given (the decoder runs only then).
+   * The forward pass over `batch` <= maxBatch windows x (batch,steps,D): codes (batch,L) into
+   * `code`, and the reconstruction (batch,steps,D) into `reconstruction` when given (the
+   * decoder runs only then).
    */
   forward(
     params: Float32Array,
@@ -164,19 +165,20 @@ export class FastStep implements GradientStep {
     batch: number,
     out: Pick<ForwardOutputs, 'code' | 'reconstruction'>,
     lengths?: Int32Array,
+    steps = this.dims.timesteps,
   ): void | Promise<void> {
-    this.checkCall(params, x, batch, lengths);
+    this.checkCall(params, x, batch, lengths, steps);
     const { timesteps: T, inputDim: D, latentDim: L } = this.dims;
     const copyOut = (): void => {
-      // staged window k is the caller's window order[k]
+      // staged window k is the caller's window order[k]; the staging rows are T long, the caller's `steps`
       const { codes, outputs } = this.shared;
       for (let k = 0; k < batch; k++) {
         const w = this.order[k]!;
         out.code?.set(codes.subarray(k * L, (k + 1) * L), w * L);
-        out.reconstruction?.set(outputs.subarray(k * T * D, (k + 1) * T * D), w * T * D);
+        out.reconstruction?.set(outputs.subarray(k * T * D, k * T * D + steps * D), w * steps * D);
       }
     };
-    return this.runJob(out.reconstruction ? FastOp.reconstruct : FastOp.encode, params, x, batch, lengths, copyOut);
+    return this.runJob(out.reconstruction ? FastOp.reconstruct : FastOp.encode, params, x, batch, lengths, steps, copyOut);
   }
 
   async dispose(): Promise<void> {
@@ -186,7 +188,7 @@ export class FastStep implements GradientStep {
   }
 
   /** Posts the job, works on it here while the workers do, then `finish` reads the results. */
-  private runJob<R>(op: FastOp, params: Float32Array, x: Float32Array, batch: number, lengths: Int32Array | undefined, finish: () => R): R | Promise<R> {
+  private runJob<R>(op: FastOp, params: Float32Array, x: Float32Array, batch: number, lengths: Int32Array | undefined, steps: number, finish: () => R): R | Promise<R> {
     if (this.busy) throw new Error('FastStep: a call is still running; await it before the next');
     const { timesteps: T, inputDim: D } = this.dims;
     const s = this.shared;
@@ -200,15 +202,18 @@ export class FastStep implements GradientStep {
       order.set(balancedChunks(order));
       for (let k = 0; k < batch; k++) {
         const w = order[k]!;
-        s.x.set(x.subarray(w * T * D, (w + 1) * T * D), k * T * D);
+        s.x.set(x.subarray(w * steps * D, w * steps * D + lengths[w]! * D), k * T * D);
         s.lengths[k] = lengths[w]!;
       }
-    } else {
+    } else if (steps === T) {
       s.x.set(x.subarray(0, batch * T * D));
+    } else {
+      for (let k = 0; k < batch; k++) s.x.set(x.subarray(k * steps * D, (k + 1) * steps * D), k * T * D);
     }
     s.job[OP] = op;
     s.job[BATCH] = batch;
     s.job[HAS_LENGTHS] = lengths ? 1 : 0;
+    s.job[STEPS] = steps;
     Atomics.store(s.job, NEXT_CHUNK, 0);
     if (!this.pool) {
       this.runJobHere();
@@ -232,13 +237,17 @@ export class FastStep implements GradientStep {
     }
   }
 
-  private checkCall(params: Float32Array, x: Float32Array, batch: number, lengths?: Int32Array): void {
-    const { timesteps: T, inputDim: D } = this.dims;
+  private checkCall(params: Float32Array, x: Float32Array, batch: number, lengths: Int32Array | undefined, T: number): void {
+    const { inputDim: D } = this.dims;
     if (this.disposed) throw new Error('FastStep: used after dispose()');
+    if (!Number.isInteger(T) || T < 1 || T > this.dims.timesteps) throw new Error(`FastStep: steps ${T} outside 1..${this.dims.timesteps}`);
     if (params.length !== this.paramCount) throw new Error(`FastStep: params has ${params.length} values, layout needs ${this.paramCount}`);
     if (!Number.isInteger(batch) || batch < 1 || batch > this.maxBatch) throw new Error(`FastStep: batch ${batch} outside 1..${this.maxBatch}`);
     if (x.length < batch * T * D) throw new Error(`FastStep: x has ${x.length} values, batch ${batch} needs ${batch * T * D}`);
     if (lengths && lengths.length < batch) throw new Error(`FastStep: lengths has ${lengths.length} values, batch ${batch} needs ${batch}`);
+    for (let n = 0; lengths && n < batch; n++) {
+      if (!(lengths[n]! >= 1 && lengths[n]! <= T)) throw new Error(`FastStep: lengths[${n}] is ${lengths[n]}, outside 1..${T}`);
+    }
   }
 }
 

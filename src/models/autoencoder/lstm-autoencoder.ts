@@ -2,19 +2,20 @@ import { InputError } from '../../input-error.js';
 import { LIMITS } from '../../limits.js';
 import { RandomState } from '../../ops/random-state.js';
 import type { ParamLayout } from '../../ops/param-layout.js';
-import { fitLoop, parseFitOptions, type FitOptions, type History } from '../../train/fit.js';
-import { forwardInChunks } from '../../train/forward-chunks.js';
+import { checkedWindows, fitLoop, parseFitOptions, type FitOptions, type History } from '../../train/fit.js';
+import { forwardWindows } from '../../train/forward-chunks.js';
 import { ENGINES, type EngineOptions, type GradientStep } from '../../train/gradient-step.js';
-import { checkSequences, type Sequences } from '../../train/sequences.js';
-import { applyScaling, fitScaling, invertScaling, type Scaling } from '../../train/scaling.js';
-import { splitValidation } from '../../train/validation-split.js';
+import { checkRagged, checkSequences, isRagged, type AnySequences, type RaggedSequences, type Sequences } from '../../train/sequences.js';
+import { fitScaling, windowScaler, type Scaling } from '../../train/scaling.js';
+import { splitWindows } from '../../train/validation-split.js';
+import { WindowSet } from '../../train/window-set.js';
 import { AUTOENCODER_DEFAULTS, parseAutoencoderConfig, variantOf, type AutoencoderConfig, type AutoencoderConfigInput } from './config.js';
 import { createFastStep } from './fast-step.js';
 import { ReferenceStep } from './reference-step.js';
 import { autoencoderLayout, initializeKeras, lstmBiasRanges, WEIGHT_NAMES, type AutoencoderDims, type WeightName } from './layout.js';
 
 export type { AutoencoderConfig, AutoencoderConfigInput } from './config.js';
-export type { Sequences } from '../../train/sequences.js';
+export type { Sequences, RaggedSequences, AnySequences } from '../../train/sequences.js';
 export type { OptimizerName, OptimizerConfig } from '../../train/optimizer-config.js';
 export type { EpochLogs, FitCallbacks, FitOptions, History } from '../../train/fit.js';
 export type { EngineName, EngineOptions } from '../../train/gradient-step.js';
@@ -63,8 +64,21 @@ async function modelFiles(): Promise<typeof import('../../io/tfjs/format.js')> {
 
 /** Windows per forward call of predict and encode: bounds their scratch memory whatever N. */
 const FORWARD_BATCH = 512;
-/** Windows scaled at a time by encode and reconstruct: bounds the scaled copy whatever N. */
-const SCALED_BLOCK = 16 * FORWARD_BATCH;
+/** Values (windows * steps * features) a forward block holds at most, past FORWARD_MIN_BATCH windows: long series come fewer at a time. */
+const FORWARD_VALUES = FORWARD_BATCH * 1024;
+const FORWARD_MIN_BATCH = 32;
+
+/** The windows a forward step takes at a time for windows of `steps` steps of D features. */
+function forwardBatch(steps: number, D: number): number {
+  return Math.min(FORWARD_BATCH, Math.max(FORWARD_MIN_BATCH, Math.floor(FORWARD_VALUES / (steps * D))));
+}
+
+/** A reconstruction of ragged series: the same lengths, end to end. */
+export interface RaggedArray {
+  data: Float32Array;
+  lengths: Int32Array;
+  features: number;
+}
 
 /** A step a model holds, the calls running on it, and whether it is to be disposed once they are done. */
 interface StepEntry {
@@ -164,40 +178,51 @@ export class LstmAutoencoder {
   }
 
   /**
-   * Keras's fit: epochs of shuffled batches, one optimizer step each; see FitOptions. A model
-   * that normalizes takes its statistics from this call's training windows (after a
-   * validationSplit has taken its part), the first time it is fitted.
+   * Keras's fit: epochs of shuffled batches, one optimizer step each; see FitOptions. x is
+   * padded windows (N,T,D) or ragged series (RaggedSequences, at most T steps each); either
+   * way a batch is padded only to its own longest window and scaled as it is built, so fit
+   * holds no copy of x. A model that normalizes takes its statistics from this call's
+   * training windows (after a validationSplit has taken its part), the first time it is fitted.
    */
-  async fit(x: Sequences, options: FitOptions = {}): Promise<History> {
-    checkSequences(x, this.config, 'x');
-    let train = x;
-    let validation = options.validationData;
+  async fit(x: AnySequences, options: FitOptions = {}): Promise<History> {
+    const windows = checkedWindows(x, this.config, 'x');
+    let train = windows;
+    let validation = options.validationData && checkedWindows(options.validationData, this.config, 'validationData');
     if (options.validationSplit !== undefined && !validation) {
-      ({ train, validation } = splitValidation(x, options.validationSplit));
+      ({ train, validation } = splitWindows(windows, options.validationSplit));
     }
     this.scaling ??= fitScaling(train, this.config.normalize ?? 'none');
-    const scaled: FitOptions = { ...options, validationSplit: undefined, validationData: validation && this.scaled(validation) };
-    const xs = this.scaled(train);
-    if (options.gradientStep) return fitLoop(this, xs, scaled, options.gradientStep);
-    const maxBatch = Math.max(1, Math.min(parseFitOptions(options).batchSize, xs.shape[0]));
-    return this.withStep(options, maxBatch, this.config.timesteps, (step) => fitLoop(this, xs, scaled, step));
+    const prepared = { ...(validation ? { validation } : {}), scaling: this.scaling };
+    const rest: FitOptions = { ...options, validationSplit: undefined, validationData: undefined };
+    if (options.gradientStep) return fitLoop(this, train, rest, options.gradientStep, prepared);
+    const maxBatch = Math.max(1, Math.min(parseFitOptions(options).batchSize, train.count));
+    return this.withStep(options, maxBatch, this.config.timesteps, (step) => fitLoop(this, train, rest, step, prepared));
   }
 
   /**
-   * The reconstruction, (N,T,D) in the data's own units, in the data's own time order so
-   * that it compares with x step for step: a reverseTarget model's output is reversed back
-   * within each window's length. Padded steps (t >= x.lengths[n]) are 0. (`lstm-ae
-   * reconstruct`; `predict` is Keras's name for it.)
+   * The reconstruction in the data's own units, in the data's own time order so that it
+   * compares with x step for step: a reverseTarget model's output is reversed back within
+   * each window's length. For padded windows (N,T,D), padded steps (t >= x.lengths[n]) are
+   * 0; for ragged series, ragged too (the same lengths, end to end): a padded (N,T,D) result
+   * would itself be the memory that ragged input avoids. (`lstm-ae reconstruct`; `predict`
+   * is Keras's name for it.)
    */
-  async reconstruct(x: Sequences, options: EngineOptions = {}): Promise<ShapedArray<[number, number, number]>> {
-    const timesteps = this.checkForward(x);
+  async reconstruct(x: Sequences, options?: EngineOptions): Promise<ShapedArray<[number, number, number]>>;
+  async reconstruct(x: RaggedSequences, options?: EngineOptions): Promise<RaggedArray>;
+  async reconstruct(x: AnySequences, options?: EngineOptions): Promise<ShapedArray<[number, number, number]> | RaggedArray>;
+  async reconstruct(x: AnySequences, options: EngineOptions = {}): Promise<ShapedArray<[number, number, number]> | RaggedArray> {
+    const windows = this.checkForward(x);
     const reconstruction = new Float32Array(x.data.length);
-    await this.forwardScaled(x, options, timesteps, { reconstruction });
+    await this.forwardScaled(windows, options, { reconstruction });
+    if (isRagged(x)) return { data: reconstruction, lengths: x.lengths, features: x.features };
     return { data: reconstruction, shape: [...x.shape] };
   }
 
   /** Keras's name for `reconstruct`. */
-  predict(x: Sequences, options: EngineOptions = {}): Promise<ShapedArray<[number, number, number]>> {
+  predict(x: Sequences, options?: EngineOptions): Promise<ShapedArray<[number, number, number]>>;
+  predict(x: RaggedSequences, options?: EngineOptions): Promise<RaggedArray>;
+  predict(x: AnySequences, options?: EngineOptions): Promise<ShapedArray<[number, number, number]> | RaggedArray>;
+  predict(x: AnySequences, options: EngineOptions = {}): Promise<ShapedArray<[number, number, number]> | RaggedArray> {
     return this.reconstruct(x, options);
   }
 
@@ -205,26 +230,31 @@ export class LstmAutoencoder {
    * x checked for a forward pass, which takes windows of any length: the LSTMs read any
    * number of steps (Keras's input_shape=(None, D)), and the conditional decoder reads the
    * input reversed within each window's own length, so the model's timesteps is only the
-   * pad length it was trained at. Returns x's window length.
+   * pad length it was trained at. Padded windows are taken at their own T, ragged series at
+   * any length within the limits.
    */
-  private checkForward(x: Sequences): number {
-    const t = Array.isArray(x?.shape) ? x.shape[1] : undefined;
-    const { min, max } = LIMITS.timesteps;
-    const timesteps = Number.isInteger(t) && t! >= min && t! <= max ? t! : this.config.timesteps;
+  private checkForward(x: AnySequences): WindowSet {
     const D = this.config.inputDim;
+    const { min, max } = LIMITS.timesteps;
+    if (isRagged(x)) {
+      checkRagged(x, this.config, 'x', max);
+      return WindowSet.of(x);
+    }
+    const t = Array.isArray(x?.shape) ? x.shape[1] : undefined;
+    const timesteps = Number.isInteger(t) && t! >= min && t! <= max ? t! : this.config.timesteps;
     if (Array.isArray(x?.shape) && x.shape.length === 3 && x.shape[2] !== D) {
       throw new InputError(`x has shape (${x.shape.join(',')}) but the model takes (N,T,${D}): windows of any length of ${D} feature${D === 1 ? '' : 's'}`);
     }
     checkSequences(x, { ...this.config, timesteps }, 'x');
-    return timesteps;
+    return WindowSet.of(x);
   }
 
   /** The encoder's hidden state after every window's last real step, (N,latentDim): the features. */
-  async encode(x: Sequences, options: EngineOptions = {}): Promise<ShapedArray<[number, number]>> {
-    const timesteps = this.checkForward(x);
-    const code = new Float32Array(x.shape[0] * this.config.latentDim);
-    await this.forwardScaled(x, options, timesteps, { code });
-    return { data: code, shape: [x.shape[0], this.config.latentDim] };
+  async encode(x: AnySequences, options: EngineOptions = {}): Promise<ShapedArray<[number, number]>> {
+    const windows = this.checkForward(x);
+    const code = new Float32Array(windows.count * this.config.latentDim);
+    await this.forwardScaled(windows, options, { code });
+    return { data: code, shape: [windows.count, this.config.latentDim] };
   }
 
   /** Saves the model in `dir` in the TF.js Layers format (model.json + weights), as `lstm-ae train` does; Node only. Returns model.json's path. */
@@ -257,52 +287,25 @@ export class LstmAutoencoder {
     this.scaling = { normalize, mean: [...scaling.mean], std: [...scaling.std] };
   }
 
-  /** x as the network sees it: scaled by this model's scaling (the same windows when it is 'none'). */
-  private scaled(x: Sequences): Sequences {
-    return this.scaledForUse(x).xs;
-  }
-
   /**
-   * The forward pass over x for encode and reconstruct, SCALED_BLOCK windows at a time, each
-   * block scaled on its own (every scaling is window by window once fitted): the scaled copy
-   * is one block, never a second x, so a large input needs little more than itself. A
-   * reconstruction is put back into the data's units block by block.
+   * The forward pass over the windows for encode and reconstruct, in blocks of about one
+   * length (sorted by length, results back in each window's place), each block padded to its
+   * own longest window and scaled as it is built: no padded or scaled copy of the input. A
+   * reconstruction is put back into the data's units window by window.
    */
-  private async forwardScaled(x: Sequences, options: EngineOptions, timesteps: number, outputs: { code?: Float32Array; reconstruction?: Float32Array }): Promise<void> {
-    const [N, T, D] = x.shape;
-    const size = T * D;
-    const L = this.config.latentDim;
-    const normalize = this.fittedScaling().normalize; // an unfitted model fails even on no windows
-    if (N === 0) return;
-    const scratch = normalize === 'none' ? undefined : new Float32Array(Math.min(N, SCALED_BLOCK) * size);
-    await this.withStep(options, undefined, timesteps, async (step) => {
-      for (let start = 0; start < N; start += SCALED_BLOCK) {
-        const end = Math.min(N, start + SCALED_BLOCK);
-        const block: Sequences = {
-          data: x.data.subarray(start * size, end * size),
-          shape: [end - start, T, D],
-          ...(x.lengths ? { lengths: x.lengths.subarray(start, end) } : {}),
-        };
-        const { scaling, perSeries, xs } = this.scaledForUse(block, scratch);
-        const code = outputs.code?.subarray(start * L, end * L);
-        const reconstruction = outputs.reconstruction?.subarray(start * size, end * size);
-        await forwardInChunks(step, this.params, xs.data, end - start, { ...(code ? { code } : {}), ...(reconstruction ? { reconstruction } : {}) }, block.lengths);
-        if (reconstruction && scaling.normalize !== 'none') invertScaling(reconstruction, block, scaling, perSeries);
-      }
-    });
+  private async forwardScaled(windows: WindowSet, options: EngineOptions, outputs: { code?: Float32Array; reconstruction?: Float32Array }): Promise<void> {
+    const scaling = this.fittedScaling(); // an unfitted model fails even on no windows
+    if (windows.count === 0) return;
+    const scaler = scaling.normalize === 'none' ? undefined : windowScaler(scaling);
+    const maxBatch = forwardBatch(windows.longest, windows.features);
+    const forward = (step: GradientStep) => forwardWindows(step, this.params, windows, outputs, { order: 'by-length', ...(scaler ? { scaler } : {}) });
+    await this.withStep(options, undefined, windows.longest, forward, maxBatch);
   }
 
   private fittedScaling(): Scaling {
     const scaling = this.scaling;
     if (!scaling) throw new InputError(`the model normalizes (${this.config.normalize}) but has not been fitted: fit it, or load a saved one`);
     return scaling;
-  }
-
-  private scaledForUse(x: Sequences, into?: Float32Array): { scaling: Scaling; perSeries?: Float64Array; xs: Sequences } {
-    const scaling = this.fittedScaling();
-    if (scaling.normalize === 'none') return { scaling, xs: x };
-    const { data, perSeries } = applyScaling(x, scaling, into);
-    return { scaling, perSeries, xs: { ...x, data } };
   }
 
   /** [start, end) of each LSTM bias in params (for fit's lstmBiasPair). */
@@ -312,16 +315,17 @@ export class LstmAutoencoder {
 
   /**
    * Runs `use` on a step for the engine and threads asked for that takes batches of `maxBatch`
-   * (training; a forward pass takes any) of `timesteps` steps: the kept one when it fits and
+   * (training; a forward pass takes any, and a new step for it takes `forwardMaxBatch`) of up
+   * to `timesteps` steps: the kept one when it fits and
    * is free, else a new one, kept when nothing runs on the kept one. A step's buffers serve one
    * call at a time, so concurrent calls (or a call from inside a fit's callback) each get their
    * own, and a step is disposed only when no call runs on it (a replaced one once its last user is done).
    */
-  private async withStep<T>(options: EngineOptions, maxBatch: number | undefined, timesteps: number, use: (step: GradientStep) => Promise<T>): Promise<T> {
+  private async withStep<T>(options: EngineOptions, maxBatch: number | undefined, timesteps: number, use: (step: GradientStep) => Promise<T>, forwardMaxBatch = FORWARD_BATCH): Promise<T> {
     const key = `${options.engine ?? 'fast'}/${options.threads ?? 'default'}/${timesteps}`;
     let entry = this.step;
     if (!(entry && entry.key === key && entry.users === 0 && entry.step.maxBatch >= (maxBatch ?? 1))) {
-      const step = await createGradientStep({ ...this.config, timesteps }, maxBatch ?? FORWARD_BATCH, options);
+      const step = await createGradientStep({ ...this.config, timesteps }, maxBatch ?? forwardMaxBatch, options);
       entry = { key, step, users: 0, retired: false };
       const kept = this.step;
       if (kept && kept.users > 0) {

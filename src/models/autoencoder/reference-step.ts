@@ -91,6 +91,8 @@ export class ReferenceStep implements GradientStep {
   private readonly gradsWork: FloatArray;
   private readonly xWork: FloatArray;
   private readonly viewCache = new WeakMap<FloatArray, Weights>();
+  /** the window length of the last call's x: at most dims.timesteps, the buffers' (a batch is padded only to its longest window) */
+  private steps: number;
 
   constructor(dims: StepDims, maxBatch: number, precision: Precision = 'float32') {
     const { timesteps: T, inputDim: D, latentDim: L } = dims;
@@ -98,6 +100,7 @@ export class ReferenceStep implements GradientStep {
       if (!Number.isInteger(value) || value < 1) throw new Error(`ReferenceStep: ${name} must be a positive integer, got ${value}`);
     }
     this.dims = { timesteps: T, inputDim: D, latentDim: L };
+    this.steps = T;
     this.maxBatch = maxBatch;
     this.precision = precision;
     this.recurrentActivation = dims.recurrentActivation ?? 'sigmoid';
@@ -130,24 +133,25 @@ export class ReferenceStep implements GradientStep {
     this.xWork = make(B * T * D);
   }
 
-  lossAndGradient(params: Float32Array, grads: Float32Array, x: Float32Array, batch: number, lengths?: Int32Array): number {
-    return this.run(params, grads, x, batch, lengths);
+  lossAndGradient(params: Float32Array, grads: Float32Array, x: Float32Array, batch: number, lengths?: Int32Array, steps?: number): number {
+    return this.run(params, grads, x, batch, lengths, steps);
   }
 
   /**
    * Forward (and backward when `grads` is given) over the first `batch` windows of x
-   * (batch,T,D), window n being lengths[n] steps long (all T without lengths). Buffers may
-   * be float32 or float64 whatever the precision: they are converted on the way in and
-   * out. Returns the loss, the mean over real steps.
+   * (batch,steps,D), steps <= T (default T), window n being lengths[n] steps long (all
+   * `steps` without lengths). Buffers may be float32 or float64 whatever the precision: they
+   * are converted on the way in and out. Returns the loss, the mean over real steps.
    */
-  run(params: FloatArray, grads: FloatArray | null, x: FloatArray, batch: number, lengths?: Int32Array): number {
-    this.forwardPass(params, x, batch, false, lengths);
-    const { timesteps: T, inputDim: D } = this.dims;
+  run(params: FloatArray, grads: FloatArray | null, x: FloatArray, batch: number, lengths?: Int32Array, steps?: number): number {
+    this.forwardPass(params, x, batch, false, lengths, steps);
+    const { steps: T } = this;
+    const { inputDim: D } = this.dims;
     const X = this.inPrecision(x, this.xWork, batch * T * D, true);
     const target = this.reverseTarget ? this.reversedX : X;
     if (this.reverseTarget) reverseWithin(this.reversedX, X, batch, T, D, lengths);
-    const steps: StepMask | undefined = lengths ? { timesteps: T, features: D, lengths } : undefined;
-    const loss = mseForward(this.output, target, batch * T * D, steps);
+    const mask: StepMask | undefined = lengths ? { timesteps: T, features: D, lengths } : undefined;
+    const loss = mseForward(this.output, target, batch * T * D, mask);
     if (grads) this.backward(params, grads, X, target, batch, lengths);
     return loss;
   }
@@ -159,16 +163,18 @@ export class ReferenceStep implements GradientStep {
     batch: number,
     out: { code?: Float32Array; reconstruction?: Float32Array },
     lengths?: Int32Array,
+    steps?: number,
   ): void {
-    this.forwardPass(params, x, batch, out.reconstruction === undefined, lengths);
+    this.forwardPass(params, x, batch, out.reconstruction === undefined, lengths, steps);
     if (out.code) this.copyCode(out.code, batch);
     if (out.reconstruction) this.copyReconstruction(out.reconstruction, batch, lengths);
   }
 
-  /** The forward pass only; with `encoderOnly` it stops at the code. */
-  forwardPass(params: FloatArray, x: FloatArray, batch: number, encoderOnly: boolean, lengths?: Int32Array): void {
-    const { timesteps: T, inputDim: D, latentDim: L } = this.dims;
-    this.checkCall(params, x, batch, lengths);
+  /** The forward pass only, over x (batch,steps,D) (steps default T); with `encoderOnly` it stops at the code. */
+  forwardPass(params: FloatArray, x: FloatArray, batch: number, encoderOnly: boolean, lengths?: Int32Array, steps = this.dims.timesteps): void {
+    const { inputDim: D, latentDim: L } = this.dims;
+    this.checkCall(params, x, batch, lengths, steps);
+    const T = (this.steps = steps);
     const w = this.weights(this.inPrecision(params, this.paramsWork, params.length));
     const X = this.inPrecision(x, this.xWork, batch * T * D);
     const ra = this.recurrentActivation;
@@ -205,7 +211,8 @@ export class ReferenceStep implements GradientStep {
    * window's length). Padded steps get 0.
    */
   copyReconstruction(out: FloatArray, batch: number, lengths?: Int32Array, outOffset = 0): void {
-    const { timesteps: T, inputDim: D } = this.dims;
+    const { steps: T } = this;
+    const { inputDim: D } = this.dims;
     if (!lengths && !this.reverseTarget) {
       out.set(this.output.subarray(0, batch * T * D), outOffset);
       return;
@@ -226,7 +233,8 @@ export class ReferenceStep implements GradientStep {
 
   /** Copies the codes (the encoder's last states) of the last forward pass into out (batch,L). */
   copyCode(out: FloatArray, batch: number, outOffset = 0): void {
-    const { timesteps: T, latentDim: L } = this.dims;
+    const { steps: T } = this;
+    const { latentDim: L } = this.dims;
     for (let n = 0; n < batch; n++) {
       const from = (n * T + T - 1) * L;
       for (let k = 0; k < L; k++) out[outOffset + n * L + k] = this.encoderH[from + k]!;
@@ -237,7 +245,8 @@ export class ReferenceStep implements GradientStep {
 
   // X and target are already in this step's precision; the forward activations are in place
   private backward(params: FloatArray, grads: FloatArray, X: FloatArray, target: FloatArray, batch: number, lengths: Int32Array | undefined): void {
-    const { timesteps: T, inputDim: D, latentDim: L } = this.dims;
+    const { steps: T } = this;
+    const { inputDim: D, latentDim: L } = this.dims;
     const E = decoderInputSize(this.dims, this.decoder);
     const N = batch * T;
     const w = this.weights(this.inPrecision(params, this.paramsWork, params.length, true));
@@ -246,8 +255,8 @@ export class ReferenceStep implements GradientStep {
     G.fill(0);
     const g = this.weights(G);
     const ra = this.recurrentActivation;
-    const steps: StepMask | undefined = lengths ? { timesteps: T, features: D, lengths } : undefined;
-    mseBackward(this.dOutput, this.output, target, N * D, steps);
+    const mask: StepMask | undefined = lengths ? { timesteps: T, features: D, lengths } : undefined;
+    mseBackward(this.dOutput, this.output, target, N * D, mask);
     denseBackward(this.dHidden, g['dense_out/kernel'], g['dense_out/bias'], this.dOutput, this.dOutput, this.hidden, this.output, w['dense_out/kernel'], N, L, D, this.outputActivation);
     denseBackward(this.dDecoderH, g['dense_hidden/kernel'], g['dense_hidden/bias'], this.dHidden, this.dHidden, this.decoderH, this.hidden, w['dense_hidden/kernel'], N, L, L, 'relu');
     lstmBackward(
@@ -275,8 +284,9 @@ export class ReferenceStep implements GradientStep {
     if (G !== grads) grads.set(G);
   }
 
-  private checkCall(params: FloatArray, x: FloatArray, batch: number, lengths: Int32Array | undefined): void {
-    const { timesteps: T, inputDim: D } = this.dims;
+  private checkCall(params: FloatArray, x: FloatArray, batch: number, lengths: Int32Array | undefined, T: number): void {
+    const { inputDim: D } = this.dims;
+    if (!Number.isInteger(T) || T < 1 || T > this.dims.timesteps) throw new Error(`ReferenceStep: steps ${T} outside 1..${this.dims.timesteps}`);
     if (params.length !== this.paramsWork.length) throw new Error(`ReferenceStep: params has ${params.length} values, layout needs ${this.paramsWork.length}`);
     if (!Number.isInteger(batch) || batch < 1 || batch > this.maxBatch) throw new Error(`ReferenceStep: batch ${batch} outside 1..${this.maxBatch}`);
     if (x.length < batch * T * D) throw new Error(`ReferenceStep: x has ${x.length} values, batch ${batch} needs ${batch * T * D}`);

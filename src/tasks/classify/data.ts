@@ -1,9 +1,9 @@
 import { InputError } from '../../input-error.js';
-import type { SeriesSet } from '../../io/series-set.js';
+import { toRaggedSequences, type SeriesSet } from '../../io/series-set.js';
 import { sortedClasses } from '../../analysis/logistic-regression.js';
 import { resampleSeries } from '../../analysis/resample.js';
 import { RandomState } from '../../ops/random-state.js';
-import type { Sequences } from '../../train/sequences.js';
+import type { AnySequences, Sequences } from '../../train/sequences.js';
 import type { Normalization } from '../../train/scaling.js';
 import type { StateBlock } from '../../analysis/encoder-states.js';
 import type { DecoderKind } from '../../models/autoencoder/config.js';
@@ -140,8 +140,8 @@ export function stratifiedSplit(labels: readonly string[], fraction: number, see
  * How series become the model's windows:
  *   'resample': every series (training and test) brought to `steps` steps (resample.ts),
  *     so all have one length and the model needs no masking;
- *   'native': the series as they are, post-padded to `steps` (the longest in training, or
- *     the longest given when longer) and masked.
+ *   'native': the series as they are (ragged: a batch is padded only to its own longest
+ *     series) and masked; `steps` is the longest in training, the models' pad length.
  * A saved model says which by itself: masked means native, otherwise its timesteps are
  * the length to resample to. So a test set is always treated as its training set was.
  */
@@ -150,8 +150,8 @@ export type SeriesShaping = { kind: 'resample'; steps: number } | { kind: 'nativ
 /** The mask value of native-length models: far outside any scaled data. */
 export const NATIVE_MASK_VALUE = -1e9;
 
-/** The series of `set` at `indices` (all when absent) as windows, (N, steps, channels). */
-export function shapeSeries(set: SeriesSet, shaping: SeriesShaping, indices?: readonly number[]): Sequences {
+/** The series of `set` at `indices` (all when absent) as the models take them: windows (N, steps, channels), or ragged series for 'native'. */
+export function shapeSeries(set: SeriesSet, shaping: SeriesShaping, indices?: readonly number[]): AnySequences {
   const D = set.channels;
   const chosen = indices ? indices.map((i) => set.series[i]!) : set.series;
   const T = shaping.steps;
@@ -161,18 +161,13 @@ export function shapeSeries(set: SeriesSet, shaping: SeriesShaping, indices?: re
     chosen.forEach((s, n) => data.set(resampleSeries(s, D, T), n * T * D));
     return { data, shape: [N, T, D] };
   }
-  // any length: the models' pad length is only a default (masking makes it irrelevant), so longer series widen the windows
-  const W = chosen.reduce((longest, s) => Math.max(longest, s.length / D), T);
-  const padded = new Float32Array(N * W * D); // the lengths mark the padding (as before: zeros)
-  const lengths = new Int32Array(N);
+  // any length, ragged (each batch is padded only to its own longest series): the models' pad length is only a default
   chosen.forEach((s, n) => {
     const steps = s.length / D;
     const index = indices ? indices[n]! : n;
     if (steps < 2) throw new InputError(`${set.source}: series ${index} has ${steps} step; a masked model needs at least 2 (or resample the series with --length N)`);
-    padded.set(s, n * W * D);
-    lengths[n] = steps;
   });
-  return { data: padded, shape: [N, W, D], lengths };
+  return toRaggedSequences({ ...set, series: chosen });
 }
 
 /**

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { FeatureMatrix } from '../../analysis/logistic-regression.js';
 import { pca } from '../../analysis/pca.js';
 import { fitStandardizer } from '../../analysis/standardize.js';
-import type { History, LstmAutoencoder, Sequences } from '../../models/autoencoder/lstm-autoencoder.js';
+import type { AnySequences, History, LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
+import { WindowSet } from '../../train/window-set.js';
 import { accuracyChart, classPcaChart, ensembleLossChart, reconstructionByClassChart, seriesByClassChart, type DrawnSeries } from '../../report/classify-charts.js';
 import { writeClassifyReportHtml, type MethodScore } from './report.js';
 import type { ReportFigure } from '../../report/html-report.js';
@@ -16,7 +17,7 @@ export interface ClassifyReportInputs {
   test: LabelledSet;
   shaping: SeriesShaping;
   /** the windows the models saw */
-  x: { train: Sequences; test: Sequences };
+  x: { train: AnySequences; test: AnySequences };
   models: readonly { model: LstmAutoencoder; path: string; history?: History; seed?: number }[];
   features: { train: FeatureMatrix; test: FeatureMatrix };
   predicted: readonly string[];
@@ -74,20 +75,20 @@ export async function writeClassifyReport(dir: string, r: ClassifyReportInputs):
   }
   const first = r.models[0]!.model;
   const perClass = firstOfEachClass(train.labels, classes, 1);
-  const [, T, D] = r.x.train.shape;
-  const windows: Sequences = {
-    data: Float32Array.from(perClass.flatMap((i) => Array.from(r.x.train.data.subarray(i * T * D, (i + 1) * T * D)))),
-    shape: [perClass.length, T, D],
-    ...(r.x.train.lengths ? { lengths: Int32Array.from(perClass, (i) => r.x.train.lengths![i]!) } : {}),
-  };
-  const reconstruction = (await first.predict(windows)).data;
+  // the first series of each class as the model took them, end to end (ragged: no padding)
+  const picked = WindowSet.of(r.x.train).pick(perClass);
+  const D = picked.features;
+  const lengths = Int32Array.from(perClass, (_, k) => picked.length(k));
+  const values = Float32Array.from(perClass.flatMap((_, k) => Array.from(picked.values(k))));
+  const reconstruction = (await first.predict({ data: values, lengths, features: D })).data;
   await first.dispose();
+  let at = 0;
   const reconstructed = perClass.map((i, k) => {
-    const steps = windows.lengths ? windows.lengths[k]! : T;
+    const span = [at, (at += lengths[k]! * D)] as const;
     return {
       label: train.labels[i]!, name: `series ${i}`, channels: D,
-      values: windows.data.subarray(k * T * D, k * T * D + steps * D),
-      reconstruction: reconstruction.subarray(k * T * D, k * T * D + steps * D),
+      values: values.subarray(...span),
+      reconstruction: reconstruction.subarray(...span),
     };
   });
   const seen = shaping.kind === 'resample' ? `resampled to ${shaping.steps} steps` : 'at their own lengths';

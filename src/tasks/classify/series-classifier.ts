@@ -12,7 +12,8 @@ import { LIMITS } from '../../limits.js';
 import type { DecoderKind } from '../../models/autoencoder/config.js';
 import { LstmAutoencoder, type FitCallbacks, type History, type Sequences } from '../../models/autoencoder/lstm-autoencoder.js';
 import { firstIssue, integerIn, finiteNumber } from '../../settings.js';
-import { applyScaling, type Normalization } from '../../train/scaling.js';
+import { scaledSequences, type Normalization } from '../../train/scaling.js';
+import { sequenceCount, type AnySequences } from '../../train/sequences.js';
 import { VERSION } from '../../version.js';
 import {
   checkSeriesFor, checkTrainingSet, CLASSIFY_DEFAULTS, defaultBatchSize, NATIVE_MASK_VALUE, seriesSetOf, shapeSeries, shapingFor, shapingOfModels,
@@ -301,8 +302,8 @@ export class SeriesClassifier {
     shaping: SeriesShaping,
     channels: number,
     seed: number,
-    fitPart: Sequences,
-    validation: Sequences,
+    fitPart: AnySequences,
+    validation: AnySequences,
     callbacks: FitCallbacks | undefined,
   ): Promise<{ model: LstmAutoencoder; history: History }> {
     const o = this.options;
@@ -318,7 +319,7 @@ export class SeriesClassifier {
     });
     const history = await model.fit(fitPart, {
       epochs: o.epochs ?? CLASSIFY_DEFAULTS.epochs,
-      batchSize: Math.min(o.batchSize ?? defaultBatchSize(shaping), fitPart.shape[0]),
+      batchSize: Math.min(o.batchSize ?? defaultBatchSize(shaping), sequenceCount(fitPart)),
       validationData: validation,
       earlyStopping: { patience: o.patience ?? CLASSIFY_DEFAULTS.patience },
       optimizer: { name: 'adam', learningRate: o.learningRate ?? CLASSIFY_DEFAULTS.learningRate },
@@ -339,11 +340,10 @@ function encoderWeights(model: LstmAutoencoder) {
 }
 
 /** The windows as the model's network sees them (its own scaling applied). */
-function scaled(model: LstmAutoencoder, x: Sequences): Sequences {
+function scaled(model: LstmAutoencoder, x: AnySequences): AnySequences {
   const scaling = model.scaling;
   if (!scaling) throw new InputError('the model normalizes but carries no statistics: give a fitted model');
-  if (scaling.normalize === 'none') return x;
-  return { ...x, data: applyScaling(x, scaling).data };
+  return scaledSequences(x, scaling);
 }
 
 /** The hyper-parameters as given (threads left out: a property of the machine, not of the classifier). */

@@ -28,7 +28,7 @@ import { SERIES_FORMATS, type SeriesFormat } from '../../io/read-series.js';
 import { NORMALIZATIONS, type Normalization } from '../../train/scaling.js';
 import { EarlyStopping } from '../../train/early-stopping.js';
 import { splitValidationRandom } from '../../train/validation-split.js';
-import type { Sequences } from '../../train/sequences.js';
+import { sequenceCount, type AnySequences } from '../../train/sequences.js';
 import type { FitCallbacks } from '../../train/fit.js';
 import { DEFAULT_LEARNING_RATE, OPTIMIZERS } from '../../train/optimizer-config.js';
 import { AUTOENCODER_DEFAULTS, DECODERS, OUTPUT_ACTIVATIONS } from '../../models/autoencoder/config.js';
@@ -216,7 +216,7 @@ export async function runTrainJob(o: TrainOptions, given: (name: string) => bool
     ...(labelColumn === undefined ? {} : { labelColumn }),
   });
   const { trainPath, x } = data;
-  const [N, T, D] = x.shape;
+  const [N, T, D] = [sequenceCount(x), data.timesteps, data.channels];
   const validationPath = data.validationPath;
   const trainPrint = resumed ? undefined : fileFingerprint(trainPath, 'the training data');
   const validationPrint = resumed || !validationPath ? undefined : fileFingerprint(validationPath, 'the validation data');
@@ -389,9 +389,9 @@ export interface TrainSummary {
 
 async function runTraining({ o, out, settings: s, model, data, before, resumed, lock, feedback }: Run): Promise<TrainJobResult> {
   let x = data.x;
-  let validation: Sequences | undefined = data.validation;
+  let validation: AnySequences | undefined = data.validation;
   if (s.validationFrom === 'random' && s.validationSplit > 0) ({ train: x, validation } = splitValidationRandom(x, s.validationSplit, s.seed));
-  const N = x.shape[0];
+  const N = sequenceCount(x);
   const initialEpoch = resumed ? resumed.epochsDone : nextEpoch(before);
   const optimizer = createOptimizer({ name: s.optimizer, learningRate: s.lr }, model.params.length);
   if (resumed) {
