@@ -19,8 +19,10 @@
  *
  * Measured and left out of `detect` (docs/detect.md), kept here so they can be repeated:
  * an ensemble (--ensemble K detectors of other seeds, --windows of other lengths, their
- * surprises combined by --combine), the time of day as input (--time-of-day), the anomaly
- * likelihood, the alert gate (run on the combined surprise) and online learning.
+ * surprises combined by --combine), the anomaly likelihood and online learning; and what
+ * `detect` does by default, which can be turned off: the second model that sees the time
+ * of day (--no-time-of-day) and the alert gate (--refractory 0; it runs here on the
+ * members' combined surprise, for one member exactly as the detector's own would).
  */
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -34,9 +36,9 @@ import { type CorpusScore, type NabFile, type NabWindows, scoreCorpus } from '..
 import { windowedGaussianScores } from '../src/analysis/nab/windowed-gaussian.js';
 import { DEFAULT_DETECTOR_SETTINGS, DEFAULT_ONLINE_LEARNING, fitDetector, scoreSeries, type DetectorSettings } from '../src/tasks/detect/detector.js';
 import { DEFAULT_LIKELIHOOD } from '../src/analysis/anomaly/likelihood.js';
-import { ALERT_GATE } from '../src/analysis/anomaly/scorer.js';
+import { DEFAULT_SCORING } from '../src/analysis/anomaly/scorer.js';
 import { AlertGate } from '../src/analysis/anomaly/alerts.js';
-import { COMBINATIONS, combineSurprises, memberSeed, withTimeOfDay, type Combination } from './nab-ensemble.js';
+import { COMBINATIONS, combineSurprises, memberSeed, type Combination } from './nab-ensemble.js';
 import { readNumentaScores } from '../test/nab-fixture.js';
 
 function numberArg(min: number) {
@@ -70,9 +72,9 @@ const program = new Command('nab')
   .option('--history <rows>', "rows the running calibration keeps (0: only the held-out rows, no running calibration)", numberArg(0), d.calibration.history)
   .option('--likelihood-average <rows>', "the anomaly likelihood's moving average (0: no likelihood, the default)", numberArg(0), 0)
   .option('--likelihood-history <rows>', "moving averages the likelihood's Gaussian is fitted to", numberArg(2), DEFAULT_LIKELIHOOD.history)
-  .option('--red <surprise>', 'the surprise at which a row is red (alerts.ts)', numberArg(0), ALERT_GATE.red)
-  .option('--damped <surprise>', 'what later red rows of an event are lowered to (default: not lowered)', numberArg(0))
-  .option('--refractory <rows>', 'rows without a red row that end an event (0: no alert gate, the default)', numberArg(0), 0)
+  .option('--red <surprise>', 'the surprise at which a row is red (alerts.ts)', numberArg(0), DEFAULT_SCORING.alerts.red)
+  .option('--damped <surprise>', 'what later red rows of an event are lowered to', numberArg(0), DEFAULT_SCORING.alerts.damped)
+  .option('--refractory <rows>', 'rows without a red row that end an event (0: no alert gate)', numberArg(0), DEFAULT_SCORING.alerts.refractory)
   .option('--learn-every <rows>', 'online learning: rows between two tunings (0: none)', numberArg(0), DEFAULT_ONLINE_LEARNING?.every ?? 0)
   .option('--learn-span <rows>', 'online learning: the tuning windows end in the last this many rows', numberArg(1), DEFAULT_ONLINE_LEARNING?.span ?? 1000)
   .option('--learn-epochs <n>', 'online learning: epochs of each tuning', numberArg(1), DEFAULT_ONLINE_LEARNING?.epochs ?? 1)
@@ -80,7 +82,7 @@ const program = new Command('nab')
   .option('--ensemble <k>', 'detectors per window length, of seeds seed, seed + 1000, ..., their surprises combined (nab-ensemble.ts)', numberArg(1), 1)
   .option('--windows <list>', 'window lengths of the ensemble, each with --ensemble seeds (default: --window)', windowList)
   .option('--combine <how>', `how the members' surprises are combined row by row (${COMBINATIONS.join(' | ')})`, 'mean')
-  .option('--time-of-day', "give the model the time of day (sin, cos) as two more channels")
+  .option('--no-time-of-day', 'no second model that also sees the time of day')
   .option('--no-code', "score the reconstruction error alone, not also the code's novelty")
   .option('--latent <n>', 'code size', numberArg(1))
   .option('--epochs <n>', 'most epochs (early stopping ends most runs sooner)', numberArg(1))
@@ -94,8 +96,8 @@ const program = new Command('nab')
 
 const o = program.opts<{
   data: string; labels: string; window: number; steps: number; smoothing: number; history: number;
-  likelihoodAverage: number; likelihoodHistory: number; learnEvery: number; learnSpan: number; learnEpochs: number; learnRate?: number; red: number; damped?: number; refractory: number;
-  ensemble: number; windows?: number[]; combine: string; timeOfDay?: boolean;
+  likelihoodAverage: number; likelihoodHistory: number; learnEvery: number; learnSpan: number; learnEpochs: number; learnRate?: number; red: number; damped: number; refractory: number;
+  ensemble: number; windows?: number[]; combine: string; timeOfDay: boolean;
   code: boolean; latent?: number; epochs?: number;
   seeds: number[]; threads: number; only?: string; half?: string; perFile?: boolean; out?: string;
 }>();
@@ -126,11 +128,12 @@ function half(names: readonly string[]): Map<string, 'tuning' | 'confirming'> {
 
 const windows = JSON.parse(readInputFile(o.labels, "NAB's combined_windows.json").toString('utf8')) as NabWindows;
 // the alert gate runs on the members' combined surprise (for one member: as the detector's own gate would)
-const gate = o.refractory > 0 ? { red: o.red, damped: o.damped ?? null, refractory: o.refractory } : null;
+const gate = o.refractory > 0 ? { red: o.red, damped: o.damped, refractory: o.refractory } : null;
 const settings = (seed: number, window = o.window): DetectorSettings => ({
   window, steps: o.steps, smoothingSpan: o.smoothing, heldOutShare: d.heldOutShare,
   calibration: o.history > 0 ? { ...d.calibration, history: o.history } : { kind: 'held-out' },
   useCode: o.code,
+  timeOfDay: o.timeOfDay,
   likelihood: o.likelihoodAverage > 0 ? { ...DEFAULT_LIKELIHOOD, average: o.likelihoodAverage, history: o.likelihoodHistory } : null,
   alerts: null,
   online: o.learnEvery > 0 ? { every: o.learnEvery, span: o.learnSpan, epochs: o.learnEpochs, ...(o.learnRate ? { learningRate: o.learnRate } : {}) } : null,
@@ -144,7 +147,6 @@ const files = csvFiles(o.data).filter((path) => {
   return (o.only === undefined || path.includes(o.only)) && (o.half === undefined || split.get(name) === o.half);
 });
 const tables = files.map((path) => ({ path, name: relative(o.data, path).split(sep).join('/'), table: readTimeSeriesCsv(path, { timeOrder: 'rows' }) }));
-const modelInput = (table: (typeof tables)[number]['table']) => (o.timeOfDay ? withTimeOfDay(table) : table);
 
 const gaussian: NabFile[] = tables.map(({ name, table }) => ({ name, timestamps: table.times, scores: windowedGaussianScores(table.values.filter((_, i) => i % table.channels === 0)) }));
 const nulls: NabFile[] = tables.map(({ name, table }) => ({ name, timestamps: table.times, scores: new Float64Array(table.times.length) }));
@@ -160,13 +162,13 @@ for (const seed of o.seeds) {
     const t0 = performance.now();
     const rows = table.times.length;
     const trainRows = Math.floor(probationaryLength(rows));
-    const input = modelInput(table);
     const members: Float64Array[] = [];
     let epochs = 0;
     for (const window of memberWindows) {
       for (let k = 0; k < o.ensemble; k++) {
-        const detector = await fitDetector(input.values, input.channels, trainRows, settings(memberSeed(seed, k), window), path);
-        members.push((await scoreSeries(detector, input.values, o.threads)).surprise);
+        const detector = await fitDetector(table.values, table.channels, trainRows, settings(memberSeed(seed, k), window), path, table.times);
+        members.push((await scoreSeries(detector, table.values, o.threads, table.times)).surprise);
+        await detector.context?.model.dispose();
         epochs += detector.training.loss.length;
         await detector.model.dispose();
       }
@@ -223,7 +225,7 @@ for (const group of groups) {
   for (const [label, values] of entries) row(label, values);
   figures[group] = Object.fromEntries(entries.map(([label, values]) => [label, Object.fromEntries(profiles.map((p, j) => [p, values[j]!]))]));
 }
-process.stdout.write(`NAB normalised scores (standard, low FP, low FN), window ${memberWindows.join(', ')}, ${o.ensemble} model(s) per window (${o.combine})${o.timeOfDay ? ', time of day' : ''}, ${o.threads} thread(s), seeds ${o.seeds.join(', ')}\n`);
+process.stdout.write(`NAB normalised scores (standard, low FP, low FN), window ${memberWindows.join(', ')}, ${o.ensemble} model(s) per window (${o.combine})${o.timeOfDay ? ', each with the time-of-day model' : ''}, ${o.threads} thread(s), seeds ${o.seeds.join(', ')}\n`);
 process.stdout.write(out.join('\n') + '\n');
 if (o.perFile && runs.length > 0) {
   const standard = scoreCorpus(runs[0]!.ours, windows).perProfile.standard!;
@@ -237,5 +239,5 @@ if (o.perFile && runs.length > 0) {
 }
 for (const run of runs) process.stdout.write(`seed ${run.seed}: ${run.files.length} files (${run.files.reduce((s, f) => s + f.rows, 0)} rows) in ${run.seconds.toFixed(1)} s (training and scoring)\n`);
 if (o.out) {
-  writeFileAtomic(o.out, JSON.stringify({ settings: { ...settings(0), alerts: gate, seeds: o.seeds, ensemble: o.ensemble, windows: memberWindows, combine: o.combine, timeOfDay: o.timeOfDay ?? false }, split: Object.fromEntries(split), runs: runs.map(({ seed, seconds, files: f }) => ({ seed, seconds, files: f })), scores: figures }, null, 1) + '\n');
+  writeFileAtomic(o.out, JSON.stringify({ settings: { ...settings(0), alerts: gate, seeds: o.seeds, ensemble: o.ensemble, windows: memberWindows, combine: o.combine }, split: Object.fromEntries(split), runs: runs.map(({ seed, seconds, files: f }) => ({ seed, seconds, files: f })), scores: figures }, null, 1) + '\n');
 }
