@@ -185,12 +185,8 @@ export function checkedTrainingWindows(
   return { windows, heldOut };
 }
 
-/** One model and the statistics that turn its errors and codes into raw surprises. */
-interface FittedMember {
-  model: LstmAutoencoder;
-  scaling: ChannelScaling;
-  scorer: ScorerModel;
-  codeReference?: Float64Array;
+/** One model just fitted, with the statistics that turn its errors and codes into raw surprises, and how its training went. */
+interface FittedMember extends ContextModel {
   outcome: TrainingOutcome;
 }
 
@@ -242,9 +238,9 @@ async function fitMember(values: Float64Array, channels: number, scored: number,
 
 /**
  * Fits a detector on rows [0, trainRows) of `values` (rows, channels), raw (fitMember), and
- * with `settings.timeOfDay` and training rows whose times are dates and times over at least a
- * day (coversDay), a second model that sees each row's time of day as two more input channels (its errors are not scored: the
- * values' are), trained on the same rows with the same seed.
+ * with `settings.timeOfDay` and training rows whose times are dates and times over at least
+ * a day (coversDay), a second model that sees each row's time of day as two more input
+ * channels (its errors are not scored: the values' are), on the same rows with the same seed.
  */
 export async function fitDetector(
   values: Float64Array,
@@ -259,8 +255,8 @@ export async function fitDetector(
   const main = await fitMember(values, channels, channels, trainRows, settings);
   let context: ContextModel | undefined;
   if (settings.timeOfDay && times !== undefined && coversDay(times.slice(0, trainRows))) {
-    const fitted = await fitMember(withTimeOfDay(values.subarray(0, trainRows * channels), channels, times, source), channels + 2, channels, trainRows, settings);
-    context = { model: fitted.model, scaling: fitted.scaling, scorer: fitted.scorer, ...(fitted.codeReference ? { codeReference: fitted.codeReference } : {}) };
+    const { outcome: _, ...fitted } = await fitMember(withTimeOfDay(values.subarray(0, trainRows * channels), channels, times, source), channels + 2, channels, trainRows, settings);
+    context = fitted;
   }
   const { likelihood, alerts } = settings;
   return {
