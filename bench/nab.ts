@@ -16,6 +16,13 @@
  * on its own (NAB's optimiser picks each corpus's threshold) beside all the files, for ours,
  * NAB's windowed Gaussian and HTM (NAB's published results, test/fixtures/nab). The
  * confirming half is also scored at the thresholds the tuning half chose.
+ *
+ * Measured and left out of `detect` (docs/detect.md), kept here so they can be repeated:
+ * an ensemble (--ensemble K detectors of other seeds, --windows of other lengths, their
+ * surprises combined by --combine), the anomaly likelihood and online learning; and what
+ * `detect` does by default, which can be turned off: the second model that sees the time
+ * of day (--no-time-of-day) and the alert gate (--refractory 0; it runs here on the
+ * members' combined surprise, for one member exactly as the detector's own would).
  */
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -29,7 +36,9 @@ import { type CorpusScore, type NabFile, type NabWindows, scoreCorpus } from '..
 import { windowedGaussianScores } from '../src/analysis/nab/windowed-gaussian.js';
 import { DEFAULT_DETECTOR_SETTINGS, DEFAULT_ONLINE_LEARNING, fitDetector, scoreSeries, type DetectorSettings } from '../src/tasks/detect/detector.js';
 import { DEFAULT_LIKELIHOOD } from '../src/analysis/anomaly/likelihood.js';
-import { ALERT_GATE } from '../src/analysis/anomaly/scorer.js';
+import { DEFAULT_SCORING } from '../src/analysis/anomaly/scorer.js';
+import { AlertGate } from '../src/analysis/anomaly/alerts.js';
+import { COMBINATIONS, combineSurprises, memberSeed, type Combination } from './nab-ensemble.js';
 import { readNumentaScores } from '../test/nab-fixture.js';
 
 function numberArg(min: number) {
@@ -38,6 +47,12 @@ function numberArg(min: number) {
     if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`expected a number from ${min} up`);
     return n;
   };
+}
+
+function windowList(value: string): number[] {
+  const windows = value.split(',').map(Number);
+  if (!windows.every((n) => Number.isInteger(n) && n >= 2)) throw new InvalidArgumentError('expected window lengths separated by commas, e.g. 8,16,32');
+  return windows;
 }
 
 function seedList(value: string): number[] {
@@ -57,13 +72,17 @@ const program = new Command('nab')
   .option('--history <rows>', "rows the running calibration keeps (0: only the held-out rows, no running calibration)", numberArg(0), d.calibration.history)
   .option('--likelihood-average <rows>', "the anomaly likelihood's moving average (0: no likelihood, the default)", numberArg(0), 0)
   .option('--likelihood-history <rows>', "moving averages the likelihood's Gaussian is fitted to", numberArg(2), DEFAULT_LIKELIHOOD.history)
-  .option('--red <surprise>', 'the surprise at which a row is red (alerts.ts)', numberArg(0), ALERT_GATE.red)
-  .option('--damped <surprise>', 'what later red rows of an event are lowered to (default: not lowered)', numberArg(0))
-  .option('--refractory <rows>', 'rows without a red row that end an event (0: no alert gate, the default)', numberArg(0), 0)
+  .option('--red <surprise>', 'the surprise at which a row is red (alerts.ts)', numberArg(0), DEFAULT_SCORING.alerts.red)
+  .option('--damped <surprise>', 'what later red rows of an event are lowered to', numberArg(0), DEFAULT_SCORING.alerts.damped)
+  .option('--refractory <rows>', 'rows without a red row that end an event (0: no alert gate)', numberArg(0), DEFAULT_SCORING.alerts.refractory)
   .option('--learn-every <rows>', 'online learning: rows between two tunings (0: none)', numberArg(0), DEFAULT_ONLINE_LEARNING?.every ?? 0)
   .option('--learn-span <rows>', 'online learning: the tuning windows end in the last this many rows', numberArg(1), DEFAULT_ONLINE_LEARNING?.span ?? 1000)
   .option('--learn-epochs <n>', 'online learning: epochs of each tuning', numberArg(1), DEFAULT_ONLINE_LEARNING?.epochs ?? 1)
   .option('--learn-rate <r>', 'online learning: learning rate of the tunings', numberArg(0))
+  .option('--ensemble <k>', 'detectors per window length, of seeds seed, seed + 1000, ..., their surprises combined (nab-ensemble.ts)', numberArg(1), 1)
+  .option('--windows <list>', 'window lengths of the ensemble, each with --ensemble seeds (default: --window)', windowList)
+  .option('--combine <how>', `how the members' surprises are combined row by row (${COMBINATIONS.join(' | ')})`, 'mean')
+  .option('--no-time-of-day', 'no second model that also sees the time of day')
   .option('--no-code', "score the reconstruction error alone, not also the code's novelty")
   .option('--latent <n>', 'code size', numberArg(1))
   .option('--epochs <n>', 'most epochs (early stopping ends most runs sooner)', numberArg(1))
@@ -77,10 +96,14 @@ const program = new Command('nab')
 
 const o = program.opts<{
   data: string; labels: string; window: number; steps: number; smoothing: number; history: number;
-  likelihoodAverage: number; likelihoodHistory: number; learnEvery: number; learnSpan: number; learnEpochs: number; learnRate?: number; red: number; damped?: number; refractory: number;
+  likelihoodAverage: number; likelihoodHistory: number; learnEvery: number; learnSpan: number; learnEpochs: number; learnRate?: number; red: number; damped: number; refractory: number;
+  ensemble: number; windows?: number[]; combine: string; timeOfDay: boolean;
   code: boolean; latent?: number; epochs?: number;
   seeds: number[]; threads: number; only?: string; half?: string; perFile?: boolean; out?: string;
 }>();
+if (!(COMBINATIONS as readonly string[]).includes(o.combine)) program.error(`--combine ${o.combine}: expected ${COMBINATIONS.join(', ')}`);
+if (!Number.isInteger(o.ensemble)) program.error(`--ensemble ${o.ensemble}: expected a whole number`);
+const memberWindows = o.windows ?? [o.window];
 if (o.half !== undefined && o.half !== 'tuning' && o.half !== 'confirming') program.error(`--half ${o.half}: expected tuning or confirming`);
 
 function csvFiles(dir: string): string[] {
@@ -104,12 +127,15 @@ function half(names: readonly string[]): Map<string, 'tuning' | 'confirming'> {
 }
 
 const windows = JSON.parse(readInputFile(o.labels, "NAB's combined_windows.json").toString('utf8')) as NabWindows;
-const settings = (seed: number): DetectorSettings => ({
-  window: o.window, steps: o.steps, smoothingSpan: o.smoothing, heldOutShare: d.heldOutShare,
+// the alert gate runs on the members' combined surprise (for one member: as the detector's own gate would)
+const gate = o.refractory > 0 ? { red: o.red, damped: o.damped, refractory: o.refractory } : null;
+const settings = (seed: number, window = o.window): DetectorSettings => ({
+  window, steps: o.steps, smoothingSpan: o.smoothing, heldOutShare: d.heldOutShare,
   calibration: o.history > 0 ? { ...d.calibration, history: o.history } : { kind: 'held-out' },
   useCode: o.code,
+  timeOfDay: o.timeOfDay,
   likelihood: o.likelihoodAverage > 0 ? { ...DEFAULT_LIKELIHOOD, average: o.likelihoodAverage, history: o.likelihoodHistory } : null,
-  alerts: o.refractory > 0 ? { red: o.red, damped: o.damped ?? null, refractory: o.refractory } : null,
+  alerts: null,
   online: o.learnEvery > 0 ? { every: o.learnEvery, span: o.learnSpan, epochs: o.learnEpochs, ...(o.learnRate ? { learningRate: o.learnRate } : {}) } : null,
   seed, latentDim: o.latent, epochs: o.epochs, threads: o.threads,
 });
@@ -136,15 +162,32 @@ for (const seed of o.seeds) {
     const t0 = performance.now();
     const rows = table.times.length;
     const trainRows = Math.floor(probationaryLength(rows));
-    const detector = await fitDetector(table.values, table.channels, trainRows, settings(seed), path);
-    const scored = await scoreSeries(detector, table.values, o.threads);
-    await detector.model.dispose();
+    const members: Float64Array[] = [];
+    let epochs = 0;
+    for (const window of memberWindows) {
+      for (let k = 0; k < o.ensemble; k++) {
+        const detector = await fitDetector(table.values, table.channels, trainRows, settings(memberSeed(seed, k), window), path, table.times);
+        members.push((await scoreSeries(detector, table.values, o.threads, table.times)).surprise);
+        await detector.context?.model.dispose();
+        epochs += detector.training.loss.length;
+        await detector.model.dispose();
+      }
+    }
+    const surprise = combineSurprises(members, o.combine as Combination);
+    let alerts = 0;
+    if (gate) {
+      const rowGate = new AlertGate(gate);
+      surprise.forEach((s, t) => {
+        const gated = rowGate.push(s);
+        surprise[t] = gated.surprise;
+        if (gated.alert) alerts++;
+      });
+    }
     // rows before the first full window (all inside the probation) are not scored by NAB
-    ours.push({ name, timestamps: table.times, scores: Float64Array.from(scored.surprise, (s) => (Number.isNaN(s) ? 0 : s)) });
+    ours.push({ name, timestamps: table.times, scores: Float64Array.from(surprise, (s) => (Number.isNaN(s) ? 0 : s)) });
     const seconds = (performance.now() - t0) / 1000;
-    const alerts = scored.alert.reduce((n, a) => n + a, 0);
-    perFile.push({ name, rows, trainRows, epochs: detector.training.loss.length, seconds, alerts });
-    process.stderr.write(`seed ${seed} ${name}: ${rows} rows, trained on ${trainRows} (${detector.training.loss.length} epochs), ${alerts} alerts, ${seconds.toFixed(1)} s\n`);
+    perFile.push({ name, rows, trainRows, epochs, seconds, alerts });
+    process.stderr.write(`seed ${seed} ${name}: ${rows} rows, trained on ${trainRows} (${epochs} epochs over ${members.length} model(s)), ${alerts} alerts, ${seconds.toFixed(1)} s\n`);
   }
   runs.push({ seed, ours, seconds: (performance.now() - started) / 1000, files: perFile });
 }
@@ -182,7 +225,7 @@ for (const group of groups) {
   for (const [label, values] of entries) row(label, values);
   figures[group] = Object.fromEntries(entries.map(([label, values]) => [label, Object.fromEntries(profiles.map((p, j) => [p, values[j]!]))]));
 }
-process.stdout.write(`NAB normalised scores (standard, low FP, low FN), window ${o.window}, ${o.threads} thread(s), seeds ${o.seeds.join(', ')}\n`);
+process.stdout.write(`NAB normalised scores (standard, low FP, low FN), window ${memberWindows.join(', ')}, ${o.ensemble} model(s) per window (${o.combine})${o.timeOfDay ? ', each with the time-of-day model' : ''}, ${o.threads} thread(s), seeds ${o.seeds.join(', ')}\n`);
 process.stdout.write(out.join('\n') + '\n');
 if (o.perFile && runs.length > 0) {
   const standard = scoreCorpus(runs[0]!.ours, windows).perProfile.standard!;
@@ -196,5 +239,5 @@ if (o.perFile && runs.length > 0) {
 }
 for (const run of runs) process.stdout.write(`seed ${run.seed}: ${run.files.length} files (${run.files.reduce((s, f) => s + f.rows, 0)} rows) in ${run.seconds.toFixed(1)} s (training and scoring)\n`);
 if (o.out) {
-  writeFileAtomic(o.out, JSON.stringify({ settings: { ...settings(0), seeds: o.seeds }, split: Object.fromEntries(split), runs: runs.map(({ seed, seconds, files: f }) => ({ seed, seconds, files: f })), scores: figures }, null, 1) + '\n');
+  writeFileAtomic(o.out, JSON.stringify({ settings: { ...settings(0), alerts: gate, seeds: o.seeds, ensemble: o.ensemble, windows: memberWindows, combine: o.combine }, split: Object.fromEntries(split), runs: runs.map(({ seed, seconds, files: f }) => ({ seed, seconds, files: f })), scores: figures }, null, 1) + '\n');
 }

@@ -69,7 +69,7 @@ test("HTM's anomaly likelihood: each row's moving average against the Gaussian o
   assert.throws(() => new AnomalyLikelihood({ average: 0, history: 5, every: 1 }, start), InputError);
 });
 
-test('the scorer with the damping gate and the likelihood: their output is the surprise; the raw surprise is kept; by default neither runs, and the gate set to mark only leaves the surprise alone', () => {
+test('the scorer with the damping gate and the likelihood: their output is the surprise; the raw surprise is kept; by default the damping gate runs and the likelihood does not, and the gate set to mark only leaves the surprise alone', () => {
   const held = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const base: ScorerModel = {
     steps: 1, channels: 1, smoothingSpan: 1, calibration: { kind: 'held-out' }, heldOutSmoothed: held,
@@ -78,9 +78,14 @@ test('the scorer with the damping gate and the likelihood: their output is the s
   const errors = [0, 5, 4, 0, 0, 6];
   const plain = new OnlineScorer({ ...base, likelihood: null, alerts: null });
   const raw = errors.map((e) => plain.push([e]).surprise);
-  // defaults: neither the likelihood nor the gate; a gate that marks only (damped null) leaves the surprise alone
+  // defaults: no likelihood, the damping gate (red 3, damped 2, 200 rows): row 1 opens the event, row 2 is red but
+  // below its peak so it is damped to 2, row 5 is the event's new peak and keeps its surprise
   const defaults = new OnlineScorer(base);
-  assert.deepEqual(errors.map((e) => defaults.push([e])).map((r) => [r.surprise, r.alert]), raw.map((s) => [s, false]));
+  assert.ok(raw[5]! > raw[1]! && raw[2]! >= 3 && raw[2]! < raw[1]! && raw[3]! < 3, 'the example has a red row below the peak and a new peak');
+  assert.deepEqual(errors.map((e) => defaults.push([e])).map((r) => [r.surprise, r.alert]), [
+    [raw[0], false], [raw[1], true], [2, false], [raw[3], false], [raw[4], false], [raw[5], false],
+  ]);
+  // a gate that marks only (damped null) leaves the surprise alone
   const marking = new OnlineScorer({ ...base, alerts: ALERT_GATE });
   const rows = errors.map((e) => marking.push([e]));
   assert.deepEqual(rows.map((r) => r.surprise), raw);

@@ -72,11 +72,14 @@ test("toJSON is the CLI's detector.json (but the timing), and fromJSON scores id
   assert.deepEqual(again.flags, detection.flags);
 });
 
-test('update, row by row, equals the batch exactly', async () => {
+test('update, row by row, equals the batch exactly (the alert gate included; the time-of-day model: detect-time-of-day.test.ts)', async () => {
   const table = parseTimeSeriesCsv(readFileSync(series, 'utf8'), series);
   const live = AnomalyDetector.fromJSON(detector.toJSON(), detector.model);
+  // the gate damps some rows; the training rows (a minute apart) span less than a day: no time-of-day model
+  assert.ok(live.detector.context === undefined && live.detector.scorer.alerts?.damped === 2);
+  assert.ok(detection.rawSurprise.some((raw, t) => raw > detection.surprise[t]!), 'the gate damped some rows');
   for (let t = 0; t < table.times.length; t++) {
-    const r = await live.update(table.values.subarray(t * 2, t * 2 + 2));
+    const r = await live.update(table.values.subarray(t * 2, t * 2 + 2), table.times[t]);
     assert.equal(r.row, t);
     assert.equal(r.scored, t >= 7);
     if (!r.scored) continue;

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { anomalySeriesCsv, makeAnomalySeries } from '../src/data/anomaly-series.js';
 import { lockFolder } from '../src/io/folder-lock.js';
+import { stampedEvery } from './series-stamps.js';
 import { CLI, runCli, type CliResult } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lstm-ae-detect-hard-'));
@@ -23,7 +24,8 @@ const run = join(dir, 'run');
 let detectorText: string;
 
 before(async () => {
-  writeFileSync(input, anomalySeriesCsv(makeAnomalySeries({ rows: 400, channels: 2, events: 1, seed: 4 })));
+  // rows 15 minutes apart: the 120 training rows span 30 hours, so the detector has its time-of-day model
+  writeFileSync(input, anomalySeriesCsv(stampedEvery(makeAnomalySeries({ rows: 400, channels: 2, events: 1, seed: 4 }), 15)));
   const r = await runCli('detect', '--input', input, '--out', run, ...TINY);
   assert.equal(r.code, 0, r.stderr);
   detectorText = readFileSync(join(run, 'detector.json'), 'utf8');
@@ -85,6 +87,11 @@ test('every number in detector.json is checked: each bad one is one line naming 
     ['window', (j) => { j.window = 9007199254740991; }, /window: /],
     ['steps', (j) => { j.steps = 9; }, /errorModel\.dim has 2 values; expected 18/],
     ['steps-limit', (j) => { j.steps = 1e9; }, /steps: /],
+    ['context-precision', (j) => { j.context.errorModel.precision[0] = -1; }, /context\.errorModel\.precision\[0\].* is -1; expected a number above 0/],
+    ['context-scaling', (j) => { j.context.scaling.centre.pop(); }, /context\.scaling\.centre has 3 values; expected 4 for 4 channel\(s\)/],
+    ['context-held-out', (j) => { j.context.heldOutSmoothed.pop(); }, /context\.heldOutSmoothed has \d+ values; expected \d+, one per held-out row/],
+    ['context-weights', (j) => { j.context.model.weights = 'AAAA'; }, /context\.model/],
+    ['alerts-damped', (j) => { j.alerts.damped = 5; }, /alerts\.damped 5 is not below alerts\.red 3/],
   ];
   for (const [name, change, message] of cases) assert.match(await refused(name, change), message, name);
   const history = await runCli('detect', '--input', input, '--history', '1e12', '--out', join(dir, 'h'), ...TINY);

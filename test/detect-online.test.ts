@@ -16,7 +16,7 @@ const TRAIN_ROWS = 250;
 const online = { every: 100, span: 300, epochs: 1 };
 const settings: DetectorSettings = {
   window: 8, steps: 1, smoothingSpan: 1, heldOutShare: 0.3, calibration: { kind: 'running', history: 500, every: 10 },
-  useCode: true, online, seed: 4, latentDim: 4, epochs: 3, threads: 1,
+  useCode: true, timeOfDay: false, online, seed: 4, latentDim: 4, epochs: 3, threads: 1,
 };
 
 async function fitted(s: DetectorSettings): Promise<FittedDetector> {

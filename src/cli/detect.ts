@@ -30,6 +30,7 @@ interface DetectOptions {
   calibration: (typeof CALIBRATIONS)[number];
   history: number;
   code: boolean;
+  timeOfDay: boolean;
   timeColumn?: string;
   labelColumn?: string;
   timeOrder: TimeOrder;
@@ -89,6 +90,7 @@ export function registerDetect(program: Command): void {
     .option('--calibration <kind>', 'what anomaly_score is a tail probability under: running (the held-out rows and every row scored since) or held-out (the held-out training rows only)', choiceOption(CALIBRATIONS), d.calibration.kind)
     .option('--history <rows>', 'rows the running calibration keeps', limitOption('history'), d.calibration.history)
     .option('--no-code', "score the reconstruction error alone, not also the code's novelty (its distance to the nearest training code)")
+    .option('--no-time-of-day', 'no second model that also sees the time of day (trained when the time column holds dates and times)')
     .option('--time-column <name|index>', 'the time-stamp column (default: one named timestamp/time/date, else the first column of dates)')
     .option('--label-column <name|index>', "a 0/1 column of --input marking anomalous rows (default: one named label or is_anomaly; 'none': no label column): precision, recall, F1, the NAB score, and --threshold fbeta")
     .option('--time-order <order>', 'rows: take rows as they come (repeated or out-of-order stamps are counted in one warning); strict: refuse them', choiceOption(TIME_ORDERS), 'rows')
@@ -162,6 +164,7 @@ async function detect(o: DetectOptions, given: (name: string) => boolean): Promi
       heldOutShare: DEFAULT_DETECTOR_SETTINGS.heldOutShare,
       calibration: o.calibration === 'held-out' ? { kind: 'held-out' } : { ...DEFAULT_DETECTOR_SETTINGS.calibration, history: o.history },
       useCode: o.code,
+      timeOfDay: o.timeOfDay,
       seed: o.seed,
       latentDim: o.latent,
       epochs: o.epochs,

@@ -10,7 +10,9 @@
  *   anomaly_score_t = 1 - p_t·q_t     (1 - p_t without the code)
  * the chance that a normal row is at least as unusual on both counts, were the two independent.
  * The surprise -log10(p_t·q_t) is the same number on a scale that does not run out at 1e-16.
- * Two steps may follow, each causal and each off by default (DEFAULT_SCORING):
+ * A detector with a second model (one that also sees the time of day) scores each row through
+ * the same chain twice, and the row's surprise is the larger of the two (`context`).
+ * Two steps may follow, each causal (DEFAULT_SCORING: the gate on, the likelihood off):
  *   -> the anomaly likelihood (likelihood.ts): the surprise's short moving average against a
  *      Gaussian of its recent values, so a file's own noise level is its baseline;
  *   -> the alert gate (alerts.ts): the first red row of an event alerts, its later red rows
@@ -66,6 +68,8 @@ export interface ScorerModel {
   heldOutSmoothed: ArrayLike<number>;
   /** the held-out rows' code novelty, in time order; absent when the code is not used */
   heldOutNovelty?: ArrayLike<number>;
+  /** the second model's raw surprises on the same held-out rows (in-sample), when the detector has one */
+  heldOutContext?: ArrayLike<number>;
   /** the anomaly likelihood over the surprise; null: none; absent: DEFAULT_SCORING's (what a detector.json without it gets) */
   likelihood?: LikelihoodSettings | null;
   /** the alert gate; null: none; absent: DEFAULT_SCORING's */
@@ -77,11 +81,14 @@ export interface ScorerModel {
  * files, seeds 0-2 (bench/nab.ts; standard / low FP / low FN, mean of the seeds):
  * - the gate damping the score (red 3, damped 2, events ending after 200 rows without a red
  *   row; chosen on the tuning half, where red 2, 5, 8 and spans of 50-400 also beat no gate)
- *   gave the tuning half 53.3 / 45.9 / 61.7 against 49.6 / 44.3 / 53.8 without, but the
- *   confirming half 33.9 / 28.5 / 37.3 against 41.4 / 32.3 / 45.5: it did not hold, so the
- *   gate is off by default (ALERT_GATE are its settings when bench/nab.ts turns it on; the
- *   alerts `detect` writes come from its flags, tasks/detect/alerts.ts). The red level 3 is
- *   a tail probability of 0.001, `detect`'s default false-alarm rate.
+ *   gave a detector of one model the tuning half 53.3 / 45.9 / 61.7 against 49.6 / 44.3 /
+ *   53.8 without, but the confirming half 33.9 / 28.5 / 37.3 against 41.4 / 32.3 / 45.5. With
+ *   the second model that sees the time of day (the default since), it held: tuning half
+ *   62.7 / 57.7 / 70.9 against 55.2 / 50.4 / 61.6 without the gate, confirming half 46.7 /
+ *   37.0 / 52.5 against 43.3 / 29.2 / 48.8 (docs/detect.md). So the gate is on by default
+ *   (a detector.json written before has none: detector-json.ts). The alerts `detect` writes
+ *   come from its flags (tasks/detect/alerts.ts). The red level 3 is a tail probability of
+ *   0.001, `detect`'s default false-alarm rate.
  * - the likelihood lost on the tuning half at every setting tried (HTM's: 32.1 / 24.3 / 37.2;
  *   an average of 1 or 3 rows, a history of 2000: 43-44 standard; with the damping gate 37.0
  *   and 45.3): the surprise is already measured against each file's own recent rows (the
@@ -89,10 +96,10 @@ export interface ScorerModel {
  */
 export const DEFAULT_SCORING = {
   likelihood: null,
-  alerts: null,
+  alerts: { red: 3, damped: 2, refractory: 200 },
 } as const satisfies { likelihood: LikelihoodSettings | null; alerts: AlertSettings | null };
 
-/** The alert gate's settings where it is asked for (bench/nab.ts), and the red level online learning leaves out. */
+/** The red level online learning leaves out when the detector has no gate. */
 export const ALERT_GATE = { red: 3, damped: null, refractory: 200 } as const satisfies AlertSettings;
 
 /** The scorer's likelihood and gate settings, absent ones filled in from DEFAULT_SCORING. */
@@ -147,9 +154,11 @@ export class RunningTail {
 export function heldOutRawSurprises(model: ScorerModel): Float64Array {
   const reconstruction = fitTail(model.heldOutSmoothed);
   const code = model.heldOutNovelty ? fitTail(model.heldOutNovelty) : undefined;
-  return Float64Array.from({ length: model.heldOutSmoothed.length }, (_, i) =>
-    tailSurprise(reconstruction, model.heldOutSmoothed[i]!) + (code ? tailSurprise(code, model.heldOutNovelty![i]!) : 0),
-  );
+  const context = model.heldOutContext;
+  return Float64Array.from({ length: model.heldOutSmoothed.length }, (_, i) => {
+    const own = tailSurprise(reconstruction, model.heldOutSmoothed[i]!) + (code ? tailSurprise(code, model.heldOutNovelty![i]!) : 0);
+    return context ? Math.max(own, context[i]!) : own;
+  });
 }
 
 /**
@@ -196,8 +205,12 @@ export class OnlineScorer {
     this.gate = steps.alerts ? new AlertGate(steps.alerts) : undefined;
   }
 
-  /** e: the row's error vector, (steps, channels) row-major, from `offset`; novelty: its code's distance (when the code is used). */
-  push(e: ArrayLike<number>, offset = 0, novelty = NaN): ScoredRow {
+  /**
+   * e: the row's error vector, (steps, channels) row-major, from `offset`; novelty: its
+   * code's distance (when the code is used); context: the second model's raw surprise for
+   * the row (when the detector has one), which the row's raw surprise takes when larger.
+   */
+  push(e: ArrayLike<number>, offset = 0, novelty = NaN, context = NaN): ScoredRow {
     const { channels: D, steps } = this.model;
     const distance2 = mahalanobis2(this.model.gaussian, e, offset, this.terms);
     const smoothed = this.smoothed.push(distance2);
@@ -214,6 +227,7 @@ export class OnlineScorer {
       smoothedNovelty = this.noveltySmoother.push(novelty);
       rawSurprise += this.codeTail.push(smoothedNovelty);
     }
+    if (context > rawSurprise) rawSurprise = context;
     let surprise = this.likelihood ? this.likelihood.push(rawSurprise) : rawSurprise;
     let alert = false;
     if (this.gate) ({ surprise, alert } = this.gate.push(surprise));

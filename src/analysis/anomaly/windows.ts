@@ -18,15 +18,26 @@ export function trailingWindows(scaled: ArrayLike<number>, channels: number, win
 }
 
 /**
- * The error vector of each window: |x - x̂| over its newest `steps` steps, every channel,
- * (N, steps·D), oldest of those steps first.
+ * The error vector of each window: |x - x̂| over its newest `steps` steps, each of the first
+ * `scored` channels (default: every channel; the rest are inputs only, such as the time of
+ * day), (N, steps·scored), oldest of those steps first.
  */
-export function newestStepErrors(windows: ArrayLike<number>, reconstruction: ArrayLike<number>, n: number, window: number, channels: number, steps: number): Float64Array {
-  const width = steps * channels;
+export function newestStepErrors(
+  windows: ArrayLike<number>,
+  reconstruction: ArrayLike<number>,
+  n: number,
+  window: number,
+  channels: number,
+  steps: number,
+  scored = channels,
+): Float64Array {
+  const width = steps * scored;
   const out = new Float64Array(n * width);
   for (let k = 0; k < n; k++) {
-    const from = (k * window + window - steps) * channels;
-    for (let j = 0; j < width; j++) out[k * width + j] = Math.abs(windows[from + j]! - reconstruction[from + j]!);
+    for (let s = 0; s < steps; s++) {
+      const from = (k * window + window - steps + s) * channels;
+      for (let c = 0; c < scored; c++) out[k * width + s * scored + c] = Math.abs(windows[from + c]! - reconstruction[from + c]!);
+    }
   }
   return out;
 }

@@ -48,6 +48,8 @@ export interface FitDetectorOptions {
   describe?: string;
   /** the table whose time, value and label columns a saved detector expects (default: the one fitted on) */
   like?: TimeSeriesTable;
+  /** each row's time stamp, for the second model that sees the time of day (default: the table's, when it has a time column) */
+  times?: readonly string[];
   callbacks?: FitCallbacks;
 }
 
@@ -56,8 +58,13 @@ export interface ScoreOptions {
   labels?: ArrayLike<number>;
   /** the first row not trained on (fbeta chooses its threshold from here); default 0 */
   from?: number;
-  /** each row's time stamp, for the intervals (default: the table's, or the row numbers) */
+  /** each row's time stamp, for the intervals and a detector with the time-of-day model (default: the table's, or the row numbers) */
   times?: readonly string[];
+}
+
+/** A table's time stamps when it has a time column (row numbers are no time of day). */
+function tableTimes(input: SeriesInput): readonly string[] | undefined {
+  return isTable(input) && input.timeColumn !== undefined ? input.times : undefined;
 }
 
 /** Every row's scores, one entry per input row. */
@@ -198,7 +205,7 @@ export class AnomalyDetector {
     await this.dispose();
     let fitted: FittedDetector;
     try {
-      fitted = await fitDetector(values, channels, trainRows, { ...this.settings, ...(options.callbacks ? { callbacks: options.callbacks } : {}) }, source);
+      fitted = await fitDetector(values, channels, trainRows, { ...this.settings, ...(options.callbacks ? { callbacks: options.callbacks } : {}) }, source, options.times ?? tableTimes(normal));
     } catch (err) {
       if (!(err instanceof TrainingDivergedError)) throw err;
       throw divergedInput(err, values, channels, trainRows, source);
@@ -242,6 +249,8 @@ export class AnomalyDetector {
       held_out_share: s.heldOutShare,
       calibration: s.calibration,
       scoring: s.useCode ? 'reconstruction error and code novelty' : 'reconstruction error',
+      time_of_day: this.fittedDetector?.context !== undefined,
+      alert_gate: this.fittedDetector?.scorer.alerts ?? null,
       seed: s.seed,
       max_epochs: s.epochs ?? DETECT_TRAINING.epochs,
       patience: DETECT_TRAINING.patience,
@@ -261,7 +270,7 @@ export class AnomalyDetector {
     const detector = this.detector;
     const source = isTable(series) ? series.source : 'rows given to score';
     const { values } = valuesOf(series, detector.channels, source);
-    const scored = await scoreSeries(detector, values, this.settings.threads);
+    const scored = await scoreSeries(detector, values, this.settings.threads, options.times ?? tableTimes(series));
     const labels = options.labels ?? (isTable(series) ? series.labels : undefined);
     let validation: [number, number] | undefined;
     if (this.rule === undefined) {
@@ -316,15 +325,16 @@ export class AnomalyDetector {
   /**
    * The next row of a live stream, scored as score would score it in a file that starts with
    * this stream's first row: the same numbers, bit for bit. The stream starts at the first
-   * update after fit, load or resetStream.
+   * update after fit, load or resetStream. `time`: the row's time stamp, which a detector
+   * with the time-of-day model needs.
    */
-  async update(row: ArrayLike<number>): Promise<LiveScore> {
+  async update(row: ArrayLike<number>, time?: string): Promise<LiveScore> {
     const detector = this.detector;
     if (this.rule === undefined) throw new Error('AnomalyDetector: the fbeta threshold is chosen on labelled rows; call score with labels first');
     if (row.length !== detector.channels) throw new InputError(`row of ${row.length} value(s); expected ${detector.channels}, one per channel`);
     this.live ??= { detector: new LiveDetector(detector), threshold: new OnlineThreshold(this.rule, heldOutSurprises(detector.scorer)), alerts: new AlertRule(detector.window), rows: 0 };
     const live = this.live;
-    const result = await live.detector.push(row);
+    const result = await live.detector.push(row, time);
     const n = live.rows++;
     if (!result) {
       live.alerts.push(undefined);
@@ -360,6 +370,8 @@ export class AnomalyDetector {
       smoothingSpan: json.smoothingSpan,
       calibration: json.calibration,
       useCode: json.code !== null,
+      timeOfDay: detector.context !== undefined,
+      alerts: detector.scorer.alerts ?? null,
       latentDim: detector.model.config.latentDim,
       ...(typeof s?.seed === 'number' ? { seed: s.seed } : {}),
       ...(typeof s?.held_out_share === 'number' ? { heldOutShare: s.held_out_share } : {}),
@@ -389,6 +401,7 @@ export class AnomalyDetector {
   /** Frees the model's worker threads. */
   async dispose(): Promise<void> {
     await this.fittedDetector?.model.dispose();
+    await this.fittedDetector?.context?.model.dispose();
   }
 }
 

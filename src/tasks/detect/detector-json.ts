@@ -2,8 +2,10 @@
  * detector.json's content, in the core (no files): everything a saved detector needs besides
  * its model (model.json + weights, the TF.js Layers format, named by "model"): the columns, the
  * window, the scaling, the error Gaussian, the smoothing, the calibration's starting rows and
- * the threshold rule. Numbers are JSON doubles, which read back exactly, so a detector read
- * back scores exactly as the one that wrote it. Reading and writing the file: detector-file.ts.
+ * the threshold rule, the alert gate, and the second model that sees the time of day (its
+ * TF.js files inline, the weights in base64, with its own scaling and statistics). Numbers are
+ * JSON doubles, which read back exactly, so a detector read back scores exactly as the one
+ * that wrote it. Reading and writing the file: detector-file.ts.
  */
 import * as v from 'valibot';
 import { InputError } from '../../input-error.js';
@@ -11,9 +13,12 @@ import { finiteNumber, firstIssue, integerIn } from '../../settings.js';
 import { LIMITS, type LimitName } from '../../limits.js';
 import { MAX_REFERENCE_CODES } from '../../analysis/anomaly/novelty.js';
 import type { TimeOrder } from '../../io/readers/timeseries-csv.js';
-import type { ThresholdRule } from '../../analysis/anomaly/scorer.js';
+import { heldOutRawSurprises, type ScorerModel, type ThresholdRule } from '../../analysis/anomaly/scorer.js';
+import type { ChannelScaling } from '../../analysis/anomaly/scaling.js';
 import type { LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
-import type { Detector } from './detector.js';
+import { base64ToBytes, bytesToBase64 } from '../../io/base64.js';
+import { modelArtifacts, modelFromArtifacts } from '../../io/tfjs/artifacts.js';
+import type { ContextModel, Detector } from './detector.js';
 
 export const DETECTOR_FILE = 'detector.json';
 const FORMAT = 'lstm-ae-detector';
@@ -63,6 +68,22 @@ export function checkDetectorOptions(o: { calibration?: unknown; window?: number
   if (o.threshold?.rule === 'dynamic') check(dynamicSchema, o.threshold, 'threshold');
 }
 
+/** One model's statistics: the scaling of its input, the error Gaussian, the held-out statistics and the code's. */
+const memberParts = {
+  scaling: v.object({ centre: numbers, half: v.array(positive), constant: v.array(integerIn(0, LIMITS.inputDim.max + 1)) }),
+  errorModel: v.object({ dim: whole, mean: numbers, covariance: numbers, precision: numbers }),
+  /** reconstruction statistics (squared distances' EWMA): never negative */
+  heldOutSmoothed: v.pipe(v.array(nonNegative), v.minLength(2)),
+  /** present when the detector scores the code's novelty too */
+  code: v.nullable(
+    v.object({
+      latent: limit('latentDim'),
+      reference: v.pipe(v.array(finite), v.minLength(1), v.maxLength(MAX_REFERENCE_CODES * LIMITS.latentDim.max)),
+      heldOutNovelty: v.pipe(v.array(nonNegative), v.minLength(2)),
+    }),
+  ),
+};
+
 const schema = v.object({
   format: v.literal(FORMAT),
   version: v.literal(1),
@@ -77,19 +98,19 @@ const schema = v.object({
   }),
   window: limit('detectWindow'),
   steps: integerIn(1, LIMITS.detectWindow.max),
-  scaling: v.object({ centre: numbers, half: v.array(positive), constant: v.array(integerIn(0, LIMITS.inputDim.max - 1)) }),
-  errorModel: v.object({ dim: whole, mean: numbers, covariance: numbers, precision: numbers }),
+  ...memberParts,
   smoothingSpan: v.pipe(finiteNumber(), v.minValue(1), v.maxValue(MAX_SETTING)),
   calibration: calibrationSchema,
-  /** reconstruction statistics (squared distances' EWMA): never negative */
-  heldOutSmoothed: v.pipe(v.array(nonNegative), v.minLength(2)),
-  /** present when the detector scores the code's novelty too */
-  code: v.nullable(
-    v.object({
-      latent: limit('latentDim'),
-      reference: v.pipe(v.array(finite), v.minLength(1), v.maxLength(MAX_REFERENCE_CODES * LIMITS.latentDim.max)),
-      heldOutNovelty: v.pipe(v.array(nonNegative), v.minLength(2)),
-    }),
+  /** the alert gate (alerts.ts); absent in a detector.json written before it was on by default: none */
+  alerts: v.optional(v.nullable(v.object({ red: finite, damped: v.nullable(finite), refractory: limit('history') }))),
+  /** the second model, which also sees the time of day (detector.ts ContextModel); absent or null: none */
+  context: v.optional(
+    v.nullable(
+      v.object({
+        model: v.object({ modelJson: v.record(v.string(), v.unknown()), weights: v.pipe(v.string(), v.maxLength(64 << 20)) }),
+        ...memberParts,
+      }),
+    ),
   ),
   threshold: v.variant('rule', [
     v.object({ rule: v.literal('fpr'), fpr: v.pipe(v.number(), v.gtValue(0), v.ltValue(1)), score: finite }),
@@ -110,7 +131,7 @@ export function detectorJson(
   training: Record<string, unknown>,
   generation?: number,
 ): DetectorJson {
-  const g = detector.scorer.gaussian;
+  const context = detector.context;
   return {
     format: FORMAT,
     version: 1,
@@ -119,18 +140,34 @@ export function detectorJson(
     columns: { time: columns.time ?? null, values: columns.values, label: columns.label ?? null, timeOrder: columns.timeOrder },
     window: detector.window,
     steps: detector.steps,
-    scaling: detector.scaling,
-    errorModel: { dim: g.dim, mean: Array.from(g.mean), covariance: Array.from(g.covariance), precision: Array.from(g.precision) },
+    ...memberJson(detector),
     smoothingSpan: detector.scorer.smoothingSpan,
     calibration: detector.scorer.calibration,
-    heldOutSmoothed: Array.from(detector.scorer.heldOutSmoothed),
-    code:
-      detector.codeReference && detector.scorer.heldOutNovelty
-        ? { latent: detector.model.config.latentDim, reference: Array.from(detector.codeReference), heldOutNovelty: Array.from(detector.scorer.heldOutNovelty) }
-        : null,
+    alerts: detector.scorer.alerts ?? null,
+    context: context ? { model: inlineModel(context.model), ...memberJson(context) } : null,
     threshold,
     training,
   };
+}
+
+/** A model's statistics as detector.json holds them. */
+function memberJson(m: { model: LstmAutoencoder; scaling: ChannelScaling; scorer: ScorerModel; codeReference?: Float64Array }): Pick<DetectorJson, 'scaling' | 'errorModel' | 'heldOutSmoothed' | 'code'> {
+  const g = m.scorer.gaussian;
+  return {
+    scaling: m.scaling,
+    errorModel: { dim: g.dim, mean: Array.from(g.mean), covariance: Array.from(g.covariance), precision: Array.from(g.precision) },
+    heldOutSmoothed: Array.from(m.scorer.heldOutSmoothed),
+    code:
+      m.codeReference && m.scorer.heldOutNovelty
+        ? { latent: m.model.config.latentDim, reference: Array.from(m.codeReference), heldOutNovelty: Array.from(m.scorer.heldOutNovelty) }
+        : null,
+  };
+}
+
+/** A model's TF.js files inline: model.json's object and the weights in base64. */
+function inlineModel(model: LstmAutoencoder): { modelJson: Record<string, unknown>; weights: string } {
+  const files = modelArtifacts(model);
+  return { modelJson: JSON.parse(files.modelJson) as Record<string, unknown>, weights: bytesToBase64(files.weights) };
 }
 
 /** detector.json's text as the CLI writes it. */
@@ -156,65 +193,118 @@ export function parseDetectorJson(input: string | unknown, source: string): Dete
   }
   const j = parsed.output;
   const D = j.columns.values.length;
-  const dim = j.steps * D;
-  const sizes: [string, number, number][] = [
-    ['scaling.centre', j.scaling.centre.length, D],
-    ['scaling.half', j.scaling.half.length, D],
-    ['errorModel.dim', j.errorModel.dim, dim],
-    ['errorModel.mean', j.errorModel.mean.length, dim],
-    ['errorModel.covariance', j.errorModel.covariance.length, dim * dim],
-    ['errorModel.precision', j.errorModel.precision.length, dim * dim],
-  ];
-  for (const [what, got, want] of sizes) {
-    if (got !== want) throw new InputError(`${source}: ${what} has ${got} values; expected ${want} for ${D} channel(s) and ${j.steps} step(s)`);
-  }
-  const fail = (what: string, expected: string) => {
+  const fail = (what: string, expected: string): never => {
     throw new InputError(`${source}: ${what}; expected ${expected} (${EXPECTED})`);
   };
+  checkMember(j, '', D, D, j.steps, source, fail);
   if (j.steps > j.window) fail(`steps ${j.steps} is more than the window's ${j.window} rows`, `1 to ${j.window}`);
-  const constant = new Set<number>();
-  for (const c of j.scaling.constant) {
-    if (c >= D || constant.has(c)) fail(`scaling.constant names channel ${c}`, `distinct channels from 0 to ${D - 1}`);
-    // a constant channel is scaled by 1 unit of its own (scaling.ts)
-    if (j.scaling.half[c] !== 1) fail(`scaling.half[${c}] is ${j.scaling.half[c]} for a constant channel`, '1');
-    constant.add(c);
+  if (j.context) {
+    checkMember(j.context, 'context.', D + 2, D, j.steps, source, fail);
+    if (j.context.heldOutSmoothed.length !== j.heldOutSmoothed.length) fail(`context.heldOutSmoothed has ${j.context.heldOutSmoothed.length} values`, `${j.heldOutSmoothed.length}, one per held-out row as heldOutSmoothed`);
   }
-  // a covariance and its inverse have positive diagonals; a negative precision would make distances negative
-  for (let i = 0; i < dim; i++) {
-    if (!(j.errorModel.covariance[i * dim + i]! > 0)) fail(`errorModel.covariance[${i * dim + i}] (a variance) is ${j.errorModel.covariance[i * dim + i]}`, 'a number above 0');
-    if (!(j.errorModel.precision[i * dim + i]! > 0)) fail(`errorModel.precision[${i * dim + i}] (a diagonal of the inverse) is ${j.errorModel.precision[i * dim + i]}`, 'a number above 0');
-  }
+  if (j.alerts && j.alerts.damped !== null && !(j.alerts.damped < j.alerts.red)) fail(`alerts.damped ${j.alerts.damped} is not below alerts.red ${j.alerts.red}`, 'damped below red');
   if (j.calibration.kind === 'running' && j.calibration.every > j.calibration.history) fail(`calibration.every ${j.calibration.every} is more than its history of ${j.calibration.history} rows`, `1 to ${j.calibration.history}`);
   if (j.threshold.rule === 'dynamic' && j.threshold.every > j.threshold.window) fail(`threshold.every ${j.threshold.every} is more than its window of ${j.threshold.window} rows`, `1 to ${j.threshold.window}`);
   return j;
 }
 
+/** The sizes and signs of one model's statistics: `inputs` channels scaled, the errors of `scored` of them modelled. */
+function checkMember(
+  m: Pick<DetectorJson, 'scaling' | 'errorModel'>,
+  prefix: string,
+  inputs: number,
+  scored: number,
+  steps: number,
+  source: string,
+  fail: (what: string, expected: string) => never,
+): void {
+  const dim = steps * scored;
+  const sizes: [string, number, number][] = [
+    ['scaling.centre', m.scaling.centre.length, inputs],
+    ['scaling.half', m.scaling.half.length, inputs],
+    ['errorModel.dim', m.errorModel.dim, dim],
+    ['errorModel.mean', m.errorModel.mean.length, dim],
+    ['errorModel.covariance', m.errorModel.covariance.length, dim * dim],
+    ['errorModel.precision', m.errorModel.precision.length, dim * dim],
+  ];
+  for (const [what, got, want] of sizes) {
+    if (got !== want) throw new InputError(`${source}: ${prefix}${what} has ${got} values; expected ${want} for ${inputs} channel(s) and ${steps} step(s)`);
+  }
+  const constant = new Set<number>();
+  for (const c of m.scaling.constant) {
+    if (c >= inputs || constant.has(c)) fail(`${prefix}scaling.constant names channel ${c}`, `distinct channels from 0 to ${inputs - 1}`);
+    // a constant channel is scaled by 1 unit of its own (scaling.ts)
+    if (m.scaling.half[c] !== 1) fail(`${prefix}scaling.half[${c}] is ${m.scaling.half[c]} for a constant channel`, '1');
+    constant.add(c);
+  }
+  // a covariance and its inverse have positive diagonals; a negative precision would make distances negative
+  for (let i = 0; i < dim; i++) {
+    if (!(m.errorModel.covariance[i * dim + i]! > 0)) fail(`${prefix}errorModel.covariance[${i * dim + i}] (a variance) is ${m.errorModel.covariance[i * dim + i]}`, 'a number above 0');
+    if (!(m.errorModel.precision[i * dim + i]! > 0)) fail(`${prefix}errorModel.precision[${i * dim + i}] (a diagonal of the inverse) is ${m.errorModel.precision[i * dim + i]}`, 'a number above 0');
+  }
+}
+
 /** The detector a checked detector.json describes, with its model (loaded from the file "model" names, or given in memory). */
 export function detectorFromJson(j: DetectorJson, model: LstmAutoencoder, source: string, modelSource = 'the model'): Detector {
   const D = j.columns.values.length;
-  const { timesteps, inputDim, latentDim } = model.config;
-  if (timesteps !== j.window || inputDim !== D) {
-    throw new InputError(`${modelSource}: the model takes windows of ${timesteps} rows of ${inputDim} channel(s), but ${source} says ${j.window} rows of ${D}`);
-  }
-  if (j.code && (j.code.latent !== latentDim || j.code.reference.length % latentDim !== 0 || j.code.heldOutNovelty.length !== j.heldOutSmoothed.length)) {
-    throw new InputError(`${source}: code: the reference codes or held-out novelty do not fit the model's code of ${latentDim} and ${j.heldOutSmoothed.length} held-out rows`);
+  const main = memberFromJson(j, '', model, D, D, j, source, modelSource);
+  let context: ContextModel | undefined;
+  if (j.context) {
+    const where = `${source}: context.model`;
+    const contextModel = modelFromArtifacts(j.context.model.modelJson, base64ToBytes(j.context.model.weights, `${where}.weights`), `${where}.modelJson`);
+    context = memberFromJson(j.context, 'context.', contextModel, D + 2, D, j, source, where);
   }
   return {
     model,
     window: j.window,
     steps: j.steps,
     channels: D,
-    scaling: { centre: [...j.scaling.centre], half: [...j.scaling.half], constant: [...j.scaling.constant] },
+    scaling: main.scaling,
+    scorer: {
+      ...main.scorer,
+      ...(context ? { heldOutContext: heldOutRawSurprises(context.scorer) } : {}),
+      likelihood: null,
+      // a detector.json written before the gate was on by default has none
+      alerts: j.alerts ?? null,
+    },
+    ...(main.codeReference ? { codeReference: main.codeReference } : {}),
+    ...(context ? { context } : {}),
+  };
+}
+
+/** One model of a checked detector.json with its statistics: `inputs` channels in, the errors of `scored` of them scored. */
+function memberFromJson(
+  m: Pick<DetectorJson, 'scaling' | 'errorModel' | 'heldOutSmoothed' | 'code'>,
+  prefix: string,
+  model: LstmAutoencoder,
+  inputs: number,
+  scored: number,
+  j: DetectorJson,
+  source: string,
+  modelSource: string,
+): ContextModel {
+  const { timesteps, inputDim, latentDim } = model.config;
+  if (timesteps !== j.window || inputDim !== inputs) {
+    throw new InputError(`${modelSource}: the model takes windows of ${timesteps} rows of ${inputDim} channel(s), but ${source} says ${j.window} rows of ${inputs}`);
+  }
+  if (m.code && (m.code.latent !== latentDim || m.code.reference.length % latentDim !== 0 || m.code.heldOutNovelty.length !== m.heldOutSmoothed.length)) {
+    throw new InputError(`${source}: ${prefix}code: the reference codes or held-out novelty do not fit the model's code of ${latentDim} and ${m.heldOutSmoothed.length} held-out rows`);
+  }
+  return {
+    model,
+    scaling: { centre: [...m.scaling.centre], half: [...m.scaling.half], constant: [...m.scaling.constant] },
     scorer: {
       steps: j.steps,
-      channels: D,
-      gaussian: { dim: j.steps * D, mean: Float64Array.from(j.errorModel.mean), covariance: Float64Array.from(j.errorModel.covariance), precision: Float64Array.from(j.errorModel.precision) },
+      channels: scored,
+      gaussian: { dim: j.steps * scored, mean: Float64Array.from(m.errorModel.mean), covariance: Float64Array.from(m.errorModel.covariance), precision: Float64Array.from(m.errorModel.precision) },
       smoothingSpan: j.smoothingSpan,
       calibration: j.calibration,
-      heldOutSmoothed: Float64Array.from(j.heldOutSmoothed),
-      ...(j.code ? { heldOutNovelty: Float64Array.from(j.code.heldOutNovelty) } : {}),
+      heldOutSmoothed: Float64Array.from(m.heldOutSmoothed),
+      ...(m.code ? { heldOutNovelty: Float64Array.from(m.code.heldOutNovelty) } : {}),
+      likelihood: null,
+      alerts: null,
     },
-    ...(j.code ? { codeReference: Float64Array.from(j.code.reference) } : {}),
+    ...(m.code ? { codeReference: Float64Array.from(m.code.reference) } : {}),
   };
 }
 

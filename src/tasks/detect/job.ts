@@ -255,7 +255,7 @@ export async function followDetect(
         summary.disordered++;
         warn(`${source}: line ${row.line}: time stamp '${row.time.slice(0, 40)}' repeats or comes before the previous row's; taken in stream order`);
       }
-      const scored = await estimator.update(row.values);
+      const scored = await estimator.update(row.values, row.time);
       if (json) {
         const contributions = Object.fromEntries(columns.values.map((c, k) => [c, scored.contributions ? scored.contributions[k]! : null]));
         const values = Object.fromEntries(columns.values.map((c, k) => [c, row.values[k]!]));
