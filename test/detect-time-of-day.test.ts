@@ -15,6 +15,9 @@ import { DEFAULT_DETECTOR_SETTINGS, fitDetector, scoreSeries, type DetectorSetti
 import { AnomalyDetector, parseTimeSeriesCsv } from '../src/index.js';
 import { InputError } from '../src/input-error.js';
 import { followCli, runCli } from './run-cli.js';
+import { loadDetector } from '../src/tasks/detect/detector-file.js';
+import { assertClose } from './assert-close.js';
+import { runOnnx } from './onnx-runtime.js';
 import { stampedEvery } from './series-stamps.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lstm-ae-time-of-day-'));
@@ -96,4 +99,20 @@ test('no time-of-day model when the training rows span less than a day, or have 
   const numbered = await fitDetector(series.values, 2, 180, settings, 'numbered', series.times.map((_, t) => String(t)));
   assert.equal(numbered.context, undefined);
   for (const d of [short, numbered]) await d.model.dispose();
+});
+
+test('export --context writes the time-of-day model as ONNX (input: the values, then sin and cos) that ONNX Runtime runs to its codes; a detector without one is one line', async () => {
+  const out = join(dir, 'context.onnx');
+  const r = await runCli('export', '--model', join(run, 'detector.json'), '--context', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /inputs x \(batch, time, 4\) float32/);
+  const { detector } = loadDetector(join(run, 'detector.json'));
+  const x = { data: new Float32Array(3 * 8 * 4).map((_, i) => Math.sin(i / 3)), shape: [3, 8, 4] as [number, number, number] };
+  const ours = await detector.context!.model.encode(x, { threads: 1 });
+  assertClose((await runOnnx(readFileSync(out), x)).code, ours.data, 1e-5, 'the time-of-day model: code');
+  await Promise.all([detector.model.dispose(), detector.context!.model.dispose()]);
+
+  const refused = await runCli('export', '--model', join(plain, 'detector.json'), '--context', '--out', join(dir, 'none.onnx'));
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /^lstm-ae: .*detector\.json: this detector has no time-of-day model \(its "context" is null\); export its model with --model .*model\.json\n$/);
 });

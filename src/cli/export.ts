@@ -4,6 +4,7 @@ import { ensureOutputFile } from '../io/output-location.js';
 import { loadModelAndFiles } from '../io/tfjs/format.js';
 import { ONNX_PARTS, toOnnx, type OnnxPart } from '../io/onnx/autoencoder-graph.js';
 import { variantOf } from '../models/autoencoder/config.js';
+import { loadDetectorContextModel } from '../tasks/detect/detector-file.js';
 import { choiceOption } from './options.js';
 
 /** The formats a model exports to; ONNX for ONNX Runtime (Node, browsers, Python, C++, Java, C#, Triton). */
@@ -14,12 +15,13 @@ export function registerExport(program: Command): void {
   program
     .command('export')
     .description("write a saved model as an ONNX file for ONNX Runtime: it takes series in the data's own units (and their lengths, for a masked model) and gives codes and reconstructions")
-    .requiredOption('--model <model.json>', 'a saved model (TF.js Layers format)')
+    .requiredOption('--model <model.json>', 'a saved model (TF.js Layers format), or with --context a detector.json')
     .requiredOption('--out <file.onnx>', 'where to write the ONNX file')
     .option('--format <name>', EXPORT_FORMATS.join(' or '), choiceOption(EXPORT_FORMATS), 'onnx')
     .option('--part <name>', 'encoder (series → code) or autoencoder (series → code and reconstruction)', choiceOption(ONNX_PARTS), 'autoencoder')
-    .action(async (o: { model: string; out: string; part: OnnxPart }) => {
-      const { model, files } = loadModelAndFiles(o.model);
+    .option('--context', "--model names a detector.json: export its time-of-day model (input: the values, then the time of day's sin and cos)")
+    .action(async (o: { model: string; out: string; part: OnnxPart; context?: boolean }) => {
+      const { model, files } = o.context ? loadDetectorContextModel(o.model) : loadModelAndFiles(o.model);
       ensureOutputFile(o.out, '--out', files);
       const bytes = await toOnnx(model, { part: o.part });
       writeFileAtomic(o.out, bytes);

@@ -58,3 +58,17 @@ export function loadDetector(path: string): { detector: Detector; columns: Detec
   const detector = detectorFromJson(json, loadModel(modelPath), path, modelPath);
   return { detector, columns: columnsOf(json), threshold: json.threshold, json };
 }
+
+/**
+ * The detector's time-of-day model (detector.json's `context`, kept inline), for `lstm-ae
+ * export --context`: its input is the values and then the time of day's sin and cos. One
+ * line when the detector has none (it was fitted with --no-time-of-day, or on rows whose
+ * stamps did not span a day).
+ */
+export function loadDetectorContextModel(path: string): { model: Detector['model']; files: string[] } {
+  const { detector, json } = loadDetector(path);
+  if (!detector.context) {
+    throw new InputError(`${path}: this detector has no time-of-day model (its "context" is null); export its model with --model ${join(dirname(path), json.model)}`);
+  }
+  return { model: detector.context.model, files: [path, join(dirname(path), json.model)] };
+}
