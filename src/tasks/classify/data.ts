@@ -48,6 +48,21 @@ export const CLASSIFY_DEFAULTS = {
   C: 10,
   standardize: true,
   validationFraction: 0.2,
+  /**
+   * per class, how much farther its nearest training series lies than the nearest of all,
+   * by DTW (distance-block.ts): what 1-NN DTW sees, beside the encoder's features
+   */
+  distances: true,
+  /** the band's half-width, a fraction of the longer series (Sakoe-Chiba) */
+  distanceWindow: 0.1,
+  /** classes farther than this many times the nearest count as that far */
+  distanceCap: 2,
+  /** series shrunk (PAA, one factor for all) so that the longest has at most this many steps */
+  distanceSteps: 1024,
+  /** and so that the shrunk training series hold at most this many values (the saved classifier keeps them) */
+  distanceMaxValues: 1_000_000,
+  /** no distance features above this many training series: the search grows with the square of the count */
+  distanceMaxSeries: 5000,
   /** the encoder states each model contributes (encoder-states.ts) */
   blocks: ['meanHidden', 'maxHidden'] as StateBlock[],
 };
