@@ -6,7 +6,8 @@
  *
  * The DTW here is banded (Sakoe-Chiba): step i of a (n steps) may match step j of b (m
  * steps) only where j lies within r of the scaled diagonal i·(m−1)/(n−1), r = ⌈window ·
- * max(n, m)⌉ (at least ⌈slope⌉ + 1, so that a path always exists between unequal lengths).
+ * max(n, m)⌉ (at least ⌈slope⌉ + 1, so that a path always exists between unequal lengths;
+ * a one-step a matches all of b).
  * A band costs a fraction of the full grid and, on the archive's sets, is as accurate or
  * more: a full window lets a series warp onto any other.
  *
@@ -33,14 +34,15 @@ export function classReference(series: readonly Float64Array[], classOf: Int32Ar
 
 /** The band of a against b: the half-width r and the diagonal's slope. */
 function bandOf(n: number, m: number, window: number): { slope: number; r: number } {
-  const slope = n > 1 ? (m - 1) / (n - 1) : 0;
+  if (n === 1) return { slope: 0, r: m }; // one step matches all of b
+  const slope = (m - 1) / (n - 1);
   return { slope, r: Math.max(Math.ceil(window * Math.max(n, m)), Math.ceil(slope) + 1) };
 }
 
 /**
- * The banded DTW cost Σ‖a_i − b_j‖² along the cheapest path inside the band; Infinity as
- * soon as every path must cost more than `abandonAbove` (the row's minimum plus
- * `remaining[i]`, a lower bound on what the later rows add). Rows are kept with an
+ * The banded DTW cost Σ‖a_i − b_j‖² along the cheapest path inside the band; Infinity when
+ * it exceeds `abandonAbove`, known as soon as every path must exceed it (the row's minimum
+ * plus `remaining[i]`, a lower bound on what the later rows add). Rows are kept with an
  * Infinity on either side of the band, so the recursion needs no tests of where it is.
  */
 export function bandedDtwCost(
@@ -82,7 +84,8 @@ export function bandedDtwCost(
     if (rowMin + (remaining === null ? 0 : remaining[i]!) > abandonAbove) return Infinity;
     [previous, current] = [current, previous];
   }
-  return previous[m]!;
+  const cost = previous[m]!;
+  return cost > abandonAbove ? Infinity : cost;
 }
 
 /**
