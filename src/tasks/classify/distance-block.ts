@@ -79,7 +79,7 @@ export function distanceBlockFromJSON(j: DistanceBlockJson, classes: number, cha
   if (j.classOf.some((c) => c >= classes)) throw new InputError(`${where}: classOf names a class past the classifier's ${classes}`);
   const bytes = base64ToBytes(j.values, `${where}.values`);
   const count = j.steps.reduce((sum, n) => sum + n * channels, 0);
-  if (bytes.length !== count * 4) throw new InputError(`${where}.values: ${bytes.length} bytes; expected ${count * 4} (float32 values of ${j.steps.length} series of ${channels} channels)`);
+  if (bytes.length !== count * 4) throw new InputError(`${where}.values: ${bytes.length} bytes; expected ${count * 4} (float32 values of ${j.steps.length} series of ${channels} channel${channels === 1 ? '' : 's'})`);
   const values = new Float32Array(bytes.buffer, bytes.byteOffset, count);
   if (!values.every(Number.isFinite)) throw new InputError(`${where}.values: holds a value that is not a finite number`);
   let at = 0;

@@ -18,6 +18,7 @@ import {
   checkSeriesFor, checkTrainingSet, CLASSIFY_DEFAULTS, defaultBatchSize, NATIVE_MASK_VALUE, seriesSetOf, shapeSeries, shapingFor, shapingOfModels,
   stratifiedSplit, type SeriesShaping,
 } from './data.js';
+import type { DistanceFeatureSettings } from '../../analysis/distance-features.js';
 import { distanceBlockFeatures, distanceBlockFor, distanceBlockFromJSON, distanceBlockSchema, distanceBlockToJSON, type DistanceBlock } from './distance-block.js';
 
 /**
@@ -25,7 +26,8 @@ import { distanceBlockFeatures, distanceBlockFor, distanceBlockFromJSON, distanc
  * trained on the training series alone (one per seed), each series' features the mean and
  * the maximum of each encoder's hidden state over its steps (and, when the models scale each
  * series, what that scaling hid: log length, mean and log deviation per channel, where they
- * vary in training), a standardised multinomial logistic regression on them.
+ * vary in training), per class how much farther its nearest training series lies than the
+ * nearest of all by DTW (distance-block.ts), a standardised multinomial logistic regression on them.
  *
  *   const classifier = new SeriesClassifier({ seeds: [0] });
  *   await classifier.fit(parseSeries(trainText, 'train.ts'));   // labels from the file, or fit(set, labels)
@@ -180,6 +182,12 @@ export class SeriesClassifier {
   /** How series become the models' windows (resampled to a length, or as they are and masked). */
   get shaping(): SeriesShaping {
     return { ...this.ready().shaping };
+  }
+
+  /** The distance features' settings (band, cap, shrink factor); null when the classifier has none. */
+  get distanceSettings(): DistanceFeatureSettings | null {
+    const d = this.ready().distances;
+    return d ? { ...d.settings } : null;
   }
 
   /** The fitted logistic regression (and its standardiser). */
