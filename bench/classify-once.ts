@@ -30,11 +30,13 @@ try {
   const metrics = await runClassify({ train: half(0), test: half(1), outDir, threads, log: (line) => process.stderr.write(`${line}\n`) });
   const seconds = (performance.now() - started) / 1000;
   const dtwSeconds = metrics.baseline_seconds['1nn_dtw'];
+  // ours: what the classifier itself takes, fit and predict (training, features, distance features included, and the logistic regression)
+  const oursSeconds = ['training', 'features', 'classifier'].reduce((sum, stage) => sum + (metrics.seconds[stage] ?? 0), 0);
   const result: TaskTiming = {
     task: `classify ${values.data} (${half(0).series.length} series to train on, ${half(1).series.length} to test, ${threads} threads)`,
-    ours: { label: `training ${metrics.epochs_trained.join('+')} epochs and classifying (accuracy ${metrics.test_accuracy?.toFixed(3)})`, seconds: metrics.train_seconds },
+    ours: { label: `training ${metrics.epochs_trained.join('+')} epochs, features and classifier (accuracy ${metrics.test_accuracy?.toFixed(3)})`, seconds: oursSeconds },
     yardstick: { label: `1-NN DTW on the same split (accuracy ${metrics.baseline_1nn_dtw?.toFixed(3)})`, seconds: dtwSeconds },
-    ratio: metrics.train_seconds / dtwSeconds,
+    ratio: oursSeconds / dtwSeconds,
     details: { wholeCommandSeconds: seconds, peakRssKB: process.resourceUsage().maxRSS },
   };
   process.stdout.write(JSON.stringify(result) + '\n');

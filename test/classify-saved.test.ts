@@ -183,3 +183,36 @@ test('labels are names: a NUL byte in a labels file or a .tsv label, or a label 
   });
   assert.ok(!existsSync(never));
 });
+
+test('the saved classifier keeps its distance features\' training series; a damaged or mismatched part is one InputError line', async () => {
+  assert.equal((await firstRun()).code, 0);
+  const json = JSON.parse(readFileSync(join(run, 'classifier', 'classifier.json'), 'utf8'));
+  // ArrowHead's 251 steps need no shrinking: the 24 training series as they are, their classes, band 10%, cap 2
+  assert.deepEqual({ ...json.distances, values: undefined }, {
+    window: 0.1, cap: 2, factor: 1, steps: new Array(24).fill(251), classOf: trainSet.labels!.map(Number), values: undefined,
+  });
+  const values = new Float32Array(Uint8Array.from(atob(json.distances.values), (c) => c.charCodeAt(0)).buffer);
+  assert.deepEqual(values, Float32Array.from(trainSet.series.flatMap((s) => Array.from(s))));
+  const loaded = await SeriesClassifier.load(run);
+  const full = loaded.toJSON();
+  const damaged = (change: (d: Record<string, unknown>) => void) => {
+    const copy = structuredClone(full) as unknown as { distances: Record<string, unknown> };
+    change(copy.distances);
+    return () => SeriesClassifier.fromJSON(copy, 'c.json');
+  };
+  const cases: [() => unknown, RegExp][] = [
+    [damaged((d) => { d.values = (d.values as string).slice(8); }), /^c\.json: distances\.values: 24090 bytes; expected 24096/],
+    [damaged((d) => { d.classOf = (d.classOf as number[]).map(() => 3); }), /^c\.json: distances: classOf names a class past the classifier's 3/],
+    [damaged((d) => { d.steps = (d.steps as number[]).slice(1); }), /^c\.json: distances: 24 classes for 23 series/],
+    [damaged((d) => { d.window = 0; }), /^c\.json: distances\.window/],
+    [damaged((d) => { delete d.values; }), /^c\.json: distances\.values/],
+  ];
+  for (const [make, pattern] of cases) {
+    assert.throws(make, (err: Error) => err.name === 'InputError' && pattern.test(err.message) && !err.message.includes('\n'), String(pattern));
+  }
+  // without the distances the logistic regression has 3 coefficients too many for each class
+  const none = structuredClone(full) as unknown as Record<string, unknown>;
+  delete none.distances;
+  assert.throws(() => SeriesClassifier.fromJSON(none, 'c.json'), /c\.json: logistic has 57 coefficients .* of 16 features need 48/);
+  await loaded.dispose();
+});

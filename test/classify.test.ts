@@ -10,6 +10,8 @@ import type { SeriesSet } from '../src/io/series-set.js';
 import { readNpy } from '../src/io/npy-file.js';
 import { logisticOnRaw, oneNearestNeighbour } from '../src/analysis/baselines.js';
 import { resampleSeries } from '../src/analysis/resample.js';
+import { classReference } from '../src/analysis/class-distances.js';
+import { distanceFeatures } from '../src/analysis/distance-features.js';
 import { checkReport, chromiumAvailable, DEFAULT_CHROMIUM, launchChromium } from './report-browser-check.js';
 import { skipWhenMissing } from './optional-checker.js';
 import { runCli } from './run-cli.js';
@@ -61,11 +63,11 @@ test('classify writes a complete run: metrics.json (last) with the result beside
     assert.equal(summary[key], metrics[key], key);
   }
   assert.equal(metrics.latent, 4);
-  assert.deepEqual(metrics.epochs_trained, [3], 'three epochs, early stopping (patience 30) never reached');
+  assert.deepEqual(metrics.epochs_trained, [3], 'three epochs, early stopping (patience 10) never reached');
   assert.deepEqual(metrics.classes, ['0', '1', '2']);
   assert.deepEqual(metrics.class_counts, { train: [8, 8, 8], test: [4, 4, 4] });
-  // mean and max of 4 units; no series statistic varies (one length, z-normalised series): 8 features
-  assert.equal(metrics.features, 8);
+  // mean and max of 4 units; no series statistic varies (one length, z-normalised series); a distance per class: 11 features
+  assert.equal(metrics.features, 11);
 
   // the baselines are those of the analysis module on the same split (raw logistic on the 16-step series the model sees)
   const train = readSeries(trainFile);
@@ -89,7 +91,19 @@ test('classify writes a complete run: metrics.json (last) with the result beside
   }).length;
   assert.equal(correct / 12, metrics.test_accuracy);
 
-  assert.deepEqual(readNpy(join(out, 'features_test.npy')).shape, [12, 8]);
+  assert.deepEqual(readNpy(join(out, 'features_test.npy')).shape, [12, 11]);
+  // the last 3 columns: distance-features.ts on the series as they are (251 steps: no shrinking), banded 10%, cap 2;
+  // the classifier keeps its training series as float32, and leaves each training series out of its own
+  const trainF32 = train.series.map((s) => Float64Array.from(Float32Array.from(s)));
+  const reference = classReference(trainF32, Int32Array.from(train.labels!, Number), 3, 1);
+  const settings = { window: 0.1, cap: 2, factor: 1 };
+  const lastColumns = (path: string) => {
+    const f = readNpy(path);
+    return Array.from({ length: f.shape[0]! }, (_, i) => Array.from({ length: 3 }, (_, c) => Number(f.data[i * 11 + 8 + c])));
+  };
+  const rowsOf = (F: { data: Float64Array; rows: number }) => Array.from({ length: F.rows }, (_, i) => Array.from(F.data.subarray(3 * i, 3 * i + 3)));
+  assert.deepEqual(lastColumns(join(out, 'features_train.npy')), rowsOf(distanceFeatures(trainF32, reference, settings, true)));
+  assert.deepEqual(lastColumns(join(out, 'features_test.npy')), rowsOf(distanceFeatures(testSet.series, reference, settings)));
   assert.ok(existsSync(join(out, 'model', 'model.json')) && existsSync(join(out, 'model', 'history.json')));
   assert.ok(metrics.feature_check_max_abs_diff < 1e-5, `pooled states' final h against encode: ${metrics.feature_check_max_abs_diff}`);
   const html = readFileSync(join(out, 'report.html'), 'utf8');
@@ -154,8 +168,8 @@ test('classify on unequal-length two-channel .npy series with label files, at th
   assert.equal(metrics.baseline_1nn_dtw, 1);
   assert.deepEqual(metrics.classes, ['run', 'walk']);
   assert.match(metrics.settings['series as the models see them'], /their own lengths, padded to 5 and masked/);
-  // 2 × 3 pooled states, then the statistics that vary: log length, and per channel mean and log std
-  const stats = metrics.features - 6;
+  // 2 × 3 pooled states, then the statistics that vary: log length, and per channel mean and log std, then a distance per class
+  const stats = metrics.features - 6 - 2;
   assert.ok(stats >= 1 && stats <= 5, `${metrics.features} features`);
   const model = JSON.parse(readFileSync(join(native, 'model', 'model.json'), 'utf8'));
   assert.match(JSON.stringify(model.modelTopology), /"Masking"/);

@@ -105,7 +105,7 @@ export function seriesBox(series: Float64Array, channels: number): SeriesBox {
  * a lower bound on dtwCost(a, b) for any lengths (LB_Keogh with a window as wide as the
  * series). Returns the per-step bounds.
  */
-function boxDistances(a: Float64Array, channels: number, box: SeriesBox): Float64Array {
+export function boxDistances(a: Float64Array, channels: number, box: SeriesBox): Float64Array {
   const steps = a.length / channels;
   const out = new Float64Array(steps);
   for (let t = 0; t < steps; t++) {

@@ -38,6 +38,7 @@ interface ClassifyCliOptions {
   lr?: number;
   C: number;
   standardize: boolean;
+  distances: boolean;
   out?: string;
   force?: boolean;
   threads: number;
@@ -85,6 +86,7 @@ export function registerClassify(program: Command): void {
     .addOption(trainingOption('--lr <rate>', `Adam's learning rate (default ${d.learningRate})`).argParser(numberOption(0, 10, true)))
     .option('--C <c>', 'the logistic regression\'s inverse regularisation strength, as scikit-learn\'s C', numberOption(0, 1e12, true), d.C)
     .option('--no-standardize', 'fit the classifier on the raw features, as the article does (default: standardised)')
+    .option('--no-distances', 'leave out the distance features (per class, how far its nearest training series lies by DTW); default: with them, up to ' + d.distanceMaxSeries + ' training series')
     .option('--out <dir>', `run folder (default: a new folder under runs/); the classifier is saved in DIR/${CLASSIFIER_FOLDER}, for --model DIR --input FILE`)
     .option('--force', 'reuse --out even if it is not empty')
     .option('--threads <n>', 'threads for training, all cores unless given', limitOption('threads'), defaultThreads())
@@ -182,6 +184,7 @@ async function classify(o: ClassifyCliOptions, trainPath: string, testPath: stri
       learningRate: o.lr,
       C: o.C,
       standardize: o.standardize,
+      distances: o.distances,
       threads: o.threads,
       callbacks: (seed) => {
         say(`training the model of seed ${seed}`);

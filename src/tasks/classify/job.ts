@@ -151,7 +151,7 @@ async function runLocked(o: ClassifyOptions, started: number, seconds: Record<st
     'latent size': first.config.latentDim,
     decoder: first.config.decoder ?? 'conditional',
     normalisation: first.config.normalize ?? 'none',
-    features: `${features.train.cols}: mean and max of the encoder's hidden state over each series' steps, per model${first.config.normalize === 'per-series' ? ', and each series\' log length, mean and log std per channel where they vary' : ''}`,
+    features: `${features.train.cols}: mean and max of the encoder's hidden state over each series' steps, per model${first.config.normalize === 'per-series' ? ', and each series\' log length, mean and log std per channel where they vary' : ''}${estimator.distanceSettings ? `, and per class the log of how much farther its nearest training series lies than the nearest of all (DTW with a band of ${estimator.distanceSettings.window * 100}%, series shrunk ${estimator.distanceSettings.factor.toFixed(2)} times, training series left out of their own)` : ''}`,
     classifier: `multinomial logistic regression, C ${C}, ${standardize ? 'standardised features' : 'raw features (--no-standardize)'}`,
     ...(given ? {} : {
       training: `Adam lr ${o.learningRate ?? CLASSIFY_DEFAULTS.learningRate}, batch ${o.batchSize ?? defaultBatchSize(shaping)}, at most ${o.epochs ?? CLASSIFY_DEFAULTS.epochs} epochs, early stopping with patience ${o.patience ?? CLASSIFY_DEFAULTS.patience} on a stratified ${CLASSIFY_DEFAULTS.validationFraction * 100}% of the training series`,

@@ -19,13 +19,16 @@ import {
   checkSeriesFor, checkTrainingSet, CLASSIFY_DEFAULTS, defaultBatchSize, NATIVE_MASK_VALUE, seriesSetOf, shapeSeries, shapingFor, shapingOfModels,
   stratifiedSplit, type SeriesShaping,
 } from './data.js';
+import type { DistanceFeatureSettings } from '../../analysis/distance-features.js';
+import { distanceBlockFeatures, distanceBlockFor, distanceBlockFromJSON, distanceBlockSchema, distanceBlockToJSON, type DistanceBlock } from './distance-block.js';
 
 /**
  * What `lstm-ae classify` fits, as an estimator (scikit-learn's and aeon's names): autoencoders
  * trained on the training series alone (one per seed), each series' features the mean and
  * the maximum of each encoder's hidden state over its steps (and, when the models scale each
  * series, what that scaling hid: log length, mean and log deviation per channel, where they
- * vary in training), a standardised multinomial logistic regression on them.
+ * vary in training), per class how much farther its nearest training series lies than the
+ * nearest of all by DTW (distance-block.ts), a standardised multinomial logistic regression on them.
  *
  *   const classifier = new SeriesClassifier({ seeds: [0] });
  *   await classifier.fit(parseSeries(trainText, 'train.ts'));   // labels from the file, or fit(set, labels)
@@ -50,6 +53,8 @@ export interface SeriesClassifierOptions {
   patience?: number;
   batchSize?: number;
   learningRate?: number;
+  /** add the distance features (distance-block.ts): per class, how far its nearest training series lies by DTW */
+  distances?: boolean;
   /** the logistic regression's inverse regularisation (scikit-learn's C) */
   C?: number;
   /** standardise the features before the logistic regression */
@@ -102,6 +107,8 @@ export class SeriesClassifier {
         blocks: StateBlock[];
         /** the informative columns of seriesStatistics, when the models scale each series */
         statistics: number[] | null;
+        /** the distance features' training series and settings, when the classifier uses them */
+        distances: DistanceBlock | null;
         autoencoders: LstmAutoencoder[];
         classifier: Classifier<string>;
         /** where the series came from in fit (for messages) */
@@ -148,11 +155,13 @@ export class SeriesClassifier {
     const perSeries = autoencoders[0]!.config.normalize === 'per-series';
     // what per-series scaling hid from the models: level, size and length, where they vary in training
     const statistics = perSeries ? informativeColumns(seriesStatistics(train)) : null;
+    const distances = (o.distances ?? CLASSIFY_DEFAULTS.distances) ? distanceBlockFor(train, classes) : null;
     this.fitted = {
-      classes, channels: train.channels, shaping, blocks: [...CLASSIFY_DEFAULTS.blocks], statistics, autoencoders, source: train.source,
+      classes, channels: train.channels, shaping, blocks: [...CLASSIFY_DEFAULTS.blocks], statistics, distances, autoencoders, source: train.source,
       classifier: undefined as unknown as Classifier<string>,
     };
-    const features = await stage('features', () => this.featuresOf(train, true));
+    // each training series' distances to the others only (leave-one-out), as a new series' would be
+    const features = await stage('features', () => this.featuresOf(train, true, {}, true));
     const C = o.C ?? CLASSIFY_DEFAULTS.C;
     const standardize = o.standardize ?? CLASSIFY_DEFAULTS.standardize;
     this.fitted.classifier = await stage('classifier', () => fitClassifier(features, train.labels, { C, standardize, tolerance: CLASSIFIER_TOLERANCE }));
@@ -174,6 +183,12 @@ export class SeriesClassifier {
   /** How series become the models' windows (resampled to a length, or as they are and masked). */
   get shaping(): SeriesShaping {
     return { ...this.ready().shaping };
+  }
+
+  /** The distance features' settings (band, cap, shrink factor); null when the classifier has none. */
+  get distanceSettings(): DistanceFeatureSettings | null {
+    const d = this.ready().distances;
+    return d ? { ...d.settings } : null;
   }
 
   /** The fitted logistic regression (and its standardiser). */
@@ -254,6 +269,7 @@ export class SeriesClassifier {
       series: { ...f.shaping },
       blocks: [...f.blocks],
       statistics: f.statistics ? [...f.statistics] : null,
+      ...(f.distances ? { distances: distanceBlockToJSON(f.distances) } : {}),
       standardizer: classifier.standardizer ? { mean: Array.from(classifier.standardizer.mean), scale: Array.from(classifier.standardizer.scale) } : null,
       logistic: { coef: Array.from(classifier.coef), intercept: Array.from(classifier.intercept) },
       settings: settingsOf(this.options),
@@ -282,8 +298,12 @@ export class SeriesClassifier {
     return set;
   }
 
-  /** The features of every series of `set`: each model's pooled encoder states, then the statistics. */
-  private async featuresOf(set: SeriesSet, check: boolean, run: RunOptions = {}): Promise<CheckedFeatures> {
+  /**
+   * The features of every series of `set`: each model's pooled encoder states, then the
+   * statistics, then the distances (`leaveOneOut`: `set` is the training set, each series
+   * compared with the others only).
+   */
+  private async featuresOf(set: SeriesSet, check: boolean, run: RunOptions = {}, leaveOneOut = false): Promise<CheckedFeatures> {
     const f = this.ready();
     const x = shapeSeries(set, f.shaping);
     const parts: FeatureMatrix[] = [];
@@ -295,6 +315,7 @@ export class SeriesClassifier {
       parts.push(stateFeatures(states, f.blocks));
     }
     if (f.statistics && f.statistics.length > 0) parts.push(selectColumns(seriesStatistics(set), f.statistics));
+    if (f.distances) parts.push(distanceBlockFeatures(f.distances, set, leaveOneOut));
     return { ...concatColumns(parts), check: largest };
   }
 
@@ -373,6 +394,7 @@ const describedSchema = v.object({
   series: v.object({ kind: v.picklist(['resample', 'native']), steps: integerIn(2, LIMITS.timesteps.max) }),
   blocks: v.pipe(v.array(v.picklist(STATE_BLOCKS)), v.minLength(1)),
   statistics: v.nullable(v.array(integerIn(0))),
+  distances: v.optional(distanceBlockSchema),
   standardizer: v.nullable(v.object({ mean: v.array(finite), scale: v.array(v.pipe(finite, v.gtValue(0))) })),
   logistic: v.object({ coef: v.array(finite), intercept: v.array(finite) }),
   settings: v.record(v.string(), v.unknown()),
@@ -413,7 +435,8 @@ export function classifierFromDescription(json: unknown, source: string, modelOf
   });
   const statistics = j.statistics;
   if (statistics && statistics.some((c) => c >= 1 + 2 * j.channels)) fail(`statistics names a column past the ${1 + 2 * j.channels} of ${j.channels} channels`);
-  const features = autoencoders.reduce((n, m) => n + j.blocks.length * m.config.latentDim, 0) + (statistics?.length ?? 0);
+  const distances = j.distances ? distanceBlockFromJSON(j.distances, j.classes.length, j.channels, source) : null;
+  const features = autoencoders.reduce((n, m) => n + j.blocks.length * m.config.latentDim, 0) + (statistics?.length ?? 0) + (distances ? j.classes.length : 0);
   const rows = j.classes.length === 2 ? 1 : j.classes.length;
   if (j.logistic.coef.length !== rows * features || j.logistic.intercept.length !== rows) {
     fail(`logistic has ${j.logistic.coef.length} coefficients and ${j.logistic.intercept.length} intercepts; ${j.classes.length} classes of ${features} features need ${rows * features} and ${rows}`);
@@ -429,7 +452,7 @@ export function classifierFromDescription(json: unknown, source: string, modelOf
   });
   return SeriesClassifier.fromParts(optionsOf(j.settings), {
     classes: [...j.classes], channels: j.channels, shaping: { ...j.series }, blocks: [...j.blocks], statistics: statistics ? [...statistics] : null,
-    autoencoders, classifier, source,
+    distances, autoencoders, classifier, source,
   });
 }
 
@@ -440,7 +463,7 @@ function optionsOf(settings: Record<string, unknown>): SeriesClassifierOptions {
     if (['latent', 'epochs', 'patience', 'batchSize', 'learningRate', 'C'].includes(key) && typeof value === 'number') out[key] = value;
     if (['decoder', 'normalize'].includes(key) && typeof value === 'string') out[key] = value;
     if (key === 'length' && (typeof value === 'number' || value === 'native')) out[key] = value;
-    if (key === 'standardize' && typeof value === 'boolean') out[key] = value;
+    if ((key === 'standardize' || key === 'distances') && typeof value === 'boolean') out[key] = value;
     if (key === 'seeds' && Array.isArray(value) && value.every((s) => Number.isInteger(s))) out[key] = value;
   }
   return out as SeriesClassifierOptions;
