@@ -4,18 +4,8 @@ import { bandedDtwCost, classDistances, classReference } from '../src/analysis/c
 import { distanceFeatures, distanceReference, shrinkSeries } from '../src/analysis/distance-features.js';
 import { dtwCost } from '../src/analysis/dtw.js';
 import { resampleSeries } from '../src/analysis/resample.js';
+import { mulberry32 as generator } from './mulberry32.js';
 
-/** mulberry32: a small seeded generator, so the random cases are the same every run. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = generator(7);
 const series = (steps: number, channels: number) => Float64Array.from({ length: steps * channels }, () => 4 * random() - 2);
 

@@ -2,18 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { boxLowerBound, dtwCost, dtwDistance, nearestNeighbourDtw, seriesBox } from '../src/analysis/dtw.js';
 import { InputError } from '../src/input-error.js';
-
-/** mulberry32: a small seeded generator, so the random cases are the same every run. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as generator } from './mulberry32.js';
 
 function randomSeries(random: () => number, steps: number, channels: number): Float64Array {
   return Float64Array.from({ length: steps * channels }, () => 4 * random() - 2);

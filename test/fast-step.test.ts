@@ -6,21 +6,12 @@ import { autoencoderLayout, WEIGHT_NAMES, type AutoencoderDims } from '../src/mo
 import type { RecurrentActivation } from '../src/ops/activations.js';
 import { assertCloseRelativeToLargest } from './assert-close.js';
 import { flat, torch as fixture } from './torch-fixture.js';
+import { mulberry32 as random } from './mulberry32.js';
 
 // The fast path (WebAssembly SIMD, threads) against the readable reference in float64:
 // loss, reconstruction, codes and every gradient tensor within 1e-5 of that tensor's
 // largest absolute value.
 const TOLERANCE = 1e-5;
-
-function random(seed: number): () => number {
-  let s = seed >>> 0; // mulberry32
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Weights uniform in +-0.6 (biases too, so gates sit in varied places), x uniform in +-1. */
 function randomCase(dims: AutoencoderDims, batch: number, seed: number): { params: Float32Array; x: Float32Array } {

@@ -4,6 +4,8 @@
  * smoothly with the phase, a decreasing loss history and a 2-D projection. No model is
  * trained, so the report layer can be tested on its own and quickly.
  */
+import { mulberry32 as uniform } from './mulberry32.js';
+
 export interface SyntheticRun {
   series0: Float64Array;
   series1: Float64Array;
@@ -18,18 +20,6 @@ export interface SyntheticRun {
   history: { loss: number[]; val_loss: number[] };
   projections: Float64Array; // (M, 2) flat
   labels: Int32Array; // (M)
-}
-
-/** Small, seeded, deterministic generator (mulberry32): the same data every run. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function syntheticRun(options: { cycles0?: number; cycles1?: number; timesteps?: number; latent?: number } = {}): SyntheticRun {

@@ -17,7 +17,7 @@
  * prunes as 1-NN does: candidates in order of a lower bound, each DTW abandoned as soon as
  * it must exceed what could still matter.
  */
-import { boxDistances, seriesBox, type SeriesBox } from './dtw.js';
+import { boxDistances, seriesBox, stepCost, type SeriesBox } from './dtw.js';
 
 /** Training series (already downsampled), their class indices and boxes: what a query is compared with. */
 export interface ClassReference {
@@ -61,17 +61,7 @@ export function bandedDtwCost(
     let rowMin = Infinity;
     let left = Infinity;
     for (let j = lo; j <= hi; j++) {
-      let cost: number;
-      if (channels === 1) {
-        const d = a[i]! - b[j]!;
-        cost = d * d;
-      } else {
-        cost = 0;
-        for (let c = 0; c < channels; c++) {
-          const d = a[i * channels + c]! - b[j * channels + c]!;
-          cost += d * d;
-        }
-      }
+      const cost = stepCost(a, b, i, j, channels);
       const up = previous[j + 1]!;
       const diagonal = previous[j]!;
       let best = i === 0 && j === 0 ? 0 : up < diagonal ? up : diagonal;

@@ -24,6 +24,20 @@ function stepsOf(what: string, series: Float64Array, channels: number): number {
   return series.length / channels;
 }
 
+/** c(i, j) = ‖a_i − b_j‖²: the cost of matching step i of a with step j of b (series row-major (length, channels)). */
+export function stepCost(a: Float64Array, b: Float64Array, i: number, j: number, channels: number): number {
+  if (channels === 1) {
+    const d = a[i]! - b[j]!;
+    return d * d;
+  }
+  let cost = 0;
+  for (let c = 0; c < channels; c++) {
+    const d = a[i * channels + c]! - b[j * channels + c]!;
+    cost += d * d;
+  }
+  return cost;
+}
+
 /**
  * The DTW recursion, abandoning as soon as every path must cost more than `abandonAbove`.
  * After row i the cheapest way on is at least min_j D(i, j) (c ≥ 0, so D never decreases
@@ -38,17 +52,7 @@ function dtwCascade(a: Float64Array, b: Float64Array, channels: number, abandonA
   for (let i = 0; i < n; i++) {
     let rowMin = Infinity;
     for (let j = 0; j < m; j++) {
-      let cost: number;
-      if (channels === 1) {
-        const d = a[i]! - b[j]!;
-        cost = d * d;
-      } else {
-        cost = 0;
-        for (let c = 0; c < channels; c++) {
-          const d = a[i * channels + c]! - b[j * channels + c]!;
-          cost += d * d;
-        }
-      }
+      const cost = stepCost(a, b, i, j, channels);
       let best: number;
       if (i === 0) best = j === 0 ? 0 : current[j - 1]!;
       else if (j === 0) best = previous[0]!;
