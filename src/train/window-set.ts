@@ -30,7 +30,7 @@ export class WindowSet {
   /**
    * The windows of x, which has been checked (checkSequences, checkRagged). Ragged series of
    * one length have no lengths, as padded windows without lengths: a batch of them is exactly
-   * today's batch of equal windows.
+   * the batch the same windows padded give.
    */
   static of(x: AnySequences | WindowSet): WindowSet {
     if (x instanceof WindowSet) return x;
