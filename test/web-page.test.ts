@@ -179,6 +179,30 @@ test("training in the page gives the CLI's losses and weights (2 epochs, 2 threa
   }
 });
 
+test("series of unequal lengths train in the page as with the CLI (masked; the page now gives them ragged, as the CLI does): the same losses and weights", { skip: noChromium }, async (t) => {
+  // 48 series of 6 to 53 steps (a sktime .ts file): several batches of mixed lengths
+  const rows = Array.from({ length: 48 }, (_, n) => Array.from({ length: 6 + ((n * 37) % 48) }, (_, k) => Math.sin(k / (2 + (n % 5)) + n).toFixed(4)).join(','));
+  const file = join(dir, 'unequal.ts');
+  writeFileSync(file, ['@problemName unequal', '@timeStamps false', '@univariate true', '@equalLength false', '@classLabel false', '@data', ...rows].join('\n') + '\n');
+  const trained = cli(['train', '--data', file, '--out', join(dir, 'run-unequal'), '--epochs', '2', '--threads', '2', '--json']);
+  assert.equal(trained.status, 0, trained.stderr);
+  const history = JSON.parse(readFileSync(join(dir, 'run-unequal', 'history.json'), 'utf8')) as { loss: number[]; val_loss: number[] };
+  const cliModel = loadModel(join(dir, 'run-unequal', 'model.json'));
+  const { page } = await openPage();
+  try {
+    const state = await run(page, file, { task: 'train', epochs: 2, threads: 2 });
+    assert.deepEqual(state.errors, []);
+    const r = state.result as { loss: number[]; valLoss: number[]; params: number[] };
+    const lossDiff = Math.max(maxDifference(r.loss, history.loss), maxDifference(r.valLoss, history.val_loss));
+    const weightDiff = maxDifference(r.params, cliModel.params);
+    t.diagnostic(`losses differ by at most ${lossDiff}, weights by at most ${weightDiff}`);
+    assert.ok(lossDiff <= 1e-6 && weightDiff <= 1e-6);
+  } finally {
+    await page.close();
+    await cliModel.dispose();
+  }
+});
+
 test("detect in the page gives `lstm-ae detect`'s anomaly scores on the same file (2 threads)", { skip: noChromium }, async (t) => {
   const input = join(FIXTURES, 'anomalies.csv');
   const detected = cli(['detect', '--input', input, '--out', join(dir, 'detect'), '--threads', '2', '--no-report', '--json']);

@@ -3,10 +3,10 @@
 // The main thread never computes, so the page stays responsive while a model trains.
 import {
   InputError, createBrowserPlatform, sharesMemory, installFastPlatform, LstmAutoencoder, DivergenceGuard, createOptimizer,
-  EarlyStopping, splitValidationRandom, MASK_VALUE, toSequences, encodeNpy, modelArtifacts, pca, checkedTrainingWindows,
+  EarlyStopping, splitValidationRandom, MASK_VALUE, toSequences, toRaggedSequences, encodeNpy, modelArtifacts, pca, checkedTrainingWindows,
   AnomalyDetector, parseSeries, parseTimeSeriesCsv,
   DEFAULT_LEARNING_RATE, TRAIN_DEFAULTS, defaultBatchSize, makeSineData, makeAnomalySeries, anomalySeriesCsv,
-  modelFromArtifacts, toOnnx, SeriesClassifier, CLASSIFY_DEFAULTS, oneNearestNeighbour, logisticOnRaw, resampleSeries, fitStandardizer, type SeriesSet, type Sequences,
+  modelFromArtifacts, toOnnx, SeriesClassifier, CLASSIFY_DEFAULTS, oneNearestNeighbour, logisticOnRaw, resampleSeries, fitStandardizer, type SeriesSet,
   type AnySequences,
 } from '../src/index.js';
 import { WindowSet } from '../src/train/window-set.js';
@@ -28,7 +28,7 @@ let stop: AbortController | undefined;
 
 /** The last run's model (train, encode) or detector (detect), kept so the page can ask for the reconstruction of a series or row it chooses. */
 let kept:
-  | { kind: 'series'; model: LstmAutoencoder; set: SeriesSet; all: Sequences; threads: number }
+  | { kind: 'series'; model: LstmAutoencoder; set: SeriesSet; all: AnySequences; threads: number }
   | { kind: 'rows'; detector: AnomalyDetector; table: ReturnType<typeof readTable> }
   | undefined;
 
@@ -122,6 +122,18 @@ function readSet(input: InputFile): SeriesSet {
   return input.labels ? { ...parsed, labels: input.labels } : parsed;
 }
 
+/**
+ * The series as the model takes them, as the CLI gives them (io/training-data.ts): windows
+ * when all have one length, else ragged, so that each batch is padded only to its own
+ * longest series; `steps` is the longest.
+ */
+function modelInput(set: SeriesSet): { all: AnySequences; steps: number; masked: boolean } {
+  const lengths = set.series.map((s) => s.length / set.channels);
+  const steps = Math.max(...lengths);
+  if (lengths.every((n) => n === steps)) return { all: toSequences(set, MASK_VALUE), steps, masked: false };
+  return { all: toRaggedSequences(set), steps, masked: true };
+}
+
 /** The codes' projection on their two principal components, with each series' label. */
 function project(codes: { data: Float32Array; shape: [number, number] }, set: SeriesSet): TrainResult['projection'] {
   const [N, L] = codes.shape;
@@ -156,7 +168,7 @@ async function reconstructSome(model: LstmAutoencoder, set: SeriesSet, all: AnyS
 }
 
 /** What train and encode show of a model's pass over the series: the codes (as .npy), their projection, a few reconstructions. */
-async function encodedView(model: LstmAutoencoder, set: SeriesSet, all: Sequences, threads: number): Promise<Pick<EncodeResult, 'codesNpy' | 'projection' | 'reconstructions'>> {
+async function encodedView(model: LstmAutoencoder, set: SeriesSet, all: AnySequences, threads: number): Promise<Pick<EncodeResult, 'codesNpy' | 'projection' | 'reconstructions'>> {
   const codes = await model.encode(all, { threads });
   return {
     codesNpy: encodeNpy({ dtype: 'float32', shape: codes.shape, data: codes.data }),
@@ -176,7 +188,7 @@ async function apply(input: InputFile, modelFiles: InputFile[], s: TaskSettings)
     const started = performance.now();
     const set = readSet(input);
     if (set.channels !== model.config.inputDim) throw new InputError(`${input.name}: its series have ${set.channels} channel(s); the model takes ${model.config.inputDim}`);
-    const all = toSequences(set, MASK_VALUE);
+    const { all } = modelInput(set);
     const result: EncodeResult = { task: 'apply', source: input.name, model: modelJson.name, ...(await encodedView(model, set, all, s.threads)), seconds: (performance.now() - started) / 1000 };
     await keep({ kind: 'series', model, set, all, threads: s.threads });
     return result;
@@ -189,17 +201,17 @@ async function apply(input: InputFile, modelFiles: InputFile[], s: TaskSettings)
 /** `lstm-ae train --data FILE --epochs E --seed S --threads N` with its other defaults. */
 async function train(input: InputFile, s: TaskSettings, signal: AbortSignal): Promise<TrainResult> {
   const set = readSet(input);
-  const all = toSequences(set, MASK_VALUE);
-  const [, T, D] = all.shape;
+  const { all, steps, masked } = modelInput(set);
   const { train: x, validation } = splitValidationRandom(all, TRAIN_DEFAULTS.validationSplit, s.seed);
+  const trainCount = WindowSet.of(x).count;
   // create's defaults are train's (AUTOENCODER_DEFAULTS); only equal-length series go unmasked, as with the CLI
-  const model = LstmAutoencoder.create({ timesteps: T, inputDim: D, seed: s.seed, ...(all.lengths ? {} : { maskValue: null }) });
+  const model = LstmAutoencoder.create({ timesteps: steps, inputDim: set.channels, seed: s.seed, ...(masked ? {} : { maskValue: null }) });
   const started = performance.now();
   const stopper = new EarlyStopping(model.params.length, { patience: TRAIN_DEFAULTS.patience });
   try {
     const history = await model.fit(x, {
       epochs: s.epochs,
-      batchSize: Math.min(defaultBatchSize(x.shape[0]), x.shape[0]),
+      batchSize: Math.min(defaultBatchSize(trainCount), trainCount),
       validationData: validation,
       earlyStopping: stopper,
       threads: s.threads,
