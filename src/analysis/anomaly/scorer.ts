@@ -23,7 +23,7 @@
  */
 import { type ErrorGaussian, mahalanobis2 } from './gaussian.js';
 import { Ewma, ewmaAlpha } from './smoothing.js';
-import { fitTail, type TailModel, tailSurprise } from './tail.js';
+import { fitTail, tailOfSorted, type TailModel, tailSurprise } from './tail.js';
 import { telemanomEpsilon } from './thresholds.js';
 import { AnomalyLikelihood, LIKELIHOOD_MIN_SD, type LikelihoodSettings } from './likelihood.js';
 import { AlertGate, type AlertSettings } from './alerts.js';
@@ -110,12 +110,22 @@ export function scoringSteps(model: Pick<ScorerModel, 'likelihood' | 'alerts'>):
   };
 }
 
-/** One statistic's tail probabilities against the held-out rows, and with 'running' every row since. */
+/**
+ * One statistic's tail probabilities against the held-out rows, and with 'running' every row
+ * since. A refit needs the last `history` values in order: rather than sort them again every
+ * `every` rows (most of a long file's scoring time), the sorted copy is updated by the values
+ * that left and arrived since the last fit, in one merge (the same array a sort gives).
+ */
 export class RunningTail {
   private readonly history: Float64Array;
   private filled = 0;
   private next = 0;
   private sinceFit = 0;
+  /** the history in ascending order as of the last fit */
+  private sorted: Float64Array;
+  /** values that left the history and that joined it since the last fit */
+  private readonly leaving: number[] = [];
+  private readonly arriving: number[] = [];
   /** the model the next value is measured against */
   tail: TailModel;
 
@@ -126,10 +136,15 @@ export class RunningTail {
     this.history = new Float64Array(calibration.kind === 'running' ? calibration.history : 0);
     for (let i = Math.max(0, heldOut.length - this.history.length); i < heldOut.length; i++) this.remember(heldOut[i]!);
     this.tail = calibration.kind === 'running' ? fitTail(this.history.subarray(0, this.filled)) : fitTail(heldOut);
+    this.sorted = this.tail.sorted;
+    this.leaving.length = 0;
+    this.arriving.length = 0;
   }
 
   private remember(s: number): void {
     if (this.history.length === 0) return;
+    if (this.filled === this.history.length) this.leaving.push(this.history[this.next]!);
+    this.arriving.push(s);
     this.history[this.next] = s;
     this.next = (this.next + 1) % this.history.length;
     this.filled = Math.min(this.filled + 1, this.history.length);
@@ -142,12 +157,46 @@ export class RunningTail {
     if (c.kind === 'running') {
       this.remember(s);
       if (++this.sinceFit >= c.every) {
-        this.tail = fitTail(this.history.subarray(0, this.filled));
+        this.sorted = mergeSorted(this.sorted, this.leaving, this.arriving);
+        this.leaving.length = 0;
+        this.arriving.length = 0;
+        this.tail = tailOfSorted(this.sorted);
         this.sinceFit = 0;
       }
     }
     return surprise;
   }
+}
+
+/**
+ * `sorted` (ascending) without one occurrence of each value in `leaving`, with `arriving`
+ * added, ascending: a new array equal to sorting the resulting values. Values that are not
+ * finite go in as they are, so fitting refuses them as it refuses them in a sort.
+ */
+export function mergeSorted(sorted: Float64Array, leaving: readonly number[], arriving: readonly number[]): Float64Array {
+  const out = Float64Array.from(arriving).sort();
+  const gone = Float64Array.from(leaving).sort();
+  const merged = new Float64Array(sorted.length - gone.length + out.length);
+  let i = 0; // in sorted
+  let g = 0; // in gone
+  let a = 0; // in out
+  let m = 0;
+  while (i < sorted.length) {
+    const v = sorted[i]!;
+    // each leaving value removes one equal value (gone and sorted ascend together)
+    while (g < gone.length && gone[g]! < v) g++;
+    if (g < gone.length && Object.is(gone[g], v)) {
+      g++;
+      i++;
+      continue;
+    }
+    while (a < out.length && out[a]! < v) merged[m++] = out[a++]!;
+    merged[m++] = v;
+    i++;
+  }
+  while (a < out.length) merged[m++] = out[a++]!;
+  if (m !== merged.length) throw new Error(`mergeSorted: ${leaving.length} leaving values were not all in the history`);
+  return merged;
 }
 
 /** The held-out rows' raw surprises, each against all the held-out rows (in-sample): the likelihood's first history. */

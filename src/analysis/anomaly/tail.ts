@@ -27,9 +27,13 @@ const TAIL_SHARE = 0.1;
 
 /** Fits the tail model to held-out scores of normal data. */
 export function fitTail(sample: ArrayLike<number>, tailShare = TAIL_SHARE): TailModel {
-  const n = sample.length;
+  return tailOfSorted(Float64Array.from(sample).sort(), tailShare);
+}
+
+/** fitTail of scores already in ascending order (kept as the model's `sorted`, not copied). */
+export function tailOfSorted(sorted: Float64Array, tailShare = TAIL_SHARE): TailModel {
+  const n = sorted.length;
   if (n < 2) throw new InputError(`the score distribution needs at least 2 held-out rows, got ${n}; give a longer training span`);
-  const sorted = Float64Array.from(sample).sort();
   if (!sorted.every(Number.isFinite)) throw new Error('fitTail: scores must be finite');
   const u = sorted[Math.min(n - 1, Math.ceil((1 - tailShare) * n) - 1)]!;
   let excess = 0;
