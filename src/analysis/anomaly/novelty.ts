@@ -18,17 +18,83 @@ export function thinCodes(codes: ArrayLike<number>, n: number, latent: number, m
   return out;
 }
 
-/** Euclidean distance from codes[offset, offset + latent) to the nearest reference code. */
-export function nearestCodeDistance(reference: ArrayLike<number>, latent: number, codes: ArrayLike<number>, offset = 0): number {
+/**
+ * The reference codes in order along their widest coordinate (the one of largest spread), so
+ * the nearest-code search can start where the query lies along it and stop on each side
+ * once that coordinate alone puts every further code at least as far as the best found.
+ */
+interface CodeIndex {
+  axis: number;
+  /** reference code indices, ascending by the axis coordinate */
+  order: Int32Array;
+  /** the axis coordinate of each code in that order */
+  keys: Float64Array;
+}
+
+/** Indices per reference array, made once: references are replaced, never changed in place. */
+const indices = new WeakMap<ArrayLike<number>, CodeIndex>();
+
+function codeIndex(reference: ArrayLike<number>, latent: number): CodeIndex {
+  const known = indices.get(reference);
+  if (known) return known;
   const m = reference.length / latent;
+  let axis = 0;
+  let widest = -1;
+  for (let l = 0; l < latent; l++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let j = 0; j < m; j++) {
+      const v = reference[j * latent + l]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (hi - lo > widest) [axis, widest] = [l, hi - lo];
+  }
+  const order = Int32Array.from({ length: m }, (_, j) => j).sort((a, b) => reference[a * latent + axis]! - reference[b * latent + axis]!);
+  const index = { axis, order, keys: Float64Array.from(order, (j) => reference[j * latent + axis]!) };
+  indices.set(reference, index);
+  return index;
+}
+
+/**
+ * Euclidean distance from codes[offset, offset + latent) to the nearest reference code. Exact:
+ * a code is skipped only when its axis term alone, (q_a − r_a)², is at least the best squared
+ * distance so far, and a sum of non-negative terms never rounds below one of its terms, so no
+ * skipped code could be nearer; the result is the brute-force minimum, bit for bit.
+ */
+export function nearestCodeDistance(reference: ArrayLike<number>, latent: number, codes: ArrayLike<number>, offset = 0): number {
+  const { axis, order, keys } = codeIndex(reference, latent);
+  const q = codes[offset + axis]!;
+  // the first code at or past the query along the axis
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < q) lo = mid + 1;
+    else hi = mid;
+  }
   let best = Infinity;
-  for (let j = 0; j < m; j++) {
+  const distance2 = (j: number) => {
     let d = 0;
     for (let l = 0; l < latent && d < best; l++) {
-      const q = codes[offset + l]! - reference[j * latent + l]!;
-      d += q * q;
+      const t = codes[offset + l]! - reference[j * latent + l]!;
+      d += t * t;
     }
     if (d < best) best = d;
+  };
+  let up = lo;
+  let down = lo - 1;
+  while (up < keys.length || down >= 0) {
+    if (up < keys.length) {
+      const t = q - keys[up]!;
+      if (t * t >= best) up = keys.length;
+      else distance2(order[up++]!);
+    }
+    if (down >= 0) {
+      const t = q - keys[down]!;
+      if (t * t >= best) down = -1;
+      else distance2(order[down--]!);
+    }
   }
   return Math.sqrt(best);
 }
