@@ -5,6 +5,7 @@
  * ever seen (a level between two familiar levels, a flat stretch where there is always
  * noise); its code still lands away from every training code.
  */
+import { firstAtLeast } from '../sorted-search.js';
 
 /** At most this many training codes are kept as the reference: the nearest-code search costs this many distances per row. */
 export const MAX_REFERENCE_CODES = 2000;
@@ -66,13 +67,7 @@ export function nearestCodeDistance(reference: ArrayLike<number>, latent: number
   const { axis, order, keys } = codeIndex(reference, latent);
   const q = codes[offset + axis]!;
   // the first code at or past the query along the axis
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < q) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstAtLeast(keys, q);
   let best = Infinity;
   const distance2 = (j: number) => {
     let d = 0;

@@ -10,6 +10,7 @@
  * floor of 1/(n + 1). anomaly_score = 1 - p.
  */
 import { InputError } from '../../input-error.js';
+import { firstAtLeast } from '../sorted-search.js';
 
 export interface TailModel {
   /** the held-out scores, ascending */
@@ -46,14 +47,7 @@ export function tailOfSorted(sorted: Float64Array, tailShare = TAIL_SHARE): Tail
 
 /** The number of values in an ascending array that are >= s. */
 function countAtLeast(sorted: Float64Array, s: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < s) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted.length - lo;
+  return sorted.length - firstAtLeast(sorted, s);
 }
 
 /** p(s): the probability that normal data scores at least s. */
