@@ -20,6 +20,7 @@ import { AnomalyDetector } from '../src/tasks/detect/anomaly-detector.js';
 import type { Detector } from '../src/tasks/detect/detector.js';
 import { announce, attempt, check, counts, mutate, mutation, tally } from './fuzz-support.js';
 import { watchingOpens } from './watch-opens.js';
+import { applyPathEdit } from './json-path-edit.js';
 
 export interface DetectorJsonRuns {
   /** detector.json byte-mutated, read as a file */
@@ -115,13 +116,7 @@ export function fuzzDetectorJson(seed: number, runDir: string, root: string, run
         j.model = e.value;
         continue;
       }
-      const path = paths[e.path]!;
-      let parent: unknown = j;
-      for (const key of path.slice(0, -1)) parent = parent === null || typeof parent !== 'object' ? undefined : (parent as Record<string | number, unknown>)[key];
-      if (parent === null || typeof parent !== 'object') continue; // an earlier edit removed it
-      const last = path[path.length - 1]!;
-      if (e.op === 'delete') delete (parent as Record<string | number, unknown>)[last];
-      else (parent as Record<string | number, unknown>)[last] = e.value;
+      applyPathEdit(j, paths[e.path]!, e);
     }
     // as text: JSON has no NaN and JSON.stringify would itself overflow at these depths
     const q = (token: string) => JSON.stringify(token);

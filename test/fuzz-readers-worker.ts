@@ -18,6 +18,7 @@ import { readTfjsModel, type TfjsModelRead } from '../src/io/tfjs/read.js';
 import { announce, attempt, check, counts, failures, mutate, mutation, namesFile, tally, type Outcome } from './fuzz-support.js';
 import { fuzzSeriesReaders, type SeriesRuns } from './fuzz-series-readers.js';
 import { watchingOpens } from './watch-opens.js';
+import { applyPathEdit } from './json-path-edit.js';
 
 export type { ReaderCounts } from './fuzz-support.js';
 
@@ -233,13 +234,7 @@ function applyEdits(edits: readonly Edit[], depth: number): string {
       if (group !== null && typeof group === 'object') (group as Record<string, unknown>).paths = e.value;
       continue;
     }
-    const path = PATHS[e.path]!;
-    let parent: unknown = json;
-    for (const key of path.slice(0, -1)) parent = parent === null || typeof parent !== 'object' ? undefined : (parent as Record<string | number, unknown>)[key];
-    if (parent === null || typeof parent !== 'object') continue; // an earlier edit removed it
-    const last = path[path.length - 1]!;
-    if (e.op === 'delete') delete (parent as Record<string | number, unknown>)[last];
-    else (parent as Record<string | number, unknown>)[last] = e.value;
+    applyPathEdit(json, PATHS[e.path]!, e);
   }
   // nesting as text: JSON.stringify would itself overflow at these depths
   return JSON.stringify(json).split(JSON.stringify(DEEP)).join('['.repeat(depth) + '{"config": {"keras_history": ["input_1", 0, 0]}}' + ']'.repeat(depth));
