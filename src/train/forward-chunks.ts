@@ -2,25 +2,6 @@ import type { ForwardOutputs, GradientStep } from './gradient-step.js';
 import type { WindowScaler } from './scaling.js';
 import { BatchBuilder, WindowSet } from './window-set.js';
 
-/**
- * A step's forward pass over any number of windows x (N,T,D), `maxBatch` at a time, so a
- * fast step can serve validation, predict and encode as well as training. Same outputs
- * and return value as referenceForward: the reconstruction's MSE against x over the real
- * steps (all of them without `lengths`) when `loss` is asked for, NaN otherwise.
- */
-export async function forwardInChunks(
-  step: GradientStep,
-  params: Float32Array,
-  x: Float32Array | Float64Array,
-  N: number,
-  outputs: ForwardOutputs,
-  lengths?: Int32Array,
-): Promise<number> {
-  const { timesteps: T, inputDim: D } = step.dims;
-  if (x.length !== N * T * D) throw new Error(`forwardInChunks: x has ${x.length} values, (${N},${T},${D}) needs ${N * T * D}`);
-  return forwardWindows(step, params, WindowSet.of({ data: x, shape: [N, T, D], ...(lengths ? { lengths } : {}) }), outputs);
-}
-
 export interface ForwardWindowsOptions {
   /** how the values are scaled for the network (BatchBuilder's copy); default as they are */
   scaler?: WindowScaler;
