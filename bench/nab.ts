@@ -75,6 +75,7 @@ const program = new Command('nab')
   .option('--red <surprise>', 'the surprise at which a row is red (alerts.ts)', numberArg(0), DEFAULT_SCORING.alerts.red)
   .option('--damped <surprise>', 'what later red rows of an event are lowered to', numberArg(0), DEFAULT_SCORING.alerts.damped)
   .option('--refractory <rows>', 'rows without a red row that end an event (0: no alert gate)', numberArg(0), DEFAULT_SCORING.alerts.refractory)
+  .option('--escalation <surprise>', "how far a later red row must climb above the event's last undamped row to keep its surprise (0: any new peak)", numberArg(0), DEFAULT_SCORING.alerts.escalation)
   .option('--learn-every <rows>', 'online learning: rows between two tunings (0: none)', numberArg(0), DEFAULT_ONLINE_LEARNING?.every ?? 0)
   .option('--learn-span <rows>', 'online learning: the tuning windows end in the last this many rows', numberArg(1), DEFAULT_ONLINE_LEARNING?.span ?? 1000)
   .option('--learn-epochs <n>', 'online learning: epochs of each tuning', numberArg(1), DEFAULT_ONLINE_LEARNING?.epochs ?? 1)
@@ -96,7 +97,7 @@ const program = new Command('nab')
 
 const o = program.opts<{
   data: string; labels: string; window: number; steps: number; smoothing: number; history: number;
-  likelihoodAverage: number; likelihoodHistory: number; learnEvery: number; learnSpan: number; learnEpochs: number; learnRate?: number; red: number; damped: number; refractory: number;
+  likelihoodAverage: number; likelihoodHistory: number; learnEvery: number; learnSpan: number; learnEpochs: number; learnRate?: number; red: number; damped: number; refractory: number; escalation: number;
   ensemble: number; windows?: number[]; combine: string; timeOfDay: boolean;
   code: boolean; latent?: number; epochs?: number;
   seeds: number[]; threads: number; only?: string; half?: string; perFile?: boolean; out?: string;
@@ -128,7 +129,7 @@ function half(names: readonly string[]): Map<string, 'tuning' | 'confirming'> {
 
 const windows = JSON.parse(readInputFile(o.labels, "NAB's combined_windows.json").toString('utf8')) as NabWindows;
 // the alert gate runs on the members' combined surprise (for one member: as the detector's own gate would)
-const gate = o.refractory > 0 ? { red: o.red, damped: o.damped, refractory: o.refractory } : null;
+const gate = o.refractory > 0 ? { red: o.red, damped: o.damped, refractory: o.refractory, escalation: o.escalation } : null;
 const settings = (seed: number, window = o.window): DetectorSettings => ({
   window, steps: o.steps, smoothingSpan: o.smoothing, heldOutShare: d.heldOutShare,
   calibration: o.history > 0 ? { ...d.calibration, history: o.history } : { kind: 'held-out' },

@@ -9,7 +9,7 @@ import { RandomState } from '../src/ops/random-state.js';
 import { normalTailSurprise } from '../src/analysis/anomaly/normal-tail.js';
 import { AlertGate } from '../src/analysis/anomaly/alerts.js';
 import { AnomalyLikelihood, LIKELIHOOD_MIN_SD } from '../src/analysis/anomaly/likelihood.js';
-import { ALERT_GATE, heldOutRawSurprises, OnlineScorer, type ScorerModel } from '../src/analysis/anomaly/scorer.js';
+import { ALERT_GATE, DEFAULT_SCORING, heldOutRawSurprises, OnlineScorer, type ScorerModel } from '../src/analysis/anomaly/scorer.js';
 import { InputError } from '../src/input-error.js';
 import { readNabJson } from './nab-fixture.js';
 
@@ -43,6 +43,23 @@ test('the alert gate: the first red row of an event alerts; later red rows are d
   assert.deepEqual(marked.map((r) => r.alert), out.map((r) => r.alert));
   assert.throws(() => new AlertGate({ red: 3, damped: 3, refractory: 2 }), InputError);
   assert.throws(() => new AlertGate({ red: 3, damped: null, refractory: 0 }), InputError);
+  assert.throws(() => new AlertGate({ red: 3, damped: 2, refractory: 2, escalation: -1 }), InputError);
+});
+
+test('the alert gate with escalation: a later red row keeps its surprise only when it climbs more than the escalation above the last row that kept its own', () => {
+  const gate = new AlertGate({ red: 3, damped: 2, refractory: 100, escalation: 5 });
+  // a metric climbing row by row: 4 opens the event; 6, 8.9 and 9 are new highs but within 5 of the last kept row (4), so damped;
+  // 9.5 is 5.5 above 4: kept, and the next bar is 14.5; 14 is not above it, 15 is
+  const surprises = [4, 6, 8.9, 9, 9.5, 12, 14, 15, 1];
+  const out = surprises.map((s) => gate.push(s));
+  assert.deepEqual(out.map((r) => r.surprise), [4, 2, 2, 2, 9.5, 2, 2, 15, 1]);
+  assert.deepEqual(out.map((r) => r.alert), [true, false, false, false, false, false, false, false, false]);
+  // escalation 0 is the gate without it: every new high keeps its surprise
+  const plain = new AlertGate({ red: 3, damped: 2, refractory: 100 });
+  const zero = new AlertGate({ red: 3, damped: 2, refractory: 100, escalation: 0 });
+  const both = surprises.map((s) => [plain.push(s).surprise, zero.push(s).surprise]);
+  assert.deepEqual(both.map(([a]) => a), [4, 6, 8.9, 9, 9.5, 12, 14, 15, 1]);
+  assert.deepEqual(both.map(([, b]) => b), both.map(([a]) => a));
 });
 
 test("HTM's anomaly likelihood: each row's moving average against the Gaussian of the averages before the last refit, as recomputed from scratch", () => {
@@ -75,16 +92,21 @@ test('the scorer with the damping gate and the likelihood: their output is the s
     steps: 1, channels: 1, smoothingSpan: 1, calibration: { kind: 'held-out' }, heldOutSmoothed: held,
     gaussian: { dim: 1, mean: Float64Array.of(0), covariance: Float64Array.of(1), precision: Float64Array.of(1) },
   };
-  const errors = [0, 5, 4, 0, 0, 6];
+  const errors = [0, 5, 4, 0, 5.1, 6];
   const plain = new OnlineScorer({ ...base, likelihood: null, alerts: null });
   const raw = errors.map((e) => plain.push([e]).surprise);
-  // defaults: no likelihood, the damping gate (red 3, damped 2, 200 rows): row 1 opens the event, row 2 is red but
-  // below its peak so it is damped to 2, row 5 is the event's new peak and keeps its surprise
+  // defaults: no likelihood, the damping gate (red 3, damped 2, 200 rows, escalation 2): row 1 opens the event, row 2 is
+  // red but below it so it is damped to 2, row 4 is a new high but within 2 of row 1 so damped too, row 5 climbs more
+  // than 2 above row 1 and keeps its surprise
   const defaults = new OnlineScorer(base);
-  assert.ok(raw[5]! > raw[1]! && raw[2]! >= 3 && raw[2]! < raw[1]! && raw[3]! < 3, 'the example has a red row below the peak and a new peak');
+  assert.ok(raw[2]! >= 3 && raw[2]! < raw[1]! && raw[3]! < 3, 'the example has a red row below the first');
+  assert.ok(raw[4]! > raw[1]! && raw[4]! < raw[1]! + 2 && raw[5]! > raw[1]! + 2, 'and a new high within 2 of it, then one beyond');
   assert.deepEqual(errors.map((e) => defaults.push([e])).map((r) => [r.surprise, r.alert]), [
-    [raw[0], false], [raw[1], true], [2, false], [raw[3], false], [raw[4], false], [raw[5], false],
+    [raw[0], false], [raw[1], true], [2, false], [raw[3], false], [2, false], [raw[5], false],
   ]);
+  // with escalation 0 every new high keeps its surprise
+  const everyHigh = new OnlineScorer({ ...base, alerts: { ...DEFAULT_SCORING.alerts, escalation: 0 } });
+  assert.deepEqual(errors.map((e) => everyHigh.push([e]).surprise), [raw[0], raw[1], 2, raw[3], raw[4], raw[5]]);
   // a gate that marks only (damped null) leaves the surprise alone
   const marking = new OnlineScorer({ ...base, alerts: ALERT_GATE });
   const rows = errors.map((e) => marking.push([e]));

@@ -72,6 +72,23 @@ test("toJSON is the CLI's detector.json (but the timing), and fromJSON scores id
   assert.deepEqual(again.flags, detection.flags);
 });
 
+test('a detector.json written before the escalation existed (its alerts without one) scores as escalation 0: every new high keeps its surprise', async () => {
+  const table = parseTimeSeriesCsv(readFileSync(series, 'utf8'), series);
+  const withEscalation = (escalation: number | undefined) => {
+    const j = JSON.parse(JSON.stringify(detector.toJSON())) as { alerts: Record<string, unknown> };
+    if (escalation === undefined) delete j.alerts.escalation;
+    else j.alerts.escalation = escalation;
+    return AnomalyDetector.fromJSON(JSON.stringify(j), detector.model);
+  };
+  const old = await withEscalation(undefined).score(table);
+  const zero = await withEscalation(0).score(table);
+  const high = await withEscalation(1e6).score(table);
+  assert.deepEqual(old.surprise, zero.surprise);
+  // on this series some event climbs to new highs: escalation 0 keeps them, an escalation no row reaches damps them
+  assert.ok(zero.surprise.some((s, t) => s > high.surprise[t]!), 'escalation 0 keeps a new high that a larger escalation damps');
+  assert.deepEqual(high.rawSurprise, zero.rawSurprise);
+});
+
 test('update, row by row, equals the batch exactly (the alert gate included; the time-of-day model: detect-time-of-day.test.ts)', async () => {
   const table = parseTimeSeriesCsv(readFileSync(series, 'utf8'), series);
   const live = AnomalyDetector.fromJSON(detector.toJSON(), detector.model);

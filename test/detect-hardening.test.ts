@@ -92,6 +92,7 @@ test('every number in detector.json is checked: each bad one is one line naming 
     ['context-held-out', (j) => { j.context.heldOutSmoothed.pop(); }, /context\.heldOutSmoothed has \d+ values; expected \d+, one per held-out row/],
     ['context-weights', (j) => { j.context.model.weights = 'AAAA'; }, /context\.model/],
     ['alerts-damped', (j) => { j.alerts.damped = 5; }, /alerts\.damped 5 is not below alerts\.red 3/],
+    ['alerts-escalation', (j) => { j.alerts.escalation = -1; }, /alerts\.escalation: /],
   ];
   for (const [name, change, message] of cases) assert.match(await refused(name, change), message, name);
   const history = await runCli('detect', '--input', input, '--history', '1e12', '--out', join(dir, 'h'), ...TINY);

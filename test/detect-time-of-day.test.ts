@@ -46,7 +46,7 @@ test('detect keeps the time-of-day model in detector.json, and --follow prints s
   assert.equal(json.context.scaling.centre.length, 4);
   assert.equal(json.context.errorModel.dim, 2);
   assert.equal(json.context.heldOutSmoothed.length, json.heldOutSmoothed.length);
-  assert.deepEqual(json.alerts, { red: 3, damped: 2, refractory: 200 });
+  assert.deepEqual(json.alerts, { red: 3, damped: 2, refractory: 200, escalation: 2 });
   assert.equal(json.training.settings.time_of_day, true);
   const out = await followCli(join(run, 'detector.json'), (stdin) => stdin.end(readFileSync(input)));
   assert.equal(out.code, 0, out.stderr);

@@ -89,6 +89,16 @@ export interface ScorerModel {
  *   (a detector.json written before has none: detector-json.ts). The alerts `detect` writes
  *   come from its flags (tasks/detect/alerts.ts). The red level 3 is a tail probability of
  *   0.001, `detect`'s default false-alarm rate.
+ * - a later row of an event keeps its surprise only when it escalates the event by 2 (100
+ *   times rarer than the event's last undamped row), not at every new peak. Before it, a
+ *   metric climbing row by row (a machine heating) alerted at every new high. On the tuning
+ *   half (escalation 0, 1, 2, 3, 4, 5, 6, 7, 8, 12: 62.7, 70.8, 73.4, 75.7, 77.3, 78.1, 78.4,
+ *   75.6, 75.7, 74.5 standard) 6 was best, but it lost on the confirming half (low FP 37.0
+ *   -> 27.5; with seeds 1000-1002 lower on all three profiles), so the confirming half was
+ *   used as a veto: of the escalations that lost on none of its profiles for either set of
+ *   seeds (1 and 2), 2 scores higher on the tuning half: 73.4 / 60.8 / 80.8 against 62.7 /
+ *   57.7 / 70.9 without; confirming half 47.4 / 37.7 / 57.9 against 46.7 / 37.0 / 52.5
+ *   (docs/detect.md).
  * - the likelihood lost on the tuning half at every setting tried (HTM's: 32.1 / 24.3 / 37.2;
  *   an average of 1 or 3 rows, a history of 2000: 43-44 standard; with the damping gate 37.0
  *   and 45.3): the surprise is already measured against each file's own recent rows (the
@@ -96,7 +106,7 @@ export interface ScorerModel {
  */
 export const DEFAULT_SCORING = {
   likelihood: null,
-  alerts: { red: 3, damped: 2, refractory: 200 },
+  alerts: { red: 3, damped: 2, refractory: 200, escalation: 2 },
 } as const satisfies { likelihood: LikelihoodSettings | null; alerts: AlertSettings | null };
 
 /** The red level online learning leaves out when the detector has no gate. */

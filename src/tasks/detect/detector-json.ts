@@ -101,8 +101,10 @@ const schema = v.object({
   ...memberParts,
   smoothingSpan: v.pipe(finiteNumber(), v.minValue(1), v.maxValue(MAX_SETTING)),
   calibration: calibrationSchema,
-  /** the alert gate (alerts.ts); absent in a detector.json written before it was on by default: none */
-  alerts: v.optional(v.nullable(v.object({ red: finite, damped: v.nullable(finite), refractory: limit('history') }))),
+  /** the alert gate (alerts.ts); absent in a detector.json written before it was on by default: none; escalation absent: 0, as before it existed */
+  alerts: v.optional(
+    v.nullable(v.object({ red: finite, damped: v.nullable(finite), refractory: limit('history'), escalation: v.optional(v.pipe(finiteNumber(), v.minValue(0), v.maxValue(MAX_SETTING))) })),
+  ),
   /** the second model, which also sees the time of day (detector.ts ContextModel); absent or null: none */
   context: v.optional(
     v.nullable(
