@@ -4,6 +4,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { InputError } from '../src/input-error.js';
 import { featuresChart, lossChart, pcaChart, reconstructionChart, sineClassesChart } from '../src/report/charts.js';
 import { reconstructionByClassChart } from '../src/report/classify-charts.js';
+import { seriesChart } from '../src/report/anomaly-charts.js';
 import { renderSvg } from '../src/report/render.js';
 import { syntheticRun } from './report-synthetic.js';
 
@@ -129,3 +130,23 @@ test('reconstruction panels: titled "class: series n" when labelled, "series n" 
   const panelTitles = Array.from(svg.matchAll(/<text[^>]*>(walk: series 0|series 3|: series 3)<\/text>/g), (m) => m[1]);
   assert.deepEqual(panelTitles, ['walk: series 0', 'series 3']);
 });
+
+test('the series chart marks every flagged interval with a red tick in a strip along the bottom, even one row of 200,000', async () => {
+  const rows = 200_000;
+  const values = Float64Array.from({ length: rows }, (_, r) => Math.sin(r / 50));
+  const flagged = [{ start: 50_000, end: 50_000 }, { start: 150_000, end: 150_001 }];
+  const svg = await render(seriesChart({ values, channels: ['v'], flagged, trainRows: 20_000 }));
+  // each tick a rule mark: 2 px wide, 10 px tall, red, at its row
+  const ticks = Array.from(svg.matchAll(/aria-roledescription="rule mark" transform="translate\(([\d.]+),([\d.]+)\)" x2="0" y2="([\d.]+)" stroke="([^"]+)" stroke-width="2"/g), (m) => ({ x: Number(m[1]), y: Number(m[2]), length: Number(m[3]), colour: m[4] }));
+  assert.equal(ticks.length, 2);
+  for (const [k, tick] of ticks.entries()) {
+    assert.equal(tick.colour, RED);
+    assert.equal(tick.length, 10);
+    assert.equal(tick.y, 210);
+    close(tick.x, (820 * flagged[k]!.start) / (rows - 1), 0.5);
+  }
+});
+
+function close(actual: number, expected: number, tolerance: number): void {
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} vs ${expected}`);
+}

@@ -110,15 +110,16 @@ export function seriesChart(input: SeriesChartInput): TopLevelSpec {
   ].map((span) => timed(axis, span));
   const kinds = ['training span', 'flagged', 'labelled anomaly'];
   const colours = [GREY, RED, ORANGE];
+  const height = D > 1 ? 280 : 220;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: chartConfig,
     title: {
       text: 'The series and what was flagged',
-      subtitle: `${rows} rows${D > 1 ? `, ${D} channels` : ''}; flagged intervals red, labelled anomalies orange (above), training span grey`,
+      subtitle: `${rows} rows${D > 1 ? `, ${D} channels` : ''}; flagged intervals red (a tick below marks each), labelled anomalies orange (above), training span grey`,
     },
     width: 820,
-    height: D > 1 ? 280 : 220,
+    height,
     layer: [
       {
         data: { values: spans.filter((s) => s.kind !== 'labelled anomaly') },
@@ -137,6 +138,13 @@ export function seriesChart(input: SeriesChartInput): TopLevelSpec {
           x2: axis.x2(),
           color: { field: 'kind', type: 'nominal', title: null, scale: { domain: kinds, range: colours }, legend: null },
         },
+      },
+      {
+        // with the alert gate an event is often flagged for a row or two, a band narrower than a pixel on a long
+        // series: a tick in a strip along the bottom marks where each flagged interval starts, at any length
+        data: { values: spans.filter((s) => s.kind === 'flagged') },
+        mark: { type: 'rule', y: height - 10, y2: height, strokeWidth: 2, color: RED },
+        encoding: { x: axis.x('start', rows) },
       },
       {
         data: { values: lines },
