@@ -72,6 +72,19 @@ test("toJSON is the CLI's detector.json (but the timing), and fromJSON scores id
   assert.deepEqual(again.flags, detection.flags);
 });
 
+test('the fit summary is typed for a detector fitted here, absent for one loaded; the loss curves come from either, [] where the file holds none', () => {
+  const fit = detector.fitSummary!;
+  assert.ok(fit.loss.length >= 1 && fit.loss.length === fit.epochs && fit.val_loss.length === fit.epochs);
+  assert.deepEqual(detector.lossCurves, { loss: fit.loss, valLoss: fit.val_loss });
+  const json = JSON.parse(JSON.stringify(detector.toJSON())) as { training: Record<string, unknown> };
+  const loaded = AnomalyDetector.fromJSON(JSON.stringify(json), detector.model);
+  assert.equal(loaded.fitSummary, undefined);
+  assert.deepEqual(loaded.lossCurves, { loss: fit.loss, valLoss: fit.val_loss });
+  delete json.training.loss;
+  json.training.val_loss = ['not', 'numbers'];
+  assert.deepEqual(AnomalyDetector.fromJSON(JSON.stringify(json), detector.model).lossCurves, { loss: [], valLoss: [] });
+});
+
 test('a detector.json written before the escalation existed (its alerts without one) scores as escalation 0: every new high keeps its surprise', async () => {
   const table = parseTimeSeriesCsv(readFileSync(series, 'utf8'), series);
   const withEscalation = (escalation: number | undefined) => {

@@ -301,7 +301,7 @@ async function detectResult(detector: AnomalyDetector, table: ReturnType<typeof 
     heldOutSmoothed: detector.detector.scorer.heldOutSmoothed, reconstructions: await detector.reconstructAt(table, mostSevereRows(d.intervals)),
   });
   const { modelJson, weights } = modelArtifacts(detector.model);
-  const training = detector.training as { loss: number[]; val_loss: number[] };
+  const { loss, valLoss } = detector.lossCurves;
   return {
     task: 'detect',
     source: table.source,
@@ -319,8 +319,8 @@ async function detectResult(detector: AnomalyDetector, table: ReturnType<typeof 
       { name: 'model.json', text: modelJson },
       { name: 'weights.bin', bytes: weights },
     ],
-    loss: training.loss,
-    valLoss: training.val_loss,
+    loss,
+    valLoss,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -123,6 +123,14 @@ export interface TrainingSummary {
   seconds: number;
 }
 
+/** A fit's summary with the settings it ran with: detector.json's "training" as `fit` writes it. */
+export type FitSummary = TrainingSummary & { settings: Record<string, unknown> };
+
+/** A loss curve from a detector.json's "training" record, which a file may lack or hold otherwise: finite numbers, else none. */
+function lossCurve(value: unknown): number[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'number' && Number.isFinite(v)) ? (value as number[]) : [];
+}
+
 function isTable(input: SeriesInput): input is TimeSeriesTable {
   return (input as TimeSeriesTable).values instanceof Float64Array && Array.isArray((input as TimeSeriesTable).valueColumns);
 }
@@ -157,6 +165,7 @@ export class AnomalyDetector {
   private cols: DetectorColumns | undefined;
   private rule: ThresholdRule | undefined;
   private summary: Record<string, unknown> = {};
+  private fitted: FitSummary | undefined;
   private live: { detector: LiveDetector; threshold: OnlineThreshold; alerts: AlertRule; rows: number } | undefined;
 
   constructor(options: AnomalyDetectorOptions = {}) {
@@ -187,9 +196,19 @@ export class AnomalyDetector {
     return this.rule;
   }
 
-  /** How training went, as detector.json and metrics.json record it. */
+  /** How training went, as detector.json and metrics.json record it (for a loaded detector: as its file holds it). */
   get training(): Record<string, unknown> {
     return this.summary;
+  }
+
+  /** This object's own fit, typed; undefined for a detector loaded from detector.json. */
+  get fitSummary(): FitSummary | undefined {
+    return this.fitted;
+  }
+
+  /** The training and validation loss per epoch, from the fit or from detector.json ([] where the file holds none). */
+  get lossCurves(): { loss: number[]; valLoss: number[] } {
+    return { loss: lossCurve(this.summary.loss), valLoss: lossCurve(this.summary.val_loss) };
   }
 
   /**
@@ -220,7 +239,7 @@ export class AnomalyDetector {
     };
     this.rule = this.thresholdChoice.rule === 'fbeta' ? undefined : fitUnlabelledThreshold(this.thresholdChoice, fitted.scorer);
     const t = fitted.training;
-    const summary: TrainingSummary & { settings: Record<string, unknown> } = {
+    const summary: FitSummary = {
       source,
       rows: t.rows,
       train_windows: t.trainWindows,
@@ -233,7 +252,8 @@ export class AnomalyDetector {
       seconds: t.seconds,
       settings: this.settingsRecord(options.describe ?? source),
     };
-    this.summary = summary as unknown as Record<string, unknown>;
+    this.fitted = summary;
+    this.summary = { ...summary };
     this.live = undefined;
     return this;
   }

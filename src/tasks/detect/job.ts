@@ -161,7 +161,9 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
       };
     }
 
-    const { settings, ...training } = estimator.training as unknown as TrainingSummary & { settings: Record<string, unknown> };
+    const fit = estimator.fitSummary;
+    if (fit === undefined) throw new Error('runDetectJob: the estimator has no fit summary right after its fit');
+    const { settings, ...training } = fit;
     const metrics: DetectMetrics = {
       input: o.input,
       rows,
