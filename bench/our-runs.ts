@@ -83,6 +83,7 @@ export const TASK_CHILDREN: Array<{ script: string; args: string[]; timeoutSecon
   { script: 'classify-many-once.js', args: ['--threads', '2'], timeoutSeconds: 600 },
   { script: 'detect-once.js', args: ['--threads', '2'], timeoutSeconds: 300 },
   { script: 'detect-csv-once.js', args: ['--threads', '2'], timeoutSeconds: 900 },
+  { script: 'nab-timing-once.js', args: ['--threads', '2'], timeoutSeconds: 600 },
   { script: 'npy-encode-once.js', args: ['--threads', '2'], timeoutSeconds: 600 },
   { script: 'padding-memory-once.js', args: ['--command', 'train', '--threads', '2', '--epochs', '2'], timeoutSeconds: 900 },
   { script: 'padding-memory-once.js', args: ['--command', 'encode', '--threads', '2'], timeoutSeconds: 900 },
