@@ -38,11 +38,20 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("the library's scores are scores.csv's anomaly_score and is_anomaly, bit for bit", () => {
+test("the library's scores are scores.csv's anomaly_score, surprise and is_anomaly, bit for bit", () => {
   const csv = lines(join(run, 'scores.csv'));
   const header = csv[0]!.split(',');
   const score = header.indexOf('anomaly_score');
+  const surprise = header.indexOf('surprise');
   const flag = header.indexOf('is_anomaly');
+  assert.deepEqual([score, surprise, flag], [4, 5, 6]);
+  // the surprise keeps the tail's digits where anomaly_score has run out of them (1 - 10^-17 is 1): this series has such a row
+  assert.ok([...detection.surprise].some((s) => s > 17 && Number.isFinite(s)), 'a row past a surprise of 17');
+  for (let t = 0; t < detection.rows; t++) {
+    const lib = detection.surprise[t]!;
+    assert.equal(csv[t + 1]!.split(',')[surprise], Number.isNaN(lib) ? '' : String(lib), `row ${t}`);
+    if (lib > 17) assert.equal(detection.anomalyScore[t], 1, `row ${t}: anomaly_score saturates`);
+  }
   assert.equal(csv.length - 1, detection.rows);
   assert.equal(detection.rows, 4000);
   for (let t = 0; t < detection.rows; t++) {

@@ -33,17 +33,19 @@ test('detect writes scores.csv, anomalies.json, the detector and metrics.json la
   assert.equal(summary.rows, ROWS);
   assert.equal(summary.scored_rows, ROWS - 7);
   const scores = lines(join(out, 'scores.csv'));
-  assert.equal(scores[0], 'timestamp,x1,x2,label,anomaly_score,is_anomaly,alert,contribution_x1,contribution_x2');
+  assert.equal(scores[0], 'timestamp,x1,x2,label,anomaly_score,surprise,is_anomaly,alert,contribution_x1,contribution_x2');
   assert.equal(scores.length, ROWS + 1);
   // rows before the first full window have no score; then every row has one, in [0, 1]
-  assert.match(scores[7]!, /^2024-01-01 00:06:00,[^,]+,[^,]+,0,,,,,$/);
+  assert.match(scores[7]!, /^2024-01-01 00:06:00,[^,]+,[^,]+,0,,,,,,$/);
   const cells = scores.slice(8).map((l) => l.split(','));
-  assert.ok(cells.every((c) => Number(c[4]) >= 0 && Number(c[4]) <= 1 && (c[5] === '0' || c[5] === '1')));
-  assert.equal(cells.filter((c) => c[5] === '1').length, summary.flagged_rows);
+  // anomaly_score in [0, 1], its surprise -log10(1 - anomaly_score) where that has the digits, the flag 0 or 1
+  assert.ok(cells.every((c) => Number(c[4]) >= 0 && Number(c[4]) <= 1 && (c[6] === '0' || c[6] === '1')));
+  for (const c of cells) if (Number(c[5]) < 12) assert.ok(Math.abs(-Math.log10(1 - Number(c[4])) - Number(c[5])) < 1e-3 * Math.max(1, Number(c[5])), c.join(','));
+  assert.equal(cells.filter((c) => c[6] === '1').length, summary.flagged_rows);
   // every flagged row lies in one of the intervals, and every interval starts and ends on a flag
   const anomalies = JSON.parse(readFileSync(join(out, 'anomalies.json'), 'utf8')) as { threshold: { rule: string; score: number }; intervals: { startRow: number; endRow: number; peakScore: number }[] };
   assert.deepEqual(anomalies.threshold, { rule: 'fpr', fpr: 0.001, score: 0.999 });
-  const flagged = new Set(cells.flatMap((c, k) => (c[5] === '1' ? [k + 7] : [])));
+  const flagged = new Set(cells.flatMap((c, k) => (c[6] === '1' ? [k + 7] : [])));
   for (const row of flagged) assert.ok(anomalies.intervals.some((i) => row >= i.startRow && row <= i.endRow), `row ${row}`);
   for (const i of anomalies.intervals) assert.ok(flagged.has(i.startRow) && flagged.has(i.endRow));
   const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { training: { rows: number }; settings: { window: number } };
@@ -73,7 +75,7 @@ test('causal: the scores of the first rows are the same whether the file ends af
     assert.equal(a.length, ROWS + 1);
     // the rows compared hold scores and flags, not only empty cells
     assert.ok(b.slice(9).every((l) => l.split(',')[4] !== ''), rule);
-    if (rule === 'fpr') assert.ok(b.slice(9).some((l) => l.split(',')[5] === '1'), 'some compared rows are flagged');
+    if (rule === 'fpr') assert.ok(b.slice(9).some((l) => l.split(',')[6] === '1'), 'some compared rows are flagged');
   }
 });
 
@@ -177,8 +179,8 @@ test('a constant series is scored, not refused: the constant channel is named an
 test('alert once per event: scores.csv alerts at the first flagged row of each interval, and no flag within the window after a flag alerts again', () => {
   const out = join(dir, 'run');
   const cells = lines(join(out, 'scores.csv')).slice(1).map((l) => l.split(','));
-  const flags = cells.map((c) => c[5] === '1');
-  const alerts = cells.map((c) => c[6] === '1');
+  const flags = cells.map((c) => c[6] === '1');
+  const alerts = cells.map((c) => c[7] === '1');
   const anomalies = JSON.parse(readFileSync(join(out, 'anomalies.json'), 'utf8')) as { refractoryRows: number; alertRows: number[]; intervals: { startRow: number }[] };
   assert.equal(anomalies.refractoryRows, 8);
   const alertRows = alerts.flatMap((a, k) => (a ? [k] : []));

@@ -261,13 +261,14 @@ export async function followDetect(
       if (json) {
         const contributions = Object.fromEntries(columns.values.map((c, k) => [c, scored.contributions ? scored.contributions[k]! : null]));
         const values = Object.fromEntries(columns.values.map((c, k) => [c, row.values[k]!]));
-        await write(JSON.stringify({ time: row.time, ...values, anomaly_score: scored.anomalyScore, is_anomaly: scored.flag, alert: scored.scored ? scored.alert : null, contributions }));
+        await write(JSON.stringify({ time: row.time, ...values, anomaly_score: scored.anomalyScore, surprise: scored.surprise, is_anomaly: scored.flag, alert: scored.scored ? scored.alert : null, contributions }));
       } else {
         await write(scoresLine(plan, {
           time: row.time,
           values: row.values,
           label: row.label,
           anomalyScore: scored.anomalyScore ?? NaN,
+          surprise: scored.surprise ?? NaN,
           flag: scored.flag ?? undefined,
           alert: scored.scored ? scored.alert : undefined,
           contributions: scored.contributions ?? undefined,

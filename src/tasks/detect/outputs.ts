@@ -13,10 +13,15 @@ function csvField(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** scores.csv's columns: the input's (time, values, label), then the scores. */
+/**
+ * scores.csv's columns: the input's (time, values, label), then the scores. `surprise` is
+ * -log10(1 - anomaly_score), the same order of rows, kept beside it because anomaly_score runs
+ * out of digits at 1 - 1e-16 (a surprise of about 16) while the surprise does not: a scorer
+ * that ranks rows across files (NAB's threshold) needs the tail's precision.
+ */
 export function scoresHeader(plan: ColumnPlan, channels: readonly string[]): string {
   const input = [plan.time, ...plan.values, plan.label].filter((k) => k >= 0).map((k) => plan.header[k]!);
-  return [...input, 'anomaly_score', 'is_anomaly', 'alert', ...channels.map((c) => `contribution_${c}`)].map(csvField).join(',');
+  return [...input, 'anomaly_score', 'surprise', 'is_anomaly', 'alert', ...channels.map((c) => `contribution_${c}`)].map(csvField).join(',');
 }
 
 export interface OutputRow {
@@ -24,6 +29,8 @@ export interface OutputRow {
   values: ArrayLike<number>;
   label: number | undefined;
   anomalyScore: number;
+  /** -log10 of the tail probability (NaN before the first full window) */
+  surprise: number;
   flag: boolean | undefined;
   /** the flag opens an event (alerts.ts) */
   alert: boolean | undefined;
@@ -36,7 +43,7 @@ export function scoresLine(plan: ColumnPlan, row: OutputRow): string {
   if (plan.time >= 0) cells.push(csvField(row.time));
   for (let c = 0; c < row.values.length; c++) cells.push(cell(row.values[c]!));
   if (plan.label >= 0) cells.push(String(row.label ?? ''));
-  cells.push(cell(row.anomalyScore), row.flag === undefined ? '' : row.flag ? '1' : '0', row.alert === undefined ? '' : row.alert ? '1' : '0');
+  cells.push(cell(row.anomalyScore), cell(row.surprise), row.flag === undefined ? '' : row.flag ? '1' : '0', row.alert === undefined ? '' : row.alert ? '1' : '0');
   for (let c = 0; c < row.values.length; c++) cells.push(row.contributions ? cell(row.contributions[c]!) : '');
   return cells.join(',');
 }
@@ -53,6 +60,7 @@ export function scoresCsv(table: TimeSeriesTable, detection: Detection): string 
         values: table.values.subarray(r * D, (r + 1) * D),
         label: table.labels?.[r],
         anomalyScore: detection.anomalyScore[r]!,
+        surprise: detection.surprise[r]!,
         flag: scored ? detection.flags[r] === 1 : undefined,
         alert: scored ? detection.alerts[r] === 1 : undefined,
         contributions: scored ? detection.contributions.subarray(r * D, (r + 1) * D) : undefined,
