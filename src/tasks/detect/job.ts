@@ -152,7 +152,8 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
     let evaluation: DetectMetrics['evaluation'];
     if (table.labels) {
       const from = Math.max(validation?.[1] ?? evaluatedFrom, series.first);
-      const scores = Float64Array.from(series.anomalyScore, (s) => (Number.isNaN(s) ? 0 : s));
+      // NAB's threshold on the surprise: the rows in anomaly_score's order, without its ties at 1
+      const scores = Float64Array.from(series.surprise, (s) => (Number.isNaN(s) ? 0 : s));
       evaluation = {
         rows: [from, rows],
         point: pointMetrics(flags, table.labels, from, rows),
