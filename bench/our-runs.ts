@@ -78,7 +78,7 @@ function lastJsonLine<T>(lines: readonly string[]): T | undefined {
 /** Each command's bench child: its script and arguments. A new command adds one line here. */
 export const TASK_CHILDREN: Array<{ script: string; args: string[]; timeoutSeconds: number }> = [
   { script: 'import-once.js', args: [], timeoutSeconds: 120 },
-  { script: 'masked-epoch-once.js', args: ['--threads', '2', '--epochs', '3'], timeoutSeconds: 300 },
+  { script: 'masked-epoch-once.js', args: ['--threads', '2', '--epochs', '7'], timeoutSeconds: 300 },
   { script: 'classify-once.js', args: ['--data', 'test/fixtures/ucr/PLAID_TRAIN.ts', '--threads', '2'], timeoutSeconds: 600 },
   { script: 'classify-many-once.js', args: ['--threads', '2'], timeoutSeconds: 600 },
   { script: 'detect-once.js', args: ['--threads', '2'], timeoutSeconds: 300 },
