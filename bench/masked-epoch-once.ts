@@ -10,8 +10,9 @@ import { positiveIntegerOption } from './article-workload.js';
 /**
  * What padding costs, in a process of its own, for bench/run.ts:
  *   node dist/bench/masked-epoch-once.js --threads 2 [--epochs 7]
- * trains one epoch at a time, the two in turn, on PLAID's 537 training series (100 to 1344 steps, padded to
- * 1344 and masked), then on windows of one length cut from the same series, as many real
+ * trains, one epoch at a time and the two in turn, on PLAID's 537 training series (100 to
+ * 1344 steps, padded to 1344 and masked) and on windows of one length cut from the same
+ * series, as many real
  * steps in all; prints the median epoch of each as one JSON line (TaskTiming: the
  * unpadded windows are the yardstick, and the own-data issue's bar is 1.3).
  */
