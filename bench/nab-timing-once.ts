@@ -1,5 +1,3 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeAnomalySeries } from '../src/data/anomaly-series.js';
 import { readTimeSeriesCsv } from '../src/io/read-series.js';
@@ -8,6 +6,7 @@ import { windowedGaussianScores } from '../src/analysis/nab/windowed-gaussian.js
 import { DEFAULT_DETECTOR_SETTINGS, fitDetector, scoreSeries } from '../src/tasks/detect/detector.js';
 import type { TaskTiming } from './child-protocol.js';
 import { positiveIntegerOption } from './article-workload.js';
+import { firstChannel, nabCsvFiles } from './nab-files.js';
 
 /**
  * Issue 21's bar for detect on NAB, in a process of its own, for bench/run.ts:
@@ -44,8 +43,7 @@ function fiveMinuteStamps(rows: number): string[] {
 
 function corpus(): { source: string; files: Series[] } {
   if (args.data) {
-    const paths = readdirSync(args.data, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.csv')).sort();
-    const files = paths.map((f) => readTimeSeriesCsv(join(args.data!, f), { timeOrder: 'rows' })).map((t) => ({ values: t.values.filter((_, i) => i % t.channels === 0), times: [...t.times] }));
+    const files = nabCsvFiles(args.data).map((path) => readTimeSeriesCsv(path, { timeOrder: 'rows' })).map((t) => ({ values: firstChannel(t), times: [...t.times] }));
     return { source: `${files.length} files of ${args.data}`, files };
   }
   const files = NAB_18_ROWS.map((rows, k) => ({ values: makeAnomalySeries({ rows, channels: 1, events: Math.max(1, Math.floor(rows / 2000)), seed: k }).values, times: fiveMinuteStamps(rows) }));

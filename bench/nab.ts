@@ -24,9 +24,8 @@
  * of day (--no-time-of-day) and the alert gate (--refractory 0; it runs here on the
  * members' combined surprise, for one member exactly as the detector's own would).
  */
-import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
 import { readInputFile } from '../src/io/read-input-file.js';
@@ -40,6 +39,7 @@ import { DEFAULT_SCORING } from '../src/analysis/anomaly/scorer.js';
 import { AlertGate } from '../src/analysis/anomaly/alerts.js';
 import { COMBINATIONS, combineSurprises, memberSeed, type Combination } from './nab-ensemble.js';
 import { readNumentaScores } from '../test/nab-fixture.js';
+import { firstChannel, nabCsvFiles } from './nab-files.js';
 
 function numberArg(min: number) {
   return (value: string): number => {
@@ -107,13 +107,6 @@ if (!Number.isInteger(o.ensemble)) program.error(`--ensemble ${o.ensemble}: expe
 const memberWindows = o.windows ?? [o.window];
 if (o.half !== undefined && o.half !== 'tuning' && o.half !== 'confirming') program.error(`--half ${o.half}: expected tuning or confirming`);
 
-function csvFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.csv'))
-    .map((f) => join(dir, f))
-    .sort();
-}
-
 /** The fixed split: within each category (folder), sorted by name, alternate files tune (0th, 2nd...) and confirm (1st, 3rd...). */
 function half(names: readonly string[]): Map<string, 'tuning' | 'confirming'> {
   const split = new Map<string, 'tuning' | 'confirming'>();
@@ -141,15 +134,13 @@ const settings = (seed: number, window = o.window): DetectorSettings => ({
   seed, latentDim: o.latent, epochs: o.epochs, threads: o.threads,
 });
 
-const allNames = csvFiles(o.data).map((path) => relative(o.data, path).split(sep).join('/'));
-const split = half(allNames);
-const files = csvFiles(o.data).filter((path) => {
-  const name = relative(o.data, path).split(sep).join('/');
-  return (o.only === undefined || path.includes(o.only)) && (o.half === undefined || split.get(name) === o.half);
-});
-const tables = files.map((path) => ({ path, name: relative(o.data, path).split(sep).join('/'), table: readTimeSeriesCsv(path, { timeOrder: 'rows' }) }));
+// each file by its name in NAB's label file: <category>/<file>.csv
+const all = nabCsvFiles(o.data).map((path) => ({ path, name: relative(o.data, path).split(sep).join('/') }));
+const split = half(all.map((f) => f.name));
+const files = all.filter(({ path, name }) => (o.only === undefined || path.includes(o.only)) && (o.half === undefined || split.get(name) === o.half));
+const tables = files.map(({ path, name }) => ({ path, name, table: readTimeSeriesCsv(path, { timeOrder: 'rows' }) }));
 
-const gaussian: NabFile[] = tables.map(({ name, table }) => ({ name, timestamps: table.times, scores: windowedGaussianScores(table.values.filter((_, i) => i % table.channels === 0)) }));
+const gaussian: NabFile[] = tables.map(({ name, table }) => ({ name, timestamps: table.times, scores: windowedGaussianScores(firstChannel(table)) }));
 const nulls: NabFile[] = tables.map(({ name, table }) => ({ name, timestamps: table.times, scores: new Float64Array(table.times.length) }));
 const htmByName = new Map(readNumentaScores().map((f) => [f.name, f]));
 const htm: NabFile[] = tables.flatMap(({ name }) => (htmByName.has(name) ? [htmByName.get(name)!] : []));

@@ -93,8 +93,9 @@ export interface ScorerModel {
  *   times rarer than the event's last undamped row), not at every new peak. Before it, a
  *   metric climbing row by row (a machine heating) alerted at every new high. With a code of
  *   8 (the detector's then), on the tuning half (escalation 0, 1, 2, 3, 4, 5, 6, 7, 8, 12:
- *   62.7, 70.8, 73.4, 75.7, 77.3, 78.1, 78.4, 75.6, 75.7, 74.5 standard) 6 was best, but it lost on the confirming half (low FP 37.0
- *   -> 27.5; with seeds 1000-1002 lower on all three profiles), so the confirming half was
+ *   62.7, 70.8, 73.4, 75.7, 77.3, 78.1, 78.4, 75.6, 75.7, 74.5 standard) 6 was best, but it
+ *   lost on the confirming half (low FP 37.0 -> 27.5; with seeds 1000-1002 lower on all three
+ *   profiles), so the confirming half was
  *   used as a veto: of the escalations that lost on none of its profiles for either set of
  *   seeds (1 and 2), 2 scores higher on the tuning half: 73.4 / 60.8 / 80.8 against 62.7 /
  *   57.7 / 70.9 without; confirming half 47.4 / 37.7 / 57.9 against 46.7 / 37.0 / 52.5
