@@ -6,7 +6,7 @@ import { windowedGaussianScores } from '../src/analysis/nab/windowed-gaussian.js
 import { DEFAULT_DETECTOR_SETTINGS, fitDetector, scoreSeries } from '../src/tasks/detect/detector.js';
 import type { TaskTiming } from './child-protocol.js';
 import { positiveIntegerOption } from './article-workload.js';
-import { firstChannel, nabCsvFiles } from './nab-files.js';
+import { firstChannel, nabCsvFiles, readOrExit } from './nab-files.js';
 
 /**
  * Issue 21's bar for detect on NAB, in a process of its own, for bench/run.ts:
@@ -50,7 +50,7 @@ function corpus(): { source: string; files: Series[] } {
   return { source: "18 synthetic series of the lengths of the team's 18 NAB files", files };
 }
 
-const { source, files } = corpus();
+const { source, files } = readOrExit('nab-timing-once', corpus);
 const rows = files.reduce((s, f) => s + f.times.length, 0);
 let epochs = 0;
 let started = performance.now();

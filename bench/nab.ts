@@ -28,10 +28,9 @@ import { availableParallelism } from 'node:os';
 import { dirname, relative, sep } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
-import { readInputFile } from '../src/io/read-input-file.js';
 import { readTimeSeriesCsv } from '../src/io/read-series.js';
 import { NAB_PROFILES, probationaryLength } from '../src/analysis/nab/profiles.js';
-import { type CorpusScore, type NabFile, type NabWindows, scoreCorpus } from '../src/analysis/nab/score-corpus.js';
+import { type CorpusScore, type NabFile, scoreCorpus } from '../src/analysis/nab/score-corpus.js';
 import { windowedGaussianScores } from '../src/analysis/nab/windowed-gaussian.js';
 import { DEFAULT_DETECTOR_SETTINGS, DEFAULT_ONLINE_LEARNING, fitDetector, scoreSeries, type DetectorSettings } from '../src/tasks/detect/detector.js';
 import { DEFAULT_LIKELIHOOD } from '../src/analysis/anomaly/likelihood.js';
@@ -39,7 +38,7 @@ import { DEFAULT_SCORING } from '../src/analysis/anomaly/scorer.js';
 import { AlertGate } from '../src/analysis/anomaly/alerts.js';
 import { COMBINATIONS, combineSurprises, memberSeed, type Combination } from './nab-ensemble.js';
 import { readNumentaScores } from '../test/nab-fixture.js';
-import { firstChannel, nabCsvFiles } from './nab-files.js';
+import { firstChannel, nabCsvFiles, readNabWindows, readOrExit } from './nab-files.js';
 
 function numberArg(min: number) {
   return (value: string): number => {
@@ -63,6 +62,8 @@ function seedList(value: string): number[] {
 
 const d = DEFAULT_DETECTOR_SETTINGS;
 const program = new Command('nab')
+  // bad options are bad input, exit 2 as lstm-ae's own commands (help stays 0)
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
   .description("Score `lstm-ae detect` on the Numenta Anomaly Benchmark, beside the null detector, NAB's windowed Gaussian and HTM.")
   .requiredOption('--data <dir>', "NAB's data folder: <category>/<file>.csv")
   .requiredOption('--labels <file>', "NAB's combined_windows.json")
@@ -120,7 +121,7 @@ function half(names: readonly string[]): Map<string, 'tuning' | 'confirming'> {
   return split;
 }
 
-const windows = JSON.parse(readInputFile(o.labels, "NAB's combined_windows.json").toString('utf8')) as NabWindows;
+const windows = readOrExit('nab', () => readNabWindows(o.labels));
 // the alert gate runs on the members' combined surprise (for one member: as the detector's own gate would)
 const gate = o.refractory > 0 ? { red: o.red, damped: o.damped, refractory: o.refractory, escalation: o.escalation } : null;
 const settings = (seed: number, window = o.window): DetectorSettings => ({
@@ -135,10 +136,10 @@ const settings = (seed: number, window = o.window): DetectorSettings => ({
 });
 
 // each file by its name in NAB's label file: <category>/<file>.csv
-const all = nabCsvFiles(o.data).map((path) => ({ path, name: relative(o.data, path).split(sep).join('/') }));
+const all = readOrExit('nab', () => nabCsvFiles(o.data)).map((path) => ({ path, name: relative(o.data, path).split(sep).join('/') }));
 const split = half(all.map((f) => f.name));
 const files = all.filter(({ path, name }) => (o.only === undefined || path.includes(o.only)) && (o.half === undefined || split.get(name) === o.half));
-const tables = files.map(({ path, name }) => ({ path, name, table: readTimeSeriesCsv(path, { timeOrder: 'rows' }) }));
+const tables = readOrExit('nab', () => files.map(({ path, name }) => ({ path, name, table: readTimeSeriesCsv(path, { timeOrder: 'rows' }) })));
 
 const gaussian: NabFile[] = tables.map(({ name, table }) => ({ name, timestamps: table.times, scores: windowedGaussianScores(firstChannel(table)) }));
 const nulls: NabFile[] = tables.map(({ name, table }) => ({ name, timestamps: table.times, scores: new Float64Array(table.times.length) }));
