@@ -323,9 +323,7 @@ async function contextSurprises(detector: Detector, context: ContextModel, value
   const scaled = scaleValues(context.scaling, withTimeOfDay(values, D, times, 'the rows scored'), C);
   const n = rows - W + 1;
   const x = trailingWindows(scaled, C, W, W - 1, rows - 1);
-  const recon = (await context.model.predict({ data: x, shape: [n, W, C] }, { threads })).data;
-  const errors = newestStepErrors(x, recon, n, W, C, steps, D);
-  const novelty = await codeNovelty(context.model, context.codeReference, x, n, threads);
+  const { errors, novelty } = await windowScores(context.model, context.codeReference, x, n, steps, D, threads);
   const scorer = new OnlineScorer(context.scorer);
   const out = new Float64Array(rows).fill(NaN);
   for (let k = 0; k < n; k++) out[W - 1 + k] = scorer.push(errors, k * steps * D, novelty[k]).rawSurprise;
@@ -356,9 +354,7 @@ export async function scoreSeries(detector: Detector, values: Float64Array, thre
     if (online) for (to = from; to < rows - 1 && !tunesAfter(online, to); to++);
     const x = trailingWindows(scaled, D, W, from, to);
     const n = to - from + 1;
-    const recon = (await model.predict({ data: x, shape: [n, W, D] }, { threads })).data;
-    const errors = newestStepErrors(x, recon, n, W, D, steps);
-    const novelty = await codeNovelty(model, reference, x, n, threads);
+    const { errors, novelty } = await windowScores(model, reference, x, n, steps, D, threads);
     for (let k = 0; k < n; k++) {
       const row = scorer.push(errors, k * steps * D, novelty[k], context ? context[from + k] : NaN);
       record(series, from + k, row);
@@ -372,6 +368,26 @@ export async function scoreSeries(detector: Detector, values: Float64Array, thre
   }
   if (online) await model.dispose();
   return series;
+}
+
+/**
+ * What one model makes of n scaled windows x (n, W, its channels): the errors of the newest
+ * `steps` rows in the first `scored` channels (the values, not the time of day), and each
+ * window's code's distance to the nearest reference code. Batch and live scoring, and both
+ * models, go through here.
+ */
+async function windowScores(
+  model: LstmAutoencoder,
+  reference: Float64Array | undefined,
+  x: Float32Array,
+  n: number,
+  steps: number,
+  scored: number,
+  threads?: number,
+): Promise<{ errors: Float64Array; novelty: Float64Array }> {
+  const { timesteps: W, inputDim: C } = model.config;
+  const recon = (await model.predict({ data: x, shape: [n, W, C] }, { threads })).data;
+  return { errors: newestStepErrors(x, recon, n, W, C, steps, scored), novelty: await codeNovelty(model, reference, x, n, threads) };
 }
 
 /** Each window's code's distance to the nearest reference code; NaN when the detector does not use the code. */
@@ -428,16 +444,14 @@ class LiveContext {
   }
 
   async push(values: ArrayLike<number>, time: string | undefined, row: number): Promise<number> {
-    const { window: W, channels: D, steps } = this.detector;
+    const { channels: D, steps } = this.detector;
     if (time === undefined) throw needsTimes();
     for (let c = 0; c < D; c++) this.raw[c] = values[c]!;
     writeTimeOfDay(time, this.raw, D, `row ${row}`);
     scaleRow(this.context.scaling, this.raw, this.scaledRow);
     if (!this.ring.push(this.scaledRow)) return NaN;
     const x = this.ring.x;
-    const recon = (await this.context.model.predict({ data: x, shape: [1, W, D + 2] }, { threads: 1 })).data;
-    const errors = newestStepErrors(x, recon, 1, W, D + 2, steps, D);
-    const novelty = await codeNovelty(this.context.model, this.context.codeReference, x, 1, 1);
+    const { errors, novelty } = await windowScores(this.context.model, this.context.codeReference, x, 1, steps, D, 1);
     return this.scorer.push(errors, 0, novelty[0]).rawSurprise;
   }
 }
@@ -476,7 +490,7 @@ export class LiveDetector {
 
   /** The next row's raw values (and time stamp, which a detector with the second model needs); its scores once its window is full, else undefined. */
   async push(values: ArrayLike<number>, time?: string): Promise<ReturnType<OnlineScorer['push']> | undefined> {
-    const { window: W, channels: D, steps } = this.detector;
+    const { channels: D, steps } = this.detector;
     const t = this.seen;
     const context = this.context ? await this.context.push(values, time, t) : NaN;
     scaleRow(this.detector.scaling, values, this.scaledRow);
@@ -485,9 +499,7 @@ export class LiveDetector {
     this.seen++;
     if (!this.ring.push(this.scaledRow)) return undefined;
     const x = this.ring.x;
-    const recon = (await this.model.predict({ data: x, shape: [1, W, D] }, { threads: 1 })).data;
-    const errors = newestStepErrors(x, recon, 1, W, D, steps);
-    const novelty = await codeNovelty(this.model, this.reference, x, 1, 1);
+    const { errors, novelty } = await windowScores(this.model, this.reference, x, 1, steps, D, 1);
     const row = this.scorer.push(errors, 0, novelty[0], context);
     if (this.kept && this.online) {
       this.kept.red[slot] = row.rawSurprise >= this.level ? 1 : 0;
