@@ -1,9 +1,10 @@
 /**
- * What `npm run nab` measures beyond one detector, kept out of `detect` because it did not
- * hold on NAB (docs/detect.md): several detectors (other seeds, other window lengths) whose
- * surprises are combined row by row. Each member is a whole detector (its own scaling,
- * error model and running calibration), so a member's surprise is a calibrated -log10 tail
- * probability, and the combination of causal scores row by row is causal.
+ * What `npm run nab` measures beyond `detect`'s detector, kept out of `detect` because it did
+ * not hold on NAB (docs/detect.md): detectors of other window lengths whose surprises are
+ * combined row by row. Each is a whole detector (its own scaling, error model and running
+ * calibration), so its surprise is a calibrated -log10 tail probability, and the combination
+ * of causal scores row by row is causal. (Detectors of other seeds, averaged: `detect`'s own
+ * ensemble, detector.ts.)
  */
 import { median } from '../src/analysis/metrics.js';
 
@@ -24,9 +25,4 @@ export function combineSurprises(members: readonly Float64Array[], how: Combinat
     out[t] = how === 'mean' ? row.reduce((a, b) => a + b, 0) / row.length : how === 'median' ? median(row) : Math.max(...row);
   }
   return out;
-}
-
-/** The seed of member k of an ensemble of seed `seed`: member 0 is the single detector's. */
-export function memberSeed(seed: number, k: number): number {
-  return seed + 1000 * k;
 }

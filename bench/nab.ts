@@ -18,11 +18,11 @@
  * confirming half is also scored at the thresholds the tuning half chose.
  *
  * Measured and left out of `detect` (docs/detect.md), kept here so they can be repeated:
- * an ensemble (--ensemble K detectors of other seeds, --windows of other lengths, their
- * surprises combined by --combine), the anomaly likelihood and online learning; and what
- * `detect` does by default, which can be turned off: the second model that sees the time
- * of day (--no-time-of-day) and the alert gate (--refractory 0; it runs here on the
- * members' combined surprise, for one member exactly as the detector's own would).
+ * detectors of other window lengths (--windows, their surprises combined by --combine), the
+ * anomaly likelihood and online learning; and what `detect` does by default, which can be
+ * changed: the ensemble of detectors of other seeds (--ensemble 1: one), the second model
+ * that sees the time of day (--no-time-of-day) and the alert gate (--refractory 0; it runs
+ * here on the combined surprise, for one window length exactly as the detector's own would).
  */
 import { availableParallelism } from 'node:os';
 import { dirname, relative, sep } from 'node:path';
@@ -32,11 +32,11 @@ import { readTimeSeriesCsv } from '../src/io/read-series.js';
 import { NAB_PROFILES, probationaryLength } from '../src/analysis/nab/profiles.js';
 import { type CorpusScore, type NabFile, scoreCorpus } from '../src/analysis/nab/score-corpus.js';
 import { windowedGaussianScores } from '../src/analysis/nab/windowed-gaussian.js';
-import { DEFAULT_DETECTOR_SETTINGS, DEFAULT_ONLINE_LEARNING, fitDetector, scoreSeries, type DetectorSettings } from '../src/tasks/detect/detector.js';
+import { DEFAULT_DETECTOR_SETTINGS, DEFAULT_ENSEMBLE, DEFAULT_ONLINE_LEARNING, disposeDetector, fitDetector, scoreSeries, type DetectorSettings } from '../src/tasks/detect/detector.js';
 import { DEFAULT_LIKELIHOOD } from '../src/analysis/anomaly/likelihood.js';
 import { DEFAULT_SCORING } from '../src/analysis/anomaly/scorer.js';
 import { AlertGate } from '../src/analysis/anomaly/alerts.js';
-import { COMBINATIONS, combineSurprises, memberSeed, type Combination } from './nab-ensemble.js';
+import { COMBINATIONS, combineSurprises, type Combination } from './nab-ensemble.js';
 import { readNumentaScores } from '../test/nab-fixture.js';
 import { firstChannel, nabCsvFiles, readNabWindows, readOrExit } from './nab-files.js';
 
@@ -81,9 +81,9 @@ const program = new Command('nab')
   .option('--learn-span <rows>', 'online learning: the tuning windows end in the last this many rows', numberArg(1), DEFAULT_ONLINE_LEARNING?.span ?? 1000)
   .option('--learn-epochs <n>', 'online learning: epochs of each tuning', numberArg(1), DEFAULT_ONLINE_LEARNING?.epochs ?? 1)
   .option('--learn-rate <r>', 'online learning: learning rate of the tunings', numberArg(0))
-  .option('--ensemble <k>', 'detectors per window length, of seeds seed, seed + 1000, ..., their surprises combined (nab-ensemble.ts)', numberArg(1), 1)
-  .option('--windows <list>', 'window lengths of the ensemble, each with --ensemble seeds (default: --window)', windowList)
-  .option('--combine <how>', `how the members' surprises are combined row by row (${COMBINATIONS.join(' | ')})`, 'mean')
+  .option('--ensemble <k>', "detectors in each detector's ensemble, of seeds seed, seed + 1000, ... (detector.ts)", numberArg(1), DEFAULT_ENSEMBLE)
+  .option('--windows <list>', 'window lengths, a detector of --ensemble seeds each, their surprises combined (default: --window)', windowList)
+  .option('--combine <how>', `how the window lengths' surprises are combined row by row (${COMBINATIONS.join(' | ')})`, 'mean')
   .option('--no-time-of-day', 'no second model that also sees the time of day')
   .option('--no-code', "score the reconstruction error alone, not also the code's novelty")
   .option('--latent <n>', 'code size', numberArg(1))
@@ -132,7 +132,7 @@ const settings = (seed: number, window = o.window): DetectorSettings => ({
   likelihood: o.likelihoodAverage > 0 ? { ...DEFAULT_LIKELIHOOD, average: o.likelihoodAverage, history: o.likelihoodHistory } : null,
   alerts: null,
   online: o.learnEvery > 0 ? { every: o.learnEvery, span: o.learnSpan, epochs: o.learnEpochs, ...(o.learnRate ? { learningRate: o.learnRate } : {}) } : null,
-  seed, latentDim: o.latent, epochs: o.epochs, threads: o.threads,
+  ensemble: o.ensemble, seed, latentDim: o.latent, epochs: o.epochs, threads: o.threads,
 });
 
 // each file by its name in NAB's label file: <category>/<file>.csv
@@ -158,13 +158,10 @@ for (const seed of o.seeds) {
     const members: Float64Array[] = [];
     let epochs = 0;
     for (const window of memberWindows) {
-      for (let k = 0; k < o.ensemble; k++) {
-        const detector = await fitDetector(table.values, table.channels, trainRows, settings(memberSeed(seed, k), window), path, table.times);
-        members.push((await scoreSeries(detector, table.values, o.threads, table.times)).surprise);
-        await detector.context?.model.dispose();
-        epochs += detector.training.loss.length;
-        await detector.model.dispose();
-      }
+      const detector = await fitDetector(table.values, table.channels, trainRows, settings(seed, window), path, table.times);
+      members.push((await scoreSeries(detector, table.values, o.threads, table.times)).surprise);
+      epochs += detector.training.loss.length;
+      await disposeDetector(detector);
     }
     const surprise = combineSurprises(members, o.combine as Combination);
     let alerts = 0;
@@ -218,7 +215,7 @@ for (const group of groups) {
   for (const [label, values] of entries) row(label, values);
   figures[group] = Object.fromEntries(entries.map(([label, values]) => [label, Object.fromEntries(profiles.map((p, j) => [p, values[j]!]))]));
 }
-process.stdout.write(`NAB normalised scores (standard, low FP, low FN), window ${memberWindows.join(', ')}, ${o.ensemble} model(s) per window (${o.combine})${o.timeOfDay ? ', each with the time-of-day model' : ''}, ${o.threads} thread(s), seeds ${o.seeds.join(', ')}\n`);
+process.stdout.write(`NAB normalised scores (standard, low FP, low FN), window ${memberWindows.join(', ')}, ${o.ensemble} detector(s) per window (${o.combine} over windows)${o.timeOfDay ? ', each with the time-of-day model' : ''}, ${o.threads} thread(s), seeds ${o.seeds.join(', ')}\n`);
 process.stdout.write(out.join('\n') + '\n');
 if (o.perFile && runs.length > 0) {
   const standard = scoreCorpus(runs[0]!.ours, windows).perProfile.standard!;

@@ -1,10 +1,12 @@
 /**
- * The ensembles `npm run nab` measures (bench/nab-ensemble.ts), against
+ * The combinations `npm run nab` measures (bench/nab-ensemble.ts) and the seeds of an
+ * ensemble's members (detector.ts), against
  * figures worked out by hand.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { combineSurprises, memberSeed } from '../bench/nab-ensemble.js';
+import { combineSurprises } from '../bench/nab-ensemble.js';
+import { memberSeed } from '../src/tasks/detect/detector.js';
 
 const members = [Float64Array.of(NaN, 1, 9, 2), Float64Array.of(NaN, 3, 0, 2), Float64Array.of(NaN, 8, 3, 5)];
 

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { InputError } from '../input-error.js';
 import type { TimeOrder } from '../io/readers/timeseries-csv.js';
-import { DEFAULT_DETECTOR_SETTINGS } from '../tasks/detect/detector.js';
+import { DEFAULT_DETECTOR_SETTINGS, DEFAULT_ENSEMBLE, MAX_ENSEMBLE } from '../tasks/detect/detector.js';
 import { DETECT_MODEL, DETECT_TRAINING } from '../tasks/detect/model.js';
 import type { DetectJobOptions, DetectMetrics } from '../tasks/detect/job.js';
 import type { AnomalyInterval } from '../analysis/anomaly/intervals.js';
@@ -40,6 +40,7 @@ interface DetectOptions {
   fbeta: number;
   validationFraction: number;
   latent: number;
+  ensemble: number;
   epochs: number;
   seed: number;
   threads: number;
@@ -100,6 +101,7 @@ export function registerDetect(program: Command): void {
     .option('--fbeta <beta>', 'fbeta: the threshold with the best F-beta on labelled validation rows', numberOption(0, 1e6, true), 1)
     .option('--validation-fraction <f>', 'fbeta: share of the rows after the training span that the threshold is chosen on', numberOption(0, 1, true), 0.5)
     .option('--latent <n>', 'size of the code', limitOption('latentDim'), DETECT_MODEL.latentDim)
+    .option('--ensemble <k>', 'detectors of seeds seed, seed + 1000, ... whose surprises are averaged (1: one detector, half the time)', integerOption(1, MAX_ENSEMBLE), DEFAULT_ENSEMBLE)
     .option('--epochs <n>', 'most epochs; training stops earlier when the held-out loss stops improving', limitOption('epochs'), DETECT_TRAINING.epochs)
     .option('--seed <n>', 'seed for the initial weights and the batch order', limitOption('seed'), d.seed)
     .option('--threads <n>', 'threads for training and scoring, all cores unless given', limitOption('threads'), availableParallelism())
@@ -167,6 +169,7 @@ async function detect(o: DetectOptions, given: (name: string) => boolean): Promi
       timeOfDay: o.timeOfDay,
       seed: o.seed,
       latentDim: o.latent,
+      ensemble: o.ensemble,
       epochs: o.epochs,
       threads: o.threads,
     },
@@ -186,7 +189,7 @@ async function detect(o: DetectOptions, given: (name: string) => boolean): Promi
   const lock = lockFolder(outDir, 'detect');
   let result: Awaited<ReturnType<typeof runDetectJob>>;
   try {
-    say(`lstm-ae detect: ${o.input}, window ${o.window}, latent ${o.latent}, threshold ${threshold.rule}, ${o.threads} thread(s) -> ${outDir}`);
+    say(`lstm-ae detect: ${o.input}, window ${o.window}, latent ${o.latent}, ${o.ensemble} detector(s), threshold ${threshold.rule}, ${o.threads} thread(s) -> ${outDir}`);
     result = await runDetectJob({ ...job, lock }, inputs);
   } finally {
     lock.release();

@@ -11,7 +11,10 @@
  * the chance that a normal row is at least as unusual on both counts, were the two independent.
  * The surprise -log10(p_t·q_t) is the same number on a scale that does not run out at 1e-16.
  * A detector with a second model (one that also sees the time of day) scores each row through
- * the same chain twice, and the row's surprise is the larger of the two (`context`).
+ * the same chain twice, and the row's surprise is the larger of the two (`context`). An
+ * ensemble's members (detectors of other seeds, each with its own calibration) score the row
+ * too, and its raw surprise is the mean of theirs: -log10 of the tail probabilities'
+ * geometric mean (`members`).
  * Two steps may follow, each causal (DEFAULT_SCORING: the gate on, the likelihood off):
  *   -> the anomaly likelihood (likelihood.ts): the surprise's short moving average against a
  *      Gaussian of its recent values, so a file's own noise level is its baseline;
@@ -70,6 +73,11 @@ export interface ScorerModel {
   heldOutNovelty?: ArrayLike<number>;
   /** the second model's raw surprises on the same held-out rows (in-sample), when the detector has one */
   heldOutContext?: ArrayLike<number>;
+  /**
+   * each other member's raw surprises on the same held-out rows (in-sample), when the detector
+   * is an ensemble: a row's raw surprise is then the mean of the members' (`members` in push)
+   */
+  heldOutMembers?: readonly ArrayLike<number>[];
   /** the anomaly likelihood over the surprise; null: none; absent: DEFAULT_SCORING's (what a detector.json without it gets) */
   likelihood?: LikelihoodSettings | null;
   /** the alert gate; null: none; absent: DEFAULT_SCORING's */
@@ -215,9 +223,11 @@ export function heldOutRawSurprises(model: ScorerModel): Float64Array {
   const reconstruction = fitTail(model.heldOutSmoothed);
   const code = model.heldOutNovelty ? fitTail(model.heldOutNovelty) : undefined;
   const context = model.heldOutContext;
+  const members = model.heldOutMembers ?? [];
   return Float64Array.from({ length: model.heldOutSmoothed.length }, (_, i) => {
     const own = tailSurprise(reconstruction, model.heldOutSmoothed[i]!) + (code ? tailSurprise(code, model.heldOutNovelty![i]!) : 0);
-    return context ? Math.max(own, context[i]!) : own;
+    const combined = context ? Math.max(own, context[i]!) : own;
+    return members.reduce((sum, m) => sum + m[i]!, combined) / (members.length + 1);
   });
 }
 
@@ -268,9 +278,11 @@ export class OnlineScorer {
   /**
    * e: the row's error vector, (steps, channels) row-major, from `offset`; novelty: its
    * code's distance (when the code is used); context: the second model's raw surprise for
-   * the row (when the detector has one), which the row's raw surprise takes when larger.
+   * the row (when the detector has one), which the row's raw surprise takes when larger;
+   * members: the sum of the other members' raw surprises for the row (an ensemble's), which
+   * the row's raw surprise is averaged with.
    */
-  push(e: ArrayLike<number>, offset = 0, novelty = NaN, context = NaN): ScoredRow {
+  push(e: ArrayLike<number>, offset = 0, novelty = NaN, context = NaN, members = NaN): ScoredRow {
     const { channels: D, steps } = this.model;
     const distance2 = mahalanobis2(this.model.gaussian, e, offset, this.terms);
     const smoothed = this.smoothed.push(distance2);
@@ -288,6 +300,11 @@ export class OnlineScorer {
       rawSurprise += this.codeTail.push(smoothedNovelty);
     }
     if (context > rawSurprise) rawSurprise = context;
+    const others = this.model.heldOutMembers?.length ?? 0;
+    if (others > 0) {
+      if (Number.isNaN(members)) throw new Error("OnlineScorer: this detector is an ensemble; pass the other members' raw surprises");
+      rawSurprise = (rawSurprise + members) / (others + 1);
+    }
     let surprise = this.likelihood ? this.likelihood.push(rawSurprise) : rawSurprise;
     let alert = false;
     if (this.gate) ({ surprise, alert } = this.gate.push(surprise));

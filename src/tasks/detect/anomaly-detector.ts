@@ -22,7 +22,7 @@ import type { TimeOrder, TimeSeriesTable } from '../../io/readers/timeseries-csv
 import type { AnomalyInterval } from '../../analysis/anomaly/intervals.js';
 import { heldOutSurprises, OnlineThreshold, type ThresholdRule } from '../../analysis/anomaly/scorer.js';
 import { TrainingDivergedError, type FitCallbacks, type LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
-import { DEFAULT_DETECTOR_SETTINGS, fitDetector, LiveDetector, scoreSeries, type Detector, type DetectorSettings, type FittedDetector, type ScoredSeries } from './detector.js';
+import { DEFAULT_DETECTOR_SETTINGS, disposeDetector, fitDetector, LiveDetector, scoreSeries, type Detector, type DetectorSettings, type FittedDetector, type ScoredSeries } from './detector.js';
 import { checkDetectorOptions, columnsOf, detectorFromJson, detectorJson, parseDetectorJson, type DetectorColumns, type DetectorJson } from './detector-json.js';
 import { DEFAULT_THRESHOLD, fitFBetaThreshold, fitUnlabelledThreshold, flagSeries, intervalsOf, type ThresholdChoice } from './flagging.js';
 import { DETECT_MODEL, DETECT_TRAINING } from './model.js';
@@ -271,6 +271,7 @@ export class AnomalyDetector {
       scoring: s.useCode ? 'reconstruction error and code novelty' : 'reconstruction error',
       time_of_day: this.fittedDetector?.context !== undefined,
       alert_gate: this.fittedDetector?.scorer.alerts ?? null,
+      ensemble: (this.fittedDetector?.members?.length ?? 0) + 1,
       seed: s.seed,
       max_epochs: s.epochs ?? DETECT_TRAINING.epochs,
       patience: DETECT_TRAINING.patience,
@@ -392,6 +393,7 @@ export class AnomalyDetector {
       useCode: json.code !== null,
       timeOfDay: detector.context !== undefined,
       alerts: detector.scorer.alerts ?? null,
+      ensemble: (detector.members?.length ?? 0) + 1,
       latentDim: detector.model.config.latentDim,
       ...(typeof s?.seed === 'number' ? { seed: s.seed } : {}),
       ...(typeof s?.held_out_share === 'number' ? { heldOutShare: s.held_out_share } : {}),
@@ -420,8 +422,7 @@ export class AnomalyDetector {
 
   /** Frees the model's worker threads. */
   async dispose(): Promise<void> {
-    await this.fittedDetector?.model.dispose();
-    await this.fittedDetector?.context?.model.dispose();
+    if (this.fittedDetector) await disposeDetector(this.fittedDetector);
   }
 }
 

@@ -60,15 +60,22 @@ export function loadDetector(path: string): { detector: Detector; columns: Detec
 }
 
 /**
- * The detector's time-of-day model (detector.json's `context`, kept inline), for `lstm-ae
- * export --context`: its input is the values and then the time of day's sin and cos. One
- * line when the detector has none (it was fitted with --no-time-of-day, or on rows whose
- * stamps did not span a day).
+ * One model of a detector, for `lstm-ae export`: member k of its ensemble (0: the detector's
+ * own, whose model.json sits beside detector.json; 1 and up: the others, kept inline), or with
+ * `context` that member's time-of-day model (its input is the values and then the time of
+ * day's sin and cos). One line when there is no such member, or it has no time-of-day model
+ * (fitted with --no-time-of-day, or on rows whose stamps did not span a day).
  */
-export function loadDetectorContextModel(path: string): { model: Detector['model']; files: string[] } {
+export function loadDetectorModel(path: string, which: { member: number; context: boolean }): { model: Detector['model']; files: string[] } {
   const { detector, json } = loadDetector(path);
-  if (!detector.context) {
-    throw new InputError(`${path}: this detector has no time-of-day model (its "context" is null); export its model with --model ${join(dirname(path), json.model)}`);
+  const files = [path, join(dirname(path), json.model)];
+  const members = [detector, ...(detector.members ?? [])];
+  const member = members[which.member];
+  if (!member) throw new InputError(`${path}: --member ${which.member}, but this detector has ${members.length} member(s); expected 0 to ${members.length - 1}`);
+  if (!which.context) return { model: member.model, files };
+  if (!member.context) {
+    const where = which.member === 0 ? 'its "context" is null' : `members[${which.member - 1}].context is null`;
+    throw new InputError(`${path}: this detector has no time-of-day model (${where}); export its model with --model ${join(dirname(path), json.model)}`);
   }
-  return { model: detector.context.model, files: [path, join(dirname(path), json.model)] };
+  return { model: member.context.model, files };
 }

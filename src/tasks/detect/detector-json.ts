@@ -3,7 +3,8 @@
  * its model (model.json + weights, the TF.js Layers format, named by "model"): the columns, the
  * window, the scaling, the error Gaussian, the smoothing, the calibration's starting rows and
  * the threshold rule, the alert gate, and the second model that sees the time of day (its
- * TF.js files inline, the weights in base64, with its own scaling and statistics). Numbers are
+ * TF.js files inline, the weights in base64, with its own scaling and statistics), and an
+ * ensemble's other members (each its models inline and its statistics). Numbers are
  * JSON doubles, which read back exactly, so a detector read back scores exactly as the one
  * that wrote it. Reading and writing the file: detector-file.ts.
  */
@@ -18,7 +19,7 @@ import type { ChannelScaling } from '../../analysis/anomaly/scaling.js';
 import type { LstmAutoencoder } from '../../models/autoencoder/lstm-autoencoder.js';
 import { base64ToBytes, bytesToBase64 } from '../../io/base64.js';
 import { modelArtifacts, modelFromArtifacts } from '../../io/tfjs/artifacts.js';
-import type { ContextModel, Detector } from './detector.js';
+import { MAX_ENSEMBLE, type ContextModel, type Detector } from './detector.js';
 
 export const DETECTOR_FILE = 'detector.json';
 const FORMAT = 'lstm-ae-detector';
@@ -84,6 +85,10 @@ const memberParts = {
   ),
 };
 
+/** A model's TF.js files inline: model.json's object and the weights in base64. */
+const inlineModelSchema = v.object({ modelJson: v.record(v.string(), v.unknown()), weights: v.pipe(v.string(), v.maxLength(64 << 20)) });
+const contextSchema = v.object({ model: inlineModelSchema, ...memberParts });
+
 const schema = v.object({
   format: v.literal(FORMAT),
   version: v.literal(1),
@@ -106,14 +111,9 @@ const schema = v.object({
     v.nullable(v.object({ red: finite, damped: v.nullable(finite), refractory: limit('history'), escalation: v.optional(v.pipe(finiteNumber(), v.minValue(0), v.maxValue(MAX_SETTING))) })),
   ),
   /** the second model, which also sees the time of day (detector.ts ContextModel); absent or null: none */
-  context: v.optional(
-    v.nullable(
-      v.object({
-        model: v.object({ modelJson: v.record(v.string(), v.unknown()), weights: v.pipe(v.string(), v.maxLength(64 << 20)) }),
-        ...memberParts,
-      }),
-    ),
-  ),
+  context: v.optional(v.nullable(contextSchema)),
+  /** an ensemble's other detectors (detector.ts Detector.members), each with its second model or null; absent: none, one detector */
+  members: v.optional(v.pipe(v.array(v.object({ model: inlineModelSchema, ...memberParts, context: v.nullable(contextSchema) })), v.maxLength(MAX_ENSEMBLE - 1))),
   threshold: v.variant('rule', [
     v.object({ rule: v.literal('fpr'), fpr: v.pipe(v.number(), v.gtValue(0), v.ltValue(1)), score: finite }),
     v.object({ rule: v.literal('sigma'), k: v.pipe(finiteNumber(), v.minValue(0), v.maxValue(MAX_SETTING)), surprise: finite }),
@@ -147,6 +147,7 @@ export function detectorJson(
     calibration: detector.scorer.calibration,
     alerts: detector.scorer.alerts ?? null,
     context: context ? { model: inlineModel(context.model), ...memberJson(context) } : null,
+    ...(detector.members ? { members: detector.members.map((m) => ({ model: inlineModel(m.model), ...memberJson(m), context: m.context ? { model: inlineModel(m.context.model), ...memberJson(m.context) } : null })) } : {}),
     threshold,
     training,
   };
@@ -200,10 +201,18 @@ export function parseDetectorJson(input: string | unknown, source: string): Dete
   };
   checkMember(j, '', D, D, j.steps, source, fail);
   if (j.steps > j.window) fail(`steps ${j.steps} is more than the window's ${j.window} rows`, `1 to ${j.window}`);
-  if (j.context) {
-    checkMember(j.context, 'context.', D + 2, D, j.steps, source, fail);
-    if (j.context.heldOutSmoothed.length !== j.heldOutSmoothed.length) fail(`context.heldOutSmoothed has ${j.context.heldOutSmoothed.length} values`, `${j.heldOutSmoothed.length}, one per held-out row as heldOutSmoothed`);
-  }
+  const checkContext = (c: typeof j.context, prefix: string) => {
+    if (!c) return;
+    checkMember(c, `${prefix}context.`, D + 2, D, j.steps, source, fail);
+    if (c.heldOutSmoothed.length !== j.heldOutSmoothed.length) fail(`${prefix}context.heldOutSmoothed has ${c.heldOutSmoothed.length} values`, `${j.heldOutSmoothed.length}, one per held-out row as heldOutSmoothed`);
+  };
+  checkContext(j.context, '');
+  j.members?.forEach((m, k) => {
+    const prefix = `members[${k}].`;
+    checkMember(m, prefix, D, D, j.steps, source, fail);
+    if (m.heldOutSmoothed.length !== j.heldOutSmoothed.length) fail(`${prefix}heldOutSmoothed has ${m.heldOutSmoothed.length} values`, `${j.heldOutSmoothed.length}, one per held-out row as heldOutSmoothed`);
+    checkContext(m.context, prefix);
+  });
   if (j.alerts && j.alerts.damped !== null && !(j.alerts.damped < j.alerts.red)) fail(`alerts.damped ${j.alerts.damped} is not below alerts.red ${j.alerts.red}`, 'damped below red');
   if (j.calibration.kind === 'running' && j.calibration.every > j.calibration.history) fail(`calibration.every ${j.calibration.every} is more than its history of ${j.calibration.history} rows`, `1 to ${j.calibration.history}`);
   if (j.threshold.rule === 'dynamic' && j.threshold.every > j.threshold.window) fail(`threshold.every ${j.threshold.every} is more than its window of ${j.threshold.window} rows`, `1 to ${j.threshold.window}`);
@@ -248,13 +257,44 @@ function checkMember(
 
 /** The detector a checked detector.json describes, with its model (loaded from the file "model" names, or given in memory). */
 export function detectorFromJson(j: DetectorJson, model: LstmAutoencoder, source: string, modelSource = 'the model'): Detector {
+  const members = (j.members ?? []).map((m, k) => {
+    const prefix = `members[${k}].`;
+    return oneDetector(j, m, prefix, inlineModelFrom(m.model, `${source}: ${prefix}model`), m.context, source, `${source}: ${prefix}model`);
+  });
+  const main = oneDetector(j, j, '', model, j.context, source, modelSource);
+  return {
+    ...main,
+    scorer: {
+      ...main.scorer,
+      ...(members.length > 0 ? { heldOutMembers: members.map((m) => heldOutRawSurprises(m.scorer)) } : {}),
+      // a detector.json written before the gate was on by default has none
+      alerts: j.alerts ?? null,
+    },
+    ...(members.length > 0 ? { members } : {}),
+  };
+}
+
+/** A model given inline (TF.js files, the weights in base64). */
+function inlineModelFrom(m: v.InferOutput<typeof inlineModelSchema>, where: string): LstmAutoencoder {
+  return modelFromArtifacts(m.modelJson, base64ToBytes(m.weights, `${where}.weights`), `${where}.modelJson`);
+}
+
+/** One detector of a checked detector.json (the file's own, or a member of its ensemble) with its second model, without likelihood or gate. */
+function oneDetector(
+  j: DetectorJson,
+  parts: Pick<DetectorJson, 'scaling' | 'errorModel' | 'heldOutSmoothed' | 'code'>,
+  prefix: string,
+  model: LstmAutoencoder,
+  contextJson: DetectorJson['context'],
+  source: string,
+  modelSource: string,
+): Detector {
   const D = j.columns.values.length;
-  const main = memberFromJson(j, '', model, D, D, j, source, modelSource);
+  const main = memberFromJson(parts, prefix, model, D, D, j, source, modelSource);
   let context: ContextModel | undefined;
-  if (j.context) {
-    const where = `${source}: context.model`;
-    const contextModel = modelFromArtifacts(j.context.model.modelJson, base64ToBytes(j.context.model.weights, `${where}.weights`), `${where}.modelJson`);
-    context = memberFromJson(j.context, 'context.', contextModel, D + 2, D, j, source, where);
+  if (contextJson) {
+    const where = `${source}: ${prefix}context.model`;
+    context = memberFromJson(contextJson, `${prefix}context.`, inlineModelFrom(contextJson.model, where), D + 2, D, j, source, where);
   }
   return {
     model,
@@ -262,13 +302,7 @@ export function detectorFromJson(j: DetectorJson, model: LstmAutoencoder, source
     steps: j.steps,
     channels: D,
     scaling: main.scaling,
-    scorer: {
-      ...main.scorer,
-      ...(context ? { heldOutContext: heldOutRawSurprises(context.scorer) } : {}),
-      likelihood: null,
-      // a detector.json written before the gate was on by default has none
-      alerts: j.alerts ?? null,
-    },
+    scorer: { ...main.scorer, ...(context ? { heldOutContext: heldOutRawSurprises(context.scorer) } : {}) },
     ...(main.codeReference ? { codeReference: main.codeReference } : {}),
     ...(context ? { context } : {}),
   };
