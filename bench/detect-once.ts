@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { makeAnomalySeries } from '../src/data/anomaly-series.js';
 import { windowedGaussianScores } from '../src/analysis/nab/windowed-gaussian.js';
-import { DEFAULT_DETECTOR_SETTINGS, fitDetector, LiveDetector, scoreSeries } from '../src/tasks/detect/detector.js';
+import { DEFAULT_DETECTOR_SETTINGS, disposeDetector, fitDetector, LiveDetector, scoreSeries } from '../src/tasks/detect/detector.js';
 import type { TaskTiming } from './child-protocol.js';
 import { positiveIntegerOption } from './article-workload.js';
 
@@ -44,7 +44,7 @@ try {
   for (let t = 0; t < liveRows; t++) await live.push(series.values.subarray(t * channels, (t + 1) * channels));
   liveMsPerRow = (performance.now() - started) / liveRows;
 } finally {
-  await detector.model.dispose();
+  await disposeDetector(detector);
 }
 started = performance.now();
 for (let c = 0; c < channels; c++) windowedGaussianScores(series.values.filter((_, i) => i % channels === c));

@@ -3,7 +3,7 @@ import { makeAnomalySeries } from '../src/data/anomaly-series.js';
 import { readTimeSeriesCsv } from '../src/io/read-series.js';
 import { probationaryLength } from '../src/analysis/nab/profiles.js';
 import { windowedGaussianScores } from '../src/analysis/nab/windowed-gaussian.js';
-import { DEFAULT_DETECTOR_SETTINGS, fitDetector, scoreSeries } from '../src/tasks/detect/detector.js';
+import { DEFAULT_DETECTOR_SETTINGS, disposeDetector, fitDetector, scoreSeries } from '../src/tasks/detect/detector.js';
 import type { TaskTiming } from './child-protocol.js';
 import { positiveIntegerOption } from './article-workload.js';
 import { firstChannel, nabCsvFiles, readOrExit } from './nab-files.js';
@@ -61,8 +61,7 @@ for (const file of files) {
     await scoreSeries(detector, file.values, threads, file.times);
     epochs += detector.training.loss.length;
   } finally {
-    await detector.model.dispose();
-    await detector.context?.model.dispose();
+    await disposeDetector(detector);
   }
 }
 const ours = (performance.now() - started) / 1000;

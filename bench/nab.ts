@@ -177,7 +177,7 @@ for (const seed of o.seeds) {
     ours.push({ name, timestamps: table.times, scores: Float64Array.from(surprise, (s) => (Number.isNaN(s) ? 0 : s)) });
     const seconds = (performance.now() - t0) / 1000;
     perFile.push({ name, rows, trainRows, epochs, seconds, alerts });
-    process.stderr.write(`seed ${seed} ${name}: ${rows} rows, trained on ${trainRows} (${epochs} epochs over ${members.length} model(s)), ${alerts} alerts, ${seconds.toFixed(1)} s\n`);
+    process.stderr.write(`seed ${seed} ${name}: ${rows} rows, trained on ${trainRows} (${epochs} epochs of the first model, ${members.length} window length(s) of ${o.ensemble} detector(s)), ${alerts} alerts, ${seconds.toFixed(1)} s\n`);
   }
   runs.push({ seed, ours, seconds: (performance.now() - started) / 1000, files: perFile });
 }

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { anomalySeriesCsv, makeAnomalySeries } from '../src/data/anomaly-series.js';
-import { DEFAULT_DETECTOR_SETTINGS, fitDetector, scoreSeries, type DetectorSettings } from '../src/tasks/detect/detector.js';
+import { DEFAULT_DETECTOR_SETTINGS, disposeDetector, fitDetector, scoreSeries, type DetectorSettings } from '../src/tasks/detect/detector.js';
 import { AnomalyDetector, parseTimeSeriesCsv } from '../src/index.js';
 import { InputError } from '../src/input-error.js';
 import { followCli, runCli } from './run-cli.js';
@@ -89,8 +89,7 @@ test('scores with the time-of-day model are causal: a file cut after row K gives
     for (let t = 0; t < K; t++) assert.ok(Object.is(cut.surprise[t], full.surprise[t]), `K ${K}, row ${t}: ${cut.surprise[t]} vs ${full.surprise[t]}`);
   }
   await assert.rejects(scoreSeries(detector, series.values, 1), InputError);
-  await detector.model.dispose();
-  await detector.context.model.dispose();
+  await disposeDetector(detector);
 });
 
 test('no time-of-day model when the training rows span less than a day, or have no dates', async () => {
@@ -111,7 +110,7 @@ test('export --context writes the time-of-day model as ONNX (input: the values, 
   const x = { data: new Float32Array(3 * 8 * 4).map((_, i) => Math.sin(i / 3)), shape: [3, 8, 4] as [number, number, number] };
   const ours = await detector.context!.model.encode(x, { threads: 1 });
   assertClose((await runOnnx(readFileSync(out), x)).code, ours.data, 1e-5, 'the time-of-day model: code');
-  await Promise.all([detector.model.dispose(), detector.context!.model.dispose()]);
+  await disposeDetector(detector);
 
   const refused = await runCli('export', '--model', join(plain, 'detector.json'), '--context', '--out', join(dir, 'none.onnx'));
   assert.equal(refused.code, 2);

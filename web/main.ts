@@ -203,13 +203,18 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       setInput(m.input, `example: ${m.description}`);
       break;
     case 'epoch': {
+      // the live chart follows the model in training: the next one starts from its own first epoch
+      if (m.epoch === 0) {
+        losses = { loss: [], val_loss: [] };
+        started = performance.now() - m.seconds * 1000;
+      }
       losses.loss.push(m.loss);
       if (m.valLoss !== undefined) losses.val_loss.push(m.valLoss);
       drawLiveLoss();
       const done = m.epoch + 1;
       const elapsed = (performance.now() - started) / 1000;
       $<HTMLProgressElement>('progress').value = done / m.epochs;
-      $('progress-text').textContent = `epoch ${done} of at most ${m.epochs}: loss ${m.loss.toPrecision(4)}${m.valLoss === undefined ? '' : `, val_loss ${m.valLoss.toPrecision(4)}`}; at most ${Math.round((elapsed / done) * (m.epochs - done))} s left`;
+      $('progress-text').textContent = `${m.model > 1 ? `model ${m.model}, ` : ''}epoch ${done} of at most ${m.epochs}: loss ${m.loss.toPrecision(4)}${m.valLoss === undefined ? '' : `, val_loss ${m.valLoss.toPrecision(4)}`}; at most ${Math.round((elapsed / done) * (m.epochs - done))} s left`;
       break;
     }
     case 'result':

@@ -101,7 +101,8 @@ export interface DetectResult {
 export type FromWorker =
   | { kind: 'ready'; isolated: boolean; threads: number }
   | { kind: 'example'; input: InputFile; task: TaskName; description: string }
-  | { kind: 'epoch'; epoch: number; epochs: number; loss: number; valLoss?: number; seconds: number }
+  /** `model`: which of the models trained one after another (detect's ensemble and time-of-day models) this epoch is of, from 1 */
+  | { kind: 'epoch'; epoch: number; epochs: number; model: number; loss: number; valLoss?: number; seconds: number }
   | { kind: 'result'; result: TrainResult | DetectResult | EncodeResult | ClassifyResult }
   | { kind: 'inspected'; figure: Figure }
   | { kind: 'error'; message: string };

@@ -110,11 +110,16 @@ function example(name: ExampleName): FromWorker {
   };
 }
 
-const epochReporter = (epochs: number) => ({
-  onEpochEnd(epoch: number, logs: { loss: number; val_loss?: number; seconds: number }) {
-    post({ kind: 'epoch', epoch, epochs, loss: logs.loss, ...(logs.val_loss === undefined ? {} : { valLoss: logs.val_loss }), seconds: logs.seconds });
-  },
-});
+/** Each epoch's losses to the page; a fit that trains several models one after another (detect's) starts again at epoch 0 for each. */
+function epochReporter(epochs: number) {
+  let model = 0;
+  return {
+    onEpochEnd(epoch: number, logs: { loss: number; val_loss?: number; seconds: number }) {
+      if (epoch === 0) model++;
+      post({ kind: 'epoch', epoch, epochs, model, loss: logs.loss, ...(logs.val_loss === undefined ? {} : { valLoss: logs.val_loss }), seconds: logs.seconds });
+    },
+  };
+}
 
 /** The series of a file, with a built-in example's labels. */
 function readSet(input: InputFile): SeriesSet {

@@ -178,7 +178,7 @@ async function detect(o: DetectOptions, given: (name: string) => boolean): Promi
     report: o.report,
     log: say,
     // a bar on a terminal; elsewhere the stage lines are enough (epochs take milliseconds)
-    progress: !o.json && process.stderr.isTTY ? (epochs: number, batches: number) => trainingProgressBar(epochs, batches) : undefined,
+    progress: !o.json && process.stderr.isTTY ? (epochs: number, batches: number, models: number) => trainingProgressBar(epochs, batches, 0, models) : undefined,
   };
   // the inputs first, so a bad one is one line and leaves no folder behind
   const inputs = readDetectInputs(job);

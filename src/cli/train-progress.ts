@@ -4,12 +4,13 @@ import type { FitCallbacks } from '../models/autoencoder/lstm-autoencoder.js';
 /**
  * A progress bar for `lstm-ae train` on a terminal: epoch, batch, running loss and the time
  * left (cli-progress estimates it from the batches done so far). Drawn on stderr so that
- * stdout stays clean for --json.
+ * stdout stays clean for --json. `models` trained one after another (detect's ensemble and
+ * time-of-day models) share the bar, each from its epoch 1, with "model k/n" in front.
  */
-export function trainingProgressBar(epochs: number, batchesPerEpoch: number, firstEpoch = 0): FitCallbacks & { stop(): void } {
+export function trainingProgressBar(epochs: number, batchesPerEpoch: number, firstEpoch = 0, models = 1): FitCallbacks & { stop(): void } {
   const bar = new cliProgress.SingleBar(
     {
-      format: 'epoch {epoch}/{epochs} |{bar}| batch {batch}/{batches}  loss {loss}  {eta_formatted} left',
+      format: `${models > 1 ? 'model {model}/{models}  ' : ''}epoch {epoch}/{epochs} |{bar}| batch {batch}/{batches}  loss {loss}  {eta_formatted} left`,
       stream: process.stderr,
       hideCursor: false, // a run killed by Ctrl-C must not leave the cursor hidden
       clearOnComplete: false,
@@ -20,13 +21,19 @@ export function trainingProgressBar(epochs: number, batchesPerEpoch: number, fir
   );
   let started = false;
   let epochNumber = 0;
+  let model = 1;
   let lastLoss = '-';
-  const payload = (batch: number) => ({ epoch: epochNumber, epochs, batch, batches: batchesPerEpoch, loss: lastLoss });
+  const payload = (batch: number) => ({ model, models, epoch: epochNumber, epochs, batch, batches: batchesPerEpoch, loss: lastLoss });
   return {
     onEpochBegin(epoch: number) {
+      if (started && epoch + 1 <= epochNumber && model < models) {
+        // the next model starts; the bar jumps to its share (the last one stopped early)
+        bar.update(model * (epochs - firstEpoch) * batchesPerEpoch, payload(0));
+        model++;
+      }
       epochNumber = epoch + 1;
       if (!started) {
-        bar.start((epochs - firstEpoch) * batchesPerEpoch, 0, payload(0));
+        bar.start(models * (epochs - firstEpoch) * batchesPerEpoch, 0, payload(0));
         started = true;
       } else bar.update(payload(0));
     },
