@@ -32,7 +32,7 @@ import { readTimeSeriesCsv } from '../src/io/read-series.js';
 import { NAB_PROFILES, probationaryLength } from '../src/analysis/nab/profiles.js';
 import { type CorpusScore, type NabFile, scoreCorpus } from '../src/analysis/nab/score-corpus.js';
 import { windowedGaussianScores } from '../src/analysis/nab/windowed-gaussian.js';
-import { DEFAULT_DETECTOR_SETTINGS, DEFAULT_ENSEMBLE, DEFAULT_ONLINE_LEARNING, disposeDetector, fitDetector, scoreSeries, type DetectorSettings } from '../src/tasks/detect/detector.js';
+import { DEFAULT_DETECTOR_SETTINGS, DEFAULT_ENSEMBLE, DEFAULT_ONLINE_LEARNING, disposeDetector, MAX_ENSEMBLE, fitDetector, scoreSeries, type DetectorSettings } from '../src/tasks/detect/detector.js';
 import { DEFAULT_LIKELIHOOD } from '../src/analysis/anomaly/likelihood.js';
 import { DEFAULT_SCORING } from '../src/analysis/anomaly/scorer.js';
 import { AlertGate } from '../src/analysis/anomaly/alerts.js';
@@ -104,7 +104,7 @@ const o = program.opts<{
   seeds: number[]; threads: number; only?: string; half?: string; perFile?: boolean; out?: string;
 }>();
 if (!(COMBINATIONS as readonly string[]).includes(o.combine)) program.error(`--combine ${o.combine}: expected ${COMBINATIONS.join(', ')}`);
-if (!Number.isInteger(o.ensemble)) program.error(`--ensemble ${o.ensemble}: expected a whole number`);
+if (!(Number.isInteger(o.ensemble) && o.ensemble <= MAX_ENSEMBLE)) program.error(`--ensemble ${o.ensemble}: expected a whole number from 1 to ${MAX_ENSEMBLE}`);
 const memberWindows = o.windows ?? [o.window];
 if (o.half !== undefined && o.half !== 'tuning' && o.half !== 'confirming') program.error(`--half ${o.half}: expected tuning or confirming`);
 
