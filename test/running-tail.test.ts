@@ -32,3 +32,18 @@ test('mergeSorted takes out one occurrence per leaving value and merges the arri
   assert.deepEqual(mergeSorted(sorted, [1, 2, 2, 3, 5, 8], [7]), Float64Array.from([7]));
   assert.throws(() => mergeSorted(sorted, [4], [1]), /leaving values were not all in the history/);
 });
+
+test('mergeSorted equals sorting what remains, on random histories with many ties, values leaving from anywhere and arriving at the ends', () => {
+  const random = mulberry32(7);
+  for (let trial = 0; trial < 200; trial++) {
+    const n = 1 + Math.floor(random() * 60);
+    const values = Array.from({ length: n }, () => Math.floor(random() * 8) - 2);
+    const sorted = Float64Array.from(values).sort();
+    const leaving = values.filter(() => random() < 0.3);
+    // arrivals below, among and above the history, some equal to values already there
+    const arriving = Array.from({ length: Math.floor(random() * 12) }, () => Math.floor(random() * 14) - 5);
+    const rest = [...values];
+    for (const v of leaving) rest.splice(rest.indexOf(v), 1);
+    assert.deepEqual(mergeSorted(sorted, leaving, arriving), Float64Array.from([...rest, ...arriving]).sort(), `trial ${trial}`);
+  }
+});

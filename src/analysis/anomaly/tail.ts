@@ -35,11 +35,19 @@ export function fitTail(sample: ArrayLike<number>, tailShare = TAIL_SHARE): Tail
 export function tailOfSorted(sorted: Float64Array, tailShare = TAIL_SHARE): TailModel {
   const n = sorted.length;
   if (n < 2) throw new InputError(`the score distribution needs at least 2 held-out rows, got ${n}; give a longer training span`);
-  if (!sorted.every(Number.isFinite)) throw new Error('fitTail: scores must be finite');
-  const u = sorted[Math.min(n - 1, Math.ceil((1 - tailShare) * n) - 1)]!;
+  // ascending as a typed array sorts (NaN last), the ends are the only places a value that is not finite can be
+  if (!(Number.isFinite(sorted[0]) && Number.isFinite(sorted[n - 1]))) throw new Error('fitTail: scores must be finite');
+  const at = Math.min(n - 1, Math.ceil((1 - tailShare) * n) - 1);
+  const u = sorted[at]!;
   let excess = 0;
   let above = 0;
-  for (const x of sorted) if (x > u) { excess += x - u; above++; }
+  // only the top share lies above u: the running calibration refits every few rows, so the other 90% are not walked
+  let i = at + 1;
+  while (i < n && sorted[i]! <= u) i++;
+  for (; i < n; i++) {
+    excess += sorted[i]! - u;
+    above++;
+  }
   // a sample with no spread above u (a constant series) still needs a scale: a tiny one, so that anything above it is rare
   const beta = above > 0 && excess > 0 ? excess / above : 1e-9 * Math.max(1, Math.abs(u));
   return { sorted, u, pU: (above + 1) / (n + 1), beta };
