@@ -31,7 +31,7 @@ import { telemanomEpsilon } from './thresholds.js';
 import { AnomalyLikelihood, LIKELIHOOD_MIN_SD, type LikelihoodSettings } from './likelihood.js';
 import { AlertGate, type AlertSettings } from './alerts.js';
 import { normalTailSurprise } from './normal-tail.js';
-import { firstAtLeast } from '../sorted-search.js';
+import { firstAbove, firstAtLeast } from '../sorted-search.js';
 
 export interface ScoredRow {
   /** squared Mahalanobis distance of the row's error vector */
@@ -231,18 +231,6 @@ export function mergeSorted(sorted: Float64Array, leaving: readonly number[], ar
   }
   copyUpTo(sorted.length);
   return merged;
-}
-
-/** The index of the first value in an ascending array that is > s (its length when none is). */
-function firstAbove(sorted: Float64Array, s: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= s) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The held-out rows' raw surprises, each against all the held-out rows (in-sample): the likelihood's first history. */

@@ -10,7 +10,7 @@
  * floor of 1/(n + 1). anomaly_score = 1 - p.
  */
 import { InputError } from '../../input-error.js';
-import { firstAtLeast } from '../sorted-search.js';
+import { firstAbove, firstAtLeast } from '../sorted-search.js';
 
 export interface TailModel {
   /** the held-out scores, ascending */
@@ -42,9 +42,7 @@ export function tailOfSorted(sorted: Float64Array, tailShare = TAIL_SHARE): Tail
   let excess = 0;
   let above = 0;
   // only the top share lies above u: the running calibration refits every few rows, so the other 90% are not walked
-  let i = at + 1;
-  while (i < n && sorted[i]! <= u) i++;
-  for (; i < n; i++) {
+  for (let i = firstAbove(sorted, u); i < n; i++) {
     excess += sorted[i]! - u;
     above++;
   }

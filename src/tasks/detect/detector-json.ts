@@ -146,8 +146,8 @@ export function detectorJson(
     smoothingSpan: detector.scorer.smoothingSpan,
     calibration: detector.scorer.calibration,
     alerts: detector.scorer.alerts ?? null,
-    context: context ? { model: inlineModel(context.model), ...memberJson(context) } : null,
-    ...(detector.members ? { members: detector.members.map((m) => ({ model: inlineModel(m.model), ...memberJson(m), context: m.context ? { model: inlineModel(m.context.model), ...memberJson(m.context) } : null })) } : {}),
+    context: context ? inlineMember(context) : null,
+    ...(detector.members ? { members: detector.members.map((m) => ({ ...inlineMember(m), context: m.context ? inlineMember(m.context) : null })) } : {}),
     threshold,
     training,
   };
@@ -165,6 +165,11 @@ function memberJson(m: { model: LstmAutoencoder; scaling: ChannelScaling; scorer
         ? { latent: m.model.config.latentDim, reference: Array.from(m.codeReference), heldOutNovelty: Array.from(m.scorer.heldOutNovelty) }
         : null,
   };
+}
+
+/** A model kept inside detector.json (the second model, an ensemble's member): its TF.js files inline and its statistics. */
+function inlineMember(m: ContextModel): v.InferOutput<typeof contextSchema> {
+  return { model: inlineModel(m.model), ...memberJson(m) };
 }
 
 /** A model's TF.js files inline: model.json's object and the weights in base64. */

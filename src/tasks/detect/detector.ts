@@ -266,6 +266,16 @@ async function fitMember(values: Float64Array, channels: number, scored: number,
   };
 }
 
+/** Whether a fit on these training rows adds the second model: asked for, and rows with dates and times over at least a day. */
+function fitsTimeOfDay(settings: Pick<DetectorSettings, 'timeOfDay'>, trainRows: number, times: readonly string[] | undefined): times is readonly string[] {
+  return settings.timeOfDay && times !== undefined && coversDay(times.slice(0, trainRows));
+}
+
+/** How many models fitDetector trains, one after another: each member of the ensemble, and its time-of-day model when it has one. */
+export function modelsFitted(settings: Pick<DetectorSettings, 'timeOfDay' | 'ensemble'>, trainRows: number, times: readonly string[] | undefined): number {
+  return (settings.ensemble ?? DEFAULT_ENSEMBLE) * (fitsTimeOfDay(settings, trainRows, times) ? 2 : 1);
+}
+
 /**
  * Fits a detector on rows [0, trainRows) of `values` (rows, channels), raw (fitMember), and
  * with `settings.timeOfDay` and training rows whose times are dates and times over at least
@@ -286,7 +296,7 @@ export async function fitDetector(
   const { windows, heldOut } = checkedTrainingWindows(trainRows, settings, source);
   const main = await fitMember(values, channels, channels, trainRows, settings);
   let context: ContextModel | undefined;
-  if (settings.timeOfDay && times !== undefined && coversDay(times.slice(0, trainRows))) {
+  if (fitsTimeOfDay(settings, trainRows, times)) {
     const { outcome: _, ...fitted } = await fitMember(withTimeOfDay(values.subarray(0, trainRows * channels), channels, times, source), channels + 2, channels, trainRows, settings);
     context = fitted;
   }

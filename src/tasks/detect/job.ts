@@ -15,8 +15,7 @@ import { eventMetrics, nabScores, pointMetrics, type PrecisionRecall } from '../
 import type { ThresholdRule } from '../../analysis/anomaly/scorer.js';
 import type { AnomalyInterval } from '../../analysis/anomaly/intervals.js';
 import { COMPLETION_FILE } from '../../io/run-folder.js';
-import { checkedTrainingWindows, DEFAULT_ENSEMBLE, type Detector, type DetectorSettings } from './detector.js';
-import { coversDay } from '../../analysis/anomaly/time-of-day.js';
+import { checkedTrainingWindows, modelsFitted, type Detector, type DetectorSettings } from './detector.js';
 import { saveDetector } from './detector-file.js';
 import type { FolderLock } from '../../io/folder-lock.js';
 import { AnomalyDetector, type TrainingSummary } from './anomaly-detector.js';
@@ -44,8 +43,7 @@ export interface DetectJobOptions {
   log?: (line: string) => void;
   /** the folder's lock, when the caller holds it (the model set's commit takes it otherwise) */
   lock?: FolderLock;
-  /** training feedback, made once the number of batches per epoch is known */
-  /** `models`: how many models train one after another (the ensemble's, each with its time-of-day model when it has one) */
+  /** training feedback, made once the number of batches per epoch is known; `models`: how many train one after another (modelsFitted) */
   progress?: (epochs: number, batchesPerEpoch: number, models: number) => FitCallbacks & { stop(): void };
 }
 
@@ -128,8 +126,7 @@ export async function runDetectJob(o: DetectJobOptions, inputs: DetectInputs = r
   const { table, trainTable, trainRows, windows, heldOut } = inputs;
   const rows = table.times.length;
   const trainSource = trainTable ?? table;
-  const perMember = o.settings.timeOfDay && coversDay(trainSource.times.slice(0, trainRows)) ? 2 : 1;
-  const models = (o.settings.ensemble ?? DEFAULT_ENSEMBLE) * perMember;
+  const models = modelsFitted(o.settings, trainRows, trainSource.times);
   const feedback = o.progress?.(o.settings.epochs ?? DETECT_TRAINING.epochs, Math.max(1, Math.ceil((windows - heldOut) / DETECT_TRAINING.batchSize)), models);
   const estimator = new AnomalyDetector({ ...o.settings, threshold: o.threshold, timeOrder: o.timeOrder });
   await timed('training', async () => {
